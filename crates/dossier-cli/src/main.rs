@@ -1,0 +1,2 @@
+//! The `dossier` binary: thin glue over the library crates.
+fn main() {}

@@ -1,0 +1,202 @@
+//! The public shape of an ingested document. This is the contract every other
+//! crate builds on; the algorithms live in the sibling modules.
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+/// Settings for one ingestion run.
+#[derive(Debug, Clone)]
+pub struct IngestConfig {
+    /// Files larger than this many bytes are refused with [`IngestError::TooLarge`].
+    pub max_file_size: u64,
+    /// When set, language detection only chooses among these BCP 47 tags
+    /// (`en`, `zh`, `ja`, `fr`, ...). `None` means every language Dossier ships.
+    pub languages: Option<Vec<String>>,
+}
+
+impl Default for IngestConfig {
+    fn default() -> Self {
+        IngestConfig {
+            max_file_size: 64 * 1024 * 1024,
+            languages: None,
+        }
+    }
+}
+
+/// Why a file could not be ingested at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IngestError {
+    /// The file is larger than [`IngestConfig::max_file_size`].
+    #[error("file is {size} bytes, over the limit of {limit} bytes")]
+    TooLarge {
+        /// The file's size in bytes.
+        size: u64,
+        /// The configured limit in bytes.
+        limit: u64,
+    },
+    /// The file looks binary (NUL bytes outside a UTF-16 text, or undecodable).
+    #[error("binary file ({reason})")]
+    Binary {
+        /// What gave it away, e.g. "NUL byte at offset 12".
+        reason: String,
+    },
+}
+
+/// A document after ingestion. All byte offsets named "original" are offsets
+/// into the file's bytes as they are on disk; "text" offsets are into
+/// [`Document::text`].
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The path as given by the caller, kept as data.
+    pub path: String,
+    /// The encoding the bytes were decoded from (`UTF-8`, `UTF-16LE`, `GBK`, `Big5`, ...).
+    pub encoding: &'static str,
+    /// Size of the original file in bytes.
+    pub bytes: usize,
+    /// The decoded text, without BOM, exactly as the file says it (no normalization).
+    pub text: String,
+    /// Maps ranges of [`Document::text`] back to ranges of the original bytes.
+    pub text_map: TextMap,
+    /// The document's main language: the one with the largest share of letters.
+    pub language: LanguageTag,
+    /// Every detected language with its share of letters, largest first.
+    pub languages: Vec<LanguageShare>,
+    /// Language spans covering the text, in order, as original byte ranges.
+    pub spans: Vec<LanguageSpan>,
+    /// The normalized matching text with its alignment map.
+    pub normalized: Normalized,
+    /// A stable hash of the original bytes (xxh3, hex), for incremental re-ingestion.
+    pub hash: String,
+    /// Things worth telling the user that did not stop ingestion.
+    pub warnings: Vec<Warning>,
+}
+
+impl Document {
+    /// Number of Unicode scalar values in the decoded text.
+    pub fn chars(&self) -> usize {
+        self.text.chars().count()
+    }
+
+    /// Maps a byte range of the normalized text to a byte range of the original file.
+    pub fn original_range(&self, normalized: Range<usize>) -> Range<usize> {
+        self.text_map
+            .to_original(self.normalized.to_text(normalized))
+    }
+}
+
+/// A BCP 47 language tag such as `en`, `zh-Hans`, `zh-Hant`, `ja` or `und`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct LanguageTag(pub String);
+
+impl LanguageTag {
+    /// The tag for "undetermined".
+    pub fn und() -> Self {
+        LanguageTag("und".to_owned())
+    }
+
+    /// The tag as a string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for LanguageTag {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// One language's share of a document's letters.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LanguageShare {
+    /// The language.
+    pub language: LanguageTag,
+    /// Fraction of the document's letters, in `0.0..=1.0`.
+    pub share: f64,
+}
+
+/// A stretch of the document in one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LanguageSpan {
+    /// Start byte offset in the original file.
+    pub start: usize,
+    /// End byte offset (exclusive) in the original file.
+    pub end: usize,
+    /// The stretch's language.
+    pub language: LanguageTag,
+}
+
+/// A non-fatal problem found while ingesting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    /// Byte offset in the original file, where one applies.
+    pub offset: Option<usize>,
+    /// What happened, in lower case ("invalid UTF-8 replaced at byte 1204").
+    pub message: String,
+}
+
+/// Maps byte ranges of the decoded text to byte ranges of the original bytes.
+///
+/// For UTF-8 input this is a constant shift (the BOM) except where invalid
+/// sequences were replaced; for transcoded input it records where each decoded
+/// character came from.
+#[derive(Debug, Clone, Default)]
+pub struct TextMap {
+    // Filled in by the decoder.
+}
+
+impl TextMap {
+    /// Maps a byte range of [`Document::text`] (on char boundaries) to the
+    /// range of original bytes those characters were decoded from.
+    pub fn to_original(&self, text: Range<usize>) -> Range<usize> {
+        text
+    }
+}
+
+/// The normalized matching text: NFKC, zero-width and control characters
+/// removed, white space folded, curly quotes and full-width punctuation folded,
+/// Latin case-folded. Never shown to the user as the document.
+#[derive(Debug, Clone, Default)]
+pub struct Normalized {
+    /// The normalized text itself.
+    pub text: String,
+    // Alignment data, filled in by the normalizer.
+}
+
+impl Normalized {
+    /// Maps a byte range of the normalized text to the smallest byte range of
+    /// [`Document::text`] that produced it, on char boundaries. Monotonic:
+    /// `a.start <= b.start` implies `to_text(a).start <= to_text(b).start`.
+    pub fn to_text(&self, normalized: Range<usize>) -> Range<usize> {
+        normalized
+    }
+}
+
+/// Ingests one file's bytes. `path` is only used as data (for messages).
+pub fn ingest(path: &str, bytes: &[u8], config: &IngestConfig) -> Result<Document, IngestError> {
+    if bytes.len() as u64 > config.max_file_size {
+        return Err(IngestError::TooLarge {
+            size: bytes.len() as u64,
+            limit: config.max_file_size,
+        });
+    }
+    // Placeholder until the decoder, detector and normalizer land: UTF-8 only.
+    let text = String::from_utf8_lossy(bytes).into_owned();
+    Ok(Document {
+        path: path.to_owned(),
+        encoding: "UTF-8",
+        bytes: bytes.len(),
+        normalized: Normalized {
+            text: text.to_lowercase(),
+        },
+        text,
+        text_map: TextMap::default(),
+        language: LanguageTag::und(),
+        languages: Vec::new(),
+        spans: Vec::new(),
+        hash: format!("{:016x}", xxhash_rust::xxh3::xxh3_64(bytes)),
+        warnings: Vec::new(),
+    })
+}

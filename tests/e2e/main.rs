@@ -1,0 +1,1 @@
+//! End-to-end tests: the real `dossier` binary, driven as users drive it.

@@ -1,0 +1,57 @@
+//! `cargo xtask`: the project's tasks, one module each.
+//!
+//! - `cargo xtask ingest`: the batch over `seeds/` in release mode, JSON in `target/dossier/`.
+//! - `cargo xtask ci`: what CI runs (fmt check, clippy, the tests).
+//! - `cargo xtask dist`: the release binary and the VS Code extension in `target/dist/`.
+
+mod ci;
+mod dist;
+mod ingest;
+
+use std::{
+    path::{Path, PathBuf},
+    process::Command,
+};
+
+use anyhow::{Context, Result, bail};
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let task = args.first().map(String::as_str).unwrap_or("help");
+    let rest = &args[args.len().min(1)..];
+    match task {
+        "ingest" => ingest::run(rest),
+        "ci" => ci::run(rest),
+        "dist" => dist::run(rest),
+        _ => {
+            eprintln!("usage: cargo xtask <ingest|ci|dist>");
+            if task == "help" {
+                Ok(())
+            } else {
+                bail!("unknown task `{task}`")
+            }
+        }
+    }
+}
+
+/// The repository root (the parent of this crate).
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the repository")
+        .to_path_buf()
+}
+
+/// Runs a command in the repository root, failing with the command line when it fails.
+fn run_command(command: &mut Command) -> Result<()> {
+    let line = format!("{command:?}");
+    eprintln!("$ {line}");
+    let status = command
+        .current_dir(project_root())
+        .status()
+        .with_context(|| format!("cannot start {line}"))?;
+    if !status.success() {
+        bail!("{line} failed with {status}");
+    }
+    Ok(())
+}
