@@ -8,14 +8,7 @@ use crate::run_command;
 
 pub(crate) fn run(_args: &[String]) -> Result<()> {
     run_command(Command::new("cargo").args(["fmt", "--all", "--", "--check"]))?;
-    run_command(Command::new("cargo").args([
-        "clippy",
-        "--workspace",
-        "--all-targets",
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
+    run_command(Command::new("cargo").args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
     run_command(Command::new("cargo").args(["test", "--workspace"]))?;
     Ok(())
 }

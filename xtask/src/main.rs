@@ -25,31 +25,21 @@ fn main() -> Result<()> {
         "dist" => dist::run(rest),
         _ => {
             eprintln!("usage: cargo xtask <ingest|ci|dist>");
-            if task == "help" {
-                Ok(())
-            } else {
-                bail!("unknown task `{task}`")
-            }
+            if task == "help" { Ok(()) } else { bail!("unknown task `{task}`") }
         }
     }
 }
 
 /// The repository root (the parent of this crate).
 fn project_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives in the repository")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the repository").to_path_buf()
 }
 
 /// Runs a command in the repository root, failing with the command line when it fails.
 fn run_command(command: &mut Command) -> Result<()> {
     let line = format!("{command:?}");
     eprintln!("$ {line}");
-    let status = command
-        .current_dir(project_root())
-        .status()
-        .with_context(|| format!("cannot start {line}"))?;
+    let status = command.current_dir(project_root()).status().with_context(|| format!("cannot start {line}"))?;
     if !status.success() {
         bail!("{line} failed with {status}");
     }

@@ -193,10 +193,7 @@ pub struct Index {
 impl Index {
     /// Builds the index from every source. Linear in the total size of the sources.
     pub fn build(sources: Vec<Arc<Source>>) -> Index {
-        Index {
-            sources,
-            terms: Vec::new(),
-        }
+        Index { sources, terms: Vec::new() }
     }
 
     /// The sources, ordered by path.

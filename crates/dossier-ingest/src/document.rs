@@ -17,10 +17,7 @@ pub struct IngestConfig {
 
 impl Default for IngestConfig {
     fn default() -> Self {
-        IngestConfig {
-            max_file_size: 64 * 1024 * 1024,
-            languages: None,
-        }
+        IngestConfig { max_file_size: 64 * 1024 * 1024, languages: None }
     }
 }
 
@@ -80,8 +77,7 @@ impl Document {
 
     /// Maps a byte range of the normalized text to a byte range of the original file.
     pub fn original_range(&self, normalized: Range<usize>) -> Range<usize> {
-        self.text_map
-            .to_original(self.normalized.to_text(normalized))
+        self.text_map.to_original(self.normalized.to_text(normalized))
     }
 }
 
@@ -177,10 +173,7 @@ impl Normalized {
 /// Ingests one file's bytes. `path` is only used as data (for messages).
 pub fn ingest(path: &str, bytes: &[u8], config: &IngestConfig) -> Result<Document, IngestError> {
     if bytes.len() as u64 > config.max_file_size {
-        return Err(IngestError::TooLarge {
-            size: bytes.len() as u64,
-            limit: config.max_file_size,
-        });
+        return Err(IngestError::TooLarge { size: bytes.len() as u64, limit: config.max_file_size });
     }
     // Placeholder until the decoder, detector and normalizer land: UTF-8 only.
     let text = String::from_utf8_lossy(bytes).into_owned();
@@ -188,9 +181,7 @@ pub fn ingest(path: &str, bytes: &[u8], config: &IngestConfig) -> Result<Documen
         path: path.to_owned(),
         encoding: "UTF-8",
         bytes: bytes.len(),
-        normalized: Normalized {
-            text: text.to_lowercase(),
-        },
+        normalized: Normalized { text: text.to_lowercase() },
         text,
         text_map: TextMap::default(),
         language: LanguageTag::und(),
