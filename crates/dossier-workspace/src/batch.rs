@@ -1,0 +1,242 @@
+//! Reading and ingesting files in parallel, one error per failed file.
+
+use std::{
+    collections::HashMap,
+    io::Read,
+    path::{Path, PathBuf},
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
+};
+
+use dossier_index::{Source, SourceKind};
+use dossier_ingest::{Document, IngestConfig, IngestError};
+use rayon::prelude::*;
+
+use crate::{
+    FileError, WalkedFile, WorkspaceConfig,
+    config::FileRole,
+    walk::{describe_io, walk},
+};
+
+/// Reads one file and ingests it. The size limit is checked before reading,
+/// and again while reading in case the file grows meanwhile.
+pub fn ingest_file(path: &Path, display: &str, config: &IngestConfig) -> Result<Document, FileError> {
+    let bytes = read_file(path, config.max_file_size)?;
+    dossier_ingest::ingest(display, &bytes, config)
+        .map_err(|error| FileError { path: path.to_path_buf(), error: error.to_string() })
+}
+
+/// Reads at most `limit` bytes of a file; a larger file is an error naming its size.
+fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
+    let error = |error: String| FileError { path: path.to_path_buf(), error };
+    let mut file = std::fs::File::open(path).map_err(|e| error(describe_io(&e)))?;
+    let metadata = file.metadata().map_err(|e| error(describe_io(&e)))?;
+    if metadata.is_dir() {
+        return Err(error("is a folder, not a file".to_owned()));
+    }
+    let too_large = |size: u64| error(IngestError::TooLarge { size, limit }.to_string());
+    if metadata.len() > limit {
+        return Err(too_large(metadata.len()));
+    }
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    file.by_ref().take(limit + 1).read_to_end(&mut bytes).map_err(|e| error(describe_io(&e)))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// Ingests files in parallel (rayon). The results are in the order of `files`,
+/// whatever the number of threads. `progress(done, total)` is called after
+/// each file, from any thread.
+pub fn ingest_files(
+    files: &[WalkedFile],
+    config: &IngestConfig,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Vec<Result<Document, FileError>> {
+    let done = AtomicUsize::new(0);
+    files
+        .par_iter()
+        .map(|file| {
+            let result = ingest_file(&file.path, &file.display, config);
+            progress(done.fetch_add(1, Ordering::Relaxed) + 1, files.len());
+            result
+        })
+        .collect()
+}
+
+/// Every source of a workspace, plus the files that failed.
+#[derive(Debug, Default)]
+pub struct LoadedWorkspace {
+    /// Documents and notes, ordered by path.
+    pub sources: Vec<Arc<Source>>,
+    /// Files or folders that could not be walked, read or ingested.
+    pub errors: Vec<FileError>,
+}
+
+/// Walks `root`, keeps the documents and notes `config` names, and ingests them
+/// in parallel. Source paths are the files' paths as walked from `root`.
+pub fn load_workspace(
+    root: &Path,
+    config: &WorkspaceConfig,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> LoadedWorkspace {
+    let (files, mut errors) = walk(&[root.to_path_buf()]);
+    let files: Vec<(WalkedFile, FileRole)> = files
+        .into_iter()
+        .filter_map(|file| {
+            let relative = file.path.strip_prefix(root).unwrap_or(&file.path);
+            config.role(relative).map(|role| (file, role))
+        })
+        .collect();
+    let walked: Vec<WalkedFile> = files.iter().map(|(file, _)| file.clone()).collect();
+    let results = ingest_files(&walked, &config.ingest, progress);
+    let mut sources = Vec::with_capacity(results.len());
+    for ((_, role), result) in files.iter().zip(results) {
+        match result {
+            Ok(document) => sources.push(Arc::new(Source { kind: source_kind(*role), document })),
+            Err(error) => errors.push(error),
+        }
+    }
+    LoadedWorkspace { sources, errors }
+}
+
+fn source_kind(role: FileRole) -> SourceKind {
+    match role {
+        FileRole::Document => SourceKind::Document,
+        FileRole::Note => SourceKind::Note,
+    }
+}
+
+/// Remembers ingested sources by path and content hash, so that re-ingesting
+/// an unchanged file costs a read and a hash, not a decode and a detection.
+#[derive(Debug, Default)]
+pub struct IngestCache {
+    entries: HashMap<PathBuf, (u64, Arc<Source>)>,
+}
+
+impl IngestCache {
+    /// The source for `bytes` read from `path`: the cached one when the bytes
+    /// are unchanged, else a fresh ingestion (which replaces the cached one).
+    pub fn ingest(
+        &mut self,
+        path: &Path,
+        display: &str,
+        kind: SourceKind,
+        bytes: &[u8],
+        config: &IngestConfig,
+    ) -> Result<Arc<Source>, FileError> {
+        let hash = xxhash_rust::xxh3::xxh3_64(bytes);
+        if let Some((cached_hash, source)) = self.entries.get(path)
+            && *cached_hash == hash
+            && source.kind == kind
+            && source.document.path == display
+        {
+            return Ok(Arc::clone(source));
+        }
+        let document = dossier_ingest::ingest(display, bytes, config)
+            .map_err(|error| FileError { path: path.to_path_buf(), error: error.to_string() })?;
+        let source = Arc::new(Source { kind, document });
+        self.entries.insert(path.to_path_buf(), (hash, Arc::clone(&source)));
+        Ok(source)
+    }
+
+    /// Forgets a file that was deleted or renamed away.
+    pub fn remove(&mut self, path: &Path) {
+        self.entries.remove(path);
+    }
+
+    /// Number of cached sources.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the cache is empty.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    #[test]
+    fn one_bad_file_does_not_stop_the_batch() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("a.txt"), "Hello world").unwrap();
+        fs::write(dir.path().join("big.txt"), "x".repeat(100)).unwrap();
+        fs::write(dir.path().join("c.md"), "# Note").unwrap();
+        let mut config = WorkspaceConfig::default();
+        config.ingest.max_file_size = 50;
+        let loaded = load_workspace(dir.path(), &config, &|_, _| {});
+        let paths: Vec<_> =
+            loaded.sources.iter().map(|s| (s.kind, s.document.path.rsplit('/').next().unwrap())).collect();
+        assert_eq!(paths, [(SourceKind::Document, "a.txt"), (SourceKind::Note, "c.md")]);
+        assert_eq!(loaded.errors.len(), 1);
+        assert!(loaded.errors[0].path.ends_with("big.txt"));
+        assert_eq!(loaded.errors[0].error, "file is 100 bytes, over the limit of 50 bytes");
+    }
+
+    #[test]
+    fn vanished_file_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("gone.txt");
+        let error = ingest_file(&path, "gone.txt", &IngestConfig::default()).unwrap_err();
+        assert_eq!(error.to_string(), format!("{}: no such file or folder", path.display()));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unreadable_file_is_an_error() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("secret.txt");
+        fs::write(&path, "x").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o000)).unwrap();
+        // Root reads anything; the check only means something for other users.
+        if fs::read(&path).is_err() {
+            let error = ingest_file(&path, "secret.txt", &IngestConfig::default()).unwrap_err();
+            assert_eq!(error.error, "permission denied");
+        }
+    }
+
+    #[test]
+    fn cache_reuses_unchanged_sources() {
+        let mut cache = IngestCache::default();
+        let config = IngestConfig::default();
+        let path = Path::new("a.txt");
+        let first = cache.ingest(path, "a.txt", SourceKind::Document, b"Hello", &config).unwrap();
+        let again = cache.ingest(path, "a.txt", SourceKind::Document, b"Hello", &config).unwrap();
+        assert!(Arc::ptr_eq(&first, &again));
+        let changed = cache.ingest(path, "a.txt", SourceKind::Document, b"Hello!", &config).unwrap();
+        assert!(!Arc::ptr_eq(&first, &changed));
+        assert_eq!(cache.len(), 1);
+    }
+
+    #[test]
+    fn results_follow_the_input_order_whatever_the_threads() {
+        let dir = tempfile::tempdir().unwrap();
+        let files: Vec<WalkedFile> = (0..50)
+            .map(|i| {
+                let path = dir.path().join(format!("{i:02}.txt"));
+                fs::write(&path, format!("document {i}")).unwrap();
+                WalkedFile { display: path.display().to_string(), path }
+            })
+            .collect();
+        let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        let four = rayon::ThreadPoolBuilder::new().num_threads(4).build().unwrap();
+        let config = IngestConfig::default();
+        let texts = |pool: &rayon::ThreadPool| -> Vec<String> {
+            pool.install(|| ingest_files(&files, &config, &|_, _| {}))
+                .into_iter()
+                .map(|result| result.unwrap().text)
+                .collect()
+        };
+        assert_eq!(texts(&one), texts(&four));
+        assert_eq!(texts(&one)[7], "document 7");
+    }
+}
