@@ -1,1 +1,7 @@
 //! End-to-end tests: the real `dossier` binary, driven as users drive it.
+//!
+//! Compiled as the `e2e` test of `crates/dossier-cli`, so that
+//! `CARGO_BIN_EXE_dossier` is the binary cargo just built.
+
+mod cli;
+mod support;
