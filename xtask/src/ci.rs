@@ -1,14 +1,52 @@
 //! `cargo xtask ci`: what CI runs, so that green here means green there.
+//!
+//! It installs what the tests need when it is missing (Debian's Neovim for the
+//! editor test, the VS Code extension's npm packages), then checks formatting,
+//! runs clippy with warnings denied, builds, lints and tests the VS Code
+//! extension, and runs every Rust test.
 
 use std::process::Command;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 
-use crate::run_command;
+use crate::{project_root, run_command};
 
 pub(crate) fn run(_args: &[String]) -> Result<()> {
+    ensure_neovim()?;
     run_command(Command::new("cargo").args(["fmt", "--all", "--", "--check"]))?;
     run_command(Command::new("cargo").args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    vscode_extension()?;
     run_command(Command::new("cargo").args(["test", "--workspace"]))?;
+    Ok(())
+}
+
+/// The Neovim end-to-end test needs `nvim`; install Debian's package when it is missing.
+fn ensure_neovim() -> Result<()> {
+    if Command::new("nvim").arg("--version").output().is_ok_and(|o| o.status.success()) {
+        return Ok(());
+    }
+    if !Command::new("apt-get").arg("--version").output().is_ok_and(|o| o.status.success()) {
+        bail!("the Neovim test needs `nvim`: install Neovim (Debian: apt-get install neovim)");
+    }
+    eprintln!("installing Neovim for the editor test");
+    let sudo = |args: &[&str]| -> Command {
+        let is_root = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0"));
+        let mut command = if is_root { Command::new(args[0]) } else { Command::new("sudo") };
+        command.args(if is_root { &args[1..] } else { args }).env("DEBIAN_FRONTEND", "noninteractive");
+        command
+    };
+    run_command(&mut sudo(&["apt-get", "update", "-qq"]))?;
+    run_command(&mut sudo(&["apt-get", "install", "-y", "-qq", "neovim"]))
+}
+
+/// Builds, lints, tests and packages the VS Code extension.
+fn vscode_extension() -> Result<()> {
+    let dir = project_root().join("editors/vscode");
+    if !dir.join("package.json").exists() {
+        return Ok(());
+    }
+    for script in [&["ci"][..], &["run", "compile"], &["run", "lint"], &["test"]] {
+        run_command(Command::new("npm").args(script).current_dir(&dir))?;
+    }
     Ok(())
 }

@@ -35,11 +35,15 @@ fn project_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the repository").to_path_buf()
 }
 
-/// Runs a command in the repository root, failing with the command line when it fails.
+/// Runs a command (in the repository root unless it names another folder),
+/// failing with the command line when it fails.
 fn run_command(command: &mut Command) -> Result<()> {
+    if command.get_current_dir().is_none() {
+        command.current_dir(project_root());
+    }
     let line = format!("{command:?}");
     eprintln!("$ {line}");
-    let status = command.current_dir(project_root()).status().with_context(|| format!("cannot start {line}"))?;
+    let status = command.status().with_context(|| format!("cannot start {line}"))?;
     if !status.success() {
         bail!("{line} failed with {status}");
     }
