@@ -5,6 +5,12 @@ use std::ops::Range;
 
 use serde::Serialize;
 
+use crate::decode::{Decoded, decode};
+use crate::detect::detect;
+use crate::normalize::Normalized;
+use crate::script::script_runs;
+use crate::text_map::PiecewiseMap;
+
 /// Settings for one ingestion run.
 #[derive(Debug, Clone)]
 pub struct IngestConfig {
@@ -137,57 +143,61 @@ pub struct Warning {
 ///
 /// For UTF-8 input this is a constant shift (the BOM) except where invalid
 /// sequences were replaced; for transcoded input it records where each decoded
-/// character came from.
+/// character came from. It is stored as breakpoints: one per stretch in which
+/// every decoded character has the same width on both sides (a run of ASCII,
+/// a run of GBK Han characters), so UTF-8 files need one breakpoint.
 #[derive(Debug, Clone, Default)]
 pub struct TextMap {
-    // Filled in by the decoder.
+    pub(crate) map: PiecewiseMap,
 }
 
 impl TextMap {
     /// Maps a byte range of [`Document::text`] (on char boundaries) to the
-    /// range of original bytes those characters were decoded from.
+    /// range of original bytes those characters were decoded from. Ranges past
+    /// the end clamp to the end.
     pub fn to_original(&self, text: Range<usize>) -> Range<usize> {
-        text
+        self.map.map_range(text)
     }
-}
 
-/// The normalized matching text: NFKC, zero-width and control characters
-/// removed, white space folded, curly quotes and full-width punctuation folded,
-/// Latin case-folded. Never shown to the user as the document.
-#[derive(Debug, Clone, Default)]
-pub struct Normalized {
-    /// The normalized text itself.
-    pub text: String,
-    // Alignment data, filled in by the normalizer.
-}
-
-impl Normalized {
-    /// Maps a byte range of the normalized text to the smallest byte range of
-    /// [`Document::text`] that produced it, on char boundaries. Monotonic:
-    /// `a.start <= b.start` implies `to_text(a).start <= to_text(b).start`.
-    pub fn to_text(&self, normalized: Range<usize>) -> Range<usize> {
-        normalized
+    /// The number of breakpoints in the map (a measure of its size: each
+    /// takes 24 bytes).
+    pub fn breakpoints(&self) -> usize {
+        self.map.breakpoint_count()
     }
 }
 
 /// Ingests one file's bytes. `path` is only used as data (for messages).
+///
+/// Safe to call from many threads at once: the language detectors are
+/// shared, built on first use.
 pub fn ingest(path: &str, bytes: &[u8], config: &IngestConfig) -> Result<Document, IngestError> {
-    if bytes.len() as u64 > config.max_file_size {
-        return Err(IngestError::TooLarge { size: bytes.len() as u64, limit: config.max_file_size });
+    let size = bytes.len() as u64;
+    if size > config.max_file_size {
+        return Err(IngestError::TooLarge { size, limit: config.max_file_size });
     }
-    // Placeholder until the decoder, detector and normalizer land: UTF-8 only.
-    let text = String::from_utf8_lossy(bytes).into_owned();
+    let Decoded { text, encoding, text_map, warnings } = decode(bytes)?;
+    let runs = script_runs(&text);
+    let detection = detect(&text, &runs, config.languages.as_deref());
+    let spans = detection
+        .spans
+        .iter()
+        .map(|(range, language)| {
+            let original = text_map.to_original(range.clone());
+            LanguageSpan { start: original.start, end: original.end, language: language.clone() }
+        })
+        .collect();
+    let normalized = Normalized::new(&text);
     Ok(Document {
         path: path.to_owned(),
-        encoding: "UTF-8",
+        encoding,
         bytes: bytes.len(),
-        normalized: Normalized { text: text.to_lowercase() },
+        language: detection.main_language(),
+        languages: detection.languages,
+        spans,
+        normalized,
         text,
-        text_map: TextMap::default(),
-        language: LanguageTag::und(),
-        languages: Vec::new(),
-        spans: Vec::new(),
+        text_map,
         hash: format!("{:016x}", xxhash_rust::xxh3::xxh3_64(bytes)),
-        warnings: Vec::new(),
+        warnings,
     })
 }

@@ -13,6 +13,15 @@
 //! ```
 #![deny(missing_docs)]
 
+mod decode;
+mod detect;
 mod document;
+mod line_index;
+mod normalize;
+mod script;
+mod text_map;
 
 pub use document::*;
+pub use line_index::{LineCol, LineIndex, PositionEncoding};
+pub use normalize::Normalized;
+pub use script::{ScriptClass, ScriptRun, script_runs};

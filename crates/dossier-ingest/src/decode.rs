@@ -1,0 +1,307 @@
+//! Bytes to text: encoding detection, decoding and the text → original map.
+//!
+//! The order of decisions: a byte order mark wins (UTF-8, UTF-16LE, UTF-16BE);
+//! then NUL bytes mean binary; then valid UTF-8 is UTF-8; then a file that is
+//! mostly UTF-8 with a few broken sequences is decoded lossily as UTF-8; only
+//! then is the legacy encoding guessed with `chardetng` and decoded with
+//! `encoding_rs`. A decode that is mostly replacement or control characters
+//! is refused as binary.
+
+use std::ops::Range;
+
+use encoding_rs::{DecoderResult, Encoding, UTF_8};
+
+use crate::document::{IngestError, TextMap, Warning};
+use crate::text_map::PiecewiseMap;
+
+/// At most this many warnings of one kind are reported one by one; the rest
+/// are summarized in a single count.
+const MAX_WARNINGS_PER_KIND: usize = 8;
+
+/// The result of decoding one file.
+#[derive(Debug)]
+pub(crate) struct Decoded {
+    pub(crate) text: String,
+    pub(crate) encoding: &'static str,
+    pub(crate) text_map: TextMap,
+    pub(crate) warnings: Vec<Warning>,
+}
+
+/// Decodes `bytes`, detecting the encoding.
+pub(crate) fn decode(bytes: &[u8]) -> Result<Decoded, IngestError> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return Ok(decode_utf8_lossy(rest, 3));
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        return Ok(decode_utf16(rest, Endian::Little));
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        return Ok(decode_utf16(rest, Endian::Big));
+    }
+    if let Some(offset) = memchr::memchr(0, bytes) {
+        return Err(IngestError::Binary { reason: format!("NUL byte at offset {offset}") });
+    }
+    let decoded = if looks_like_utf8(bytes) { decode_utf8_lossy(bytes, 0) } else { decode_legacy(bytes) };
+    check_not_binary(&decoded)?;
+    Ok(decoded)
+}
+
+/// Whether `bytes` should be read as UTF-8: valid, or broken only here and
+/// there. Legacy multi-byte encodings (GBK, Big5, Shift_JIS) produce a few
+/// valid-looking UTF-8 sequences by chance but many more invalid ones, while a
+/// damaged UTF-8 file has far more valid non-ASCII characters than breakages.
+fn looks_like_utf8(bytes: &[u8]) -> bool {
+    if std::str::from_utf8(bytes).is_ok() {
+        return true;
+    }
+    let mut valid_non_ascii = 0usize;
+    let mut invalid = 0usize;
+    for chunk in bytes.utf8_chunks() {
+        valid_non_ascii += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        if !chunk.invalid().is_empty() {
+            invalid += 1;
+        }
+    }
+    valid_non_ascii >= 4 * invalid
+}
+
+/// Decodes UTF-8, replacing each invalid sequence with U+FFFD. `shift` is
+/// the length of a byte order mark already stripped from the front.
+fn decode_utf8_lossy(bytes: &[u8], shift: usize) -> Decoded {
+    let mut text = String::with_capacity(bytes.len());
+    let mut map = PiecewiseMap::default();
+    let mut warnings = WarningCollector::new("invalid UTF-8 replaced");
+    let mut offset = shift;
+    for chunk in bytes.utf8_chunks() {
+        let valid = chunk.valid();
+        text.push_str(valid);
+        map.push(valid.len(), offset..offset + valid.len(), true);
+        offset += valid.len();
+        let invalid = chunk.invalid();
+        if !invalid.is_empty() {
+            text.push(char::REPLACEMENT_CHARACTER);
+            map.push(char::REPLACEMENT_CHARACTER.len_utf8(), offset..offset + invalid.len(), false);
+            warnings.add(offset);
+            offset += invalid.len();
+        }
+    }
+    map.finish(shift + bytes.len());
+    Decoded { text, encoding: UTF_8.name(), text_map: TextMap { map }, warnings: warnings.finish() }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Endian {
+    Little,
+    Big,
+}
+
+/// Decodes UTF-16 after its byte order mark. Unpaired surrogates and a
+/// dangling odd byte become U+FFFD with a warning.
+fn decode_utf16(bytes: &[u8], endian: Endian) -> Decoded {
+    const BOM_LEN: usize = 2;
+    let units = bytes.chunks_exact(2).map(|pair| match endian {
+        Endian::Little => u16::from_le_bytes([pair[0], pair[1]]),
+        Endian::Big => u16::from_be_bytes([pair[0], pair[1]]),
+    });
+    let mut text = String::with_capacity(bytes.len());
+    let mut map = PiecewiseMap::default();
+    let mut warnings = WarningCollector::new("unpaired UTF-16 surrogate replaced");
+    let mut offset = BOM_LEN;
+    for unit in char::decode_utf16(units) {
+        let (c, original_len) = match unit {
+            Ok(c) => (c, c.len_utf16() * 2),
+            Err(_) => {
+                warnings.add(offset);
+                (char::REPLACEMENT_CHARACTER, 2)
+            }
+        };
+        text.push(c);
+        map.push(c.len_utf8(), offset..offset + original_len, c.len_utf8() == original_len);
+        offset += original_len;
+    }
+    let mut decoded_warnings = warnings.finish();
+    if bytes.len() % 2 == 1 {
+        text.push(char::REPLACEMENT_CHARACTER);
+        map.push(char::REPLACEMENT_CHARACTER.len_utf8(), offset..offset + 1, false);
+        decoded_warnings.push(Warning {
+            offset: Some(offset),
+            message: format!("odd trailing byte in UTF-16 replaced at byte {offset}"),
+        });
+    }
+    map.finish(BOM_LEN + bytes.len());
+    let encoding = match endian {
+        Endian::Little => encoding_rs::UTF_16LE.name(),
+        Endian::Big => encoding_rs::UTF_16BE.name(),
+    };
+    Decoded { text, encoding, text_map: TextMap { map }, warnings: decoded_warnings }
+}
+
+/// Guesses a legacy encoding with `chardetng` and decodes with `encoding_rs`.
+fn decode_legacy(bytes: &[u8]) -> Decoded {
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
+    detector.feed(bytes, true);
+    let encoding = detector.guess(None, chardetng::Utf8Detection::Allow);
+    if encoding == UTF_8 {
+        return decode_utf8_lossy(bytes, 0);
+    }
+    decode_with(encoding, bytes)
+}
+
+/// Decodes `bytes` in a known encoding, recording where every character came
+/// from. Runs of ASCII are decoded in one step when the decoder holds no
+/// partial sequence; other bytes are fed one at a time so that each output
+/// character can be attributed to the exact input bytes that completed it.
+pub(crate) fn decode_with(encoding: &'static Encoding, bytes: &[u8]) -> Decoded {
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut text = String::with_capacity(bytes.len() + bytes.len() / 2);
+    let mut map = PiecewiseMap::default();
+    let mut warnings = WarningCollector::new(&format!("invalid {} replaced", encoding.name()));
+    // Input bytes from `pending` on have not produced output yet.
+    let mut pending = 0;
+    let mut position = 0;
+    let ascii_fast_path = encoding.is_ascii_compatible();
+    while position < bytes.len() {
+        let step_start = position;
+        let step_end = if ascii_fast_path && pending == position {
+            let ascii_len = bytes[position..].iter().take_while(|b| b.is_ascii()).count();
+            position + ascii_len.max(1)
+        } else {
+            position + 1
+        };
+        let input = &bytes[step_start..step_end];
+        let text_before = text.len();
+        text.reserve(decoder.max_utf8_buffer_length_without_replacement(input.len()).unwrap_or(16));
+        let (result, read) = decoder.decode_to_string_without_replacement(input, &mut text, false);
+        position += read;
+        match result {
+            DecoderResult::Malformed(malformed, after) => {
+                // The malformed bytes end `after` bytes before the read
+                // position; those later bytes produce their output later.
+                let malformed_end = position.saturating_sub(usize::from(after)).max(pending);
+                let malformed_start = malformed_end.saturating_sub(usize::from(malformed)).max(pending);
+                push_replacement(&mut text, &mut map, text_before, pending, malformed_start..malformed_end);
+                warnings.add(malformed_start);
+                pending = malformed_end;
+            }
+            DecoderResult::InputEmpty | DecoderResult::OutputFull => {
+                if text.len() > text_before {
+                    push_output(&text[text_before..], &mut map, pending..position);
+                    pending = position;
+                }
+            }
+        }
+    }
+    // Flush a sequence cut off by the end of the file.
+    loop {
+        let text_before = text.len();
+        text.reserve(16);
+        let (result, _) = decoder.decode_to_string_without_replacement(&[], &mut text, true);
+        match result {
+            DecoderResult::Malformed(..) => {
+                push_replacement(&mut text, &mut map, text_before, pending, pending..bytes.len());
+                warnings.add(pending);
+                pending = bytes.len();
+            }
+            DecoderResult::InputEmpty => {
+                if text.len() > text_before {
+                    push_output(&text[text_before..], &mut map, pending..bytes.len());
+                }
+                break;
+            }
+            DecoderResult::OutputFull => {}
+        }
+    }
+    map.finish(bytes.len());
+    Decoded { text, encoding: encoding.name(), text_map: TextMap { map }, warnings: warnings.finish() }
+}
+
+/// Records that `output` was decoded from the bytes `original`. The map is
+/// linear (exact inside the chunk) when the chunk is ASCII or one character of
+/// the same length on both sides; otherwise the chunk is one atomic unit.
+fn push_output(output: &str, map: &mut PiecewiseMap, original: Range<usize>) {
+    let same_length = output.len() == original.len();
+    let linear = same_length && (output.is_ascii() || output.chars().nth(1).is_none());
+    map.push(output.len(), original, linear);
+}
+
+/// Appends U+FFFD for the malformed bytes `malformed`. Output that the
+/// decoder produced in the same step (`text[text_before..]`) came from the
+/// bytes between `pending` and the malformed sequence.
+fn push_replacement(
+    text: &mut String,
+    map: &mut PiecewiseMap,
+    text_before: usize,
+    pending: usize,
+    malformed: Range<usize>,
+) {
+    let mut replacement_from = pending;
+    if text.len() > text_before {
+        push_output(&text[text_before..], map, pending..malformed.start);
+        replacement_from = malformed.start;
+    }
+    let replacement_start = text.len();
+    text.push(char::REPLACEMENT_CHARACTER);
+    map.push(text.len() - replacement_start, replacement_from..malformed.end, false);
+}
+
+/// Refuses decodes of which more than one character in twelve is a
+/// replacement or control character: those are binary files that happen to
+/// contain no NUL byte (random bytes decode to about 12% control characters).
+fn check_not_binary(decoded: &Decoded) -> Result<(), IngestError> {
+    let mut chars = 0usize;
+    let mut suspicious = 0usize;
+    let mut first_suspicious = None;
+    for (index, c) in decoded.text.char_indices() {
+        chars += 1;
+        let is_suspicious =
+            c == char::REPLACEMENT_CHARACTER || (c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0C' | '\x1B'));
+        if is_suspicious {
+            suspicious += 1;
+            first_suspicious.get_or_insert(index);
+        }
+    }
+    if chars >= 8 && suspicious * 12 > chars {
+        let offset = first_suspicious.map_or(0, |index| decoded.text_map.to_original(index..index).start);
+        return Err(IngestError::Binary {
+            reason: format!(
+                "{suspicious} of {chars} characters undecodable or control characters as {}, first at offset {offset}",
+                decoded.encoding
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Collects per-offset warnings of one kind, reporting the first few and then
+/// one summary, so that a badly damaged file does not produce a warning per byte.
+struct WarningCollector {
+    what: String,
+    warnings: Vec<Warning>,
+    dropped: usize,
+    first_dropped: Option<usize>,
+}
+
+impl WarningCollector {
+    fn new(what: &str) -> Self {
+        WarningCollector { what: what.to_owned(), warnings: Vec::new(), dropped: 0, first_dropped: None }
+    }
+
+    fn add(&mut self, offset: usize) {
+        if self.warnings.len() < MAX_WARNINGS_PER_KIND {
+            self.warnings.push(Warning { offset: Some(offset), message: format!("{} at byte {offset}", self.what) });
+        } else {
+            self.dropped += 1;
+            self.first_dropped.get_or_insert(offset);
+        }
+    }
+
+    fn finish(mut self) -> Vec<Warning> {
+        if let Some(offset) = self.first_dropped {
+            self.warnings.push(Warning {
+                offset: Some(offset),
+                message: format!("{} {} more times from byte {offset} on", self.what, self.dropped),
+            });
+        }
+        self.warnings
+    }
+}

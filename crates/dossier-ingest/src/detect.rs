@@ -1,0 +1,476 @@
+//! Language detection per script run.
+//!
+//! `lingua` is good at telling alphabetic languages apart but swallows short
+//! Chinese sentences into neighbouring spans, knows only one Chinese and costs
+//! time in proportion to its input. So the work is split by writing system:
+//!
+//! - script runs are cut at line breaks into pieces;
+//! - Latin, Cyrillic and Arabic pieces go to a `lingua` detector restricted to
+//!   the languages of that script, on a bounded sample of their words (URLs
+//!   and identifiers left out); pieces too short to judge take the language of
+//!   a neighbour (a "CEO" inside Chinese is Chinese);
+//! - Hangul is Korean, kana is Japanese, and Han is Japanese when its line
+//!   also has kana, Chinese otherwise;
+//! - Chinese is Simplified or Traditional by the characters themselves: those
+//!   that `zhconv` would change when converting to the other variant, counted
+//!   per line when a line has clear evidence, per document otherwise;
+//! - scripts used by one shipped language only (Thai, Greek, Hebrew,
+//!   Devanagari) map straight to it.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use lingua::{Language, LanguageDetector, LanguageDetectorBuilder};
+use zhconv::{Variant, get_builtin_converter};
+
+use crate::document::{LanguageShare, LanguageTag};
+use crate::script::{ScriptClass, ScriptRun};
+
+/// Pieces with fewer letters than this (in their sample) are not given to
+/// `lingua`: its guesses on a word or two are noise.
+const MIN_LETTERS_FOR_LINGUA: usize = 10;
+
+/// The sample of a piece given to `lingua` is cut after this many bytes, so
+/// the cost per piece is bounded however long its line is.
+const SAMPLE_BYTES: usize = 400;
+
+/// A line's own Han characters decide Simplified vs Traditional when at least
+/// this many of them are variant-specific and they outnumber the other
+/// variant's by [`LINE_EVIDENCE_RATIO`].
+const MIN_LINE_EVIDENCE: usize = 3;
+const LINE_EVIDENCE_RATIO: usize = 3;
+
+/// The result of language detection over a whole text.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Detection {
+    /// Every language with its share of letters, largest first.
+    pub(crate) languages: Vec<LanguageShare>,
+    /// Same-language stretches of the text, from the first to the last letter
+    /// of each, in order.
+    pub(crate) spans: Vec<(Range<usize>, LanguageTag)>,
+}
+
+impl Detection {
+    /// The language with the largest share, `und` without letters.
+    pub(crate) fn main_language(&self) -> LanguageTag {
+        self.languages.first().map_or_else(LanguageTag::und, |share| share.language.clone())
+    }
+}
+
+/// A run cut at line breaks, holding at least one letter.
+#[derive(Debug)]
+struct Piece {
+    script: ScriptClass,
+    range: Range<usize>,
+    /// From the first letter's start to the last letter's end.
+    letters: Range<usize>,
+    letter_count: usize,
+    line: usize,
+    language: Decision,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Decision {
+    /// Decided.
+    Tag(LanguageTag),
+    /// Chinese, variant still to be decided.
+    Chinese,
+    /// Too short to judge; takes a neighbour's language.
+    Unresolved,
+}
+
+/// Detects the languages of `text`, whose script runs are `runs`.
+pub(crate) fn detect(text: &str, runs: &[ScriptRun], allowlist: Option<&[String]>) -> Detection {
+    let allowed = Allowed::new(allowlist);
+    let mut pieces = split_into_pieces(text, runs);
+    let mut detectors = Detectors::default();
+    for piece in &mut pieces {
+        piece.language = first_guess(text, piece, &allowed, &mut detectors);
+    }
+    mark_japanese_han(&mut pieces, &allowed);
+    decide_chinese_variants(text, &mut pieces, &allowed);
+    resolve_short_pieces(text, &mut pieces, &allowed, &mut detectors);
+    summarize(&pieces)
+}
+
+fn split_into_pieces(text: &str, runs: &[ScriptRun]) -> Vec<Piece> {
+    let mut pieces = Vec::new();
+    let mut line = 0;
+    for run in runs {
+        let mut start = run.range.start;
+        for segment in text[run.range.clone()].split_inclusive('\n') {
+            let range = start..start + segment.len();
+            start = range.end;
+            let mut letters: Option<Range<usize>> = None;
+            let mut letter_count = 0;
+            for (offset, c) in segment.char_indices().filter(|(_, c)| c.is_alphabetic()) {
+                let position = range.start + offset;
+                letter_count += 1;
+                let letter_end = position + c.len_utf8();
+                letters = Some(letters.map_or(position..letter_end, |found| found.start..letter_end));
+            }
+            if let Some(letters) = letters {
+                pieces.push(Piece {
+                    script: run.script,
+                    range,
+                    letters,
+                    letter_count,
+                    line,
+                    language: Decision::Unresolved,
+                });
+            }
+            line += usize::from(segment.ends_with('\n'));
+        }
+    }
+    pieces
+}
+
+fn first_guess(text: &str, piece: &Piece, allowed: &Allowed, detectors: &mut Detectors) -> Decision {
+    let direct = |code: &str| Decision::Tag(allowed.tag(code));
+    match piece.script {
+        ScriptClass::Han => Decision::Chinese,
+        ScriptClass::Kana => direct("ja"),
+        ScriptClass::Hangul => direct("ko"),
+        ScriptClass::Thai => direct("th"),
+        ScriptClass::Greek => direct("el"),
+        ScriptClass::Hebrew => direct("he"),
+        ScriptClass::Devanagari => direct("hi"),
+        ScriptClass::Latin | ScriptClass::Cyrillic | ScriptClass::Arabic => {
+            let sample = lingua_sample(&text[piece.range.clone()]);
+            if sample.chars().filter(|c| c.is_alphabetic()).count() < MIN_LETTERS_FOR_LINGUA {
+                return Decision::Unresolved;
+            }
+            match detectors.detect(piece.script, &sample, allowed) {
+                Some(tag) => Decision::Tag(tag),
+                None => Decision::Unresolved,
+            }
+        }
+        ScriptClass::Other | ScriptClass::Common => Decision::Tag(LanguageTag::und()),
+    }
+}
+
+/// The words of `text` worth showing to `lingua`: no URLs, addresses or
+/// identifiers, which are not in any language; at most [`SAMPLE_BYTES`].
+fn lingua_sample(text: &str) -> String {
+    let mut sample = String::new();
+    for word in text.split_whitespace() {
+        let is_noise = word.contains("://")
+            || word.starts_with("www.")
+            || word.contains(['@', '_', '=', '/', '\\'])
+            || word.len() > 40;
+        if is_noise {
+            continue;
+        }
+        if sample.len() + word.len() > SAMPLE_BYTES {
+            break;
+        }
+        if !sample.is_empty() {
+            sample.push(' ');
+        }
+        sample.push_str(word);
+    }
+    sample
+}
+
+/// Han on a line that also has kana is Japanese.
+fn mark_japanese_han(pieces: &mut [Piece], allowed: &Allowed) {
+    if !allowed.allows("ja") {
+        return;
+    }
+    let mut index = 0;
+    while index < pieces.len() {
+        let line = pieces[index].line;
+        let line_end = index + pieces[index..].iter().take_while(|piece| piece.line == line).count();
+        let line_pieces = &mut pieces[index..line_end];
+        if line_pieces.iter().any(|piece| piece.script == ScriptClass::Kana) {
+            for piece in line_pieces.iter_mut().filter(|piece| piece.language == Decision::Chinese) {
+                piece.language = Decision::Tag(LanguageTag("ja".to_owned()));
+            }
+        }
+        index = line_end;
+    }
+}
+
+/// Counts of variant-specific characters.
+#[derive(Debug, Default, Clone, Copy)]
+struct VariantEvidence {
+    simplified: usize,
+    traditional: usize,
+}
+
+impl VariantEvidence {
+    fn of(text: &str) -> Self {
+        // Characters that converting to Simplified would change are
+        // Traditional, and the other way round.
+        VariantEvidence {
+            traditional: get_builtin_converter(Variant::ZhHans).count_replaced(text),
+            simplified: get_builtin_converter(Variant::ZhHant).count_replaced(text),
+        }
+    }
+
+    fn add(&mut self, other: VariantEvidence) {
+        self.simplified += other.simplified;
+        self.traditional += other.traditional;
+    }
+
+    /// The variant the evidence clearly points to, if any.
+    fn clear_winner(self, min_evidence: usize, ratio: usize) -> Option<ChineseVariant> {
+        if self.traditional >= min_evidence && self.traditional >= ratio * self.simplified.max(1) {
+            Some(ChineseVariant::Traditional)
+        } else if self.simplified >= min_evidence && self.simplified >= ratio * self.traditional.max(1) {
+            Some(ChineseVariant::Simplified)
+        } else {
+            None
+        }
+    }
+
+    /// The variant with more evidence, if there is any difference.
+    fn majority(self) -> Option<ChineseVariant> {
+        match self.traditional.cmp(&self.simplified) {
+            std::cmp::Ordering::Greater => Some(ChineseVariant::Traditional),
+            std::cmp::Ordering::Less => Some(ChineseVariant::Simplified),
+            std::cmp::Ordering::Equal => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ChineseVariant {
+    Simplified,
+    Traditional,
+}
+
+fn decide_chinese_variants(text: &str, pieces: &mut [Piece], allowed: &Allowed) {
+    let mut lines: Vec<(usize, VariantEvidence)> = Vec::new();
+    let mut document = VariantEvidence::default();
+    for piece in pieces.iter().filter(|piece| piece.language == Decision::Chinese) {
+        let evidence = VariantEvidence::of(&text[piece.range.clone()]);
+        document.add(evidence);
+        match lines.last_mut() {
+            Some((line, line_evidence)) if *line == piece.line => line_evidence.add(evidence),
+            _ => lines.push((piece.line, evidence)),
+        }
+    }
+    let document_variant = document.majority();
+    let mut lines = lines.into_iter().peekable();
+    for piece in pieces.iter_mut().filter(|piece| piece.language == Decision::Chinese) {
+        while lines.next_if(|(line, _)| *line < piece.line).is_some() {}
+        let line_variant =
+            lines.peek().and_then(|(_, evidence)| evidence.clear_winner(MIN_LINE_EVIDENCE, LINE_EVIDENCE_RATIO));
+        piece.language = Decision::Tag(allowed.chinese(line_variant.or(document_variant)));
+    }
+}
+
+/// Gives pieces too short to judge the language of a neighbour: the nearest
+/// decided piece on the same line, else the nearest of the same script, else
+/// the nearest at all. When no piece is decided, the short pieces of each
+/// script are judged together.
+fn resolve_short_pieces(text: &str, pieces: &mut [Piece], allowed: &Allowed, detectors: &mut Detectors) {
+    let decided: Vec<Option<LanguageTag>> = pieces
+        .iter()
+        .map(|piece| match &piece.language {
+            Decision::Tag(tag) => Some(tag.clone()),
+            Decision::Chinese | Decision::Unresolved => None,
+        })
+        .collect();
+    let mut previous_decided: Vec<Option<usize>> = Vec::with_capacity(pieces.len());
+    let mut last = None;
+    for (index, tag) in decided.iter().enumerate() {
+        previous_decided.push(last);
+        if tag.is_some() {
+            last = Some(index);
+        }
+    }
+    let mut next_decided: Vec<Option<usize>> = vec![None; pieces.len()];
+    let mut next = None;
+    for index in (0..pieces.len()).rev() {
+        next_decided[index] = next;
+        if decided[index].is_some() {
+            next = Some(index);
+        }
+    }
+    let mut undecided: Vec<usize> = Vec::new();
+    for index in 0..pieces.len() {
+        if pieces[index].language != Decision::Unresolved {
+            continue;
+        }
+        let (line, script) = (pieces[index].line, pieces[index].script);
+        let candidates = [previous_decided[index], next_decided[index]];
+        let same_line = candidates.iter().flatten().find(|&&other| pieces[other].line == line);
+        let same_script = || candidates.iter().flatten().find(|&&other| pieces[other].script == script);
+        let any = || candidates.iter().flatten().next();
+        match same_line.or_else(same_script).or_else(any).and_then(|&other| decided[other].clone()) {
+            Some(tag) => pieces[index].language = Decision::Tag(tag),
+            None => undecided.push(index),
+        }
+    }
+    // Nothing decided at all: judge the short pieces of each script together.
+    for script in [ScriptClass::Latin, ScriptClass::Cyrillic, ScriptClass::Arabic] {
+        let members: Vec<usize> = undecided.iter().copied().filter(|&index| pieces[index].script == script).collect();
+        if members.is_empty() {
+            continue;
+        }
+        let joined: Vec<&str> = members.iter().map(|&index| &text[pieces[index].range.clone()]).collect();
+        let sample = lingua_sample(&joined.join(" "));
+        let tag = detectors.detect(script, &sample, allowed).unwrap_or_else(LanguageTag::und);
+        for index in members {
+            pieces[index].language = Decision::Tag(tag.clone());
+        }
+    }
+    for piece in pieces.iter_mut().filter(|piece| piece.language == Decision::Unresolved) {
+        piece.language = Decision::Tag(LanguageTag::und());
+    }
+}
+
+fn summarize(pieces: &[Piece]) -> Detection {
+    let mut letters_per_language: HashMap<&LanguageTag, usize> = HashMap::new();
+    let mut spans: Vec<(Range<usize>, LanguageTag)> = Vec::new();
+    let mut total_letters = 0;
+    for piece in pieces {
+        let Decision::Tag(tag) = &piece.language else { continue };
+        *letters_per_language.entry(tag).or_default() += piece.letter_count;
+        total_letters += piece.letter_count;
+        match spans.last_mut() {
+            Some((range, last)) if last == tag => range.end = piece.letters.end,
+            _ => spans.push((piece.letters.clone(), tag.clone())),
+        }
+    }
+    let mut languages: Vec<LanguageShare> = letters_per_language
+        .into_iter()
+        .map(|(language, letters)| LanguageShare {
+            language: language.clone(),
+            share: letters as f64 / total_letters.max(1) as f64,
+        })
+        .collect();
+    languages.sort_by(|a, b| b.share.total_cmp(&a.share).then_with(|| a.language.cmp(&b.language)));
+    Detection { languages, spans }
+}
+
+/// The languages a run may choose from (`IngestConfig::languages`).
+struct Allowed {
+    /// Primary subtags (`en`, `zh`), lower case; `None` allows all.
+    primary: Option<Vec<String>>,
+    simplified: bool,
+    traditional: bool,
+}
+
+impl Allowed {
+    fn new(allowlist: Option<&[String]>) -> Self {
+        let Some(allowlist) = allowlist else {
+            return Allowed { primary: None, simplified: true, traditional: true };
+        };
+        let mut allowed = Allowed { primary: Some(Vec::new()), simplified: false, traditional: false };
+        for tag in allowlist {
+            let lower = tag.to_ascii_lowercase();
+            let mut subtags = lower.split(['-', '_']);
+            let primary = subtags.next().unwrap_or_default().to_owned();
+            if primary == "zh" {
+                match subtags.next() {
+                    Some("hans" | "cn" | "sg" | "my") => allowed.simplified = true,
+                    Some("hant" | "tw" | "hk" | "mo") => allowed.traditional = true,
+                    _ => (allowed.simplified, allowed.traditional) = (true, true),
+                }
+            }
+            allowed.primary.get_or_insert_with(Vec::new).push(primary);
+        }
+        allowed
+    }
+
+    fn allows(&self, primary: &str) -> bool {
+        self.primary.as_ref().is_none_or(|list| list.iter().any(|allowed| allowed == primary))
+    }
+
+    /// `primary` as a tag when allowed, `und` otherwise.
+    fn tag(&self, primary: &str) -> LanguageTag {
+        if self.allows(primary) { LanguageTag(primary.to_owned()) } else { LanguageTag::und() }
+    }
+
+    /// The tag for Chinese text of the given (or unknown) variant.
+    fn chinese(&self, variant: Option<ChineseVariant>) -> LanguageTag {
+        let tag = match (self.simplified, self.traditional, variant) {
+            (false, false, _) => return if self.allows("ja") { self.tag("ja") } else { LanguageTag::und() },
+            (true, false, _) | (true, true, Some(ChineseVariant::Simplified)) => "zh-Hans",
+            (false, true, _) | (true, true, Some(ChineseVariant::Traditional)) => "zh-Hant",
+            (true, true, None) => "zh",
+        };
+        LanguageTag(tag.to_owned())
+    }
+
+    /// The shipped `lingua` languages written in `script` that are allowed.
+    fn lingua_languages(&self, script: ScriptClass) -> Vec<Language> {
+        let of_script = match script {
+            ScriptClass::Latin => Language::all_with_latin_script(),
+            ScriptClass::Cyrillic => Language::all_with_cyrillic_script(),
+            ScriptClass::Arabic => Language::all_with_arabic_script(),
+            _ => return Vec::new(),
+        };
+        let mut languages: Vec<Language> =
+            of_script.into_iter().filter(|language| self.allows(&language.iso_code_639_1().to_string())).collect();
+        languages.sort();
+        languages
+    }
+}
+
+/// Whether `lingua` runs in high accuracy mode (all n-gram models, better on
+/// short text) instead of low accuracy mode (trigrams only).
+const HIGH_ACCURACY: bool = true;
+
+/// Detectors by the sorted set of languages they choose from. `lingua`
+/// shares its models between detectors, so a detector per script and
+/// allowlist costs little beyond the models of its languages, loaded on first
+/// use.
+fn cached_detector(languages: &[Language]) -> Arc<LanguageDetector> {
+    static DETECTORS: OnceLock<Mutex<HashMap<Vec<Language>, Arc<LanguageDetector>>>> = OnceLock::new();
+    let detectors = DETECTORS.get_or_init(Default::default);
+    // A panic while holding the lock cannot leave the map inconsistent.
+    let mut detectors = detectors.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    detectors
+        .entry(languages.to_vec())
+        .or_insert_with(|| {
+            let mut builder = LanguageDetectorBuilder::from_languages(languages);
+            if !HIGH_ACCURACY {
+                builder.with_low_accuracy_mode();
+            }
+            Arc::new(builder.build())
+        })
+        .clone()
+}
+
+/// The detectors one document needs, fetched from the cache once.
+#[derive(Default)]
+struct Detectors {
+    by_script: HashMap<ScriptClass, Candidates>,
+}
+
+/// What a script's text may be.
+enum Candidates {
+    /// No allowed language is written in the script.
+    None,
+    /// One allowed language is: no detection needed.
+    Single(Language),
+    /// Several are: `lingua` decides.
+    Several(Arc<LanguageDetector>),
+}
+
+impl Detectors {
+    fn detect(&mut self, script: ScriptClass, sample: &str, allowed: &Allowed) -> Option<LanguageTag> {
+        let candidates = self.by_script.entry(script).or_insert_with(|| {
+            let languages = allowed.lingua_languages(script);
+            match languages.as_slice() {
+                [] => Candidates::None,
+                [only] => Candidates::Single(*only),
+                _ => Candidates::Several(cached_detector(&languages)),
+            }
+        });
+        match candidates {
+            Candidates::None => None,
+            Candidates::Single(language) => Some(tag_of(*language)),
+            Candidates::Several(detector) => detector.detect_language_of(sample).map(tag_of),
+        }
+    }
+}
+
+fn tag_of(language: Language) -> LanguageTag {
+    LanguageTag(language.iso_code_639_1().to_string())
+}

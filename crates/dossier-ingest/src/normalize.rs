@@ -1,0 +1,341 @@
+//! The normalized matching text and its alignment map back to the decoded text.
+//!
+//! Normalization, in order, per normalization segment (a starter and the
+//! characters that may combine with it):
+//!
+//! 1. NFKC (so full-width forms, ligatures like `ﬁ` and compatibility
+//!    characters become their plain forms);
+//! 2. lowercase (all cased scripts, not only Latin: `İ` becomes `i̇`, `Ω`
+//!    becomes `ω`); Traditional Chinese is *not* folded to Simplified;
+//! 3. typographic punctuation folded to ASCII: curly and corner quotes to `"`
+//!    and `'`, dashes to `-`, `。` to `.`, `、` to `,`;
+//! 4. zero-width, bidi, variation-selector and control characters removed;
+//! 5. every run of white space folded to one space, or to one `\n` when the
+//!    run holds two or more line breaks, so paragraph breaks survive.
+//!
+//! Each segment's output is one chunk of the alignment map; a chunk whose
+//! output is byte-for-byte as long as its input and a single character (or
+//! ASCII) is mapped linearly, anything else maps as a whole. Segments are
+//! normalized on their own, which is exact because a segment boundary is only
+//! placed before a starter that cannot compose with what precedes it.
+
+use std::iter;
+use std::ops::Range;
+
+use unicode_normalization::char::canonical_combining_class;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
+
+use crate::text_map::PiecewiseMap;
+
+/// The normalized matching text: NFKC, zero-width and control characters
+/// removed, white space folded, curly quotes and full-width punctuation folded,
+/// case-folded. Never shown to the user as the document.
+///
+/// White space runs become one space, or one `\n` when they hold a paragraph
+/// break (two or more line breaks).
+#[derive(Debug, Clone, Default)]
+pub struct Normalized {
+    /// The normalized text itself.
+    pub text: String,
+    /// Normalized offsets → [`crate::Document::text`] offsets.
+    map: PiecewiseMap,
+}
+
+impl Normalized {
+    /// Normalizes `text` and records where every piece of the result came from.
+    pub fn new(text: &str) -> Self {
+        let mut normalizer = Normalizer { text, output: String::with_capacity(text.len()), ..Normalizer::default() };
+        normalizer.run();
+        let Normalizer { output, mut map, .. } = normalizer;
+        map.finish(text.len());
+        Normalized { text: output, map }
+    }
+
+    /// Maps a byte range of the normalized text to the smallest byte range of
+    /// [`crate::Document::text`] that produced it, on char boundaries. Monotonic:
+    /// `a.start <= b.start` implies `to_text(a).start <= to_text(b).start`.
+    /// Offsets inside a character widen to the whole character; offsets past
+    /// the end clamp to the end.
+    pub fn to_text(&self, normalized: Range<usize>) -> Range<usize> {
+        let start = floor_char_boundary(&self.text, normalized.start);
+        let end = ceil_char_boundary(&self.text, normalized.end.max(normalized.start));
+        self.map.map_range(start..end)
+    }
+
+    /// The number of breakpoints in the alignment map (a measure of its size:
+    /// each takes 24 bytes).
+    pub fn alignment_breakpoints(&self) -> usize {
+        self.map.breakpoint_count()
+    }
+}
+
+/// The largest char boundary of `text` at or before `offset` (clamped to the end).
+pub(crate) fn floor_char_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// The smallest char boundary of `text` at or after `offset` (clamped to the end).
+pub(crate) fn ceil_char_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset += 1;
+    }
+    offset
+}
+
+#[derive(Default)]
+struct Normalizer<'a> {
+    text: &'a str,
+    output: String,
+    map: PiecewiseMap,
+    /// The white space run being collected, if any.
+    white_space: Option<WhiteSpaceRun>,
+    /// Scratch buffer for one segment's output.
+    buffer: String,
+}
+
+struct WhiteSpaceRun {
+    range: Range<usize>,
+    line_breaks: usize,
+    after_carriage_return: bool,
+}
+
+impl Normalizer<'_> {
+    fn run(&mut self) {
+        let text = self.text;
+        let mut chars = text.char_indices().peekable();
+        while let Some((start, first)) = chars.next() {
+            let mut end = start + first.len_utf8();
+            while let Some(&(next_start, next)) = chars.peek() {
+                if starts_segment(next) {
+                    break;
+                }
+                end = next_start + next.len_utf8();
+                chars.next();
+            }
+            if end == start + first.len_utf8() {
+                self.single_char(first, start..end);
+            } else {
+                self.segment(start..end);
+            }
+        }
+        self.flush_white_space();
+    }
+
+    fn single_char(&mut self, c: char, range: Range<usize>) {
+        if c.is_whitespace() {
+            self.white_space(c, range);
+        } else if is_removed(c) {
+        } else if c.is_ascii() {
+            self.buffer.clear();
+            self.buffer.push(c.to_ascii_lowercase());
+            self.emit(range);
+        } else if is_nfkc_quick(iter::once(c)) == IsNormalized::Yes {
+            self.buffer.clear();
+            push_folded(&mut self.buffer, c);
+            self.emit(range);
+        } else {
+            self.segment(range);
+        }
+    }
+
+    fn segment(&mut self, range: Range<usize>) {
+        self.buffer.clear();
+        for c in self.text[range.clone()].nfkc() {
+            push_folded(&mut self.buffer, c);
+        }
+        if !self.buffer.is_empty() && self.buffer.chars().all(char::is_whitespace) {
+            // NFKC turned the segment into white space (no-break space,
+            // ideographic space): it joins the surrounding run.
+            let c = self.text[range.clone()].chars().next().unwrap_or(' ');
+            self.white_space(c, range);
+        } else {
+            self.emit(range);
+        }
+    }
+
+    /// Appends the buffer as the normalized form of `range`.
+    fn emit(&mut self, range: Range<usize>) {
+        if self.buffer.is_empty() {
+            return;
+        }
+        self.flush_white_space();
+        let source = &self.text[range.clone()];
+        let linear = self.buffer.len() == source.len()
+            && (self.buffer.is_ascii() || (self.buffer.chars().nth(1).is_none() && source.chars().nth(1).is_none()));
+        self.output.push_str(&self.buffer);
+        self.map.push(self.buffer.len(), range, linear);
+    }
+
+    fn white_space(&mut self, c: char, range: Range<usize>) {
+        let run = self.white_space.get_or_insert(WhiteSpaceRun {
+            range: range.clone(),
+            line_breaks: 0,
+            after_carriage_return: false,
+        });
+        run.range.end = range.end;
+        run.line_breaks += match c {
+            '\n' if run.after_carriage_return => 0,
+            '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' => 1,
+            '\u{2029}' => 2,
+            _ => 0,
+        };
+        run.after_carriage_return = c == '\r';
+    }
+
+    fn flush_white_space(&mut self) {
+        let Some(run) = self.white_space.take() else { return };
+        let folded = if run.line_breaks >= 2 { "\n" } else { " " };
+        let linear = self.text.get(run.range.clone()) == Some(folded);
+        self.output.push_str(folded);
+        self.map.push(folded.len(), run.range, linear);
+    }
+}
+
+/// Whether a normalization segment starts at `c`: `c` is a starter that
+/// cannot compose with a preceding character (NFKC quick check not "maybe").
+fn starts_segment(c: char) -> bool {
+    c.is_ascii() || (canonical_combining_class(c) == 0 && is_nfkc_quick(iter::once(c)) != IsNormalized::Maybe)
+}
+
+/// Characters dropped from the matching text: invisible formatting and
+/// controls (white space controls are handled as white space before this).
+fn is_removed(c: char) -> bool {
+    matches!(
+        c,
+        '\u{AD}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+    ) || c.is_control()
+}
+
+/// Lowercases `c`, folds typographic punctuation and drops removed characters.
+fn push_folded(buffer: &mut String, c: char) {
+    for lower in c.to_lowercase() {
+        if let Some(folded) = fold_punctuation(lower) {
+            buffer.push(folded);
+        } else if !is_removed(lower) {
+            buffer.push(lower);
+        }
+    }
+}
+
+/// ASCII stand-ins for typographic and CJK punctuation that NFKC keeps.
+fn fold_punctuation(c: char) -> Option<char> {
+    Some(match c {
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{301D}' | '\u{301E}' | '\u{301F}' | '「' | '」'
+        | '『' | '』' | '«' | '»' => '"',
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '‹' | '›' => '\'',
+        '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
+        '。' | '｡' => '.',
+        '、' | '､' => ',',
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::{Expect, expect};
+
+    use super::*;
+
+    /// Shows the normalized text and, for each normalized char, the text it maps back to.
+    fn check(input: &str, expect: Expect) {
+        let normalized = Normalized::new(input);
+        let mut pieces = Vec::new();
+        for (start, c) in normalized.text.char_indices() {
+            let text_range = normalized.to_text(start..start + c.len_utf8());
+            pieces.push(format!("{c:?}<-{:?}", &input[text_range]));
+        }
+        expect.assert_eq(&format!("{:?}\n{}", normalized.text, pieces.join(" ")));
+    }
+
+    #[test]
+    fn ascii_is_lowercased_linearly() {
+        check(
+            "Hi, Bob",
+            expect![[r#"
+                "hi, bob"
+                'h'<-"H" 'i'<-"i" ','<-"," ' '<-" " 'b'<-"B" 'o'<-"o" 'b'<-"b""#]],
+        );
+    }
+
+    #[test]
+    fn white_space_runs_fold_and_paragraphs_survive() {
+        check(
+            "a \t b\r\nc\r\n\r\nd",
+            expect![[r#"
+                "a b c\nd"
+                'a'<-"a" ' '<-" \t " 'b'<-"b" ' '<-"\r\n" 'c'<-"c" '\n'<-"\r\n\r\n" 'd'<-"d""#]],
+        );
+    }
+
+    #[test]
+    fn zero_width_and_soft_hyphen_are_removed() {
+        check(
+            "co\u{AD}op\u{200B}er\u{FEFF}",
+            expect![[r#"
+                "cooper"
+                'c'<-"c" 'o'<-"o" 'o'<-"o" 'p'<-"p" 'e'<-"e" 'r'<-"r""#]],
+        );
+    }
+
+    #[test]
+    fn nfkc_full_width_and_ligatures() {
+        check(
+            "ＡＢ１！ﬁ",
+            expect![[r#"
+                "ab1!fi"
+                'a'<-"Ａ" 'b'<-"Ｂ" '1'<-"１" '!'<-"！" 'f'<-"ﬁ" 'i'<-"ﬁ""#]],
+        );
+    }
+
+    #[test]
+    fn dotted_capital_i_changes_length() {
+        check(
+            "İx",
+            expect![[r#"
+                "i\u{307}x"
+                'i'<-"İ" '\u{307}'<-"İ" 'x'<-"x""#]],
+        );
+    }
+
+    #[test]
+    fn combining_marks_compose() {
+        check(
+            "e\u{301}!",
+            expect![[r#"
+                "é!"
+                'é'<-"e\u{301}" '!'<-"!""#]],
+        );
+    }
+
+    #[test]
+    fn chinese_punctuation_and_quotes_fold() {
+        check(
+            "“張勇”說：「好」。",
+            expect![[r#"
+                "\"張勇\"說:\"好\"."
+                '"'<-"“" '張'<-"張" '勇'<-"勇" '"'<-"”" '說'<-"說" ':'<-"：" '"'<-"「" '好'<-"好" '"'<-"」" '.'<-"。""#]],
+        );
+    }
+
+    #[test]
+    fn ideographic_space_joins_white_space() {
+        check(
+            "a\u{3000} b",
+            expect![[r#"
+                "a b"
+                'a'<-"a" ' '<-"\u{3000} " 'b'<-"b""#]],
+        );
+    }
+}

@@ -1,0 +1,165 @@
+//! Splitting text into runs of one writing system.
+//!
+//! Every character is classified by its Unicode script. Characters of no
+//! particular script (punctuation, digits, spaces: `Common`; combining marks:
+//! `Inherited`) attach to the run before them, or to the first run when they
+//! lead the text, so runs cover the text without gaps.
+
+use std::ops::Range;
+
+use unicode_script::{Script, UnicodeScript};
+
+/// The writing systems Dossier tells apart. Hiragana and Katakana are one
+/// class, since Japanese mixes them freely.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum ScriptClass {
+    /// Chinese characters (also used by Japanese).
+    Han,
+    /// Hiragana and Katakana.
+    Kana,
+    /// Korean Hangul.
+    Hangul,
+    /// Latin letters.
+    Latin,
+    /// Cyrillic letters.
+    Cyrillic,
+    /// Arabic script (Arabic, Persian, Urdu).
+    Arabic,
+    /// Hebrew script.
+    Hebrew,
+    /// Greek letters.
+    Greek,
+    /// Devanagari (Hindi, Marathi, Nepali).
+    Devanagari,
+    /// Thai script.
+    Thai,
+    /// Any other script.
+    Other,
+    /// Only punctuation, digits, symbols and spaces: the whole text had no
+    /// character of a particular script.
+    Common,
+}
+
+impl ScriptClass {
+    /// Classifies one character; `None` for characters of no particular
+    /// script (`Common`, `Inherited`, unassigned).
+    pub fn of(c: char) -> Option<ScriptClass> {
+        if c.is_ascii() {
+            return c.is_ascii_alphabetic().then_some(ScriptClass::Latin);
+        }
+        Some(match c.script() {
+            Script::Han => ScriptClass::Han,
+            Script::Hiragana | Script::Katakana => ScriptClass::Kana,
+            Script::Hangul => ScriptClass::Hangul,
+            Script::Latin => ScriptClass::Latin,
+            Script::Cyrillic => ScriptClass::Cyrillic,
+            Script::Arabic => ScriptClass::Arabic,
+            Script::Hebrew => ScriptClass::Hebrew,
+            Script::Greek => ScriptClass::Greek,
+            Script::Devanagari => ScriptClass::Devanagari,
+            Script::Thai => ScriptClass::Thai,
+            Script::Common => {
+                // The prolonged sound mark `ー` and the Katakana middle dot are
+                // Common but only ever used with kana.
+                let extension = c.script_extension();
+                if extension.contains_script(Script::Katakana) && !extension.contains_script(Script::Han) {
+                    ScriptClass::Kana
+                } else {
+                    return None;
+                }
+            }
+            Script::Inherited | Script::Unknown => return None,
+            _ => ScriptClass::Other,
+        })
+    }
+}
+
+/// A stretch of text in one writing system, with the punctuation, digits and
+/// spaces that follow it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScriptRun {
+    /// The writing system.
+    pub script: ScriptClass,
+    /// Byte range in the text.
+    pub range: Range<usize>,
+}
+
+/// Splits `text` into script runs covering it in order. Empty text has no
+/// runs; text without any letter of a script is one [`ScriptClass::Common`] run.
+pub fn script_runs(text: &str) -> Vec<ScriptRun> {
+    let mut runs: Vec<ScriptRun> = Vec::new();
+    for (index, c) in text.char_indices() {
+        let Some(script) = ScriptClass::of(c) else { continue };
+        match runs.last_mut() {
+            Some(last) if last.script == script => {}
+            Some(last) => {
+                last.range.end = index;
+                runs.push(ScriptRun { script, range: index..index });
+            }
+            // Leading neutral characters join the first run.
+            None => runs.push(ScriptRun { script, range: 0..index }),
+        }
+    }
+    match runs.last_mut() {
+        Some(last) => last.range.end = text.len(),
+        None if !text.is_empty() => runs.push(ScriptRun { script: ScriptClass::Common, range: 0..text.len() }),
+        None => {}
+    }
+    runs
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::{Expect, expect};
+
+    use super::*;
+
+    fn check(text: &str, expect: Expect) {
+        let runs: Vec<String> =
+            script_runs(text).iter().map(|run| format!("{:?} {:?}", run.script, &text[run.range.clone()])).collect();
+        expect.assert_eq(&runs.join("\n"));
+    }
+
+    #[test]
+    fn empty_text_has_no_runs() {
+        check("", expect![[""]]);
+    }
+
+    #[test]
+    fn digits_only_are_common() {
+        check("2025 05/13", expect![[r#"Common "2025 05/13""#]]);
+    }
+
+    #[test]
+    fn chinese_with_english() {
+        check(
+            "很 MAGA —— Make Alibaba Great Again，让阿里",
+            expect![[r#"
+                Han "很 "
+                Latin "MAGA —— Make Alibaba Great Again，"
+                Han "让阿里""#]],
+        );
+    }
+
+    #[test]
+    fn japanese_kanji_and_kana() {
+        check(
+            "「東京タワー」へ行きました。",
+            expect![[r#"
+                Han "「東京"
+                Kana "タワー」へ"
+                Han "行"
+                Kana "きました。""#]],
+        );
+    }
+
+    #[test]
+    fn combining_marks_stay_with_their_letter() {
+        check(
+            "Cafe\u{301} Привет",
+            expect![[r#"
+                Latin "Cafe\u{301} "
+                Cyrillic "Привет""#]],
+        );
+    }
+}
