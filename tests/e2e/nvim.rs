@@ -1,0 +1,363 @@
+//! Neovim, end to end: the plugin in `editors/nvim` starts the real `dossier lsp`
+//! on a copy of `seeds/` plus a note, and headless Neovim asks it for hover,
+//! definition and references, as a user pressing `K`, `gd` and `gr` would.
+//!
+//! The Neovim side is `tests/e2e/nvim/drive.lua`: it always writes a JSON report
+//! and quits; this side checks the report and, when something went wrong, fails
+//! with Neovim's LSP log (which holds the server's stderr) and Neovim's own log.
+//!
+//! Needs `nvim` on `PATH` (Debian's `neovim` package, 0.7.2 on Debian 12; CI
+//! installs it). Without it the test fails rather than skip: a skipped editor
+//! test would hide that the plugin is untested.
+
+use std::{
+    fs,
+    io::ErrorKind,
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    thread,
+    time::{Duration, Instant},
+};
+
+use serde_json::Value;
+
+/// The repository root, from the `dossier-cli` crate that compiles these tests.
+const REPOSITORY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+
+/// The note the test opens: a new mention of a term the corpus knows in both scripts.
+const NOTE: &str = "# Test note\n\nWu Yongming took over from 張勇. Zhang Yong ran Taobao.\n";
+
+/// Where in the note hover, definition and references are asked.
+const NEEDLE: &str = "Wu Yongming";
+
+/// The names that Wu Yongming goes by in the corpus: a definition or reference must be one of them.
+const ALIASES: &[&str] = &["Wu Yongming", "吴泳铭", "吳泳銘"];
+
+/// How long the Lua script may wait in total for attach, ingestion and answers.
+/// A bound, not a performance expectation: it only keeps a broken server from
+/// hanging the test suite.
+const SCRIPT_BUDGET: Duration = Duration::from_secs(45);
+
+/// After this, Neovim is killed whatever it is doing.
+const NVIM_TIME_LIMIT: Duration = Duration::from_secs(60);
+
+#[test]
+fn nvim_plugin_hover_definition_references_on_a_note() {
+    let nvim_version = nvim_version();
+    let workspace = Workspace::new();
+    let run = workspace.run_nvim();
+    let report = run.report();
+    let logs = || run.logs();
+
+    if !report["error"].is_null() || report["attached"] != Value::Bool(true) {
+        panic!(
+            "Neovim ({nvim_version}) could not use the dossier server: {}\n\nreport: {report:#}\n\n{}",
+            report["error"].as_str().unwrap_or("the client did not attach"),
+            logs()
+        );
+    }
+
+    let hover = hover_text(&report["hover"]);
+    assert!(
+        hover.contains("吴泳铭"),
+        "hover at {NEEDLE:?} should name 吴泳铭, got {hover:?} (error: {})\n\nreport: {report:#}\n\n{}",
+        report["hover_error"],
+        logs()
+    );
+
+    for request in ["definition", "references"] {
+        let locations = locations(&report[request]);
+        assert!(
+            !locations.is_empty(),
+            "{request} at {NEEDLE:?} gave no location (error: {})\n\nreport: {report:#}\n\n{}",
+            report[&format!("{request}_error")],
+            logs()
+        );
+        for (uri, range) in locations {
+            let path = uri_to_path(&uri).unwrap_or_else(|| panic!("{request}: {uri} is not a file URI"));
+            assert!(path.is_file(), "{request}: {} does not exist\n\n{}", path.display(), logs());
+            let bytes = fs::read(&path).unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
+            let text = String::from_utf8_lossy(&bytes);
+            let sliced = slice_utf16(&text, &range)
+                .unwrap_or_else(|| panic!("{request}: range {range} is outside {}\n\n{}", path.display(), logs()));
+            assert!(
+                ALIASES.contains(&sliced),
+                "{request}: {}:{range} is {sliced:?}, not one of {ALIASES:?}\n\nreport: {report:#}",
+                path.display()
+            );
+        }
+    }
+}
+
+/// `nvim --version`'s first line, or a failure that says how to install it.
+fn nvim_version() -> String {
+    match Command::new("nvim").arg("--version").output() {
+        Ok(output) if output.status.success() => {
+            String::from_utf8_lossy(&output.stdout).lines().next().unwrap_or("nvim").to_owned()
+        }
+        Ok(output) => {
+            panic!("`nvim --version` failed with {}: {}", output.status, String::from_utf8_lossy(&output.stderr))
+        }
+        Err(error) if error.kind() == ErrorKind::NotFound => panic!(
+            "nvim (Neovim) is not installed, and this test drives the Dossier Neovim plugin with it: \
+             install Debian's `neovim` package (`apt-get install -y neovim`), as CI does"
+        ),
+        Err(error) => panic!("cannot run `nvim --version`: {error}"),
+    }
+}
+
+/// A temporary workspace: the sample corpus, the note, and Neovim's own folders.
+struct Workspace {
+    dir: tempfile::TempDir,
+}
+
+impl Workspace {
+    fn new() -> Workspace {
+        let dir = tempfile::TempDir::new().expect("cannot create a temporary directory");
+        copy_dir(&Path::new(REPOSITORY).join("seeds"), dir.path());
+        fs::create_dir_all(dir.path().join("notes")).unwrap();
+        fs::write(dir.path().join("notes/test.md"), NOTE).unwrap();
+        Workspace { dir }
+    }
+
+    /// Neovim's state, logs and output go under `.nvim/`, out of the workspace's
+    /// `**/*.md` and `**/*.txt`.
+    fn nvim_dir(&self) -> PathBuf {
+        self.dir.path().join(".nvim")
+    }
+
+    /// Runs headless Neovim on the note, bounded by [`NVIM_TIME_LIMIT`].
+    fn run_nvim(&self) -> NvimRun<'_> {
+        let nvim_dir = self.nvim_dir();
+        for sub in ["config", "data", "state", "cache"] {
+            fs::create_dir_all(nvim_dir.join(sub)).unwrap();
+        }
+        let plugin = Path::new(REPOSITORY).join("editors/nvim");
+        let script = Path::new(REPOSITORY).join("tests/e2e/nvim/drive.lua");
+        let stdout = fs::File::create(nvim_dir.join("stdout")).unwrap();
+        let stderr = fs::File::create(nvim_dir.join("stderr")).unwrap();
+        let mut command = Command::new("nvim");
+        command
+            .args(["--headless", "--clean", "-u", "NONE", "--cmd"])
+            .arg(format!("set rtp+={}", vim_escape(&plugin)))
+            .arg("-c")
+            .arg(format!("luafile {}", vim_escape(&script)))
+            .current_dir(self.dir.path())
+            // Neovim 0.7 logs LSP to XDG_CACHE_HOME, 0.8 and later to XDG_STATE_HOME.
+            .env("XDG_CONFIG_HOME", nvim_dir.join("config"))
+            .env("XDG_DATA_HOME", nvim_dir.join("data"))
+            .env("XDG_STATE_HOME", nvim_dir.join("state"))
+            .env("XDG_CACHE_HOME", nvim_dir.join("cache"))
+            .env("NVIM_LOG_FILE", nvim_dir.join("nvim.log"))
+            .env("DOSSIER_E2E_BIN", env!("CARGO_BIN_EXE_dossier"))
+            .env("DOSSIER_E2E_NOTE", self.dir.path().join("notes/test.md"))
+            .env("DOSSIER_E2E_NEEDLE", NEEDLE)
+            .env("DOSSIER_E2E_OUT", nvim_dir.join("report.json"))
+            .env("DOSSIER_E2E_BUDGET_MS", SCRIPT_BUDGET.as_millis().to_string())
+            .stdin(Stdio::null())
+            .stdout(stdout)
+            .stderr(stderr);
+        let child = command.spawn().expect("cannot start nvim");
+        let outcome = wait_bounded(child, NVIM_TIME_LIMIT);
+        NvimRun { workspace: self, outcome }
+    }
+}
+
+/// A finished (or killed) Neovim run.
+struct NvimRun<'a> {
+    workspace: &'a Workspace,
+    outcome: String,
+}
+
+impl NvimRun<'_> {
+    /// The JSON report that drive.lua wrote, or a failure with the logs.
+    fn report(&self) -> Value {
+        let path = self.workspace.nvim_dir().join("report.json");
+        let text = match fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(error) => panic!("Neovim wrote no report ({error}); it {}\n\n{}", self.outcome, self.logs()),
+        };
+        serde_json::from_str(&text)
+            .unwrap_or_else(|error| panic!("the report is not JSON ({error}): {text}\n\n{}", self.logs()))
+    }
+
+    /// Everything that tells what happened: how Neovim ended, its output, its
+    /// log, and the LSP log (requests, responses and the server's stderr).
+    fn logs(&self) -> String {
+        let nvim_dir = self.workspace.nvim_dir();
+        let mut logs = format!("Neovim {}.", self.outcome);
+        let mut files = vec![nvim_dir.join("stdout"), nvim_dir.join("stderr"), nvim_dir.join("nvim.log")];
+        // lsp.log is in cache/nvim/ on 0.7 and state/nvim/ on 0.8 and later.
+        files.extend(["cache", "state"].iter().map(|sub| nvim_dir.join(sub).join("nvim/lsp.log")));
+        for file in files {
+            match fs::read(&file) {
+                Ok(bytes) if bytes.is_empty() => {}
+                Ok(bytes) => {
+                    logs += &format!("\n\n--- {} ---\n{}", file.display(), tail(&String::from_utf8_lossy(&bytes)))
+                }
+                Err(_) => {}
+            }
+        }
+        logs
+    }
+}
+
+/// Waits for the child, killing it after `limit`; says how it ended.
+fn wait_bounded(mut child: Child, limit: Duration) -> String {
+    let start = Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return format!("exited with {status} after {:.1} s", start.elapsed().as_secs_f32()),
+            Ok(None) if start.elapsed() < limit => thread::sleep(Duration::from_millis(50)),
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return format!("was killed after {} s without quitting", limit.as_secs());
+            }
+            Err(error) => return format!("could not be waited for: {error}"),
+        }
+    }
+}
+
+/// The last 300 lines of a log, which is where a failure shows.
+fn tail(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let skipped = lines.len().saturating_sub(300);
+    let mut tail = if skipped > 0 { format!("[{skipped} earlier lines]\n") } else { String::new() };
+    tail += &lines[skipped..].join("\n");
+    tail
+}
+
+/// A path for an Ex command line: spaces and backslashes escaped.
+fn vim_escape(path: &Path) -> String {
+    path.display().to_string().replace('\\', "\\\\").replace(' ', "\\ ")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap_or_else(|error| panic!("cannot read {}: {error}", from.display())) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The text of a hover result: MarkupContent, MarkedString or a list of MarkedStrings.
+fn hover_text(hover: &Value) -> String {
+    fn marked(value: &Value) -> String {
+        match value {
+            Value::String(text) => text.clone(),
+            Value::Object(object) => object.get("value").and_then(Value::as_str).unwrap_or_default().to_owned(),
+            Value::Array(items) => items.iter().map(marked).collect::<Vec<_>>().join("\n"),
+            _ => String::new(),
+        }
+    }
+    marked(&hover["contents"])
+}
+
+/// An LSP range, for slicing and for messages.
+#[derive(Debug)]
+struct Range {
+    start: (usize, usize),
+    end: (usize, usize),
+}
+
+impl std::fmt::Display for Range {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // 1-based lines, as editors show them; characters are UTF-16 units.
+        write!(f, "{}:{}-{}:{}", self.start.0 + 1, self.start.1, self.end.0 + 1, self.end.1)
+    }
+}
+
+/// The (uri, range) pairs of a definition or references result: a Location,
+/// a list of Locations, or a list of LocationLinks (their selection range).
+fn locations(result: &Value) -> Vec<(String, Range)> {
+    let items = match result {
+        Value::Array(items) => items.clone(),
+        Value::Object(_) => vec![result.clone()],
+        _ => Vec::new(),
+    };
+    let position = |value: &Value| {
+        let number = |key: &str| value[key].as_u64().unwrap_or_else(|| panic!("bad position {value}")) as usize;
+        (number("line"), number("character"))
+    };
+    items
+        .iter()
+        .map(|item| {
+            let (uri, range) = match item.get("targetUri") {
+                Some(uri) => (uri, &item["targetSelectionRange"]),
+                None => (&item["uri"], &item["range"]),
+            };
+            let uri = uri.as_str().unwrap_or_else(|| panic!("a location without a URI: {item}")).to_owned();
+            (uri, Range { start: position(&range["start"]), end: position(&range["end"]) })
+        })
+        .collect()
+}
+
+/// The path of a `file://` URI, percent-decoded.
+fn uri_to_path(uri: &str) -> Option<PathBuf> {
+    let encoded = uri.strip_prefix("file://")?;
+    let mut bytes = Vec::with_capacity(encoded.len());
+    let mut rest = encoded.as_bytes();
+    while let Some((&byte, tail)) = rest.split_first() {
+        if byte == b'%' && tail.len() >= 2 {
+            let hex = std::str::from_utf8(&tail[..2]).ok()?;
+            bytes.push(u8::from_str_radix(hex, 16).ok()?);
+            rest = &tail[2..];
+        } else {
+            bytes.push(byte);
+            rest = tail;
+        }
+    }
+    Some(PathBuf::from(String::from_utf8(bytes).ok()?))
+}
+
+/// The byte offset of an LSP position: lines end at `\n`, `\r\n` or `\r`;
+/// characters count UTF-16 code units. None when the position is not in the text.
+fn offset_utf16(text: &str, (line, character): (usize, usize)) -> Option<usize> {
+    let mut line_start = 0;
+    for _ in 0..line {
+        let newline = text[line_start..].find(['\n', '\r'])? + line_start;
+        line_start = newline + if text[newline..].starts_with("\r\n") { 2 } else { 1 };
+    }
+    let line_end = text[line_start..].find(['\n', '\r']).map_or(text.len(), |end| end + line_start);
+    let mut units = 0;
+    for (index, ch) in text[line_start..line_end].char_indices() {
+        if units == character {
+            return Some(line_start + index);
+        }
+        units += ch.len_utf16();
+    }
+    (units == character).then_some(line_end)
+}
+
+/// The text of a range, or None when the range is not in the text.
+fn slice_utf16<'t>(text: &'t str, range: &Range) -> Option<&'t str> {
+    let start = offset_utf16(text, range.start)?;
+    let end = offset_utf16(text, range.end)?;
+    text.get(start..end)
+}
+
+#[test]
+fn slice_utf16_counts_code_units_and_all_line_endings() {
+    let text = "a\r\nb😀吴泳铭\rx\nWu Yongming";
+    let range = |start, end| Range { start, end };
+    assert_eq!(slice_utf16(text, &range((1, 3), (1, 6))), Some("吴泳铭"));
+    assert_eq!(slice_utf16(text, &range((1, 1), (1, 3))), Some("😀"));
+    assert_eq!(slice_utf16(text, &range((2, 0), (2, 1))), Some("x"));
+    assert_eq!(slice_utf16(text, &range((3, 0), (3, 11))), Some("Wu Yongming"));
+    // Inside a surrogate pair, past the end of a line, past the last line.
+    assert_eq!(slice_utf16(text, &range((1, 2), (1, 3))), None);
+    assert_eq!(slice_utf16(text, &range((0, 0), (0, 2))), None);
+    assert_eq!(slice_utf16(text, &range((4, 0), (4, 0))), None);
+}
+
+#[test]
+fn uri_to_path_decodes_percent_escapes() {
+    assert_eq!(uri_to_path("file:///tmp/a%20b/%E5%90%B4.md"), Some(PathBuf::from("/tmp/a b/吴.md")));
+    assert_eq!(uri_to_path("untitled:Untitled-1"), None);
+}

@@ -1,0 +1,241 @@
+-- Drives Neovim for tests/e2e/nvim.rs: sets the Dossier plugin up on the real
+-- binary, opens a note, waits (bounded) for the server to attach and to be
+-- ready, asks for hover, definition and references at a needle in the note,
+-- writes everything as JSON and quits. Whatever happens, the JSON is written
+-- and Neovim quits, so that the Rust side can say what went wrong.
+--
+-- Inputs, from the environment:
+--   DOSSIER_E2E_BIN      the dossier binary
+--   DOSSIER_E2E_NOTE     the note to open (absolute path)
+--   DOSSIER_E2E_NEEDLE   the text in the note to ask about (first occurrence)
+--   DOSSIER_E2E_OUT      where to write the JSON
+--   DOSSIER_E2E_BUDGET_MS  the total time this script may wait, in milliseconds
+--
+-- Runs on Neovim 0.7 and later, so only APIs that 0.7 has are used.
+
+local started = vim.loop.hrtime()
+local budget_ms = tonumber(os.getenv("DOSSIER_E2E_BUDGET_MS") or "") or 45000
+
+local report = {
+  nvim_version = string.format("%d.%d.%d", vim.version().major, vim.version().minor, vim.version().patch),
+  code_path = vim.lsp.start and "vim.lsp.start" or "vim.lsp.start_client+buf_attach_client",
+  log_path = vim.lsp.get_log_path(),
+  attached = false,
+  ready = false,
+  ready_signal = vim.NIL,
+  server_exit = vim.NIL,
+  statuses = {},
+  steps = {},
+  error = vim.NIL,
+}
+
+local function elapsed_ms()
+  return math.floor((vim.loop.hrtime() - started) / 1e6)
+end
+
+local function remaining_ms()
+  return math.max(0, budget_ms - elapsed_ms())
+end
+
+local function step(name)
+  table.insert(report.steps, string.format("%6d ms  %s", elapsed_ms(), name))
+end
+
+local function encode(value)
+  if vim.json and vim.json.encode then
+    return vim.json.encode(value)
+  end
+  return vim.fn.json_encode(value)
+end
+
+local function finish()
+  report.elapsed_ms = elapsed_ms()
+  local out = assert(os.getenv("DOSSIER_E2E_OUT"), "DOSSIER_E2E_OUT is not set")
+  local ok, json = pcall(encode, report)
+  if not ok then
+    json = encode({ error = "cannot encode the report: " .. tostring(json), steps = report.steps })
+  end
+  local file = assert(io.open(out, "w"))
+  file:write(json)
+  file:close()
+  vim.cmd("qa!")
+end
+
+local function get_clients()
+  return (vim.lsp.get_clients or vim.lsp.get_active_clients)()
+end
+
+local function dossier_client(bufnr)
+  for _, client in ipairs(get_clients()) do
+    if client.name == "dossier" and client.attached_buffers and client.attached_buffers[bufnr] then
+      return client
+    end
+  end
+  return nil
+end
+
+-- The UTF-16 offset of a byte offset in `line`, as LSP positions count.
+local function byte_to_utf16(line, byte)
+  local units, index = 0, 0
+  while index < byte and index < #line do
+    local lead = line:byte(index + 1)
+    local length = lead < 0x80 and 1 or lead < 0xE0 and 2 or lead < 0xF0 and 3 or 4
+    index = index + length
+    units = units + (length == 4 and 2 or 1)
+  end
+  return units
+end
+
+-- One request through buf_request_sync: the result of the Dossier client, or an error string.
+local function request(bufnr, client_id, method, params)
+  local timeout = math.max(1000, math.min(15000, remaining_ms()))
+  local responses, err = vim.lsp.buf_request_sync(bufnr, method, params, timeout)
+  if not responses then
+    return vim.NIL, string.format("%s: no response within %d ms (%s)", method, timeout, tostring(err))
+  end
+  local response = responses[client_id]
+  if not response then
+    return vim.NIL, method .. ": the Dossier client did not answer"
+  end
+  if response.err or response.error then
+    return vim.NIL, method .. ": " .. encode(response.err or response.error)
+  end
+  if response.result == nil then
+    return vim.NIL, nil
+  end
+  return response.result, nil
+end
+
+local function hover_has_content(result)
+  if result == vim.NIL or type(result) ~= "table" then
+    return false
+  end
+  local contents = result.contents
+  if type(contents) == "string" then
+    return contents ~= ""
+  end
+  return type(contents) == "table" and (contents.value ~= "" or #contents > 0)
+end
+
+local function run()
+  local bin = assert(os.getenv("DOSSIER_E2E_BIN"), "DOSSIER_E2E_BIN is not set")
+  local note = assert(os.getenv("DOSSIER_E2E_NOTE"), "DOSSIER_E2E_NOTE is not set")
+  local needle = assert(os.getenv("DOSSIER_E2E_NEEDLE"), "DOSSIER_E2E_NEEDLE is not set")
+
+  vim.lsp.set_log_level("debug")
+  -- `-u NONE` skips filetype detection; the plugin attaches on FileType.
+  vim.cmd("filetype on")
+
+  local dossier = require("dossier")
+  dossier.setup({
+    cmd = { bin, "lsp" },
+    on_exit = function(code, signal)
+      report.server_exit = { code = code, signal = signal }
+    end,
+  })
+  step("setup done")
+
+  vim.cmd("edit " .. vim.fn.fnameescape(note))
+  local bufnr = vim.api.nvim_get_current_buf()
+  if vim.bo[bufnr].filetype ~= "markdown" then
+    step("filetype was '" .. vim.bo[bufnr].filetype .. "', setting markdown")
+    vim.bo[bufnr].filetype = "markdown"
+  end
+  report.filetype = vim.bo[bufnr].filetype
+  report.uri = vim.uri_from_bufnr(bufnr)
+  step("note opened")
+
+  -- Attached: the client exists, has this buffer and has finished `initialize`.
+  local client
+  vim.wait(remaining_ms(), function()
+    client = dossier_client(bufnr)
+    return (client ~= nil and client.initialized == true) or report.server_exit ~= vim.NIL
+  end, 50)
+  if not client or not client.initialized then
+    if report.server_exit ~= vim.NIL then
+      report.error = string.format(
+        "the dossier server exited (code %s, signal %s) before the note was attached",
+        tostring(report.server_exit.code),
+        tostring(report.server_exit.signal)
+      )
+    else
+      report.error = string.format(
+        "the dossier client was not attached to the note after %d ms: the server did not answer initialize",
+        elapsed_ms()
+      )
+    end
+    return
+  end
+  report.attached = true
+  report.client_id = client.id
+  report.root_dir = client.config.root_dir
+  report.server_capabilities = client.server_capabilities
+  step("attached, client " .. client.id)
+
+  -- Ready: the server says so through dossier/status or the end of its progress.
+  vim.wait(remaining_ms(), function()
+    return dossier.is_ready(client.id) or report.server_exit ~= vim.NIL
+  end, 50)
+  report.ready = dossier.is_ready(client.id)
+  local status = dossier.status_by_client[client.id]
+  if status and status.state == "ready" then
+    report.ready_signal = "dossier/status"
+  elseif dossier.ingested_by_client[client.id] then
+    report.ready_signal = "$/progress end"
+  end
+  report.last_status = status or vim.NIL
+  step(report.ready and ("ready (" .. report.ready_signal .. ")") or "no ready signal")
+  if report.server_exit ~= vim.NIL then
+    report.error = "the server exited: " .. encode(report.server_exit)
+    return
+  end
+
+  -- The position of the needle: 0-based line, UTF-16 character, inside the needle.
+  local lines = vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
+  local position
+  for index, line in ipairs(lines) do
+    local byte = line:find(needle, 1, true)
+    if byte then
+      position = { line = index - 1, character = byte_to_utf16(line, byte - 1) + 1 }
+      break
+    end
+  end
+  if not position then
+    report.error = "the needle " .. needle .. " is not in the note"
+    return
+  end
+  report.position = position
+  local text_document = { uri = report.uri }
+  local at = { textDocument = text_document, position = position }
+
+  -- Without a ready signal, hover until it has content or the budget is spent.
+  repeat
+    report.hover, report.hover_error = request(bufnr, client.id, "textDocument/hover", at)
+    if hover_has_content(report.hover) or report.ready or remaining_ms() < 2000 then
+      break
+    end
+    vim.wait(500)
+  until false
+  step("hover")
+  report.definition, report.definition_error = request(bufnr, client.id, "textDocument/definition", at)
+  step("definition")
+  report.references, report.references_error = request(bufnr, client.id, "textDocument/references", {
+    textDocument = text_document,
+    position = position,
+    context = { includeDeclaration = true },
+  })
+  step("references")
+end
+
+local ok, err = xpcall(run, debug.traceback)
+if not ok then
+  report.error = "lua error: " .. tostring(err)
+end
+-- The statuses seen, for the report.
+local dossier_loaded, dossier = pcall(require, "dossier")
+if dossier_loaded then
+  for id, status in pairs(dossier.status_by_client) do
+    report.statuses[tostring(id)] = status
+  end
+end
+finish()
