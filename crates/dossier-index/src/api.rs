@@ -1,9 +1,14 @@
 //! The public shape of the index: what the language server and the CLI query.
 
-use std::{ops::Range, sync::Arc};
+use std::{collections::HashMap, ops::Range, sync::Arc};
 
 use dossier_ingest::Document;
 use serde::Serialize;
+
+use crate::{
+    fold::{Folder, is_han, letters_key},
+    romanize::romanizations,
+};
 
 /// Whether a source is a corpus document or a user's Markdown note.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -188,12 +193,63 @@ pub struct Completion {
 pub struct Index {
     sources: Vec<Arc<Source>>,
     terms: Vec<Term>,
+    /// Folded alias key → term.
+    by_key: HashMap<String, TermId>,
+    /// Letters-only key of a Latin alias or of the pinyin of a Han alias →
+    /// term, or `None` when two terms share it.
+    by_letters: HashMap<String, Option<TermId>>,
+    /// Per source (same order as `sources`), mention ranges in the decoded text, sorted.
+    by_source: Vec<Vec<(Range<usize>, TermId)>>,
+    /// (key, term, alias) sorted by key: folded aliases and pinyin of Han aliases.
+    completions: Vec<(String, TermId, String)>,
+    problems: Vec<NoteProblem>,
 }
 
 impl Index {
     /// Builds the index from every source. Linear in the total size of the sources.
     pub fn build(sources: Vec<Arc<Source>>) -> Index {
-        Index { sources, terms: Vec::new() }
+        crate::builder::build(sources)
+    }
+
+    /// Assembles an index and fills its lookup tables.
+    pub(crate) fn from_parts(
+        sources: Vec<Arc<Source>>,
+        terms: Vec<Term>,
+        by_source: Vec<Vec<(Range<usize>, TermId)>>,
+        problems: Vec<NoteProblem>,
+        folder: &mut Folder,
+    ) -> Index {
+        let mut by_key = HashMap::new();
+        let mut by_letters: HashMap<String, Option<TermId>> = HashMap::new();
+        let mut completions = Vec::new();
+        let mut add_letters = |key: String, id: TermId| {
+            by_letters.entry(key).and_modify(|e| *e = e.filter(|&e| e == id)).or_insert(Some(id));
+        };
+        for term in &terms {
+            for alias in &term.aliases {
+                let key = folder.key(&alias.text);
+                by_key.entry(key.clone()).or_insert(term.id);
+                completions.push((key.clone(), term.id, alias.text.clone()));
+                let person = term.kind == TermKind::Person;
+                if alias.text.is_ascii() {
+                    let letters = letters_key(&alias.text);
+                    if letters.len() >= 3 && letters != key {
+                        completions.push((letters.clone(), term.id, alias.text.clone()));
+                    }
+                    if letters.len() >= 3 {
+                        add_letters(letters, term.id);
+                    }
+                } else if key.chars().all(is_han) {
+                    for romanization in romanizations(&key, person) {
+                        completions.push((romanization.clone(), term.id, alias.text.clone()));
+                        add_letters(romanization, term.id);
+                    }
+                }
+            }
+        }
+        completions.sort();
+        completions.dedup();
+        Index { sources, terms, by_key, by_letters, by_source, completions, problems }
     }
 
     /// The sources, ordered by path.
@@ -203,7 +259,11 @@ impl Index {
 
     /// The source with this path.
     pub fn source(&self, path: &str) -> Option<&Arc<Source>> {
-        self.sources.iter().find(|s| s.document.path == path)
+        self.source_index(path).map(|i| &self.sources[i])
+    }
+
+    fn source_index(&self, path: &str) -> Option<usize> {
+        self.sources.binary_search_by(|s| s.document.path.as_str().cmp(path)).ok()
     }
 
     /// Every term, most mentioned first (ties by label).
@@ -219,39 +279,129 @@ impl Index {
     /// Resolves text through any alias, in either Han script or in pinyin.
     /// Does not scan the corpus.
     pub fn lookup(&self, text: &str) -> Option<TermId> {
-        let _ = text;
+        let key = Folder::default().key(text);
+        if let Some(&id) = self.by_key.get(&key) {
+            return Some(id);
+        }
+        // Possessives and romanizations: "Alibaba's", "Zhang Yong", "zhangyong".
+        let trimmed = key.strip_suffix("'s").unwrap_or(&key);
+        if let Some(&id) = self.by_key.get(trimmed) {
+            return Some(id);
+        }
+        if trimmed.is_ascii() {
+            return self.by_letters.get(&letters_key(trimmed)).copied().flatten();
+        }
         None
     }
 
     /// Up to `limit` labels or aliases close to `text`, for "did you mean".
     pub fn suggest(&self, text: &str, limit: usize) -> Vec<String> {
-        let _ = (text, limit);
-        Vec::new()
+        let query = Folder::default().key(text);
+        if query.is_empty() {
+            return Vec::new();
+        }
+        let mut scored: Vec<(f64, &str)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for (key, _, alias) in &self.completions {
+            if !seen.insert(alias.as_str()) {
+                continue;
+            }
+            let score = strsim::jaro_winkler(&query, key).max(strsim::normalized_levenshtein(&query, key));
+            if score >= 0.75 {
+                scored.push((score, alias));
+            }
+        }
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+        scored.into_iter().take(limit).map(|(_, alias)| alias.to_owned()).collect()
     }
 
     /// The term mentioned at `text_offset` (a byte offset in the decoded text)
     /// of the source at `path`, with the mention's text range. In notes this also
     /// finds names not yet in the corpus but resolvable by romanization.
     pub fn term_at(&self, path: &str, text_offset: usize) -> Option<(TermId, Range<usize>)> {
-        let _ = (path, text_offset);
+        let index = self.source_index(path)?;
+        let spans = &self.by_source[index];
+        let after = spans.partition_point(|(range, _)| range.start <= text_offset);
+        if let Some((range, id)) = after.checked_sub(1).map(|i| &spans[i])
+            && range.contains(&text_offset)
+        {
+            return Some((*id, range.clone()));
+        }
+        let source = &self.sources[index];
+        if source.kind == SourceKind::Note {
+            return self.name_at(&source.document.text, text_offset);
+        }
+        None
+    }
+
+    /// A run of capitalized Latin words around `offset` that resolves by romanization ("Zhang Yong").
+    fn name_at(&self, text: &str, offset: usize) -> Option<(TermId, Range<usize>)> {
+        let line_start = text[..offset.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[line_start..].find('\n').map_or(text.len(), |i| line_start + i);
+        let line = &text[line_start..line_end];
+        let tokens = crate::extract_en::tokens(line);
+        let at =
+            tokens.iter().position(|t| (t.range.start + line_start..=t.range.end + line_start).contains(&offset))?;
+        let capitalized = |i: usize| line[tokens[i].range.clone()].chars().next().is_some_and(char::is_uppercase);
+        let joined = |i: usize| &line[tokens[i].range.end..tokens[i + 1].range.start] == " ";
+        let (mut first, mut last) = (at, at);
+        while first > 0 && capitalized(first - 1) && joined(first - 1) {
+            first -= 1;
+        }
+        while last + 1 < tokens.len() && capitalized(last + 1) && joined(last) {
+            last += 1;
+        }
+        // Longest run first, each containing the word at the offset.
+        for len in (1..=(last - first + 1).min(4)).rev() {
+            for start in first.max(at + 1 - len.min(at + 1))..=at {
+                let end = start + len - 1;
+                if end > last || start < first {
+                    continue;
+                }
+                let range = tokens[start].range.start + line_start..tokens[end].range.end + line_start;
+                if let Some(id) = self.lookup(&text[range.clone()]) {
+                    return Some((id, range));
+                }
+            }
+        }
         None
     }
 
     /// Completions for what the user is typing; Latin letters also match the
     /// pinyin of Han aliases ("wuyo" offers 吴泳铭).
     pub fn complete(&self, prefix: &str, limit: usize) -> Vec<Completion> {
-        let _ = (prefix, limit);
-        Vec::new()
+        let key = Folder::default().key(prefix);
+        if key.is_empty() {
+            return Vec::new();
+        }
+        let mut queries = vec![key.clone()];
+        if key.is_ascii() {
+            let letters = letters_key(&key);
+            if !letters.is_empty() && letters != key {
+                queries.push(letters);
+            }
+        }
+        let mut found: Vec<(TermId, &str)> = Vec::new();
+        for query in &queries {
+            let start = self.completions.partition_point(|(k, _, _)| k.as_str() < query.as_str());
+            for (_, id, alias) in self.completions[start..].iter().take_while(|(k, _, _)| k.starts_with(query.as_str()))
+            {
+                if !found.contains(&(*id, alias.as_str())) {
+                    found.push((*id, alias));
+                }
+            }
+        }
+        found.sort();
+        found.into_iter().take(limit).map(|(term, alias)| Completion { term, alias: alias.to_owned() }).collect()
     }
 
     /// Problems in the notes: an alias claimed by two notes, and the like.
     pub fn problems(&self) -> Vec<NoteProblem> {
-        Vec::new()
+        self.problems.clone()
     }
 }
 
 /// The links written in a note's text.
 pub fn note_links(text: &str) -> Vec<NoteLink> {
-    let _ = text;
-    Vec::new()
+    crate::notes::links(text)
 }

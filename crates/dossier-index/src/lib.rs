@@ -18,5 +18,16 @@
 #![deny(missing_docs)]
 
 mod api;
+mod builder;
+mod candidates;
+mod definitions;
+mod extract_en;
+mod extract_zh;
+mod fold;
+mod mentions;
+mod notes;
+mod patterns;
+mod quoted;
+mod romanize;
 
 pub use api::*;

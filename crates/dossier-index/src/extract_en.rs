@@ -1,0 +1,595 @@
+//! Candidate names in alphabetic text: capitalized phrases that are not merely
+//! sentence-initial (possessives stripped), acronyms, and numbers used as names.
+//!
+//! Works on the decoded text (capitals matter) and yields byte ranges of it.
+//! Title-case lines such as headings and bullet labels are skipped: there every
+//! word is capitalized, so capitals are no evidence.
+
+use std::ops::Range;
+
+use crate::{
+    TermKind,
+    candidates::{Evidence, Found},
+    fold::is_word_char,
+};
+
+/// A word of alphabetic text.
+#[derive(Debug, Clone)]
+pub(crate) struct Token {
+    /// Byte range in the text, possessive included.
+    pub(crate) range: Range<usize>,
+    /// Byte length of a trailing possessive ('s, ’s, or a bare ' after s), 0 if none.
+    pub(crate) possessive: usize,
+    /// Whether the word starts a sentence, a line or a clause after a colon.
+    pub(crate) initial: bool,
+}
+
+/// Capitalized words that are never names on their own and break a phrase
+/// ("Ant Financial CEO Jing Xiandong" is two names).
+const TITLES: &[&str] = &[
+    "ceo",
+    "cfo",
+    "coo",
+    "cto",
+    "cro",
+    "cio",
+    "cmo",
+    "chairman",
+    "chairwoman",
+    "president",
+    "vice",
+    "founder",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "professor",
+    "deputy",
+    "director",
+    "general",
+    "secretary",
+    "minister",
+    "chief",
+];
+
+/// Words that start sentences and are not names.
+const FUNCTION_WORDS: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "this",
+    "that",
+    "these",
+    "those",
+    "it",
+    "its",
+    "he",
+    "she",
+    "they",
+    "we",
+    "you",
+    "i",
+    "his",
+    "her",
+    "their",
+    "our",
+    "my",
+    "your",
+    "but",
+    "and",
+    "or",
+    "so",
+    "if",
+    "when",
+    "while",
+    "after",
+    "before",
+    "since",
+    "as",
+    "for",
+    "from",
+    "with",
+    "by",
+    "to",
+    "of",
+    "in",
+    "on",
+    "at",
+    "now",
+    "then",
+    "however",
+    "although",
+    "though",
+    "many",
+    "most",
+    "some",
+    "one",
+    "two",
+    "three",
+    "there",
+    "here",
+    "what",
+    "why",
+    "how",
+    "who",
+    "which",
+    "where",
+    "let",
+    "let's",
+    "yes",
+    "no",
+    "not",
+    "all",
+    "each",
+    "every",
+    "both",
+    "also",
+    "even",
+    "just",
+    "only",
+    "once",
+    "over",
+    "under",
+    "until",
+    "unlike",
+    "like",
+    "besides",
+    "despite",
+    "during",
+    "because",
+    "according",
+    "other",
+    "another",
+    "such",
+    "more",
+    "less",
+    "again",
+    "soon",
+    "later",
+    "today",
+    "yesterday",
+    "tomorrow",
+    "okay",
+    "well",
+    "about",
+    "above",
+    "into",
+    "through",
+    "moving",
+    "having",
+    "being",
+    "is",
+    "are",
+    "was",
+    "were",
+    "do",
+    "does",
+    "did",
+    "can",
+    "could",
+    "will",
+    "would",
+    "should",
+    "may",
+    "might",
+    "must",
+    "be",
+    "have",
+    "has",
+    "had",
+    "whether",
+    "overall",
+    "thus",
+    "therefore",
+    "meanwhile",
+    "finally",
+    "first",
+    "second",
+    "third",
+    "last",
+    "next",
+    "please",
+    "perhaps",
+    "indeed",
+    "apart",
+    "additionally",
+    "consequently",
+    "nowadays",
+    "back",
+    "previously",
+    "currently",
+    "sometimes",
+    "often",
+    "still",
+    "anyone",
+    "everyone",
+    "someone",
+    "nobody",
+    "everything",
+    "nothing",
+    "give",
+    "said",
+    "says",
+    "think",
+    "look",
+    "go",
+    "see",
+    "put",
+    "take",
+    "make",
+    "don't",
+    "doesn't",
+    "didn't",
+    "can't",
+    "won't",
+    "isn't",
+    "aren't",
+    "wasn't",
+    "our",
+    "mine",
+    "ours",
+    "us",
+    "them",
+    "him",
+    "me",
+];
+
+/// Capitalized words that carry no name: calendar words and roman numerals.
+const GENERIC_CAPITALIZED: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "ii",
+    "iii",
+    "iv",
+    "vi",
+    "vii",
+    "viii",
+    "ix",
+    "xi",
+    "xii",
+    "ok",
+    "okay",
+];
+
+/// Acronyms too generic to be terms of a corpus (job titles, units, everyday business words).
+const GENERIC_ACRONYMS: &[&str] = &[
+    "ceo", "cfo", "coo", "cto", "cro", "cio", "cmo", "hr", "pr", "it", "us", "uk", "eu", "pc", "pcs", "qa", "ok",
+    "ppt", "kpi", "kpis", "okr", "okrs", "roi", "gdp", "app", "apps", "vs", "am", "pm", "tv", "id", "faq", "ps", "nb",
+    "etc", "ad", "ads", "vip", "diy", "usd", "rmb", "cny", "ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii",
+];
+
+/// Last words that make a phrase an organization.
+const ORGANIZATION_WORDS: &[&str] = &[
+    "group",
+    "company",
+    "corporation",
+    "corp",
+    "inc",
+    "ltd",
+    "bank",
+    "university",
+    "insurance",
+    "press",
+    "holdings",
+    "institute",
+    "association",
+    "committee",
+    "foundation",
+    "exchange",
+    "capital",
+    "ventures",
+    "partners",
+];
+
+/// Words after a number that show it is a quantity, not a name.
+const UNIT_WORDS: &[&str] = &[
+    "years",
+    "year",
+    "million",
+    "billion",
+    "trillion",
+    "percent",
+    "people",
+    "employees",
+    "days",
+    "day",
+    "hours",
+    "months",
+    "times",
+    "yuan",
+    "dollars",
+    "members",
+    "users",
+    "members",
+    "cities",
+    "units",
+    "items",
+];
+
+/// Splits alphabetic text into words with byte ranges. Han and other
+/// non-alphabetic characters separate words.
+pub(crate) fn tokens(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        if !is_word_char(c) {
+            continue;
+        }
+        let mut end = start + c.len_utf8();
+        while let Some(&(i, c)) = chars.peek() {
+            if is_word_char(c) {
+                end = i + c.len_utf8();
+                chars.next();
+            } else if matches!(c, '.' | '-' | '\'' | '’' | '+' | '&')
+                && text[i + c.len_utf8()..].chars().next().is_some_and(is_word_char)
+            {
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        let word = &text[start..end];
+        let possessive = ["'s", "’s", "'S", "’S"].iter().find(|p| word.ends_with(*p)).map_or(0, |p| p.len());
+        tokens.push(Token { range: start..end, possessive, initial: is_initial(text, start) });
+    }
+    tokens
+}
+
+/// Whether a word starts a sentence: after sentence punctuation, a line
+/// start, or an opening quote or bracket (quoted speech starts with a capital).
+fn is_initial(text: &str, start: usize) -> bool {
+    for c in text[..start].chars().rev() {
+        match c {
+            ' ' | '\t' | '-' | '—' | '–' | '*' | '#' | '>' | '•' => {}
+            '\n' | '\r' | '.' | '!' | '?' | ':' | ';' | '。' | '！' | '？' | '：' | '；' | '…' => return true,
+            '"' | '“' | '‘' | '\'' | '(' | '[' | '「' | '（' => return true,
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// Byte ranges of URLs: their words are not names.
+pub(crate) fn url_ranges(text: &str) -> Vec<Range<usize>> {
+    let mut ranges = Vec::new();
+    for scheme in ["http://", "https://"] {
+        for (start, _) in text.match_indices(scheme) {
+            let length = text[start..].find(|c: char| c.is_whitespace() || matches!(c, ')' | ']' | '"' | '>' | '）'));
+            ranges.push(start..start + length.unwrap_or(text.len() - start));
+        }
+    }
+    ranges
+}
+
+/// Whether a word starts with a capital and goes on in lower case ("Taobao", "WeChat").
+fn is_capitalized(word: &str) -> bool {
+    let mut chars = word.chars();
+    chars.next().is_some_and(char::is_uppercase) && chars.any(char::is_lowercase)
+}
+
+/// Whether a word is an acronym: 2 to 6 capitals, digits allowed, a plural s tolerated ("KPIs").
+fn is_acronym(word: &str) -> bool {
+    let core = word.strip_suffix('s').filter(|c| c.chars().count() >= 2).unwrap_or(word);
+    let upper = core.chars().filter(char::is_ascii_uppercase).count();
+    (2..=6).contains(&core.chars().count())
+        && upper >= 2
+        && core.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        || (2..=4).contains(&core.chars().count())
+            && upper >= 1
+            && core.chars().any(|c| c.is_ascii_digit())
+            && core.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+}
+
+fn lower_in(word: &str, list: &[&str]) -> bool {
+    let lower = word.to_lowercase().replace('’', "'");
+    list.contains(&lower.as_str())
+}
+
+/// Byte ranges of title-case stretches: a line, or a line's label before a colon,
+/// in which every word of four letters or more is capitalized.
+fn title_case_stretches(text: &str, tokens: &[Token]) -> Vec<Range<usize>> {
+    let mut stretches = Vec::new();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let line_end = line_start + line.len();
+        let label_end = line.find(':').map_or(line_end, |i| line_start + i);
+        for segment in [line_start..label_end, line_start..line_end] {
+            let words = tokens.iter().filter(|t| segment.contains(&t.range.start));
+            let long: Vec<&str> = words
+                .map(|t| &text[t.range.clone()])
+                .filter(|w| w.chars().count() >= 4 && w.chars().next().is_some_and(char::is_alphabetic))
+                .collect();
+            if long.len() >= 2 && long.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase)) {
+                stretches.push(segment);
+                break;
+            }
+        }
+        line_start = line_end;
+    }
+    stretches
+}
+
+/// Finds capitalized phrases, acronyms and numbers used as names.
+pub(crate) fn extract(text: &str) -> Vec<Found> {
+    let tokens = tokens(text);
+    let mut skipped = title_case_stretches(text, &tokens);
+    skipped.extend(url_ranges(text));
+    let in_skipped = |t: &Token| skipped.iter().any(|s| s.contains(&t.range.start));
+    let mut found = Vec::new();
+    let mut phrase: Vec<&Token> = Vec::new();
+    let flush = |phrase: &mut Vec<&Token>, found: &mut Vec<Found>| {
+        if let Some(f) = phrase_to_found(text, phrase) {
+            found.push(f);
+        }
+        phrase.clear();
+    };
+    for (i, token) in tokens.iter().enumerate() {
+        let word = &text[token.range.start..token.range.end - token.possessive];
+        let joins_previous = phrase.last().is_some_and(|p| {
+            p.possessive == 0 && matches!(&text[p.range.end..token.range.start], " " | " & " | " of ") && !token.initial
+        });
+        if !joins_previous {
+            flush(&mut phrase, &mut found);
+        }
+        if in_skipped(token) {
+            continue;
+        }
+        let acronym = is_acronym(word);
+        if acronym && lower_in(word, GENERIC_ACRONYMS) || lower_in(word, TITLES) {
+            flush(&mut phrase, &mut found);
+            continue;
+        }
+        if is_capitalized(word) || acronym {
+            if phrase.is_empty() && lower_in(word, FUNCTION_WORDS) {
+                continue;
+            }
+            phrase.push(token);
+            continue;
+        }
+        flush(&mut phrase, &mut found);
+        if let Some(f) = number_to_found(text, &tokens, i) {
+            found.push(f);
+        }
+    }
+    flush(&mut phrase, &mut found);
+    found
+}
+
+fn phrase_to_found(text: &str, phrase: &[&Token]) -> Option<Found> {
+    let (first, last) = (phrase.first()?, phrase.last()?);
+    let range = first.range.start..last.range.end - last.possessive;
+    let words: Vec<&str> = text[range.clone()].split(' ').collect();
+    if words.len() == 1 && lower_in(words[0], GENERIC_CAPITALIZED) {
+        return None;
+    }
+    if words.len() > 6 {
+        return None;
+    }
+    let (kind, evidence) = if words.len() == 1 && is_acronym(words[0]) {
+        (TermKind::Concept, Evidence::Acronym)
+    } else if first.initial {
+        (TermKind::Unknown, Evidence::SentenceInitial)
+    } else {
+        (TermKind::Unknown, Evidence::Capitalized)
+    };
+    let kind = if words.len() > 1 && lower_in(words[words.len() - 1], ORGANIZATION_WORDS) {
+        TermKind::Organization
+    } else {
+        kind
+    };
+    // A plural acronym ("KPIs") names the acronym.
+    let range =
+        if evidence == Evidence::Acronym && words[0].ends_with('s') { range.start..range.end - 1 } else { range };
+    Some(Found { range, kind, evidence })
+}
+
+/// A number used as a name: "1+6+N", or three digits that are not a year,
+/// an amount or a quantity ("working 996", "preparing for 618").
+fn number_to_found(text: &str, tokens: &[Token], i: usize) -> Option<Found> {
+    let token = &tokens[i];
+    let word = &text[token.range.clone()];
+    if word.contains('+') && word.chars().any(|c| c.is_ascii_digit()) {
+        return Some(Found { range: token.range.clone(), kind: TermKind::Concept, evidence: Evidence::Coinage });
+    }
+    let digits = word.strip_suffix('s').unwrap_or(word);
+    if digits.len() != 3 || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let before = text[..token.range.start].chars().next_back();
+    if before.is_some_and(|c| matches!(c, '$' | '¥' | '€' | '£' | '.' | ',' | '/' | '-')) {
+        return None;
+    }
+    let after = &text[token.range.end..];
+    if after.starts_with(['%', '.', ',']) && after[1..].chars().next().is_some_and(|c| c.is_ascii_digit())
+        || after.starts_with('%')
+    {
+        return None;
+    }
+    if let Some(next) = tokens.get(i + 1)
+        && text[token.range.end..next.range.start].trim().is_empty()
+        && (lower_in(&text[next.range.clone()], UNIT_WORDS)
+            || text[next.range.clone()].chars().next().is_some_and(|c| c.is_ascii_digit()))
+    {
+        return None;
+    }
+    Some(Found {
+        range: token.range.start..token.range.start + digits.len(),
+        kind: TermKind::Concept,
+        evidence: Evidence::Number,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::{Expect, expect};
+
+    use super::*;
+
+    fn check(text: &str, expect: Expect) {
+        let found: Vec<String> =
+            extract(text).iter().map(|f| format!("{} {:?} {:?}", &text[f.range.clone()], f.kind, f.evidence)).collect();
+        expect.assert_debug_eq(&found);
+    }
+
+    #[test]
+    fn phrases_possessives_and_titles() {
+        check(
+            "Ant Financial Chairman Peng Lei met them. Later, Jack Ma's vision grew in Hangzhou; the Alibaba Group CEO spoke.",
+            expect![[r#"
+                [
+                    "Ant Financial Unknown SentenceInitial",
+                    "Peng Lei Unknown Capitalized",
+                    "Jack Ma Unknown Capitalized",
+                    "Hangzhou Unknown Capitalized",
+                    "Alibaba Group Organization Capitalized",
+                ]
+            "#]],
+        );
+    }
+
+    #[test]
+    fn acronyms_and_numbers() {
+        check(
+            "Before that, AIDC had KPIs and GMV; everyone worked 996 for 102 years, and 618 came, then 1+6+N.",
+            expect![[r#"
+                [
+                    "AIDC Concept Acronym",
+                    "GMV Concept Acronym",
+                    "996 Concept Number",
+                    "618 Concept Number",
+                    "1+6+N Concept Coinage",
+                ]
+            "#]],
+        );
+    }
+
+    #[test]
+    fn title_case_lines_are_skipped() {
+        check(
+            "II. Signs of Fatigue#\n- Jack Ma's Vision: the vision of Jack Ma.\n",
+            expect![[r#"
+                [
+                    "Jack Ma Unknown Capitalized",
+                ]
+            "#]],
+        );
+    }
+}

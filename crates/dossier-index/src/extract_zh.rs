@@ -1,0 +1,206 @@
+//! Candidate names in Han text: persons, organizations, places and other
+//! proper nouns from `jieba-rs` part-of-speech tags (nr, nrt, nrfg, nt, nz, ns).
+//!
+//! Tags are hints, not answers: jieba calls 安静 and 敬畏 person names. A person
+//! must start with a common surname, generic words are stop-listed, and the
+//! builder also asks for frequency or a cross-script link before it keeps a name.
+//! jieba's dictionary is Simplified, so Traditional text is folded char by char
+//! (keeping byte offsets) before tagging.
+
+use std::sync::OnceLock;
+
+use jieba_rs::Jieba;
+
+use crate::{
+    TermKind,
+    candidates::{Evidence, Found},
+    fold::{Folder, is_han},
+};
+
+/// Common Chinese surnames (single characters): a person name starts with one.
+pub(crate) const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤俞谌倪卫单区仇朴解查乐井逯牛葛柳鲁岳甘童施洪庞关殷庄翟祝詹柯卜车骆欧阳";
+
+/// Words jieba tags as names that are ordinary words.
+const HAN_STOP_WORDS: &[&str] = &[
+    "敬畏",
+    "谢谢",
+    "祝贺",
+    "华丽",
+    "阳光",
+    "高峰",
+    "文明",
+    "明朗",
+    "修正",
+    "通顺",
+    "范畴",
+    "麻木",
+    "金石",
+    "安静",
+    "小二",
+    "汇报",
+    "上市",
+    "东西",
+    "城市",
+    "维度",
+    "青春",
+    "黑洞",
+    "波峰",
+    "波谷",
+    "关联",
+    "入门",
+    "嘉宾",
+    "欢庆",
+    "和平",
+    "家族",
+    "保安",
+    "大战",
+    "令人",
+    "国际化",
+    "普通员工",
+    "商超",
+    "号召",
+    "平安",
+    "高兴",
+    "方便",
+    "成功",
+    "发展",
+    "白领",
+    "黄金",
+    "江湖",
+    "司机",
+    "老师",
+    "同学",
+    "伙伴",
+    "朋友",
+    "领导",
+    "总裁",
+    "主席",
+    "中心",
+    "外国",
+    "南方",
+    "北方",
+    "东北",
+    "西北",
+    "华南",
+    "华北",
+    "海外",
+    "全国",
+    "各地",
+    "本地",
+    "当地",
+    "内地",
+    "万物",
+    "新人",
+    "新零售",
+    "新技术",
+    "新能源",
+    "新金融",
+    "新制造",
+    "段时间",
+    "一段时间",
+    "时间",
+    "高度",
+    "方向",
+    "温度",
+];
+
+fn jieba() -> &'static Jieba {
+    static JIEBA: OnceLock<Jieba> = OnceLock::new();
+    JIEBA.get_or_init(Jieba::new)
+}
+
+/// Whether a word may be a person's name: two to four Han chars after a common surname.
+pub(crate) fn looks_like_person(folded: &str) -> bool {
+    let count = folded.chars().count();
+    (2..=4).contains(&count) && folded.chars().next().is_some_and(|c| SURNAMES.contains(c))
+}
+
+/// Finds tagged proper nouns in the Han parts of `text`.
+pub(crate) fn extract(text: &str, folder: &mut Folder) -> Vec<Found> {
+    if !text.chars().any(is_han) {
+        return Vec::new();
+    }
+    let folded = folder.fold_same_length(text);
+    let tags = jieba().tag(&folded, true);
+    // jieba counts chars; walk the text once to turn them into byte offsets.
+    let mut offsets: Vec<usize> = folded.char_indices().map(|(i, _)| i).collect();
+    offsets.push(folded.len());
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < tags.len() {
+        let tag = &tags[i];
+        let (mut start, mut end, mut word_tag) = (tag.start, tag.end, tag.tag);
+        // jieba splits rare names after the surname: 蔡 + 崇信, 俞 + 永福.
+        if end - start == 1
+            && tag.word.chars().next().is_some_and(|c| SURNAMES.contains(c))
+            && let Some(next) = tags.get(i + 1)
+            && (1..=2).contains(&(next.end - next.start))
+            && matches!(next.tag, "nr" | "nrt" | "nrfg" | "nz")
+            && next.word.chars().all(is_han)
+        {
+            end = next.end;
+            word_tag = "nr";
+            i += 1;
+        }
+        i += 1;
+        let range = offsets[start]..offsets[end];
+        let word = &folded[range.clone()];
+        let chars = end - start;
+        start = range.start;
+        if chars < 2 || !word.chars().all(is_han) || HAN_STOP_WORDS.contains(&word) {
+            continue;
+        }
+        let kind = match word_tag {
+            "nr" | "nrfg" if looks_like_person(word) && chars <= 3 => TermKind::Person,
+            "nr" | "nrfg" => continue,
+            "nt" => TermKind::Organization,
+            "ns" => TermKind::Place,
+            "nz" | "nrt" => TermKind::Unknown,
+            // Plain nouns are kept as weak candidates: a romanization seen in
+            // Latin text ("Hema" for 盒马) is what makes them names.
+            t if (t.starts_with('n') || t == "j") && chars <= 4 => {
+                found.push(Found { range: start..range.end, kind: TermKind::Unknown, evidence: Evidence::Word });
+                continue;
+            }
+            _ => continue,
+        };
+        let kind = if ["集团", "公司", "银行", "大学", "研究院", "实验室"].iter().any(|s| word.ends_with(s))
+        {
+            TermKind::Organization
+        } else {
+            kind
+        };
+        found.push(Found { range: start..range.end, kind, evidence: Evidence::Tagged });
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::{Expect, expect};
+
+    use super::*;
+
+    fn check(text: &str, expect: Expect) {
+        let found: Vec<String> = extract(text, &mut Folder::default())
+            .iter()
+            .filter(|f| f.evidence != Evidence::Word)
+            .map(|f| format!("{} {:?}", &text[f.range.clone()], f.kind))
+            .collect();
+        expect.assert_debug_eq(&found);
+    }
+
+    #[test]
+    fn names_in_both_scripts_and_split_surnames() {
+        check(
+            "張勇說，蔡崇信接任董事局主席，俞永福退出。我们很敬畏客户。",
+            expect![[r#"
+                [
+                    "張勇 Person",
+                    "蔡崇信 Person",
+                    "俞永福 Person",
+                ]
+            "#]],
+        );
+    }
+}

@@ -1,0 +1,127 @@
+//! Folding text to matching keys: the same normalization the ingest normalizer
+//! applies (NFKC, case, quotes, white space), plus Traditional → Simplified
+//! folding of Han characters, so that 張勇 and 张勇 share one key.
+//!
+//! Two flavours: [`Folder::key`] folds a short alias freely, while
+//! [`Folder::fold_same_length`] folds a whole text char by char without ever
+//! changing a char's UTF-8 length, so byte offsets in the folded text are byte
+//! offsets in the text it came from.
+
+use std::collections::HashMap;
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Folds text to keys, caching the per-character Han folds it has computed.
+#[derive(Default)]
+pub(crate) struct Folder {
+    han: HashMap<char, char>,
+}
+
+impl Folder {
+    /// The matching key of a short text (an alias or a query): NFKC, lower case,
+    /// straight quotes, single spaces, Simplified Han.
+    pub(crate) fn key(&mut self, text: &str) -> String {
+        let mut key = String::with_capacity(text.len());
+        let mut pending_space = false;
+        for c in text.nfkc() {
+            if c.is_whitespace() || is_invisible(c) {
+                pending_space = c.is_whitespace() || pending_space;
+                continue;
+            }
+            if pending_space && !key.is_empty() {
+                key.push(' ');
+            }
+            pending_space = false;
+            match c {
+                '\u{2018}' | '\u{2019}' => key.push('\''),
+                '\u{201c}' | '\u{201d}' => key.push('"'),
+                c if is_han(c) => key.push(self.simplified(c)),
+                c => key.extend(c.to_lowercase()),
+            }
+        }
+        key
+    }
+
+    /// Folds a text char by char (lower case, Simplified Han) where the folded
+    /// char has the same UTF-8 length, so offsets stay valid.
+    pub(crate) fn fold_same_length(&mut self, text: &str) -> String {
+        let mut folded = String::with_capacity(text.len());
+        for c in text.chars() {
+            let f = if is_han(c) {
+                self.simplified(c)
+            } else if c.is_uppercase() {
+                let mut lower = c.to_lowercase();
+                match (lower.next(), lower.next()) {
+                    (Some(l), None) => l,
+                    _ => c,
+                }
+            } else {
+                c
+            };
+            folded.push(if f.len_utf8() == c.len_utf8() { f } else { c });
+        }
+        folded
+    }
+
+    /// The Simplified form of one Han character (itself when it has none or
+    /// when the fold is not one character long).
+    pub(crate) fn simplified(&mut self, c: char) -> char {
+        *self.han.entry(c).or_insert_with(|| {
+            let folded = zhconv::zhconv(c.encode_utf8(&mut [0; 4]), zhconv::Variant::ZhHans);
+            let mut chars = folded.chars();
+            match (chars.next(), chars.next()) {
+                (Some(s), None) if s.len_utf8() == c.len_utf8() => s,
+                _ => c,
+            }
+        })
+    }
+}
+
+/// Lower-case ASCII letters only: the key romanizations are compared on
+/// ("Wu Yongming", "wu-yongming" and "WuYongming" agree; so do "Ele.me" and "eleme").
+pub(crate) fn letters_key(text: &str) -> String {
+    text.chars().filter(char::is_ascii_alphabetic).map(|c| c.to_ascii_lowercase()).collect()
+}
+
+/// Whether `c` is a Han ideograph (CJK unified ideographs and extensions, compatibility ideographs).
+pub(crate) fn is_han(c: char) -> bool {
+    matches!(c as u32,
+        0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xf900..=0xfaff | 0x20000..=0x2ebef | 0x30000..=0x3134f)
+}
+
+/// A letter or digit of an alphabetic script: the chars that need word boundaries.
+pub(crate) fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() && !is_han(c) && !is_kana_or_hangul(c)
+}
+
+fn is_kana_or_hangul(c: char) -> bool {
+    matches!(c as u32, 0x3040..=0x30ff | 0xac00..=0xd7af | 0x1100..=0x11ff)
+}
+
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{00ad}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_fold_case_space_quotes_and_han_variants() {
+        let mut folder = Folder::default();
+        assert_eq!(folder.key("  Singles’  Day "), "singles' day");
+        assert_eq!(folder.key("張勇"), folder.key("张勇"));
+        assert_eq!(folder.key("雙11"), "双11");
+        assert_eq!(folder.key("阿里雲"), "阿里云");
+        assert_eq!(folder.key("ＡＩＤＣ"), "aidc");
+    }
+
+    #[test]
+    fn same_length_fold_keeps_offsets() {
+        let mut folder = Folder::default();
+        let text = "張勇說 Ant Financial’s 淘寶";
+        let folded = folder.fold_same_length(text);
+        assert_eq!(folded.len(), text.len());
+        assert_eq!(folded, "张勇说 ant financial’s 淘宝");
+    }
+}

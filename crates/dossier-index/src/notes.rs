@@ -1,0 +1,327 @@
+//! Markdown notes: front matter (`title:`, `aliases:`, `kind:`), the note's
+//! label and summary, and the links written in it.
+//!
+//! Parsing never fails: broken front matter becomes a problem and the note is
+//! still read as a plain Markdown note.
+
+use std::ops::Range;
+
+use yaml_rust2::{Yaml, YamlLoader};
+
+use crate::{NoteLink, TermKind};
+
+/// What a note declares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct NoteHeader {
+    /// The term's name: `title:`, else the first `# heading`, else the file stem.
+    pub(crate) label: String,
+    /// The declared aliases, in order, without the label.
+    pub(crate) aliases: Vec<String>,
+    /// The declared kind, if any.
+    pub(crate) kind: Option<TermKind>,
+    /// The first paragraph of the body.
+    pub(crate) summary: String,
+    /// The title line (the heading, else the first body line), in text bytes.
+    pub(crate) title_range: Range<usize>,
+    /// The front matter, delimiters included (empty when there is none).
+    pub(crate) front_matter: Range<usize>,
+    /// What is wrong with the front matter, if anything.
+    pub(crate) problem: Option<String>,
+}
+
+/// Reads a note's front matter, label and summary.
+pub(crate) fn parse_note(path: &str, text: &str) -> NoteHeader {
+    let (front_matter, yaml_text, body_start) = split_front_matter(text);
+    let mut header = NoteHeader {
+        label: String::new(),
+        aliases: Vec::new(),
+        kind: None,
+        summary: String::new(),
+        title_range: body_start..body_start,
+        front_matter,
+        problem: None,
+    };
+    let mut title = None;
+    match yaml_text {
+        Some(Err(message)) => header.problem = Some(message),
+        Some(Ok(yaml)) => match YamlLoader::load_from_str(yaml) {
+            Err(error) => header.problem = Some(format!("broken front matter: {error}")),
+            Ok(docs) => match docs.first() {
+                None | Some(Yaml::Null) => {}
+                Some(doc @ Yaml::Hash(_)) => {
+                    title = doc["title"].as_str().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
+                    header.aliases = aliases_of(&doc["aliases"]);
+                    if header.aliases.is_empty() {
+                        header.aliases = aliases_of(&doc["alias"]);
+                    }
+                    header.kind = doc["kind"].as_str().and_then(parse_kind);
+                    if let Some(kind) = doc["kind"].as_str()
+                        && header.kind.is_none()
+                    {
+                        header.problem = Some(format!("unknown kind \"{kind}\""));
+                    }
+                }
+                Some(_) => header.problem = Some("broken front matter: not a mapping".to_owned()),
+            },
+        },
+        None => {}
+    }
+    let body = &text[body_start..];
+    let mut heading = None;
+    let mut paragraph: Vec<&str> = Vec::new();
+    let mut offset = body_start;
+    let mut first_line = None;
+    for line in body.split_inclusive('\n') {
+        let range = offset..offset + line.trim_end().len();
+        offset += line.len();
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            if !paragraph.is_empty() {
+                break;
+            }
+            continue;
+        }
+        first_line.get_or_insert(range.clone());
+        if let Some(rest) = trimmed.strip_prefix("# ") {
+            if heading.is_none() {
+                heading = Some((rest.trim().to_owned(), range));
+            }
+            if !paragraph.is_empty() {
+                break;
+            }
+            continue;
+        }
+        if trimmed.starts_with('#') {
+            if !paragraph.is_empty() {
+                break;
+            }
+            continue;
+        }
+        paragraph.push(trimmed);
+    }
+    header.summary = paragraph.join(" ");
+    if let Some((_, range)) = &heading {
+        header.title_range = range.clone();
+    } else if let Some(range) = first_line {
+        header.title_range = range;
+    }
+    header.label = title.or(heading.map(|(h, _)| h)).unwrap_or_else(|| file_stem(path).to_owned());
+    header.aliases.retain(|a| a != &header.label);
+    header
+}
+
+/// Splits off the front matter: its range, its YAML text (or why it is
+/// broken) and where the body starts.
+fn split_front_matter(text: &str) -> (Range<usize>, Option<Result<&str, String>>, usize) {
+    let Some(first) = text.strip_prefix("---").filter(|rest| rest.starts_with('\n') || rest.starts_with("\r\n")) else {
+        return (0..0, None, 0);
+    };
+    let yaml_start = text.len() - first.len() + if first.starts_with('\n') { 1 } else { 2 };
+    let mut offset = yaml_start;
+    for line in text[yaml_start..].split_inclusive('\n') {
+        let trimmed = line.trim_end();
+        if trimmed == "---" || trimmed == "..." {
+            let end = offset + line.len();
+            return (0..end, Some(Ok(&text[yaml_start..offset])), end);
+        }
+        offset += line.len();
+    }
+    (0..text.len(), Some(Err("broken front matter: no closing ---".to_owned())), text.len())
+}
+
+/// Aliases as a YAML list or a comma-separated string.
+fn aliases_of(yaml: &Yaml) -> Vec<String> {
+    let mut aliases: Vec<String> = match yaml {
+        Yaml::Array(items) => items.iter().filter_map(scalar_text).collect(),
+        Yaml::String(list) => list.split([',', '，']).map(str::to_owned).collect(),
+        other => scalar_text(other).into_iter().collect(),
+    };
+    for alias in &mut aliases {
+        *alias = alias.trim().to_owned();
+    }
+    aliases.retain(|a| !a.is_empty());
+    aliases
+}
+
+fn scalar_text(yaml: &Yaml) -> Option<String> {
+    match yaml {
+        Yaml::String(s) | Yaml::Real(s) => Some(s.clone()),
+        Yaml::Integer(i) => Some(i.to_string()),
+        _ => None,
+    }
+}
+
+fn parse_kind(kind: &str) -> Option<TermKind> {
+    Some(match kind.trim().to_lowercase().as_str() {
+        "person" | "people" => TermKind::Person,
+        "organization" | "organisation" | "company" | "org" => TermKind::Organization,
+        "product" | "service" | "brand" => TermKind::Product,
+        "place" | "location" => TermKind::Place,
+        "concept" | "term" | "event" => TermKind::Concept,
+        "unknown" => TermKind::Unknown,
+        _ => return None,
+    })
+}
+
+fn file_stem(path: &str) -> &str {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    name.rsplit_once('.').map_or(name, |(stem, _)| stem)
+}
+
+/// The links written in a note: `[[target]]`, `[[target|label]]`,
+/// `[[target#heading]]` and `[label](relative/path.md)`.
+pub(crate) fn links(text: &str) -> Vec<NoteLink> {
+    let mut links = Vec::new();
+    let mut at = 0;
+    while let Some(found) = text[at..].find('[') {
+        let start = at + found;
+        let rest = &text[start..];
+        if let Some(inner) = rest.strip_prefix("[[") {
+            if let Some(close) = inner.find("]]").filter(|&close| !inner[..close].contains(['\n', '['])) {
+                let target = inner[..close].split(['|', '#']).next().unwrap_or("").trim();
+                let end = start + 2 + close + 2;
+                if !target.is_empty() {
+                    links.push(NoteLink { target: target.to_owned(), text_range: start..end });
+                }
+                at = end;
+                continue;
+            }
+        } else if let Some(label_end) = rest.find("](").filter(|&e| !rest[1..e].contains(['\n', '[', ']']))
+            && let Some(target_len) = rest[label_end + 2..].find(')')
+        {
+            let raw = &rest[label_end + 2..label_end + 2 + target_len];
+            let end = start + label_end + 2 + target_len + 1;
+            let target = raw.split('#').next().unwrap_or("").trim();
+            if is_relative_note_path(target) {
+                links.push(NoteLink { target: target.to_owned(), text_range: start..end });
+            }
+            at = end;
+            continue;
+        }
+        at = start + 1;
+    }
+    links
+}
+
+fn is_relative_note_path(target: &str) -> bool {
+    !target.contains("://")
+        && !target.starts_with('/')
+        && (target.ends_with(".md") || target.ends_with(".markdown"))
+        && !target.contains(char::is_whitespace)
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::{Expect, expect};
+
+    use super::*;
+
+    fn check_note(text: &str, expect: Expect) {
+        let header = parse_note("notes/stem.md", text);
+        expect.assert_debug_eq(&(header.label, header.aliases, header.kind, header.summary, header.problem));
+    }
+
+    fn check_links(text: &str, expect: Expect) {
+        let found: Vec<(String, &str)> = links(text).into_iter().map(|l| (l.target, &text[l.text_range])).collect();
+        expect.assert_debug_eq(&found);
+    }
+
+    #[test]
+    fn front_matter_list_and_heading() {
+        check_note(
+            "---\naliases:\n  - 马云\n  - 風清揚\nkind: person\n---\n# Jack Ma\n\nFounder of Alibaba.\nSecond line.\n\nMore.\n",
+            expect![[r#"
+                (
+                    "Jack Ma",
+                    [
+                        "马云",
+                        "風清揚",
+                    ],
+                    Some(
+                        Person,
+                    ),
+                    "Founder of Alibaba. Second line.",
+                    None,
+                )
+            "#]],
+        );
+    }
+
+    #[test]
+    fn comma_separated_aliases_and_title() {
+        check_note(
+            "---\ntitle: Tmall\naliases: 天猫, 天貓\n---\nA B2C platform.\n",
+            expect![[r#"
+                (
+                    "Tmall",
+                    [
+                        "天猫",
+                        "天貓",
+                    ],
+                    None,
+                    "A B2C platform.",
+                    None,
+                )
+            "#]],
+        );
+    }
+
+    #[test]
+    fn broken_front_matter_is_a_problem_not_a_crash() {
+        check_note(
+            "---\naliases: [unclosed\n---\nText.\n",
+            expect![[r#"
+                (
+                    "stem",
+                    [],
+                    None,
+                    "Text.",
+                    Some(
+                        "broken front matter: while parsing a flow sequence, expected ',' or ']' at byte 19 line 2 column 1",
+                    ),
+                )
+            "#]],
+        );
+        check_note(
+            "---\naliases: [a]\nno end\n",
+            expect![[r#"
+                (
+                    "stem",
+                    [],
+                    None,
+                    "",
+                    Some(
+                        "broken front matter: no closing ---",
+                    ),
+                )
+            "#]],
+        );
+    }
+
+    #[test]
+    fn links_of_every_shape() {
+        check_links(
+            "See [[Jack Ma]], [[Tmall|the mall]], [[Alibaba#History]], [cloud](alibaba-cloud.md#x), [web](https://a.b/c.md), [[]].",
+            expect![[r#"
+                [
+                    (
+                        "Jack Ma",
+                        "[[Jack Ma]]",
+                    ),
+                    (
+                        "Tmall",
+                        "[[Tmall|the mall]]",
+                    ),
+                    (
+                        "Alibaba",
+                        "[[Alibaba#History]]",
+                    ),
+                    (
+                        "alibaba-cloud.md",
+                        "[cloud](alibaba-cloud.md#x)",
+                    ),
+                ]
+            "#]],
+        );
+    }
+}
