@@ -74,6 +74,7 @@ impl Node {
 
 struct NoteInfo {
     source: usize,
+    path: String,
     header: NoteHeader,
 }
 
@@ -164,10 +165,13 @@ impl Builder {
             for alias in std::iter::once(&header.label).chain(&header.aliases) {
                 let Some(node) = self.intern(alias) else { continue };
                 if let Some(other) = self.nodes[node].note.filter(|&other| other != note) {
-                    let other_path = &self.notes[other].header.label;
+                    let other_path = &self.notes[other].path;
+                    let front_matter = &document.text[header.front_matter.clone()];
+                    let at =
+                        front_matter.find(alias.as_str()).map_or(header.front_matter.clone(), |i| i..i + alias.len());
                     self.problems.push(NoteProblem {
-                        location: location(source, header.front_matter.clone()),
-                        message: format!("alias \"{alias}\" is also declared by the note \"{other_path}\""),
+                        location: location(source, at),
+                        message: format!("alias \"{alias}\" is already declared by {other_path}"),
                     });
                     continue;
                 }
@@ -190,7 +194,7 @@ impl Builder {
                 }
             }
         }
-        self.notes.push(NoteInfo { source: index, header });
+        self.notes.push(NoteInfo { source: index, path: document.path.clone(), header });
     }
 
     fn add_document(&mut self, source: &Source) {

@@ -44,9 +44,12 @@ pub(crate) fn score(text: &str, range: Range<usize>) -> u8 {
     let before = &text[..range.start];
     let after = &text[range.end..];
     let before = before.trim_end_matches(['"', '“', '‘', '\'', '「']);
+    // Only the few words before the mention matter (and this keeps the cost constant).
+    let tail: String = before.chars().rev().take(16).collect::<Vec<_>>().into_iter().rev().collect();
+    let tail = tail.trim_end().to_lowercase();
     let introduced = ["dubbed", "called", "known as", "nicknamed", "as a", "named"]
         .iter()
-        .any(|w| before.len() < range.start && before.trim_end().to_lowercase().ends_with(w));
+        .any(|w| before.len() < range.start && tail.ends_with(w));
     if introduced {
         return 3;
     }
@@ -58,7 +61,11 @@ pub(crate) fn score(text: &str, range: Range<usize>) -> u8 {
     {
         return 3;
     }
-    if after.starts_with('是') && !after.starts_with("是否") && !after.starts_with("是不是") {
+    // 吴泳铭是阿里 "十八罗汉": the name opens the clause and 是 follows it.
+    let opens_clause = before.chars().next_back().is_none_or(|c| {
+        c.is_whitespace() || matches!(c, '，' | '。' | '；' | '：' | '！' | '？' | ',' | '.' | ';' | ':' | '」' | '”')
+    });
+    if opens_clause && after.starts_with('是') && !after.starts_with("是否") && !after.starts_with("是不是") {
         return 3;
     }
     if let Some(clause) = after.strip_prefix(", ") {
@@ -70,8 +77,8 @@ pub(crate) fn score(text: &str, range: Range<usize>) -> u8 {
             if lower.split([' ', '\'', '’']).any(|w| ROLE_WORDS.contains(&w)) {
                 return 3;
             }
-            if first.chars().next().is_some_and(char::is_lowercase) {
-                return 1;
+            if ["a", "an", "the", "one"].contains(&first) {
+                return 2;
             }
         }
     }

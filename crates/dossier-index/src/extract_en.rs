@@ -408,12 +408,17 @@ fn lower_in(word: &str, list: &[&str]) -> bool {
 fn title_case_stretches(text: &str, tokens: &[Token]) -> Vec<Range<usize>> {
     let mut stretches = Vec::new();
     let mut line_start = 0;
+    let mut first_token = 0;
     for line in text.split_inclusive('\n') {
         let line_end = line_start + line.len();
         let label_end = line.find(':').map_or(line_end, |i| line_start + i);
+        let line_tokens = tokens[first_token..].iter().take_while(|t| t.range.start < line_end).count();
+        let words = &tokens[first_token..first_token + line_tokens];
+        first_token += line_tokens;
         for segment in [line_start..label_end, line_start..line_end] {
-            let words = tokens.iter().filter(|t| segment.contains(&t.range.start));
             let long: Vec<&str> = words
+                .iter()
+                .filter(|t| segment.contains(&t.range.start))
                 .map(|t| &text[t.range.clone()])
                 .filter(|w| w.chars().count() >= 4 && w.chars().next().is_some_and(char::is_alphabetic))
                 .collect();
@@ -432,7 +437,15 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
     let tokens = tokens(text);
     let mut skipped = title_case_stretches(text, &tokens);
     skipped.extend(url_ranges(text));
-    let in_skipped = |t: &Token| skipped.iter().any(|s| s.contains(&t.range.start));
+    skipped.sort_by_key(|r| r.start);
+    // Tokens come in order: walk the skipped stretches along with them.
+    let mut next_skipped = 0;
+    let mut in_skipped = |t: &Token| {
+        while next_skipped < skipped.len() && skipped[next_skipped].end <= t.range.start {
+            next_skipped += 1;
+        }
+        skipped[next_skipped..].iter().take_while(|s| s.start <= t.range.start).any(|s| s.contains(&t.range.start))
+    };
     let mut found = Vec::new();
     let mut phrase: Vec<&Token> = Vec::new();
     let flush = |phrase: &mut Vec<&Token>, found: &mut Vec<Found>| {

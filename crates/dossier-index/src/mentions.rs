@@ -37,7 +37,12 @@ pub(crate) struct Hit {
 impl Matcher {
     /// Builds the automaton from `(key, value)` pairs; empty keys are ignored.
     pub(crate) fn new(patterns: Vec<(String, usize)>) -> Matcher {
-        let patterns: Vec<(String, usize)> = patterns.into_iter().filter(|(k, _)| !k.is_empty()).collect();
+        let mut patterns: Vec<(String, usize)> = patterns.into_iter().filter(|(k, _)| !k.is_empty()).collect();
+        // The normalizer folds curly apostrophes, but a text it has not folded
+        // (or an older index) may still hold them: "Singles’ Day".
+        let curly: Vec<(String, usize)> =
+            patterns.iter().filter(|(k, _)| k.contains('\'')).map(|(k, v)| (k.replace('\'', "’"), *v)).collect();
+        patterns.extend(curly);
         let needs_start_boundary = patterns.iter().map(|(k, _)| k.chars().next().is_some_and(is_word_char)).collect();
         let needs_end_boundary =
             patterns.iter().map(|(k, _)| k.chars().next_back().is_some_and(is_word_char)).collect();
@@ -109,6 +114,11 @@ mod tests {
     #[test]
     fn han_needs_no_boundaries_and_folds_variants() {
         check("張勇說淘寶和淘宝", &["张勇", "淘宝"], &["張勇", "淘寶", "淘宝"]);
+    }
+
+    #[test]
+    fn apostrophes_straight_or_curly() {
+        check("Singles’ Day and Singles' Day", &["Singles' Day"], &["Singles’ Day", "Singles' Day"]);
     }
 
     #[test]

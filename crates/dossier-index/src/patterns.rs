@@ -18,18 +18,52 @@ use crate::{
 
 /// Finds alias pairs in `text`. `found` are the candidates the extractors found in it.
 pub(crate) fn extract(text: &str, found: &[Found]) -> Vec<AliasPair> {
+    let spans = Spans::new(found);
     let mut pairs = Vec::new();
-    parentheses(text, found, &mut pairs);
-    han_nicknames(text, found, &mut pairs);
-    latin_nicknames(text, found, &mut pairs);
+    parentheses(text, &spans, &mut pairs);
+    han_nicknames(text, &spans, &mut pairs);
+    latin_nicknames(text, &spans, &mut pairs);
     pairs
+}
+
+/// The candidates of a document, sorted two ways so that patterns find the
+/// spans near a position by binary search instead of a scan.
+struct Spans {
+    by_start: Vec<Found>,
+    by_end: Vec<Found>,
+}
+
+impl Spans {
+    fn new(found: &[Found]) -> Spans {
+        let mut by_start = found.to_vec();
+        by_start.sort_by_key(|f| (f.range.start, f.range.end));
+        let mut by_end = found.to_vec();
+        by_end.sort_by_key(|f| (f.range.end, f.range.start));
+        Spans { by_start, by_end }
+    }
+
+    /// Spans ending exactly at `end`.
+    fn ending_at(&self, end: usize) -> &[Found] {
+        let first = self.by_end.partition_point(|f| f.range.end < end);
+        let last = self.by_end.partition_point(|f| f.range.end <= end);
+        &self.by_end[first..last]
+    }
+
+    /// Spans lying inside `range`.
+    fn within(&self, range: Range<usize>) -> impl Iterator<Item = &Found> {
+        let first = self.by_start.partition_point(|f| f.range.start < range.start);
+        self.by_start[first..]
+            .iter()
+            .take_while(move |f| f.range.start < range.end)
+            .filter(move |f| f.range.end <= range.end)
+    }
 }
 
 fn pattern(range: Range<usize>, kind: TermKind) -> Found {
     Found { range, kind, evidence: Evidence::Pattern }
 }
 
-fn parentheses(text: &str, found: &[Found], pairs: &mut Vec<AliasPair>) {
+fn parentheses(text: &str, found: &Spans, pairs: &mut Vec<AliasPair>) {
     for (open_at, open) in text.match_indices(['(', '（']) {
         let inner_start = open_at + open.len();
         let Some(length) = text[inner_start..].find([')', '）', '\n', '(', '（']) else { continue };
@@ -76,7 +110,7 @@ fn parentheses(text: &str, found: &[Found], pairs: &mut Vec<AliasPair>) {
                     right: pattern(inner_range, TermKind::Concept),
                 });
             } else if is_acronym(inner_trimmed)
-                && let Some(phrase) = found.iter().find(|f| f.range.end == left_end && f.range.start < left.start)
+                && let Some(phrase) = found.ending_at(left_end).iter().find(|f| f.range.start < left.start)
                 && expands(inner_trimmed, &text[phrase.range.clone()])
             {
                 // "Alibaba International Digital Commerce Group (AIDC)"
@@ -96,7 +130,8 @@ fn parentheses(text: &str, found: &[Found], pairs: &mut Vec<AliasPair>) {
             {
                 let inner_range = inner_start + (inner.len() - inner.trim_start().len())
                     ..inner_end - (inner.len() - inner.trim_end().len());
-                let kind = found.iter().find(|f| f.range == name).map_or(TermKind::Unknown, |f| f.kind);
+                let kind =
+                    found.ending_at(name.end).iter().find(|f| f.range == name).map_or(TermKind::Unknown, |f| f.kind);
                 pairs.push(AliasPair { left: pattern(name, kind), right: pattern(inner_range, kind) });
             }
         }
@@ -139,10 +174,11 @@ fn latin_word_ending_at(text: &str, end: usize) -> Option<Range<usize>> {
 
 /// The Han name just before `end`: the longest person candidate ending there,
 /// else three chars after a surname, else two.
-fn han_name_ending_at(text: &str, found: &[Found], end: usize) -> Option<Range<usize>> {
+fn han_name_ending_at(text: &str, found: &Spans, end: usize) -> Option<Range<usize>> {
     let persons = found
+        .ending_at(end)
         .iter()
-        .filter(|f| f.kind == TermKind::Person && f.range.end == end && f.range.start + 12 >= end)
+        .filter(|f| f.kind == TermKind::Person && f.range.start + 12 >= end)
         .min_by_key(|f| f.range.start);
     if let Some(person) = persons {
         return Some(person.range.clone());
@@ -152,17 +188,18 @@ fn han_name_ending_at(text: &str, found: &[Found], end: usize) -> Option<Range<u
     (run.len() >= take).then(|| run[take - 1].0..end)
 }
 
-fn longest_found_ending_at(found: &[Found], end: usize, not_before: usize) -> Option<Range<usize>> {
+fn longest_found_ending_at(found: &Spans, end: usize, not_before: usize) -> Option<Range<usize>> {
     found
+        .ending_at(end)
         .iter()
-        .filter(|f| f.range.end == end && f.range.start >= not_before)
+        .filter(|f| f.range.start >= not_before)
         .min_by_key(|f| f.range.start)
         .map(|f| f.range.clone())
 }
 
 /// 花名 without parentheses: "马云在阿里工作时的花名—— 风清扬". The person is the
 /// last person candidate in the same clause before the marker.
-fn han_nicknames(text: &str, found: &[Found], pairs: &mut Vec<AliasPair>) {
+fn han_nicknames(text: &str, found: &Spans, pairs: &mut Vec<AliasPair>) {
     for (at, marker) in text.match_indices("花名") {
         if text[..at].ends_with(['（', '(']) {
             continue;
@@ -180,10 +217,8 @@ fn han_nicknames(text: &str, found: &[Found], pairs: &mut Vec<AliasPair>) {
             continue;
         }
         let clause_start = text[..at].rfind(['，', '。', '；', '！', '？', '、', '\n', ',']).map_or(0, |i| i + 1);
-        let person = found
-            .iter()
-            .filter(|f| f.kind == TermKind::Person && f.range.start >= clause_start && f.range.end <= at)
-            .max_by_key(|f| f.range.start);
+        let person =
+            found.within(clause_start..at).filter(|f| f.kind == TermKind::Person).max_by_key(|f| f.range.start);
         if let Some(person) = person {
             pairs.push(AliasPair {
                 left: pattern(person.range.clone(), TermKind::Person),
@@ -196,7 +231,7 @@ fn han_nicknames(text: &str, found: &[Found], pairs: &mut Vec<AliasPair>) {
 /// "Ni Xingjun, the current deputy squad leader of Alipay, nicknamed "Miao Renfeng"":
 /// the person is the last name of two words or more followed by a comma in
 /// the same sentence.
-fn latin_nicknames(text: &str, found: &[Found], pairs: &mut Vec<AliasPair>) {
+fn latin_nicknames(text: &str, found: &Spans, pairs: &mut Vec<AliasPair>) {
     for keyword in ["nicknamed ", "also known as ", "a.k.a. "] {
         for (at, _) in text.match_indices(keyword) {
             let after = at + keyword.len();
@@ -214,13 +249,8 @@ fn latin_nicknames(text: &str, found: &[Found], pairs: &mut Vec<AliasPair>) {
             let nickname = name_start..name_start + name.len();
             let sentence_start = text[..at].rfind(['.', '!', '?', '\n', '。']).map_or(0, |i| i + 1);
             let person = found
-                .iter()
-                .filter(|f| {
-                    f.range.start >= sentence_start
-                        && f.range.end < at
-                        && text[f.range.clone()].contains(' ')
-                        && text[f.range.end..].starts_with(',')
-                })
+                .within(sentence_start..at)
+                .filter(|f| text[f.range.clone()].contains(' ') && text[f.range.end..].starts_with(','))
                 .max_by_key(|f| f.range.start);
             if let Some(person) = person {
                 pairs.push(AliasPair {

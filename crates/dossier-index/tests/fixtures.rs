@@ -1,0 +1,236 @@
+//! Tiny fixtures, one `check_*` helper per feature. A fixture is a list of
+//! files: `//- path` lines start a file; `.md` files are notes, the rest
+//! documents. `$0` marks the cursor for `term_at`.
+
+use std::sync::Arc;
+
+use dossier_index::{Index, Source, SourceKind, note_links};
+use dossier_ingest::{IngestConfig, ingest};
+use expect_test::{Expect, expect};
+
+/// Builds an index from a fixture; returns it with the cursor (path, offset), if any.
+fn index(fixture: &str) -> (Index, Option<(String, usize)>) {
+    let mut sources = Vec::new();
+    let mut cursor = None;
+    for file in fixture.split("//- ").filter(|f| !f.trim().is_empty()) {
+        let (path, text) = file.split_once('\n').unwrap();
+        let path = path.trim().to_owned();
+        let text = match text.find("$0") {
+            Some(offset) => {
+                cursor = Some((path.clone(), offset));
+                text.replacen("$0", "", 1)
+            }
+            None => text.to_owned(),
+        };
+        let kind = if path.ends_with(".md") { SourceKind::Note } else { SourceKind::Document };
+        let document = ingest(&path, text.as_bytes(), &IngestConfig::default()).unwrap();
+        sources.push(Arc::new(Source { kind, document }));
+    }
+    (Index::build(sources), cursor)
+}
+
+/// Every term: label, kind, aliases (with source), mentions per file and definition.
+fn check_terms(fixture: &str, expect: Expect) {
+    let (index, _) = index(fixture);
+    let mut out = String::new();
+    for term in index.terms() {
+        let aliases: Vec<String> =
+            term.aliases.iter().map(|a| format!("{} ({:?}, {:?})", a.text, a.source, a.script)).collect();
+        out += &format!("{} [{:?}] {} mentions: {}\n", term.label, term.kind, term.mentions.len(), aliases.join(", "));
+        if let Some(definition) = &term.definition {
+            out += &format!("    {:?}: {}\n", definition.origin, definition.text);
+        }
+        for mention in &term.mentions {
+            let text = &index.source(&mention.location.path).unwrap().document.text;
+            assert_eq!(&text[mention.location.text_range.clone()], mention.surface);
+        }
+    }
+    expect.assert_eq(&out);
+}
+
+/// What `lookup` resolves each query to (the term's label).
+fn check_lookup(fixture: &str, queries: &[&str], expect: Expect) {
+    let (index, _) = index(fixture);
+    let out: Vec<String> = queries
+        .iter()
+        .map(|q| format!("{q} -> {}", index.lookup(q).map_or("none".to_owned(), |id| index.term(id).label.clone())))
+        .collect();
+    expect.assert_eq(&out.join("\n"));
+}
+
+/// The term under the `$0` cursor and the text of its mention.
+fn check_term_at(fixture: &str, expect: Expect) {
+    let (index, cursor) = index(fixture);
+    let (path, offset) = cursor.expect("fixture has a $0 cursor");
+    let text = &index.source(&path).unwrap().document.text;
+    let out = match index.term_at(&path, offset) {
+        Some((id, range)) => format!("{} @ {:?}", index.term(id).label, &text[range]),
+        None => "none".to_owned(),
+    };
+    expect.assert_eq(&out);
+}
+
+fn check_complete(fixture: &str, prefix: &str, expect: Expect) {
+    let (index, _) = index(fixture);
+    let out: Vec<String> =
+        index.complete(prefix, 10).iter().map(|c| format!("{} ({})", c.alias, index.term(c.term).label)).collect();
+    expect.assert_eq(&out.join("\n"));
+}
+
+fn check_problems(fixture: &str, expect: Expect) {
+    let (index, _) = index(fixture);
+    let out: Vec<String> = index
+        .problems()
+        .iter()
+        .map(|p| {
+            let text = &index.source(&p.location.path).unwrap().document.text;
+            format!("{} {:?}: {}", p.location.path, &text[p.location.text_range.clone()], p.message)
+        })
+        .collect();
+    expect.assert_eq(&out.join("\n"));
+}
+
+#[test]
+fn note_aliases_define_a_term() {
+    check_terms(
+        r#"
+//- notes/jack-ma.md
+---
+aliases: [马云, 風清揚]
+kind: person
+---
+# Jack Ma
+
+Founder of Alibaba.
+//- a.txt
+Jack Ma spoke. 马云说 and later signed as 风清扬.
+"#,
+        expect![[r#"
+            Jack Ma [Person] 4 mentions: Jack Ma (Note, Latin), 風清揚 (Note, HanTraditional), 马云 (Note, HanSimplified), 风清扬 (Variant, HanSimplified)
+                Note: Founder of Alibaba.
+        "#]],
+    );
+}
+
+#[test]
+fn simplified_and_traditional_fold_to_one_term() {
+    check_lookup(
+        "//- a.txt\n張勇說，淘寶很好。張勇又說。\n//- b.txt\n张勇说淘宝。张勇。\n",
+        &["张勇", "張勇", "Zhang Yong", "Yong Zhang", "zhangyong", "Zhang"],
+        expect![[r#"
+            张勇 -> 张勇
+            張勇 -> 张勇
+            Zhang Yong -> 张勇
+            Yong Zhang -> 张勇
+            zhangyong -> 张勇
+            Zhang -> none"#]],
+    );
+}
+
+#[test]
+fn romanization_links_latin_and_han_names() {
+    check_terms(
+        "//- a.txt\nThe next day, Wu Yongming, CEO of Alibaba Group, posted an article.\n//- b.txt\n吴泳铭是阿里的老员工。吴泳铭说。\n",
+        expect![[r#"
+            吴泳铭 [Person] 3 mentions: 吴泳铭 (Corpus, HanSimplified), Wu Yongming (Romanization, Latin)
+                Sentence: The next day, Wu Yongming, CEO of Alibaba Group, posted an article.
+            Alibaba Group [Organization] 1 mentions: Alibaba Group (Corpus, Latin)
+                FirstMention: The next day, Wu Yongming, CEO of Alibaba Group, posted an article.
+        "#]],
+    );
+}
+
+#[test]
+fn ambiguous_romanization_is_not_linked() {
+    // 河马 and 盒马 both read "hema": no link rather than a wrong one.
+    check_lookup(
+        "//- a.txt\n盒马开店。盒马很好。河马很大。河马在水里。\n//- b.txt\nWe visited Hema twice, and Hema again.\n",
+        &["Hema", "盒马", "河马"],
+        expect![[r#"
+            Hema -> Hema
+            盒马 -> none
+            河马 -> 河马"#]],
+    );
+}
+
+#[test]
+fn longest_alias_wins_and_words_have_boundaries() {
+    check_terms(
+        "//- a.txt\nAnt Financial grew. Later Ant Financial and Ant Group differ. Make it so, said Ma Huateng and Ma Huateng.\n",
+        expect![[r#"
+            Ant Financial [Unknown] 2 mentions: Ant Financial (Corpus, Latin)
+                FirstMention: Ant Financial grew.
+            Ma Huateng [Unknown] 2 mentions: Ma Huateng (Corpus, Latin)
+                FirstMention: Make it so, said Ma Huateng and Ma Huateng.
+            Ant Group [Organization] 1 mentions: Ant Group (Corpus, Latin)
+                FirstMention: Later Ant Financial and Ant Group differ.
+        "#]],
+    );
+}
+
+#[test]
+fn explicit_alias_patterns() {
+    check_lookup(
+        "//- a.txt\nBefore that, AIDC (Alibaba International Digital Commerce Group) had its own network.\n\
+         //- b.txt\n有淘天集团的刘博（花名：家洛）等。我特别跟MM(註:阿里首席客戶官戴珊)商量。戴珊说。\n",
+        &["Alibaba International Digital Commerce Group", "家洛", "MM"],
+        expect![[r#"
+            Alibaba International Digital Commerce Group -> AIDC
+            家洛 -> 刘博
+            MM -> 戴珊"#]],
+    );
+}
+
+#[test]
+fn acronyms_need_evidence() {
+    check_lookup(
+        "//- a.txt\nThe CEO said GMV grew. GMV matters. The CEO left. DAU fell once.\n",
+        &["GMV", "CEO", "DAU"],
+        expect![[r#"
+            GMV -> GMV
+            CEO -> none
+            DAU -> none"#]],
+    );
+}
+
+#[test]
+fn term_at_a_mention() {
+    check_term_at("//- a.txt\nLater, Jack Ma spoke and Jack M$0a smiled.\n", expect![[r#"Jack Ma @ "Jack Ma""#]]);
+}
+
+#[test]
+fn term_at_between_mentions_is_none() {
+    check_term_at("//- a.txt\nLater, Jack Ma spoke $0and Jack Ma smiled.\n", expect![[r#"none"#]]);
+}
+
+#[test]
+fn term_at_resolves_pinyin_in_notes() {
+    check_term_at(
+        "//- a.txt\n张勇说。张勇又说。\n//- notes/n.md\nI met Zhang Y$0ong today.\n",
+        expect![[r#"张勇 @ "Zhang Yong""#]],
+    );
+}
+
+#[test]
+fn completion_matches_pinyin_of_han_aliases() {
+    check_complete("//- a.txt\n吴泳铭说。吴泳铭又说。吴嘉说。吴嘉又说。\n", "wuyo", expect![[r#"吴泳铭 (吴泳铭)"#]]);
+    check_complete("//- a.txt\n吴泳铭说。吴泳铭又说。吴嘉说。吴嘉又说。\n", "吴", expect!["吴泳铭 (吴泳铭)"]);
+}
+
+#[test]
+fn alias_claimed_by_two_notes_is_a_problem() {
+    check_problems(
+        "//- notes/a.md\n---\naliases: [马云]\n---\n# Jack Ma\n//- notes/b.md\n---\naliases: [马云]\n---\n# Ma Yun\n\
+         //- notes/c.md\n---\naliases: [unclosed\n---\n# C\n",
+        expect![[r#"
+            notes/b.md "马云": alias "马云" is already declared by notes/a.md
+            notes/c.md "---\naliases: [unclosed\n---\n": broken front matter: while parsing a flow sequence, expected ',' or ']' at byte 19 line 2 column 1"#]],
+    );
+}
+
+#[test]
+fn links_in_notes() {
+    let links: Vec<String> =
+        note_links("See [[Jack Ma|Ma]] and [cloud](alibaba-cloud.md).").into_iter().map(|l| l.target).collect();
+    assert_eq!(links, ["Jack Ma", "alibaba-cloud.md"]);
+}
