@@ -1,4 +1,50 @@
 //! Dossier's language server, the only crate that knows LSP.
+//!
+//! `dossier lsp` calls [`run_stdio`], which serves LSP over stdin and stdout
+//! until the client sends `exit`:
+//!
+//! ```no_run
+//! fn main() -> std::io::Result<()> {
+//!     // Logs go to stderr (the CLI installs a `tracing` subscriber); stdout carries the protocol.
+//!     dossier_lsp::run_stdio()
+//! }
+//! ```
+//!
+//! The layout, from the edge inwards: `server.rs` (the LSP handlers, thin),
+//! `convert.rs` (every conversion between LSP and Dossier values: URIs,
+//! positions in UTF-8 or UTF-16), `state.rs` (the open buffers and the
+//! current index snapshot), `worker.rs` (loading, watching, rebuilding) and
+//! [`analysis`] (what each feature answers, as plain functions over an index).
 #![deny(missing_docs)]
 // Stdout carries the protocol: nothing else may print there.
 #![deny(clippy::print_stdout)]
+
+pub mod analysis;
+pub mod convert;
+mod server;
+mod state;
+mod worker;
+
+use tokio::io::{AsyncRead, AsyncWrite};
+use tower_lsp_server::{LspService, Server};
+
+/// Serves LSP over stdin and stdout until the client sends `exit` (or closes
+/// stdin). Builds its own multi-threaded tokio runtime; returns an error only
+/// when that runtime cannot be built.
+///
+/// On return, work still running (a rebuild, the blocking stdin reader) is
+/// abandoned rather than awaited, so that the process ends promptly.
+pub fn run_stdio() -> std::io::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    runtime.shutdown_background();
+    Ok(())
+}
+
+/// Serves LSP over any byte streams (a pipe, `tokio::io::duplex` in tests)
+/// until the client sends `exit` or closes `input`. Must run inside a
+/// multi-threaded tokio runtime.
+pub async fn serve(input: impl AsyncRead + Unpin, output: impl AsyncWrite) {
+    let (service, socket) = LspService::new(server::Server::new);
+    Server::new(input, output, socket).serve(service).await;
+}

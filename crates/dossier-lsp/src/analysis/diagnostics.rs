@@ -1,0 +1,112 @@
+//! Problems in notes: links to nothing, and what the index reports
+//! ([`Index::problems`], such as an alias claimed by two notes).
+
+use std::{ops::Range, path::Path};
+
+use dossier_index::{Index, NoteProblem};
+
+use super::{
+    navigation::{is_external, links, relative_target, resolve_link},
+    source_text,
+};
+
+/// How bad a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    /// Something is wrong (an alias claimed twice, broken front matter).
+    Error,
+    /// Something points nowhere (a broken link).
+    Warning,
+}
+
+/// One problem in a note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteDiagnostic {
+    /// Byte range in the note's text.
+    pub range: Range<usize>,
+    /// What is wrong, in lower case.
+    pub message: String,
+    /// How bad it is.
+    pub severity: Severity,
+}
+
+/// The problems of the note at `path`. `problems` is `index.problems()`
+/// (computed once per index); `file_exists` tells whether a path is a file of
+/// the workspace, so that links to files Dossier does not read (images) count.
+pub fn note_diagnostics(
+    index: &Index,
+    problems: &[NoteProblem],
+    path: &str,
+    file_exists: &dyn Fn(&Path) -> bool,
+) -> Vec<NoteDiagnostic> {
+    let Some(text) = source_text(index, path) else { return Vec::new() };
+    let mut out: Vec<NoteDiagnostic> = problems
+        .iter()
+        .filter(|problem| &*problem.location.path == path)
+        .map(|problem| NoteDiagnostic {
+            range: problem.location.text_range.clone(),
+            message: problem.message.clone(),
+            severity: Severity::Error,
+        })
+        .collect();
+    for link in links(text) {
+        if is_external(&link.target) || resolve_link(index, path, &link.target).is_some() {
+            continue;
+        }
+        if file_exists(&relative_target(path, &link.target)) {
+            continue;
+        }
+        out.push(NoteDiagnostic {
+            range: link.text_range,
+            message: format!("broken link: no note or document named `{}`", link.target),
+            severity: Severity::Warning,
+        });
+    }
+    out.sort_by_key(|d| (d.range.start, d.range.end));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::{Expect, expect};
+
+    use super::*;
+    use crate::analysis::fixture::fixture;
+
+    fn check(fixture_text: &str, expect: Expect) {
+        let fixture = fixture(fixture_text);
+        let problems = fixture.index.problems();
+        let exists = |path: &Path| path == Path::new("/w/notes/image.png");
+        let mut out = String::new();
+        for d in note_diagnostics(&fixture.index, &problems, &fixture.path, &exists) {
+            out.push_str(&format!(
+                "{:?} {}..{} {:?}: {}\n",
+                d.severity,
+                d.range.start,
+                d.range.end,
+                &fixture.text()[d.range.clone()],
+                d.message
+            ));
+        }
+        expect.assert_eq(&out);
+    }
+
+    #[test]
+    fn broken_links_are_warnings() {
+        check(
+            "//- /w/notes/a.md\n$0See [[b]], [[nowhere]], [pic](image.png), [x](https://example.com) and [y](../gone.txt).\n//- /w/notes/b.md\n# B\n",
+            expect![[r#"
+                Warning 11..22 "[[nowhere]]": broken link: no note or document named `nowhere`
+                Warning 71..87 "[y](../gone.txt)": broken link: no note or document named `../gone.txt`
+            "#]],
+        );
+    }
+
+    #[test]
+    fn alias_claimed_by_two_notes_is_an_error() {
+        check(
+            "//- /w/notes/a.md\n$0---\ntitle: Zhang Yong\naliases: [张勇]\n---\n//- /w/notes/b.md\n---\ntitle: Daniel Zhang\naliases: [张勇]\n---\n",
+            expect![[""]],
+        );
+    }
+}

@@ -1,0 +1,469 @@
+//! The hover card of a term: label and kind, aliases by script, definition,
+//! mention counts per document with its language, and a few snippets.
+
+use std::{collections::BTreeMap, ops::Range, sync::Arc};
+
+use dossier_index::{DefinitionOrigin, Index, Script, SourceKind, Term, TermKind};
+
+use super::{FileRange, kind_name, plural, slice, source_text};
+use dossier_ingest::{LineIndex, PositionEncoding};
+
+/// How many snippets a card shows.
+const SNIPPETS: usize = 3;
+/// How many documents a card lists by name.
+const DOCUMENTS: usize = 8;
+/// Characters of context on each side of a snippet's mention.
+const CONTEXT_CHARS: usize = 24;
+
+/// Everything a hover card says, before rendering.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HoverCard {
+    /// The hovered mention's byte range in the hovered text.
+    pub range: Range<usize>,
+    /// The term's preferred name.
+    pub label: String,
+    /// What it names.
+    pub kind: TermKind,
+    /// Aliases grouped by script, in a fixed script order; the label is left out.
+    pub aliases: Vec<(&'static str, Vec<String>)>,
+    /// The definition, when one is known.
+    pub definition: Option<DefinitionCard>,
+    /// Mentions per document: path, language, count; most mentioned first.
+    pub documents: Vec<(Arc<str>, String, usize)>,
+    /// Mentions in notes.
+    pub note_mentions: usize,
+    /// A few mentions in context: where, the 0-based line, the context and the mention's range in it.
+    pub snippets: Vec<Snippet>,
+}
+
+/// A term's definition as a card shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DefinitionCard {
+    /// The defining text: a note's summary or a sentence.
+    pub text: String,
+    /// Where it is.
+    pub location: FileRange,
+    /// Its 0-based line.
+    pub line: usize,
+    /// How it was chosen.
+    pub origin: DefinitionOrigin,
+}
+
+/// One mention shown in context.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snippet {
+    /// Where the mention is.
+    pub location: FileRange,
+    /// Its 0-based line.
+    pub line: usize,
+    /// The text before the mention on its line (shortened).
+    pub before: String,
+    /// The mention as written.
+    pub mention: String,
+    /// The text after it on its line (shortened).
+    pub after: String,
+}
+
+/// The card of the term mentioned at `offset` of the source at `path`.
+pub fn hover(index: &Index, path: &str, offset: usize) -> Option<HoverCard> {
+    let (id, range) = index.term_at(path, offset)?;
+    let term = index.term(id);
+    Some(HoverCard {
+        range,
+        label: term.label.clone(),
+        kind: term.kind,
+        aliases: aliases_by_script(term),
+        definition: term.definition.as_ref().map(|d| DefinitionCard {
+            text: d.text.clone(),
+            location: FileRange::from(&d.location),
+            line: source_text(index, &d.location.path).map_or(0, |text| {
+                LineIndex::new(text).line_col(d.location.text_range.start, PositionEncoding::Utf8).line as usize
+            }),
+            origin: d.origin,
+        }),
+        documents: document_counts(index, term),
+        note_mentions: term.mentions.iter().filter(|m| m.kind == SourceKind::Note).count(),
+        snippets: snippets(index, term),
+    })
+}
+
+fn script_name(script: Script) -> &'static str {
+    match script {
+        Script::Latin => "Latin",
+        Script::HanSimplified => "Simplified",
+        Script::HanTraditional => "Traditional",
+        Script::Han => "Han",
+        Script::Other => "Other",
+    }
+}
+
+fn aliases_by_script(term: &Term) -> Vec<(&'static str, Vec<String>)> {
+    let order = [Script::Latin, Script::HanSimplified, Script::HanTraditional, Script::Han, Script::Other];
+    order
+        .iter()
+        .filter_map(|&script| {
+            let mut names: Vec<String> = Vec::new();
+            for alias in term.aliases.iter().filter(|a| a.script == script && a.text != term.label) {
+                if !names.contains(&alias.text) {
+                    names.push(alias.text.clone());
+                }
+            }
+            (!names.is_empty()).then(|| (script_name(script), names))
+        })
+        .collect()
+}
+
+fn document_counts(index: &Index, term: &Term) -> Vec<(Arc<str>, String, usize)> {
+    let mut counts: BTreeMap<&Arc<str>, usize> = BTreeMap::new();
+    for mention in term.mentions.iter().filter(|m| m.kind == SourceKind::Document) {
+        *counts.entry(&mention.location.path).or_default() += 1;
+    }
+    let mut documents: Vec<(Arc<str>, String, usize)> = counts
+        .into_iter()
+        .map(|(path, count)| {
+            let language = index.source(path).map_or_else(|| "und".to_owned(), |s| s.document.language.to_string());
+            (Arc::clone(path), language, count)
+        })
+        .collect();
+    documents.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+    documents
+}
+
+/// Mentions in documents first, one per document, then in notes.
+fn snippets(index: &Index, term: &Term) -> Vec<Snippet> {
+    let mut seen: Vec<&Arc<str>> = Vec::new();
+    let mut out = Vec::new();
+    let by_kind = |kind| term.mentions.iter().filter(move |m| m.kind == kind);
+    for mention in by_kind(SourceKind::Document).chain(by_kind(SourceKind::Note)) {
+        if out.len() == SNIPPETS {
+            break;
+        }
+        if seen.contains(&&mention.location.path) {
+            continue;
+        }
+        let Some(text) = source_text(index, &mention.location.path) else { continue };
+        seen.push(&mention.location.path);
+        out.push(snippet(text, FileRange::from(&mention.location)));
+    }
+    out
+}
+
+fn snippet(text: &str, location: FileRange) -> Snippet {
+    let lines = LineIndex::new(text);
+    let line = lines.line_col(location.range.start, PositionEncoding::Utf8).line;
+    let line_range = lines.line_range(line).unwrap_or(0..0);
+    let line = line as usize;
+    let range = location.range.clone();
+    let before = slice(text, line_range.start..range.start.max(line_range.start));
+    let after = slice(text, range.end.min(line_range.end)..line_range.end);
+    let before_chars = before.chars().count();
+    let before = if before_chars > CONTEXT_CHARS {
+        format!("…{}", before.chars().skip(before_chars - CONTEXT_CHARS).collect::<String>().trim_start())
+    } else {
+        before.trim_start().to_owned()
+    };
+    let after = if after.chars().count() > CONTEXT_CHARS {
+        format!("{}…", after.chars().take(CONTEXT_CHARS).collect::<String>().trim_end())
+    } else {
+        after.trim_end().to_owned()
+    };
+    Snippet { line, before, mention: slice(text, range).to_owned(), after, location }
+}
+
+/// Escapes the characters Markdown would read as markup.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The file name of a path, for display.
+fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+impl HoverCard {
+    /// The card as Markdown. `link(path, line)` makes a link target for a
+    /// 0-based line of a file (the server passes `file:` URIs).
+    pub fn to_markdown(&self, link: &dyn Fn(&str, usize) -> String) -> String {
+        let mut out = format!("**{}** · {}\n", escape(&self.label), kind_name(self.kind));
+        if !self.aliases.is_empty() {
+            out.push('\n');
+            let lines: Vec<String> = self
+                .aliases
+                .iter()
+                .map(|(script, names)| {
+                    format!("{script}: {}", names.iter().map(|n| escape(n)).collect::<Vec<_>>().join(", "))
+                })
+                .collect();
+            out.push_str(&lines.join("  \n"));
+            out.push('\n');
+        }
+        if let Some(definition) = &self.definition {
+            let source = match definition.origin {
+                DefinitionOrigin::Note => "note",
+                DefinitionOrigin::Sentence => "defined in",
+                DefinitionOrigin::FirstMention => "first mention in",
+            };
+            out.push_str(&format!(
+                "\n{}\n\n— {source} [{}:{}]({})\n",
+                escape(definition.text.trim()),
+                escape(file_name(&definition.location.path)),
+                definition.line + 1,
+                link(&definition.location.path, definition.line)
+            ));
+        }
+        let total: usize = self.documents.iter().map(|d| d.2).sum();
+        out.push_str(&format!(
+            "\n{} in {}, {} in notes\n",
+            plural(total, "mention"),
+            plural(self.documents.len(), "document"),
+            self.note_mentions
+        ));
+        for (path, language, count) in self.documents.iter().take(DOCUMENTS) {
+            out.push_str(&format!("- {} ({language}): {count}\n", escape(file_name(path))));
+        }
+        if self.documents.len() > DOCUMENTS {
+            out.push_str(&format!("- and {} more\n", plural(self.documents.len() - DOCUMENTS, "document")));
+        }
+        if !self.snippets.is_empty() {
+            out.push_str("\n---\n");
+            for snippet in &self.snippets {
+                out.push_str(&format!(
+                    "- [{}:{}]({}) {}**{}**{}\n",
+                    escape(file_name(&snippet.location.path)),
+                    snippet.line + 1,
+                    link(&snippet.location.path, snippet.line),
+                    escape(&snippet.before),
+                    escape(&snippet.mention),
+                    escape(&snippet.after)
+                ));
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::{Expect, expect};
+
+    use super::*;
+    use crate::analysis::fixture::fixture;
+
+    fn check(fixture_text: &str, expect: Expect) {
+        let fixture = fixture(fixture_text);
+        let actual = match hover(&fixture.index, &fixture.path, fixture.offset) {
+            Some(card) => {
+                let hovered = slice(fixture.text(), card.range.clone()).to_owned();
+                format!("hovered {hovered:?}\n{}", card.to_markdown(&|path, line| format!("{path}#L{}", line + 1)))
+            }
+            None => "no hover\n".to_owned(),
+        };
+        expect.assert_eq(&actual);
+    }
+
+    const CORPUS: &str = r#"
+//- /notes/wu.md
+---
+title: Wu Yongming
+aliases: [吴泳铭, Eddie Wu]
+kind: person
+---
+# Wu Yongming
+
+Wu Yongming is the chief executive of Alibaba Group since 2023.
+//- /corpus/en.txt
+In September 2023, Wu Yongming took over from Zhang Yong as CEO of Alibaba.
+Eddie Wu also chairs Taobao and Tmall.
+//- /corpus/zh.txt
+吴泳铭接替张勇出任阿里巴巴集团首席执行官。
+"#;
+
+    fn with_cursor_in(file: &str, needle: &str, extra: &str) -> String {
+        let mut out = String::new();
+        let mut current = "";
+        for line in CORPUS.split_inclusive('\n') {
+            if let Some(path) = line.strip_prefix("//- ") {
+                current = path.trim();
+            }
+            if current == file && line.contains(needle) && !out.contains("$0") {
+                let split = needle.char_indices().nth(1).map_or(needle.len(), |(i, _)| i);
+                out.push_str(&line.replacen(needle, &format!("{}$0{}", &needle[..split], &needle[split..]), 1));
+            } else {
+                out.push_str(line);
+            }
+        }
+        out.push_str(extra);
+        out
+    }
+
+    #[test]
+    fn hover_on_latin_name_in_a_document() {
+        check(
+            &with_cursor_in("/corpus/en.txt", "Wu Yongming", ""),
+            expect![[r#"
+                hovered "Wu Yongming"
+                **Wu Yongming** · person
+
+                Latin: Eddie Wu  
+                Simplified: 吴泳铭
+
+                Wu Yongming is the chief executive of Alibaba Group since 2023.
+
+                — note [wu.md:6](/notes/wu.md#L6)
+
+                3 mentions in 2 documents, 2 in notes
+                - en.txt (en): 2
+                - zh.txt (zh-Hans): 1
+
+                ---
+                - [en.txt:1](/corpus/en.txt#L1) In September 2023, **Wu Yongming** took over from Zhang Yo…
+                - [zh.txt:1](/corpus/zh.txt#L1) **吴泳铭**接替张勇出任阿里巴巴集团首席执行官。
+                - [wu.md:6](/notes/wu.md#L6) \# **Wu Yongming**
+            "#]],
+        );
+    }
+
+    #[test]
+    fn hover_on_simplified_name_in_a_document() {
+        check(
+            &with_cursor_in("/corpus/zh.txt", "吴泳铭", ""),
+            expect![[r#"
+                hovered "吴泳铭"
+                **Wu Yongming** · person
+
+                Latin: Eddie Wu  
+                Simplified: 吴泳铭
+
+                Wu Yongming is the chief executive of Alibaba Group since 2023.
+
+                — note [wu.md:6](/notes/wu.md#L6)
+
+                3 mentions in 2 documents, 2 in notes
+                - en.txt (en): 2
+                - zh.txt (zh-Hans): 1
+
+                ---
+                - [en.txt:1](/corpus/en.txt#L1) In September 2023, **Wu Yongming** took over from Zhang Yo…
+                - [zh.txt:1](/corpus/zh.txt#L1) **吴泳铭**接替张勇出任阿里巴巴集团首席执行官。
+                - [wu.md:6](/notes/wu.md#L6) \# **Wu Yongming**
+            "#]],
+        );
+    }
+
+    #[test]
+    fn hover_on_traditional_variant_in_a_note() {
+        check(
+            &with_cursor_in("/notes/wu.md", "Alibaba", "//- /notes/other.md\n吳泳$0銘是誰？\n"),
+            expect![[r#"
+                hovered "吳泳銘"
+                **Wu Yongming** · person
+
+                Latin: Eddie Wu  
+                Simplified: 吴泳铭  
+                Traditional: 吳泳銘
+
+                Wu Yongming is the chief executive of Alibaba Group since 2023.
+
+                — note [wu.md:6](/notes/wu.md#L6)
+
+                3 mentions in 2 documents, 3 in notes
+                - en.txt (en): 2
+                - zh.txt (zh-Hans): 1
+
+                ---
+                - [en.txt:1](/corpus/en.txt#L1) In September 2023, **Wu Yongming** took over from Zhang Yo…
+                - [zh.txt:1](/corpus/zh.txt#L1) **吴泳铭**接替张勇出任阿里巴巴集团首席执行官。
+                - [other.md:1](/notes/other.md#L1) **吳泳銘**是誰？
+            "#]],
+        );
+    }
+
+    #[test]
+    fn hover_on_pinyin_in_a_note() {
+        check(
+            "//- /notes/draft.md\nMet Wu Yong$0ming today.\n//- /corpus/zh.txt\n吴泳铭接替张勇。\n",
+            expect![[r#"
+            no hover
+        "#]],
+        );
+    }
+
+    #[test]
+    fn no_hover_on_plain_words() {
+        check(
+            &with_cursor_in("/corpus/en.txt", "September", ""),
+            expect![[r#"
+            no hover
+        "#]],
+        );
+    }
+
+    #[test]
+    fn no_hover_past_the_end() {
+        check(
+            "//- /note.md\nWu Yongming$0",
+            expect![[r#"
+            no hover
+        "#]],
+        );
+    }
+
+    #[test]
+    fn snippet_context_is_shortened_on_char_boundaries() {
+        let text = "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十張勇一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十\n";
+        let start = text.find('張').unwrap();
+        let snippet = snippet(text, FileRange { path: "/a.txt".into(), range: start..start + 6 });
+        assert_eq!(snippet.before.chars().count(), CONTEXT_CHARS + 1);
+        assert_eq!(snippet.after.chars().count(), CONTEXT_CHARS + 1);
+        assert_eq!(snippet.mention, "張勇");
+        assert_eq!(snippet.line, 0);
+    }
+
+    #[test]
+    fn markdown_escapes_and_links() {
+        let card = HoverCard {
+            range: 0..0,
+            label: "1+6+N".to_owned(),
+            kind: TermKind::Concept,
+            aliases: vec![("Latin", vec!["one_plus_six".to_owned()])],
+            definition: Some(DefinitionCard {
+                text: "Alibaba's *1+6+N* reorganization.".to_owned(),
+                location: FileRange { path: "/n/1+6+N.md".into(), range: 0..5 },
+                line: 0,
+                origin: DefinitionOrigin::Note,
+            }),
+            documents: vec![("/c/a.txt".into(), "en".to_owned(), 2)],
+            note_mentions: 1,
+            snippets: vec![Snippet {
+                location: FileRange { path: "/c/a.txt".into(), range: 10..15 },
+                line: 4,
+                before: "the ".to_owned(),
+                mention: "1+6+N".to_owned(),
+                after: " plan".to_owned(),
+            }],
+        };
+        expect![[r#"
+            **1+6+N** · concept
+
+            Latin: one\_plus\_six
+
+            Alibaba's \*1+6+N\* reorganization.
+
+            — note [1+6+N.md:1](/n/1+6+N.md#L1)
+
+            2 mentions in 1 document, 1 in notes
+            - a.txt (en): 2
+
+            ---
+            - [a.txt:5](/c/a.txt#L5) the **1+6+N** plan
+        "#]]
+        .assert_eq(&card.to_markdown(&|path, line| format!("{path}#L{}", line + 1)));
+    }
+}

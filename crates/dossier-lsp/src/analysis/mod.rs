@@ -1,0 +1,79 @@
+//! What the server knows, as plain functions over an [`Index`] and byte
+//! offsets in a source's decoded text, returning plain Rust values. Nothing
+//! here knows LSP: the handlers in `server.rs` convert at the edge, so every
+//! feature is tested here without a server.
+
+pub mod completion;
+pub mod diagnostics;
+pub mod hover;
+pub mod inlay;
+pub mod lens;
+pub mod navigation;
+pub mod rename;
+pub mod symbols;
+
+#[cfg(test)]
+pub(crate) mod fixture;
+
+use std::{fmt, ops::Range, sync::Arc};
+
+use dossier_index::{Index, SourceKind, TermKind};
+
+/// A byte range of one source's decoded text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FileRange {
+    /// The source's path, as in `Document::path`.
+    pub path: Arc<str>,
+    /// Byte range in the source's decoded text.
+    pub range: Range<usize>,
+}
+
+impl From<&dossier_index::Location> for FileRange {
+    fn from(location: &dossier_index::Location) -> FileRange {
+        FileRange { path: Arc::clone(&location.path), range: location.text_range.clone() }
+    }
+}
+
+impl fmt::Display for FileRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}..{}", self.path, self.range.start, self.range.end)
+    }
+}
+
+/// The word a user reads for a term kind.
+pub fn kind_name(kind: TermKind) -> &'static str {
+    match kind {
+        TermKind::Person => "person",
+        TermKind::Organization => "organization",
+        TermKind::Product => "product",
+        TermKind::Place => "place",
+        TermKind::Concept => "concept",
+        TermKind::Unknown => "term",
+    }
+}
+
+/// The decoded text of the source at `path`, if the index has it.
+pub fn source_text<'a>(index: &'a Index, path: &str) -> Option<&'a str> {
+    index.source(path).map(|source| source.document.text.as_str())
+}
+
+/// Whether the source at `path` is a note (false for documents and unknown paths).
+pub fn is_note(index: &Index, path: &str) -> bool {
+    index.source(path).is_some_and(|source| source.kind == SourceKind::Note)
+}
+
+/// The text at `range` of `text`, or "" when the range is not valid there.
+pub(crate) fn slice(text: &str, range: Range<usize>) -> &str {
+    text.get(range).unwrap_or("")
+}
+
+/// Whether `c` is a Han character (CJK Unified Ideographs and their extensions).
+pub fn is_han(c: char) -> bool {
+    matches!(c as u32,
+        0x3007 | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F | 0x30000..=0x323AF)
+}
+
+/// "1 mention", "2 mentions".
+pub(crate) fn plural(count: usize, noun: &str) -> String {
+    if count == 1 { format!("{count} {noun}") } else { format!("{count} {noun}s") }
+}

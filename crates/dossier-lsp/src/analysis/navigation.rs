@@ -1,0 +1,281 @@
+//! Go-to-definition, find-references and note links.
+
+use std::{
+    path::{Component, Path, PathBuf},
+    sync::Arc,
+};
+
+use dossier_index::{Index, NoteLink, note_links};
+
+use super::{FileRange, is_note, source_text};
+
+/// Where go-to-definition goes from `offset` of the source at `path`: the
+/// linked note or document when the cursor is on a link, else the defining
+/// note or sentence of the term under the cursor.
+pub fn definition(index: &Index, path: &str, offset: usize) -> Vec<FileRange> {
+    if is_note(index, path)
+        && let Some(text) = source_text(index, path)
+        && let Some(link) = link_at(text, offset)
+    {
+        return resolve_link(index, path, &link.target)
+            .map(|target| FileRange { path: target, range: 0..0 })
+            .into_iter()
+            .collect();
+    }
+    let Some((id, _)) = index.term_at(path, offset) else { return Vec::new() };
+    index.term(id).definition.iter().map(|d| FileRange::from(&d.location)).collect()
+}
+
+/// Every mention of the term under the cursor, ordered by path then offset.
+/// With `include_declaration` the definition comes first; without it,
+/// mentions inside the definition's range are left out.
+pub fn references(index: &Index, path: &str, offset: usize, include_declaration: bool) -> Vec<FileRange> {
+    let Some((id, _)) = index.term_at(path, offset) else { return Vec::new() };
+    let term = index.term(id);
+    let declaration = term.definition.as_ref().map(|d| FileRange::from(&d.location));
+    let inside_declaration = |range: &FileRange| {
+        declaration.as_ref().is_some_and(|d| {
+            d.path == range.path && d.range.start <= range.range.start && range.range.end <= d.range.end
+        })
+    };
+    let mut out: Vec<FileRange> = Vec::new();
+    if include_declaration && let Some(declaration) = &declaration {
+        out.push(declaration.clone());
+    }
+    for mention in &term.mentions {
+        let range = FileRange::from(&mention.location);
+        if inside_declaration(&range) || out.contains(&range) {
+            continue;
+        }
+        out.push(range);
+    }
+    out
+}
+
+/// The link whose text contains `offset` (its ends included).
+pub fn link_at(text: &str, offset: usize) -> Option<NoteLink> {
+    links(text).into_iter().find(|link| link.text_range.start <= offset && offset <= link.text_range.end)
+}
+
+/// Every link of a note to a note or a document: [`note_links`] (wikilinks
+/// and relative links to `.md` notes) plus relative Markdown links to other
+/// files, such as corpus documents, which `note_links` leaves out.
+pub fn links(text: &str) -> Vec<NoteLink> {
+    let mut links = note_links(text);
+    let mut at = 0;
+    while let Some(found) = text[at..].find("](") {
+        let open = at + found;
+        at = open + 2;
+        let Some(start) = text[..open].rfind('[').filter(|&start| !text[start + 1..open].contains(['\n', '[', ']']))
+        else {
+            continue;
+        };
+        let Some(length) = text[open + 2..].find([')', '\n']).filter(|&l| text[open + 2 + l..].starts_with(')')) else {
+            continue;
+        };
+        let raw = &text[open + 2..open + 2 + length];
+        let target = raw.split('#').next().unwrap_or("").trim();
+        let end = open + 2 + length + 1;
+        let note = target.ends_with(".md") || target.ends_with(".markdown");
+        if note || target.starts_with('/') || target.contains(char::is_whitespace) || is_external(target) {
+            continue;
+        }
+        // An image (`![alt](x.png)`) is a link to a file too: it is checked
+        // against the disk like any other.
+        links.push(NoteLink { target: target.to_owned(), text_range: start..end });
+    }
+    links.sort_by_key(|link| link.text_range.start);
+    links
+}
+
+/// Whether a link target leaves the workspace (a URL or an in-page anchor).
+pub fn is_external(target: &str) -> bool {
+    target.is_empty() || target.contains("://") || target.starts_with("mailto:") || target.starts_with('#')
+}
+
+/// The source a link written in the note at `from` points to: by path
+/// relative to the note (with or without `.md`), else by file name or stem
+/// anywhere in the workspace, notes first.
+pub fn resolve_link(index: &Index, from: &str, target: &str) -> Option<Arc<str>> {
+    if is_external(target) {
+        return None;
+    }
+    let target = target.trim();
+    let relative = relative_target(from, target);
+    for candidate in [relative.clone(), PathBuf::from(format!("{}.md", relative.display()))] {
+        if let Some(path) = candidate.to_str()
+            && let Some(source) = index.source(path)
+        {
+            return Some(Arc::from(source.document.path.as_str()));
+        }
+    }
+    let wanted = Path::new(target).file_name()?.to_str()?.to_lowercase();
+    let stem_of = |path: &str| Path::new(path).file_stem().and_then(|s| s.to_str()).map(str::to_lowercase);
+    let name_of = |path: &str| Path::new(path).file_name().and_then(|s| s.to_str()).map(str::to_lowercase);
+    let matches = |path: &str| name_of(path).as_deref() == Some(&*wanted) || stem_of(path).as_deref() == Some(&*wanted);
+    let mut found: Vec<_> = index.sources().iter().filter(|s| matches(&s.document.path)).collect();
+    found.sort_by_key(|s| (s.kind != dossier_index::SourceKind::Note, s.document.path.len()));
+    found.first().map(|s| Arc::from(s.document.path.as_str()))
+}
+
+/// `target` taken relative to the folder of the note at `from`, with `.`
+/// and `..` resolved lexically.
+pub fn relative_target(from: &str, target: &str) -> PathBuf {
+    let base = Path::new(from).parent().unwrap_or(Path::new(""));
+    let mut out = PathBuf::new();
+    for component in base.join(target).components() {
+        match component {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::{Expect, expect};
+
+    use super::*;
+    use crate::analysis::fixture::{fixture, render_ranges};
+
+    fn check_definition(fixture_text: &str, expect: Expect) {
+        let fixture = fixture(fixture_text);
+        let targets = definition(&fixture.index, &fixture.path, fixture.offset);
+        expect.assert_eq(&render_ranges(&fixture.index, &targets));
+    }
+
+    fn check_references(fixture_text: &str, include_declaration: bool, expect: Expect) {
+        let fixture = fixture(fixture_text);
+        let found = references(&fixture.index, &fixture.path, fixture.offset, include_declaration);
+        expect.assert_eq(&render_ranges(&fixture.index, &found));
+    }
+
+    const NOTES: &str = r#"
+//- /w/notes/zhang.md
+---
+title: Zhang Yong
+aliases: [张勇, 逍遥子]
+kind: person
+---
+# Zhang Yong
+
+Zhang Yong ran Alibaba from 2015 to 2023.
+//- /w/notes/today.md
+Read about 張勇 and [[zhang]] and [the memo](../corpus/memo.txt) and [[missing]].
+//- /w/corpus/memo.txt
+張勇說，要把雙11視為修屋頂的好機會。
+Zhang Yong also said the same.
+"#;
+
+    fn at(fixture_text: &str, file: &str, needle: &str) -> String {
+        let mut current = "";
+        let mut out = String::new();
+        let mut done = false;
+        for line in fixture_text.split_inclusive('\n') {
+            if let Some(path) = line.strip_prefix("//- ") {
+                current = path.trim();
+            }
+            if !done && current == file && !line.starts_with("//- ") && line.contains(needle) {
+                out.push_str(&line.replacen(needle, &format!("$0{needle}"), 1));
+                done = true;
+            } else {
+                out.push_str(line);
+            }
+        }
+        assert!(done, "{needle} not in {file}");
+        out
+    }
+
+    #[test]
+    fn wikilink_goes_to_the_note_by_stem() {
+        check_definition(
+            &at(NOTES, "/w/notes/today.md", "[[zhang]]"),
+            expect![[r#"
+            /w/notes/zhang.md 0..0 ""
+        "#]],
+        );
+    }
+
+    #[test]
+    fn markdown_link_goes_to_the_document_by_relative_path() {
+        check_definition(
+            &at(NOTES, "/w/notes/today.md", "[the memo]"),
+            expect![[r#"
+            /w/corpus/memo.txt 0..0 ""
+        "#]],
+        );
+    }
+
+    #[test]
+    fn broken_link_goes_nowhere() {
+        check_definition(&at(NOTES, "/w/notes/today.md", "[[missing]]"), expect![[""]]);
+    }
+
+    #[test]
+    fn traditional_name_goes_to_the_defining_note() {
+        check_definition(
+            &at(NOTES, "/w/corpus/memo.txt", "張勇"),
+            expect![[r##"
+            /w/notes/zhang.md 68..80 "# Zhang Yong"
+        "##]],
+        );
+    }
+
+    #[test]
+    fn nothing_on_plain_words() {
+        check_definition(&at(NOTES, "/w/corpus/memo.txt", "also"), expect![[""]]);
+    }
+
+    #[test]
+    fn references_with_declaration() {
+        check_references(
+            &at(NOTES, "/w/corpus/memo.txt", "Zhang Yong"),
+            true,
+            expect![[r##"
+            /w/notes/zhang.md 68..80 "# Zhang Yong"
+            /w/corpus/memo.txt 0..6 "張勇"
+            /w/corpus/memo.txt 54..64 "Zhang Yong"
+            /w/notes/today.md 11..17 "張勇"
+            /w/notes/zhang.md 82..92 "Zhang Yong"
+        "##]],
+        );
+    }
+
+    #[test]
+    fn references_without_declaration() {
+        check_references(
+            &at(NOTES, "/w/notes/today.md", "張勇"),
+            false,
+            expect![[r#"
+            /w/corpus/memo.txt 0..6 "張勇"
+            /w/corpus/memo.txt 54..64 "Zhang Yong"
+            /w/notes/today.md 11..17 "張勇"
+            /w/notes/zhang.md 82..92 "Zhang Yong"
+        "#]],
+        );
+    }
+
+    #[test]
+    fn links_resolve_relative_then_by_stem() {
+        let fixture = fixture(NOTES);
+        let index = &fixture.index;
+        let from = "/w/notes/today.md";
+        assert_eq!(resolve_link(index, from, "zhang").as_deref(), Some("/w/notes/zhang.md"));
+        assert_eq!(resolve_link(index, from, "Zhang").as_deref(), Some("/w/notes/zhang.md"));
+        assert_eq!(resolve_link(index, from, "zhang.md").as_deref(), Some("/w/notes/zhang.md"));
+        assert_eq!(resolve_link(index, from, "../corpus/memo.txt").as_deref(), Some("/w/corpus/memo.txt"));
+        assert_eq!(resolve_link(index, from, "memo").as_deref(), Some("/w/corpus/memo.txt"));
+        assert_eq!(resolve_link(index, from, "https://example.com/zhang"), None);
+        assert_eq!(resolve_link(index, from, "missing"), None);
+    }
+
+    #[test]
+    fn relative_targets_resolve_dot_dot() {
+        assert_eq!(relative_target("/w/notes/a.md", "../corpus/b.txt"), Path::new("/w/corpus/b.txt"));
+        assert_eq!(relative_target("/w/notes/a.md", "./c.md"), Path::new("/w/notes/c.md"));
+    }
+}

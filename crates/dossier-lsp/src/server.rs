@@ -1,0 +1,566 @@
+//! The LSP handlers: thin. Each converts its parameters at the edge
+//! (`convert.rs`), runs the analysis (`analysis/`) on a blocking thread over
+//! a snapshot, and converts the answer back. A panic in the analysis becomes
+//! an error response; unknown files and out-of-range positions get empty
+//! answers.
+
+use std::{
+    collections::HashMap,
+    path::{Path, PathBuf},
+    sync::Arc,
+};
+
+use tower_lsp_server::{
+    Client, LanguageServer,
+    jsonrpc::{self, ErrorCode},
+    ls_types::{self as lsp, Uri},
+};
+
+use crate::{
+    analysis::{completion, hover, inlay, lens, navigation, rename, symbols},
+    convert::{self, LineIndex, PositionEncoding},
+    state::{Buffer, ClientSupport, Shared, Snapshot},
+    worker,
+};
+
+/// The LSP error code for a request that failed for a reason the user should read.
+const REQUEST_FAILED: i64 = -32803;
+
+/// The language server.
+#[derive(Debug)]
+pub(crate) struct Server {
+    client: Client,
+    shared: Arc<Shared>,
+}
+
+impl Server {
+    pub(crate) fn new(client: Client) -> Server {
+        Server { client, shared: Arc::default() }
+    }
+
+    /// Runs `analysis` over the freshest snapshot for the file at `uri`, with
+    /// the file's path and text; `None` for files the index does not have.
+    async fn on_file<T: Send + 'static>(
+        &self,
+        uri: &Uri,
+        analysis: impl FnOnce(&Snapshot, &str, &str, PositionEncoding) -> Option<T> + Send + 'static,
+    ) -> jsonrpc::Result<Option<T>> {
+        let Some(path) = convert::uri_to_path(uri) else { return Ok(None) };
+        let snapshot = self.shared.snapshot_for(&path).await;
+        let encoding = self.shared.encoding();
+        analyze(move || {
+            let path = path.to_str()?;
+            let text = snapshot.text(path)?;
+            analysis(&snapshot, path, text, encoding)
+        })
+        .await
+    }
+
+    /// [`Server::on_file`] at a position, given as a byte offset.
+    async fn at_position<T: Send + 'static>(
+        &self,
+        at: &lsp::TextDocumentPositionParams,
+        analysis: impl FnOnce(&Snapshot, &str, &str, usize, PositionEncoding) -> Option<T> + Send + 'static,
+    ) -> jsonrpc::Result<Option<T>> {
+        let position = at.position;
+        self.on_file(&at.text_document.uri, move |snapshot, path, text, encoding| {
+            let offset = convert::offset(text, position, encoding)?;
+            analysis(snapshot, path, text, offset, encoding)
+        })
+        .await
+    }
+}
+
+/// Runs analysis on a blocking thread, so that a slow query does not hold up
+/// the protocol, and so that a panic is caught: it becomes an internal error
+/// response and the server carries on.
+pub(crate) async fn analyze<T: Send + 'static>(analysis: impl FnOnce() -> T + Send + 'static) -> jsonrpc::Result<T> {
+    tokio::task::spawn_blocking(analysis).await.map_err(|error| {
+        let reason = match error.try_into_panic() {
+            Ok(panic) => panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_owned()),
+            Err(error) => error.to_string(),
+        };
+        tracing::error!("request failed: {reason}");
+        jsonrpc::Error {
+            code: ErrorCode::InternalError,
+            message: format!("internal error: {reason}").into(),
+            data: None,
+        }
+    })
+}
+
+fn request_failed(message: impl ToString) -> jsonrpc::Error {
+    jsonrpc::Error { code: ErrorCode::ServerError(REQUEST_FAILED), message: message.to_string().into(), data: None }
+}
+
+fn support_of(params: &lsp::InitializeParams) -> ClientSupport {
+    let capabilities = &params.capabilities;
+    let workspace = capabilities.workspace.as_ref();
+    ClientSupport {
+        encoding: convert::negotiate_encoding(
+            capabilities.general.as_ref().and_then(|general| general.position_encodings.as_deref()),
+        ),
+        work_done_progress: capabilities.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false),
+        watched_files_registration: workspace
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|w| w.dynamic_registration)
+            .unwrap_or(false),
+        inlay_hint_refresh: workspace
+            .and_then(|w| w.inlay_hint.as_ref())
+            .and_then(|h| h.refresh_support)
+            .unwrap_or(false),
+        code_lens_refresh: workspace
+            .and_then(|w| w.code_lens.as_ref())
+            .and_then(|c| c.refresh_support)
+            .unwrap_or(false),
+    }
+}
+
+#[allow(deprecated, reason = "rootUri is the fallback for clients without workspace folders")]
+fn roots_of(params: &lsp::InitializeParams) -> Vec<PathBuf> {
+    match &params.workspace_folders {
+        Some(folders) if !folders.is_empty() => folders.iter().filter_map(|f| convert::uri_to_path(&f.uri)).collect(),
+        _ => params.root_uri.iter().filter_map(convert::uri_to_path).collect(),
+    }
+}
+
+fn capabilities(encoding: PositionEncoding) -> lsp::ServerCapabilities {
+    lsp::ServerCapabilities {
+        position_encoding: Some(convert::encoding_kind(encoding)),
+        text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(lsp::TextDocumentSyncOptions {
+            open_close: Some(true),
+            // Whole texts: notes are small, and a whole text cannot be applied
+            // out of order (versions only ever move forward).
+            change: Some(lsp::TextDocumentSyncKind::FULL),
+            save: Some(lsp::TextDocumentSyncSaveOptions::Supported(true)),
+            ..lsp::TextDocumentSyncOptions::default()
+        })),
+        hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+        definition_provider: Some(lsp::OneOf::Left(true)),
+        references_provider: Some(lsp::OneOf::Left(true)),
+        completion_provider: Some(lsp::CompletionOptions::default()),
+        workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
+        document_symbol_provider: Some(lsp::OneOf::Left(true)),
+        code_lens_provider: Some(lsp::CodeLensOptions { resolve_provider: Some(false) }),
+        inlay_hint_provider: Some(lsp::OneOf::Left(true)),
+        rename_provider: Some(lsp::OneOf::Right(lsp::RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: lsp::WorkDoneProgressOptions::default(),
+        })),
+        workspace: Some(lsp::WorkspaceServerCapabilities {
+            workspace_folders: Some(lsp::WorkspaceFoldersServerCapabilities {
+                supported: Some(true),
+                change_notifications: Some(lsp::OneOf::Left(true)),
+            }),
+            file_operations: None,
+        }),
+        ..lsp::ServerCapabilities::default()
+    }
+}
+
+fn symbol_kind(kind: dossier_index::TermKind) -> lsp::SymbolKind {
+    use dossier_index::TermKind::*;
+    match kind {
+        Person => lsp::SymbolKind::OBJECT,
+        Organization => lsp::SymbolKind::NAMESPACE,
+        Product => lsp::SymbolKind::PACKAGE,
+        Place => lsp::SymbolKind::MODULE,
+        Concept => lsp::SymbolKind::CONSTANT,
+        Unknown => lsp::SymbolKind::VARIABLE,
+    }
+}
+
+fn completion_kind(kind: dossier_index::TermKind) -> lsp::CompletionItemKind {
+    use dossier_index::TermKind::*;
+    match kind {
+        Person => lsp::CompletionItemKind::REFERENCE,
+        Organization => lsp::CompletionItemKind::MODULE,
+        Product => lsp::CompletionItemKind::VALUE,
+        Place => lsp::CompletionItemKind::CONSTANT,
+        Concept => lsp::CompletionItemKind::KEYWORD,
+        Unknown => lsp::CompletionItemKind::TEXT,
+    }
+}
+
+fn document_symbols(
+    headings: Vec<symbols::Heading>,
+    lines: &LineIndex,
+    encoding: PositionEncoding,
+) -> Vec<lsp::DocumentSymbol> {
+    headings
+        .into_iter()
+        .map(|heading| {
+            #[allow(deprecated, reason = "the field must be written, and is deprecated")]
+            lsp::DocumentSymbol {
+                name: if heading.name.is_empty() { "#".repeat(heading.level) } else { heading.name },
+                detail: None,
+                kind: lsp::SymbolKind::STRING,
+                tags: None,
+                deprecated: None,
+                range: convert::range(lines, heading.range, encoding),
+                selection_range: convert::range(lines, heading.name_range, encoding),
+                children: Some(document_symbols(heading.children, lines, encoding)),
+            }
+        })
+        .collect()
+}
+
+impl LanguageServer for Server {
+    async fn initialize(&self, params: lsp::InitializeParams) -> jsonrpc::Result<lsp::InitializeResult> {
+        let support = support_of(&params);
+        let encoding = support.encoding;
+        let _ = self.shared.support.set(support);
+        if let Some(options) = &params.initialization_options {
+            self.shared.settings.write().unwrap_or_else(|p| p.into_inner()).update(options);
+        }
+        let roots = roots_of(&params);
+        tracing::info!("workspace roots: {roots:?}");
+        self.shared.change(|inputs| {
+            inputs.roots = roots;
+            inputs.reload = true;
+        });
+        Ok(lsp::InitializeResult {
+            capabilities: capabilities(encoding),
+            server_info: Some(lsp::ServerInfo {
+                name: "dossier".to_owned(),
+                version: Some(env!("CARGO_PKG_VERSION").to_owned()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: lsp::InitializedParams) {
+        worker::spawn(Arc::clone(&self.shared), self.client.clone());
+        if self.shared.support.get().is_some_and(|support| support.watched_files_registration) {
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                let options = lsp::DidChangeWatchedFilesRegistrationOptions {
+                    watchers: vec![lsp::FileSystemWatcher {
+                        glob_pattern: lsp::GlobPattern::String("**/*".to_owned()),
+                        kind: None,
+                    }],
+                };
+                let registration = lsp::Registration {
+                    id: "dossier/watched-files".to_owned(),
+                    method: "workspace/didChangeWatchedFiles".to_owned(),
+                    register_options: serde_json::to_value(options).ok(),
+                };
+                if let Err(error) = client.register_capability(vec![registration]).await {
+                    tracing::warn!("the client refused to watch files: {error}");
+                }
+            });
+        }
+    }
+
+    async fn shutdown(&self) -> jsonrpc::Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
+        let Some(path) = convert::uri_to_path(&params.text_document.uri) else { return };
+        let buffer = Buffer { version: params.text_document.version, text: params.text_document.text.into() };
+        self.shared.change(|inputs| {
+            inputs.buffers.insert(path, buffer);
+        });
+    }
+
+    async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
+        let Some(path) = convert::uri_to_path(&params.text_document.uri) else { return };
+        // Full sync: the last change holds the whole text.
+        let Some(change) = params.content_changes.into_iter().last() else { return };
+        let version = params.text_document.version;
+        self.shared.change(|inputs| match inputs.buffers.get_mut(&path) {
+            Some(buffer) if buffer.version >= version => {}
+            Some(buffer) => *buffer = Buffer { version, text: change.text.into() },
+            None => {
+                inputs.buffers.insert(path, Buffer { version, text: change.text.into() });
+            }
+        });
+    }
+
+    async fn did_save(&self, params: lsp::DidSaveTextDocumentParams) {
+        if let Some(path) = convert::uri_to_path(&params.text_document.uri) {
+            self.shared.mark_dirty([path]);
+        }
+    }
+
+    async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
+        let Some(path) = convert::uri_to_path(&params.text_document.uri) else { return };
+        self.shared.change(|inputs| {
+            inputs.buffers.remove(&path);
+            inputs.dirty.insert(path);
+        });
+    }
+
+    async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
+        self.shared.mark_dirty(params.changes.iter().filter_map(|change| convert::uri_to_path(&change.uri)));
+    }
+
+    async fn did_change_workspace_folders(&self, params: lsp::DidChangeWorkspaceFoldersParams) {
+        let removed: Vec<PathBuf> = params.event.removed.iter().filter_map(|f| convert::uri_to_path(&f.uri)).collect();
+        let added: Vec<PathBuf> = params.event.added.iter().filter_map(|f| convert::uri_to_path(&f.uri)).collect();
+        self.shared.change(|inputs| {
+            inputs.roots.retain(|root| !removed.contains(root));
+            inputs.roots.extend(added.into_iter().filter(|root| !removed.contains(root)));
+            inputs.reload = true;
+        });
+    }
+
+    async fn did_change_configuration(&self, params: lsp::DidChangeConfigurationParams) {
+        self.shared.settings.write().unwrap_or_else(|p| p.into_inner()).update(&params.settings);
+        if self.shared.support.get().is_some_and(|support| support.inlay_hint_refresh) {
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                let _ = client.inlay_hint_refresh().await;
+            });
+        }
+    }
+
+    async fn hover(&self, params: lsp::HoverParams) -> jsonrpc::Result<Option<lsp::Hover>> {
+        self.at_position(&params.text_document_position_params, |snapshot, path, text, offset, encoding| {
+            let card = hover::hover(&snapshot.index, path, offset)?;
+            Some(lsp::Hover {
+                contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+                    kind: lsp::MarkupKind::Markdown,
+                    value: card.to_markdown(&convert::file_link),
+                }),
+                range: Some(convert::range(&LineIndex::new(text), card.range, encoding)),
+            })
+        })
+        .await
+    }
+
+    async fn goto_definition(
+        &self,
+        params: lsp::GotoDefinitionParams,
+    ) -> jsonrpc::Result<Option<lsp::GotoDefinitionResponse>> {
+        self.at_position(&params.text_document_position_params, |snapshot, path, _, offset, encoding| {
+            let targets = navigation::definition(&snapshot.index, path, offset);
+            let locations: Vec<lsp::Location> =
+                targets.iter().filter_map(|target| convert::location(&snapshot.index, target, encoding)).collect();
+            (!locations.is_empty()).then_some(lsp::GotoDefinitionResponse::Array(locations))
+        })
+        .await
+    }
+
+    async fn references(&self, params: lsp::ReferenceParams) -> jsonrpc::Result<Option<Vec<lsp::Location>>> {
+        let include_declaration = params.context.include_declaration;
+        self.at_position(&params.text_document_position, move |snapshot, path, _, offset, encoding| {
+            let found = navigation::references(&snapshot.index, path, offset, include_declaration);
+            Some(found.iter().filter_map(|range| convert::location(&snapshot.index, range, encoding)).collect())
+        })
+        .await
+    }
+
+    async fn completion(&self, params: lsp::CompletionParams) -> jsonrpc::Result<Option<lsp::CompletionResponse>> {
+        let at = params.text_document_position;
+        let Some(path) = convert::uri_to_path(&at.text_document.uri) else { return Ok(None) };
+        // The word being typed is read from the buffer as the client has it,
+        // which may be ahead of the index.
+        let Some(text) = self.shared.current_text(&path) else { return Ok(None) };
+        let snapshot = self.shared.snapshot();
+        let encoding = self.shared.encoding();
+        analyze(move || {
+            let offset = convert::offset(&text, at.position, encoding)?;
+            let lines = LineIndex::new(&text);
+            let items: Vec<lsp::CompletionItem> = completion::completions(&snapshot.index, &text, offset)
+                .into_iter()
+                .enumerate()
+                .map(|(rank, candidate)| {
+                    let starts_with_typed =
+                        candidate.insert.to_lowercase().starts_with(&candidate.typed.to_lowercase());
+                    lsp::CompletionItem {
+                        label: candidate.insert.clone(),
+                        kind: Some(completion_kind(candidate.kind)),
+                        detail: Some(candidate.detail),
+                        sort_text: Some(format!("{rank:04}")),
+                        // Pinyin and other-script matches would be hidden by
+                        // the client's own filtering on the typed word.
+                        filter_text: (!starts_with_typed).then_some(candidate.typed),
+                        text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
+                            range: convert::range(&lines, candidate.replace, encoding),
+                            new_text: candidate.insert,
+                        })),
+                        ..lsp::CompletionItem::default()
+                    }
+                })
+                .collect();
+            Some(lsp::CompletionResponse::List(lsp::CompletionList { is_incomplete: true, items }))
+        })
+        .await
+    }
+
+    async fn symbol(
+        &self,
+        params: lsp::WorkspaceSymbolParams,
+    ) -> jsonrpc::Result<Option<lsp::WorkspaceSymbolResponse>> {
+        let snapshot = self.shared.snapshot();
+        let encoding = self.shared.encoding();
+        analyze(move || {
+            let found = symbols::workspace_symbols(&snapshot.index, &params.query, symbols::WORKSPACE_SYMBOL_LIMIT);
+            let symbols = found
+                .into_iter()
+                .filter_map(|symbol| {
+                    #[allow(deprecated, reason = "the field must be written, and is deprecated")]
+                    Some(lsp::SymbolInformation {
+                        name: symbol.label,
+                        kind: symbol_kind(symbol.kind),
+                        tags: None,
+                        deprecated: None,
+                        location: convert::location(&snapshot.index, &symbol.location, encoding)?,
+                        container_name: (!symbol.aliases.is_empty()).then(|| symbol.aliases.join(", ")),
+                    })
+                })
+                .collect();
+            Some(lsp::WorkspaceSymbolResponse::Flat(symbols))
+        })
+        .await
+    }
+
+    async fn document_symbol(
+        &self,
+        params: lsp::DocumentSymbolParams,
+    ) -> jsonrpc::Result<Option<lsp::DocumentSymbolResponse>> {
+        let Some(path) = convert::uri_to_path(&params.text_document.uri) else { return Ok(None) };
+        let is_markdown = path.extension().is_some_and(|ext| ext == "md" || ext == "markdown");
+        let Some(text) = self.shared.current_text(&path).filter(|_| is_markdown) else { return Ok(None) };
+        let encoding = self.shared.encoding();
+        analyze(move || {
+            let lines = LineIndex::new(&text);
+            let symbols = document_symbols(symbols::headings(&text), &lines, encoding);
+            Some(lsp::DocumentSymbolResponse::Nested(symbols))
+        })
+        .await
+    }
+
+    async fn code_lens(&self, params: lsp::CodeLensParams) -> jsonrpc::Result<Option<Vec<lsp::CodeLens>>> {
+        let uri = params.text_document.uri.clone();
+        self.on_file(&params.text_document.uri, move |snapshot, path, text, encoding| {
+            let lines = LineIndex::new(text);
+            let lenses = lens::code_lenses(&snapshot.index, path)
+                .into_iter()
+                .map(|lens| {
+                    let range = convert::range(&lines, lens.range, encoding);
+                    lsp::CodeLens {
+                        range,
+                        command: Some(lsp::Command {
+                            title: lens.title,
+                            command: "dossier.showReferences".to_owned(),
+                            arguments: Some(vec![
+                                serde_json::json!(uri.as_str()),
+                                serde_json::to_value(range.start).unwrap_or_default(),
+                            ]),
+                        }),
+                        data: None,
+                    }
+                })
+                .collect();
+            Some(lenses)
+        })
+        .await
+    }
+
+    async fn inlay_hint(&self, params: lsp::InlayHintParams) -> jsonrpc::Result<Option<Vec<lsp::InlayHint>>> {
+        if !self.shared.settings().inlay_hints {
+            return Ok(None);
+        }
+        let range = params.range;
+        self.on_file(&params.text_document.uri, move |snapshot, path, text, encoding| {
+            let wanted = convert::text_range(text, range, encoding).unwrap_or(0..text.len());
+            let lines = LineIndex::new(text);
+            let hints = inlay::inlay_hints(&snapshot.index, path, wanted)
+                .into_iter()
+                .map(|hint| lsp::InlayHint {
+                    position: convert::position(&lines, hint.offset, encoding),
+                    label: lsp::InlayHintLabel::String(hint.label),
+                    kind: None,
+                    text_edits: None,
+                    tooltip: None,
+                    padding_left: Some(true),
+                    padding_right: None,
+                    data: None,
+                })
+                .collect();
+            Some(hints)
+        })
+        .await
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: lsp::TextDocumentPositionParams,
+    ) -> jsonrpc::Result<Option<lsp::PrepareRenameResponse>> {
+        let answer = self
+            .at_position(&params, |snapshot, path, text, offset, encoding| {
+                Some(rename::prepare_rename(&snapshot.index, path, offset).map(|(range, placeholder)| {
+                    lsp::PrepareRenameResponse::RangeWithPlaceholder {
+                        range: convert::range(&LineIndex::new(text), range, encoding),
+                        placeholder,
+                    }
+                }))
+            })
+            .await?;
+        match answer {
+            None => Ok(None),
+            Some(Ok(response)) => Ok(Some(response)),
+            Some(Err(error)) => Err(request_failed(error)),
+        }
+    }
+
+    async fn rename(&self, params: lsp::RenameParams) -> jsonrpc::Result<Option<lsp::WorkspaceEdit>> {
+        let new_name = params.new_name;
+        let answer = self
+            .at_position(&params.text_document_position, move |snapshot, path, _, offset, encoding| {
+                Some(rename::rename(&snapshot.index, path, offset, &new_name).map(|edits| {
+                    let mut changes: HashMap<Uri, Vec<lsp::TextEdit>> = HashMap::new();
+                    for (path, edits) in edits {
+                        let (Some(text), Some(uri)) = (snapshot.text(&path), convert::path_to_uri(Path::new(&*path)))
+                        else {
+                            continue;
+                        };
+                        let lines = LineIndex::new(text);
+                        let edits = edits
+                            .into_iter()
+                            .map(|(range, new_text)| lsp::TextEdit {
+                                range: convert::range(&lines, range, encoding),
+                                new_text,
+                            })
+                            .collect();
+                        changes.insert(uri, edits);
+                    }
+                    lsp::WorkspaceEdit { changes: Some(changes), ..lsp::WorkspaceEdit::default() }
+                }))
+            })
+            .await?;
+        match answer {
+            None => Err(request_failed(rename::RenameError::NoTerm)),
+            Some(Ok(edit)) => Ok(Some(edit)),
+            Some(Err(error)) => Err(request_failed(error)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panic_in_analysis_becomes_an_internal_error() {
+        let error = analyze(|| -> usize { panic!("index out of bounds") }).await.unwrap_err();
+        assert_eq!(error.code, ErrorCode::InternalError);
+        assert_eq!(error.message, "internal error: index out of bounds");
+        assert_eq!(analyze(|| 42).await.unwrap(), 42);
+    }
+
+    #[test]
+    fn analysis_module_is_reachable() {
+        // The handlers only use the analysis through these functions.
+        let index = dossier_index::Index::default();
+        assert!(hover::hover(&index, "/nowhere.md", 0).is_none());
+        assert!(navigation::references(&index, "/nowhere.md", 0, true).is_empty());
+    }
+}

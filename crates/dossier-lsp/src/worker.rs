@@ -1,0 +1,391 @@
+//! The worker: the only task that ingests and builds. It loads the roots
+//! (reporting `$/progress`), re-ingests changed files through
+//! [`IngestCache`], ingests open buffers, builds a new [`Index`] on a
+//! blocking thread and swaps it in, then publishes diagnostics and
+//! `dossier/status`. Wake-ups that arrive while it builds coalesce into one
+//! more build over the latest inputs (latest wins).
+//!
+//! It also owns the file watcher, which only marks paths dirty: whether a
+//! path is a document, a note or noise (Vim's `4913` probe, `~` backups,
+//! `.swp`) is decided here, from the workspace's globs, and whether it was
+//! created, changed, deleted or renamed is read from the disk itself.
+
+use std::{
+    collections::{BTreeMap, HashMap, HashSet},
+    path::{Path, PathBuf},
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use dossier_index::{Index, Source, SourceKind};
+use dossier_workspace::{CONFIG_FILE, FileRole, IngestCache, WorkspaceConfig, load_workspace, walk};
+use notify_debouncer_full::{
+    DebounceEventResult, Debouncer, RecommendedCache, new_debouncer,
+    notify::{RecommendedWatcher, RecursiveMode},
+};
+use tower_lsp_server::{
+    Client,
+    ls_types::{self as lsp, NumberOrString, Uri},
+};
+
+use crate::{
+    analysis::diagnostics::{Severity, note_diagnostics},
+    convert::{self, LineIndex, PositionEncoding},
+    state::{Inputs, Shared, Snapshot, StatusNotification},
+};
+
+/// How long the watcher waits for a burst of events to settle.
+const DEBOUNCE: Duration = Duration::from_millis(150);
+
+/// Folders never read (as `dossier-workspace` walks them).
+const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules", ".dossier"];
+
+/// Starts the worker; it runs until the runtime stops.
+pub(crate) fn spawn(shared: Arc<Shared>, client: Client) {
+    tokio::spawn(run(shared, client));
+}
+
+async fn run(shared: Arc<Shared>, client: Client) {
+    let worker = Arc::new(Mutex::new(Worker::new(Arc::clone(&shared))));
+    let mut loads = 0;
+    loop {
+        let job = take_job(&mut shared.inputs());
+        let reload = job.roots.is_some();
+        let (progress, reports) = tokio::sync::watch::channel((0usize, 0usize));
+        if reload {
+            loads += 1;
+            client.send_notification::<StatusNotification>(shared.snapshot().status()).await;
+            if shared.support.get().is_some_and(|support| support.work_done_progress) {
+                tokio::spawn(report_progress(client.clone(), format!("dossier/ingesting/{loads}"), reports));
+            }
+        }
+        let encoding = shared.encoding();
+        let built = tokio::task::spawn_blocking({
+            let worker = Arc::clone(&worker);
+            move || {
+                let mut worker = worker.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                worker.apply(job, encoding, &|done, total| {
+                    progress.send_replace((done, total));
+                })
+            }
+        })
+        .await;
+        match built {
+            Ok(built) => {
+                shared.publish(built.snapshot);
+                for (uri, diagnostics, version) in built.diagnostics {
+                    client.publish_diagnostics(uri, diagnostics, version).await;
+                }
+                client.send_notification::<StatusNotification>(shared.snapshot().status()).await;
+                refresh_views(&shared, &client);
+            }
+            Err(error) => tracing::error!("rebuilding the index failed: {error}"),
+        }
+        shared.wake.notified().await;
+    }
+}
+
+/// Asks the client to re-request lenses and hints, without waiting for it.
+fn refresh_views(shared: &Shared, client: &Client) {
+    let Some(support) = shared.support.get() else { return };
+    let (lenses, hints) = (support.code_lens_refresh, support.inlay_hint_refresh);
+    let client = client.clone();
+    tokio::spawn(async move {
+        if lenses {
+            let _ = client.code_lens_refresh().await;
+        }
+        if hints {
+            let _ = client.inlay_hint_refresh().await;
+        }
+    });
+}
+
+/// Reports the first ingestion as WorkDone progress. Runs beside the load,
+/// which never waits for the client's answers.
+async fn report_progress(client: Client, token: String, mut reports: tokio::sync::watch::Receiver<(usize, usize)>) {
+    let token = NumberOrString::String(token);
+    if client.create_work_done_progress(token.clone()).await.is_err() {
+        return;
+    }
+    let progress = client.progress(token, "Dossier: ingesting").with_percentage(0).begin().await;
+    while reports.changed().await.is_ok() {
+        let (done, total) = *reports.borrow_and_update();
+        let percentage = (done * 100).checked_div(total).unwrap_or(100) as u32;
+        progress.report_with_message(format!("{done}/{total} files"), percentage).await;
+    }
+    progress.finish().await;
+}
+
+/// What one build starts from.
+struct Job {
+    /// `Some` when every root must be (re)loaded.
+    roots: Option<Vec<PathBuf>>,
+    dirty: Vec<PathBuf>,
+    buffers: Vec<(PathBuf, i32, Arc<str>)>,
+}
+
+fn take_job(inputs: &mut Inputs) -> Job {
+    let roots = std::mem::take(&mut inputs.reload).then(|| inputs.roots.clone());
+    let dirty = inputs.dirty.drain().collect();
+    let buffers =
+        inputs.buffers.iter().map(|(path, buffer)| (path.clone(), buffer.version, Arc::clone(&buffer.text))).collect();
+    Job { roots, dirty, buffers }
+}
+
+/// What one build produced.
+struct Built {
+    snapshot: Snapshot,
+    /// Diagnostics that changed since the last build: (note, diagnostics, buffer version).
+    diagnostics: Vec<(Uri, Vec<lsp::Diagnostic>, Option<i32>)>,
+}
+
+/// The worker's own state: only the worker touches it.
+struct Worker {
+    shared: Arc<Shared>,
+    roots: Vec<(PathBuf, WorkspaceConfig)>,
+    /// Sources read from disk, by path.
+    disk: BTreeMap<PathBuf, Arc<Source>>,
+    disk_cache: IngestCache,
+    buffer_cache: IngestCache,
+    /// The buffers open at the last build.
+    open: HashSet<PathBuf>,
+    watcher: Option<Debouncer<RecommendedWatcher, RecommendedCache>>,
+    /// The diagnostics last published, by note.
+    published: HashMap<PathBuf, Vec<lsp::Diagnostic>>,
+    ready: bool,
+}
+
+impl Worker {
+    fn new(shared: Arc<Shared>) -> Worker {
+        Worker {
+            shared,
+            roots: Vec::new(),
+            disk: BTreeMap::new(),
+            disk_cache: IngestCache::default(),
+            buffer_cache: IngestCache::default(),
+            open: HashSet::new(),
+            watcher: None,
+            published: HashMap::new(),
+            ready: false,
+        }
+    }
+
+    fn apply(&mut self, job: Job, encoding: PositionEncoding, progress: &(dyn Fn(usize, usize) + Sync)) -> Built {
+        if let Some(roots) = job.roots {
+            self.load(roots, progress);
+        }
+        let mut reload = false;
+        for path in &job.dirty {
+            if path.file_name().is_some_and(|name| name == CONFIG_FILE)
+                && self.roots.iter().any(|(root, _)| path.parent() == Some(root))
+            {
+                reload = true;
+            }
+        }
+        if reload {
+            let roots = self.roots.iter().map(|(root, _)| root.clone()).collect();
+            self.load(roots, progress);
+        } else {
+            for path in job.dirty {
+                self.refresh(&path);
+            }
+        }
+
+        let mut sources = self.disk.clone();
+        let mut versions = HashMap::new();
+        let open: HashSet<PathBuf> = job.buffers.iter().map(|(path, ..)| path.clone()).collect();
+        for closed in self.open.difference(&open) {
+            self.buffer_cache.remove(closed);
+        }
+        self.open = open;
+        for (path, version, text) in &job.buffers {
+            let Some(kind) = self.kind_of(path).or_else(|| is_markdown(path).then_some(SourceKind::Note)) else {
+                continue;
+            };
+            let Some(display) = path.to_str() else { continue };
+            let config = self.config_of(path);
+            match self.buffer_cache.ingest(path, display, kind, text.as_bytes(), &config.ingest) {
+                Ok(source) => {
+                    sources.insert(path.clone(), source);
+                    versions.insert(path.clone(), *version);
+                }
+                Err(error) => tracing::warn!("{error}"),
+            }
+        }
+        let index = Index::build(sources.into_values().collect());
+        let diagnostics = self.diagnostics(&index, &versions, encoding);
+        Built { snapshot: Snapshot { index: Arc::new(index), versions, ready: self.ready }, diagnostics }
+    }
+
+    /// Loads every root from scratch and watches them.
+    fn load(&mut self, roots: Vec<PathBuf>, progress: &(dyn Fn(usize, usize) + Sync)) {
+        self.roots = roots
+            .into_iter()
+            .map(|root| {
+                let config = WorkspaceConfig::load(&root).unwrap_or_else(|error| {
+                    tracing::warn!("{error}; using the defaults");
+                    WorkspaceConfig::default()
+                });
+                (root, config)
+            })
+            .collect();
+        self.disk.clear();
+        for (root, config) in &self.roots {
+            let loaded = load_workspace(root, config, progress);
+            for error in &loaded.errors {
+                tracing::warn!("{error}");
+            }
+            for source in loaded.sources {
+                self.disk.insert(PathBuf::from(&source.document.path), source);
+            }
+        }
+        self.ready = true;
+        self.watch();
+    }
+
+    /// Watches every root recursively; events only mark paths dirty.
+    fn watch(&mut self) {
+        self.watcher = None;
+        let shared = Arc::clone(&self.shared);
+        let debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| match result {
+            Ok(events) => shared.mark_dirty(events.into_iter().flat_map(|event| event.event.paths)),
+            Err(errors) => errors.iter().for_each(|error| tracing::warn!("watching files: {error}")),
+        });
+        let mut debouncer = match debouncer {
+            Ok(debouncer) => debouncer,
+            Err(error) => {
+                tracing::warn!("cannot watch files: {error}");
+                return;
+            }
+        };
+        for (root, _) in &self.roots {
+            if let Err(error) = debouncer.watch(root, RecursiveMode::Recursive) {
+                tracing::warn!("cannot watch {}: {error}", root.display());
+            }
+        }
+        self.watcher = Some(debouncer);
+    }
+
+    /// Re-reads one path that changed: a file is (re)ingested or forgotten,
+    /// a folder is walked (moved in) or forgotten with its files (moved out).
+    fn refresh(&mut self, path: &Path) {
+        if self.skipped(path) {
+            return;
+        }
+        match std::fs::metadata(path) {
+            Ok(metadata) if metadata.is_dir() => {
+                let (files, _) = walk(&[path.to_path_buf()]);
+                for file in files {
+                    self.refresh_file(&file.path);
+                }
+            }
+            Ok(_) => self.refresh_file(path),
+            Err(_) => {
+                let gone: Vec<PathBuf> = self.disk.keys().filter(|p| p.starts_with(path)).cloned().collect();
+                for path in gone {
+                    self.disk.remove(&path);
+                    self.disk_cache.remove(&path);
+                }
+            }
+        }
+    }
+
+    fn refresh_file(&mut self, path: &Path) {
+        let (Some(kind), Some(display)) = (self.kind_of(path), path.to_str()) else { return };
+        let config = self.config_of(path);
+        let read = std::fs::read(path);
+        let source = read.map_err(|error| error.to_string()).and_then(|bytes| {
+            self.disk_cache.ingest(path, display, kind, &bytes, &config.ingest).map_err(|error| error.error)
+        });
+        match source {
+            Ok(source) => {
+                self.disk.insert(path.to_path_buf(), source);
+            }
+            Err(error) => {
+                tracing::warn!("{}: {error}", path.display());
+                self.disk.remove(path);
+                self.disk_cache.remove(path);
+            }
+        }
+    }
+
+    /// The root holding `path` (the innermost when roots nest).
+    fn root_of(&self, path: &Path) -> Option<&(PathBuf, WorkspaceConfig)> {
+        self.roots.iter().filter(|(root, _)| path.starts_with(root)).max_by_key(|(root, _)| root.as_os_str().len())
+    }
+
+    fn skipped(&self, path: &Path) -> bool {
+        let Some((root, _)) = self.root_of(path) else { return true };
+        let relative = path.strip_prefix(root).unwrap_or(path);
+        relative.components().any(|c| SKIPPED_DIRS.iter().any(|skip| c.as_os_str() == *skip))
+    }
+
+    /// Document, note, or `None` for files Dossier does not read.
+    fn kind_of(&self, path: &Path) -> Option<SourceKind> {
+        if self.skipped(path) {
+            return None;
+        }
+        let (root, config) = self.root_of(path)?;
+        match config.role(path.strip_prefix(root).ok()?)? {
+            FileRole::Document => Some(SourceKind::Document),
+            FileRole::Note => Some(SourceKind::Note),
+        }
+    }
+
+    fn config_of(&self, path: &Path) -> WorkspaceConfig {
+        self.root_of(path).map(|(_, config)| config.clone()).unwrap_or_default()
+    }
+
+    /// Every note's diagnostics, keeping only those that changed.
+    fn diagnostics(
+        &mut self,
+        index: &Index,
+        versions: &HashMap<PathBuf, i32>,
+        encoding: PositionEncoding,
+    ) -> Vec<(Uri, Vec<lsp::Diagnostic>, Option<i32>)> {
+        let problems = index.problems();
+        let exists = |path: &Path| path.exists();
+        let mut current: HashMap<PathBuf, Vec<lsp::Diagnostic>> = HashMap::new();
+        for source in index.sources().iter().filter(|s| s.kind == SourceKind::Note) {
+            let path = &source.document.path;
+            let found = note_diagnostics(index, &problems, path, &exists);
+            if found.is_empty() {
+                continue;
+            }
+            let lines = LineIndex::new(&source.document.text);
+            let diagnostics = found
+                .into_iter()
+                .map(|d| lsp::Diagnostic {
+                    range: convert::range(&lines, d.range, encoding),
+                    severity: Some(match d.severity {
+                        Severity::Error => lsp::DiagnosticSeverity::ERROR,
+                        Severity::Warning => lsp::DiagnosticSeverity::WARNING,
+                    }),
+                    source: Some("dossier".to_owned()),
+                    message: d.message,
+                    ..lsp::Diagnostic::default()
+                })
+                .collect();
+            current.insert(PathBuf::from(path), diagnostics);
+        }
+        let mut changed = Vec::new();
+        for (path, diagnostics) in &current {
+            if self.published.get(path) != Some(diagnostics)
+                && let Some(uri) = convert::path_to_uri(path)
+            {
+                changed.push((uri, diagnostics.clone(), versions.get(path).copied()));
+            }
+        }
+        for path in self.published.keys().filter(|path| !current.contains_key(*path)) {
+            if let Some(uri) = convert::path_to_uri(path) {
+                changed.push((uri, Vec::new(), versions.get(path).copied()));
+            }
+        }
+        self.published = current;
+        changed
+    }
+}
+
+fn is_markdown(path: &Path) -> bool {
+    path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("md") || ext.eq_ignore_ascii_case("markdown"))
+}
