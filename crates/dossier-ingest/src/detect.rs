@@ -27,13 +27,23 @@ use zhconv::{Variant, get_builtin_converter};
 use crate::document::{LanguageShare, LanguageTag};
 use crate::script::{ScriptClass, ScriptRun};
 
-/// Pieces with fewer letters than this (in their sample) are not given to
-/// `lingua`: its guesses on a word or two are noise.
+/// Groups of short pieces with fewer letters than this (in their sample) are
+/// not given to `lingua`: its guesses on a word or two are noise.
 const MIN_LETTERS_FOR_LINGUA: usize = 10;
+
+/// A piece with this many letters in its sample is judged on its own;
+/// shorter pieces next to it take its language (`lingua` calls a heading like
+/// "Alibaba's Mission and Vision" Tagalog when asked alone).
+const MIN_LETTERS_ALONE: usize = 40;
 
 /// The sample of a piece given to `lingua` is cut after this many bytes, so
 /// the cost per piece is bounded however long its line is.
-const SAMPLE_BYTES: usize = 400;
+const SAMPLE_BYTES: usize = 250;
+
+/// In a long stretch of one script, one piece per this many bytes is given to
+/// `lingua` (about a millisecond per call); the pieces between take the
+/// language of their nearest checked neighbour unless two checks disagree.
+const CHECK_INTERVAL_BYTES: usize = 4096;
 
 /// A line's own Han characters decide Simplified vs Traditional when at least
 /// this many of them are variant-specific and they outnumber the other
@@ -86,11 +96,12 @@ pub(crate) fn detect(text: &str, runs: &[ScriptRun], allowlist: Option<&[String]
     let mut pieces = split_into_pieces(text, runs);
     let mut detectors = Detectors::default();
     for piece in &mut pieces {
-        piece.language = first_guess(text, piece, &allowed, &mut detectors);
+        piece.language = first_guess(piece, &allowed);
     }
+    detect_alphabetic_groups(text, &mut pieces, &allowed, &mut detectors);
     mark_japanese_han(&mut pieces, &allowed);
     decide_chinese_variants(text, &mut pieces, &allowed);
-    resolve_short_pieces(text, &mut pieces, &allowed, &mut detectors);
+    resolve_short_pieces(&mut pieces);
     summarize(&pieces)
 }
 
@@ -126,7 +137,7 @@ fn split_into_pieces(text: &str, runs: &[ScriptRun]) -> Vec<Piece> {
     pieces
 }
 
-fn first_guess(text: &str, piece: &Piece, allowed: &Allowed, detectors: &mut Detectors) -> Decision {
+fn first_guess(piece: &Piece, allowed: &Allowed) -> Decision {
     let direct = |code: &str| Decision::Tag(allowed.tag(code));
     match piece.script {
         ScriptClass::Han => Decision::Chinese,
@@ -136,18 +147,100 @@ fn first_guess(text: &str, piece: &Piece, allowed: &Allowed, detectors: &mut Det
         ScriptClass::Greek => direct("el"),
         ScriptClass::Hebrew => direct("he"),
         ScriptClass::Devanagari => direct("hi"),
-        ScriptClass::Latin | ScriptClass::Cyrillic | ScriptClass::Arabic => {
-            let sample = lingua_sample(&text[piece.range.clone()]);
-            if sample.chars().filter(|c| c.is_alphabetic()).count() < MIN_LETTERS_FOR_LINGUA {
-                return Decision::Unresolved;
-            }
-            match detectors.detect(piece.script, &sample, allowed) {
-                Some(tag) => Decision::Tag(tag),
-                None => Decision::Unresolved,
-            }
-        }
+        // Decided a group of lines at a time by `detect_alphabetic_groups`.
+        ScriptClass::Latin | ScriptClass::Cyrillic | ScriptClass::Arabic => Decision::Unresolved,
         ScriptClass::Other | ScriptClass::Common => Decision::Tag(LanguageTag::und()),
     }
+}
+
+/// Decides the pieces of the scripts `lingua` knows (Latin, Cyrillic,
+/// Arabic), a group at a time. A group is a stretch of consecutive pieces of
+/// one script with no other script in between: the lines of an English
+/// article, or one English phrase inside Chinese. In a group, pieces long
+/// enough to judge ([`MIN_LETTERS_ALONE`]) are detected on their own and the
+/// short ones (headings, "Wrong is wrong.") take the language of the nearest
+/// long one; long pieces are checked every [`CHECK_INTERVAL_BYTES`] and
+/// one by one only where the language changes. A group of short pieces only is judged as a whole when it has at
+/// least two words and [`MIN_LETTERS_FOR_LINGUA`] letters; otherwise it stays
+/// unresolved and takes its neighbours' language later.
+fn detect_alphabetic_groups(text: &str, pieces: &mut [Piece], allowed: &Allowed, detectors: &mut Detectors) {
+    let mut start = 0;
+    while start < pieces.len() {
+        let script = pieces[start].script;
+        let end = start + pieces[start..].iter().take_while(|piece| piece.script == script).count();
+        if matches!(script, ScriptClass::Latin | ScriptClass::Cyrillic | ScriptClass::Arabic) {
+            detect_group(text, &mut pieces[start..end], allowed, detectors);
+        }
+        start = end;
+    }
+}
+
+fn detect_group(text: &str, group: &mut [Piece], allowed: &Allowed, detectors: &mut Detectors) {
+    let script = group[0].script;
+    let samples: Vec<String> = group.iter().map(|piece| lingua_sample(&text[piece.range.clone()])).collect();
+    let long: Vec<usize> =
+        (0..group.len()).filter(|&index| letter_count(&samples[index]) >= MIN_LETTERS_ALONE).collect();
+    if long.is_empty() {
+        let joined: Vec<&str> = samples.iter().map(String::as_str).collect();
+        let sample = lingua_sample(&joined.join(" "));
+        let judgeable = letter_count(&sample) >= MIN_LETTERS_FOR_LINGUA && sample.split(' ').nth(1).is_some();
+        if let Some(tag) = judgeable.then(|| detectors.detect(script, &sample, allowed)).flatten() {
+            for piece in group.iter_mut() {
+                piece.language = Decision::Tag(tag.clone());
+            }
+        }
+        return;
+    }
+    // Check one long piece per `CHECK_INTERVAL_BYTES`; where two checks
+    // disagree, check every long piece between them to find the switch.
+    let mut detected: Vec<usize> = Vec::new();
+    let mut next_check_at = 0;
+    for (position, &index) in long.iter().enumerate() {
+        let is_last = position + 1 == long.len();
+        if group[index].range.start < next_check_at && !is_last {
+            continue;
+        }
+        if let Some(tag) = detectors.detect(script, &samples[index], allowed) {
+            let switched = detected.last().is_some_and(|&last| group[last].language != Decision::Tag(tag.clone()));
+            if switched {
+                let previous = detected.last().copied().unwrap_or(index);
+                for &between in long.iter().filter(|&&between| previous < between && between < index) {
+                    if let Some(tag) = detectors.detect(script, &samples[between], allowed) {
+                        group[between].language = Decision::Tag(tag);
+                        detected.push(between);
+                    }
+                }
+            }
+            group[index].language = Decision::Tag(tag);
+            detected.push(index);
+        }
+        next_check_at = group[index].range.start.saturating_add(CHECK_INTERVAL_BYTES);
+    }
+    detected.sort_unstable();
+    // The rest take the language of the nearest detected piece.
+    for index in 0..group.len() {
+        if group[index].language != Decision::Unresolved {
+            continue;
+        }
+        let after = detected.partition_point(|&other| other < index);
+        let before = after.checked_sub(1).map(|i| detected[i]);
+        let nearest = match (before, detected.get(after)) {
+            (Some(before), Some(&after)) => {
+                if index - before <= after - index {
+                    before
+                } else {
+                    after
+                }
+            }
+            (Some(only), None) | (None, Some(&only)) => only,
+            (None, None) => continue,
+        };
+        group[index].language = group[nearest].language.clone();
+    }
+}
+
+fn letter_count(text: &str) -> usize {
+    text.chars().filter(|c| c.is_alphabetic()).count()
 }
 
 /// The words of `text` worth showing to `lingua`: no URLs, addresses or
@@ -241,6 +334,10 @@ enum ChineseVariant {
     Traditional,
 }
 
+/// Decides Simplified vs Traditional per line of Chinese: a line with clear
+/// evidence decides itself; other lines follow the nearest line with clear
+/// evidence (so concatenated documents in both variants come out right), and
+/// the document's majority when no line is clear.
 fn decide_chinese_variants(text: &str, pieces: &mut [Piece], allowed: &Allowed) {
     let mut lines: Vec<(usize, VariantEvidence)> = Vec::new();
     let mut document = VariantEvidence::default();
@@ -252,21 +349,56 @@ fn decide_chinese_variants(text: &str, pieces: &mut [Piece], allowed: &Allowed) 
             _ => lines.push((piece.line, evidence)),
         }
     }
+    let clear: Vec<Option<ChineseVariant>> =
+        lines.iter().map(|(_, evidence)| evidence.clear_winner(MIN_LINE_EVIDENCE, LINE_EVIDENCE_RATIO)).collect();
+    let variants = fill_from_nearest(&clear);
     let document_variant = document.majority();
-    let mut lines = lines.into_iter().peekable();
+    let mut line_index = 0;
     for piece in pieces.iter_mut().filter(|piece| piece.language == Decision::Chinese) {
-        while lines.next_if(|(line, _)| *line < piece.line).is_some() {}
-        let line_variant =
-            lines.peek().and_then(|(_, evidence)| evidence.clear_winner(MIN_LINE_EVIDENCE, LINE_EVIDENCE_RATIO));
-        piece.language = Decision::Tag(allowed.chinese(line_variant.or(document_variant)));
+        while lines.get(line_index).is_some_and(|(line, _)| *line < piece.line) {
+            line_index += 1;
+        }
+        let variant = variants.get(line_index).copied().flatten().or(document_variant);
+        piece.language = Decision::Tag(allowed.chinese(variant));
     }
+}
+
+/// Replaces every `None` with the nearest `Some` (the earlier one on a tie).
+fn fill_from_nearest<T: Copy>(values: &[Option<T>]) -> Vec<Option<T>> {
+    let mut filled = values.to_vec();
+    let mut previous: Option<(usize, T)> = None;
+    let mut distances = vec![usize::MAX; values.len()];
+    for (index, value) in values.iter().enumerate() {
+        match value {
+            Some(value) => previous = Some((index, *value)),
+            None => {
+                if let Some((at, value)) = previous {
+                    filled[index] = Some(value);
+                    distances[index] = index - at;
+                }
+            }
+        }
+    }
+    let mut next: Option<(usize, T)> = None;
+    for (index, value) in values.iter().enumerate().rev() {
+        match value {
+            Some(value) => next = Some((index, *value)),
+            None => {
+                if let Some((at, value)) = next {
+                    if at - index < distances[index] {
+                        filled[index] = Some(value);
+                    }
+                }
+            }
+        }
+    }
+    filled
 }
 
 /// Gives pieces too short to judge the language of a neighbour: the nearest
 /// decided piece on the same line, else the nearest of the same script, else
-/// the nearest at all. When no piece is decided, the short pieces of each
-/// script are judged together.
-fn resolve_short_pieces(text: &str, pieces: &mut [Piece], allowed: &Allowed, detectors: &mut Detectors) {
+/// the nearest at all; `und` when nothing is decided.
+fn resolve_short_pieces(pieces: &mut [Piece]) {
     let decided: Vec<Option<LanguageTag>> = pieces
         .iter()
         .map(|piece| match &piece.language {
@@ -290,7 +422,6 @@ fn resolve_short_pieces(text: &str, pieces: &mut [Piece], allowed: &Allowed, det
             next = Some(index);
         }
     }
-    let mut undecided: Vec<usize> = Vec::new();
     for index in 0..pieces.len() {
         if pieces[index].language != Decision::Unresolved {
             continue;
@@ -302,20 +433,7 @@ fn resolve_short_pieces(text: &str, pieces: &mut [Piece], allowed: &Allowed, det
         let any = || candidates.iter().flatten().next();
         match same_line.or_else(same_script).or_else(any).and_then(|&other| decided[other].clone()) {
             Some(tag) => pieces[index].language = Decision::Tag(tag),
-            None => undecided.push(index),
-        }
-    }
-    // Nothing decided at all: judge the short pieces of each script together.
-    for script in [ScriptClass::Latin, ScriptClass::Cyrillic, ScriptClass::Arabic] {
-        let members: Vec<usize> = undecided.iter().copied().filter(|&index| pieces[index].script == script).collect();
-        if members.is_empty() {
-            continue;
-        }
-        let joined: Vec<&str> = members.iter().map(|&index| &text[pieces[index].range.clone()]).collect();
-        let sample = lingua_sample(&joined.join(" "));
-        let tag = detectors.detect(script, &sample, allowed).unwrap_or_else(LanguageTag::und);
-        for index in members {
-            pieces[index].language = Decision::Tag(tag.clone());
+            None => {}
         }
     }
     for piece in pieces.iter_mut().filter(|piece| piece.language == Decision::Unresolved) {
