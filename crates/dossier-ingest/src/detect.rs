@@ -384,10 +384,10 @@ fn fill_from_nearest<T: Copy>(values: &[Option<T>]) -> Vec<Option<T>> {
         match value {
             Some(value) => next = Some((index, *value)),
             None => {
-                if let Some((at, value)) = next {
-                    if at - index < distances[index] {
-                        filled[index] = Some(value);
-                    }
+                if let Some((at, value)) = next
+                    && at - index < distances[index]
+                {
+                    filled[index] = Some(value);
                 }
             }
         }
@@ -431,9 +431,8 @@ fn resolve_short_pieces(pieces: &mut [Piece]) {
         let same_line = candidates.iter().flatten().find(|&&other| pieces[other].line == line);
         let same_script = || candidates.iter().flatten().find(|&&other| pieces[other].script == script);
         let any = || candidates.iter().flatten().next();
-        match same_line.or_else(same_script).or_else(any).and_then(|&other| decided[other].clone()) {
-            Some(tag) => pieces[index].language = Decision::Tag(tag),
-            None => {}
+        if let Some(tag) = same_line.or_else(same_script).or_else(any).and_then(|&other| decided[other].clone()) {
+            pieces[index].language = Decision::Tag(tag);
         }
     }
     for piece in pieces.iter_mut().filter(|piece| piece.language == Decision::Unresolved) {
