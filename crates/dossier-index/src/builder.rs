@@ -83,6 +83,8 @@ struct Builder {
     folder: Folder,
     nodes: Vec<Node>,
     by_key: HashMap<String, usize>,
+    /// Surfaces already folded: most candidates recur, and folding is the costly part.
+    by_surface: HashMap<String, Option<usize>>,
     parent: Vec<usize>,
     /// The note owning each union-find root.
     root_note: Vec<Option<usize>>,
@@ -93,6 +95,15 @@ struct Builder {
 
 impl Builder {
     fn intern(&mut self, surface: &str) -> Option<usize> {
+        if let Some(&node) = self.by_surface.get(surface) {
+            return node;
+        }
+        let node = self.intern_key(surface);
+        self.by_surface.insert(surface.to_owned(), node);
+        node
+    }
+
+    fn intern_key(&mut self, surface: &str) -> Option<usize> {
         let key = self.folder.key(surface);
         if key.chars().count() < 2 && !key.chars().any(is_han) || key.is_empty() {
             return None;

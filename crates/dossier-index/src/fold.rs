@@ -2,14 +2,15 @@
 //! applies (NFKC, case, quotes, white space), plus Traditional → Simplified
 //! folding of Han characters, so that 張勇 and 张勇 share one key.
 //!
-//! Two flavours: [`Folder::key`] folds a short alias freely, while
+//! Two flavours: [`Folder::key`] folds a short alias with the ingest
+//! normalizer itself, while
 //! [`Folder::fold_same_length`] folds a whole text char by char without ever
 //! changing a char's UTF-8 length, so byte offsets in the folded text are byte
 //! offsets in the text it came from.
 
 use std::collections::HashMap;
 
-use unicode_normalization::UnicodeNormalization;
+use dossier_ingest::Normalized;
 
 /// Folds text to keys, caching the per-character Han folds it has computed.
 #[derive(Default)]
@@ -18,28 +19,12 @@ pub(crate) struct Folder {
 }
 
 impl Folder {
-    /// The matching key of a short text (an alias or a query): NFKC, lower case,
-    /// straight quotes, single spaces, Simplified Han.
+    /// The matching key of a short text (an alias or a query): normalized
+    /// exactly as the ingest normalizer normalizes documents (NFKC, lower case,
+    /// ASCII quotes, single spaces), trimmed, with Han folded to Simplified.
     pub(crate) fn key(&mut self, text: &str) -> String {
-        let mut key = String::with_capacity(text.len());
-        let mut pending_space = false;
-        for c in text.nfkc() {
-            if c.is_whitespace() || is_invisible(c) {
-                pending_space = c.is_whitespace() || pending_space;
-                continue;
-            }
-            if pending_space && !key.is_empty() {
-                key.push(' ');
-            }
-            pending_space = false;
-            match c {
-                '\u{2018}' | '\u{2019}' => key.push('\''),
-                '\u{201c}' | '\u{201d}' => key.push('"'),
-                c if is_han(c) => key.push(self.simplified(c)),
-                c => key.extend(c.to_lowercase()),
-            }
-        }
-        key
+        let normalized = Normalized::new(text).text;
+        normalized.trim().chars().map(|c| if is_han(c) { self.simplified(c) } else { c }).collect()
     }
 
     /// Folds a text char by char (lower case, Simplified Han) where the folded
@@ -96,10 +81,6 @@ pub(crate) fn is_word_char(c: char) -> bool {
 
 fn is_kana_or_hangul(c: char) -> bool {
     matches!(c as u32, 0x3040..=0x30ff | 0xac00..=0xd7af | 0x1100..=0x11ff)
-}
-
-fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{00ad}')
 }
 
 #[cfg(test)]

@@ -37,12 +37,7 @@ pub(crate) struct Hit {
 impl Matcher {
     /// Builds the automaton from `(key, value)` pairs; empty keys are ignored.
     pub(crate) fn new(patterns: Vec<(String, usize)>) -> Matcher {
-        let mut patterns: Vec<(String, usize)> = patterns.into_iter().filter(|(k, _)| !k.is_empty()).collect();
-        // The normalizer folds curly apostrophes, but a text it has not folded
-        // (or an older index) may still hold them: "Singles’ Day".
-        let curly: Vec<(String, usize)> =
-            patterns.iter().filter(|(k, _)| k.contains('\'')).map(|(k, v)| (k.replace('\'', "’"), *v)).collect();
-        patterns.extend(curly);
+        let patterns: Vec<(String, usize)> = patterns.into_iter().filter(|(k, _)| !k.is_empty()).collect();
         let needs_start_boundary = patterns.iter().map(|(k, _)| k.chars().next().is_some_and(is_word_char)).collect();
         let needs_end_boundary =
             patterns.iter().map(|(k, _)| k.chars().next_back().is_some_and(is_word_char)).collect();
