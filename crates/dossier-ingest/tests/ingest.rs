@@ -1,0 +1,517 @@
+//! End-to-end tests of `ingest`: encodings, languages, spans, warnings and
+//! errors, each shown as a small snapshot.
+
+use std::fmt::Write as _;
+
+use dossier_ingest::{Document, IngestConfig, IngestError, ingest};
+use encoding_rs::Encoding;
+use expect_test::{Expect, expect};
+
+/// Ingests `bytes` and shows what came out: encoding, languages with shares,
+/// spans (as the original bytes they cover), warnings and the normalized text.
+fn check_bytes(bytes: &[u8], expect: Expect) {
+    check_with(bytes, &IngestConfig::default(), expect);
+}
+
+fn check(text: &str, expect: Expect) {
+    check_bytes(text.as_bytes(), expect);
+}
+
+fn check_with(bytes: &[u8], config: &IngestConfig, expect: Expect) {
+    let shown = match ingest("test.txt", bytes, config) {
+        Ok(document) => show(&document, bytes),
+        Err(error) => format!("error: {error}"),
+    };
+    expect.assert_eq(&shown);
+}
+
+fn show(document: &Document, bytes: &[u8]) -> String {
+    let mut shown = String::new();
+    let shares: Vec<String> =
+        document.languages.iter().map(|share| format!("{} {:.2}", share.language, share.share)).collect();
+    writeln!(shown, "{} {} [{}]", document.encoding, document.language, shares.join(", ")).unwrap();
+    let encoding = Encoding::for_label(document.encoding.as_bytes()).expect("a known encoding");
+    for span in &document.spans {
+        // Decoding the span's original bytes on their own shows that it
+        // starts and ends on character boundaries.
+        let (covered, _) = encoding.decode_without_bom_handling(&bytes[span.start..span.end]);
+        writeln!(shown, "  {} {}..{} {:?}", span.language, span.start, span.end, truncate(&covered)).unwrap();
+    }
+    for warning in &document.warnings {
+        writeln!(shown, "  warning at {:?}: {}", warning.offset, warning.message).unwrap();
+    }
+    write!(shown, "  normalized {:?}", truncate(&document.normalized.text)).unwrap();
+    shown
+}
+
+fn truncate(text: &str) -> String {
+    let mut chars = text.chars();
+    let head: String = chars.by_ref().take(40).collect();
+    if chars.next().is_some() { format!("{head}…") } else { head }
+}
+
+fn encode(encoding: &'static Encoding, text: &str) -> Vec<u8> {
+    let (bytes, _, unmappable) = encoding.encode(text);
+    assert!(!unmappable, "{text:?} is not representable in {}", encoding.name());
+    bytes.into_owned()
+}
+
+fn seed(prefix: &str) -> (Vec<u8>, Document) {
+    let directory = concat!(env!("CARGO_MANIFEST_DIR"), "/../../seeds");
+    let entry = std::fs::read_dir(directory)
+        .expect("seeds directory")
+        .filter_map(Result::ok)
+        .find(|entry| entry.file_name().to_string_lossy().starts_with(prefix))
+        .expect("seed file");
+    let bytes = std::fs::read(entry.path()).expect("readable seed");
+    let document = ingest(&entry.path().to_string_lossy(), &bytes, &IngestConfig::default()).expect("ingestible seed");
+    (bytes, document)
+}
+
+fn check_seed(prefix: &str, expect: Expect) {
+    let (bytes, document) = seed(prefix);
+    expect.assert_eq(&show(&document, &bytes));
+}
+
+#[test]
+fn seed_000_is_english() {
+    check_seed(
+        "000",
+        expect![[r#"
+            UTF-8 en [en 1.00]
+              en 0..33233 "Original Text:#\nAlibaba's Mission and Vi…"
+              normalized "original text:# alibaba's mission and vi…""#]],
+    );
+}
+
+#[test]
+fn seed_001_is_english() {
+    check_seed(
+        "001",
+        expect![[r#"
+            UTF-8 en [en 1.00]
+              en 15..15758 "Numerous discussions and reports on pivo…"
+              normalized "05/13 2025 568 numerous discussions and …""#]],
+    );
+}
+
+#[test]
+fn seed_002_is_simplified_chinese_with_an_english_slogan() {
+    check_seed(
+        "002",
+        expect![[r#"
+            UTF-8 zh-Hans [zh-Hans 1.00, en 0.00]
+              zh-Hans 4..1939 "reference_link: https://mp.weixin.qq.com…"
+              en 1940..1976 "MAGA —— Make Alibaba Great Again"
+              zh-Hans 1979..23897 "让阿里巴巴再次伟大。\n\n阿里目前在中国电商市场的份额差不多是四成。从年成交额维度…"
+              normalized "--- reference_link: https://mp.weixin.qq…""#]],
+    );
+}
+
+#[test]
+fn seed_002_slogan_span_covers_make_alibaba_great_again() {
+    let (bytes, document) = seed("002");
+    let english: Vec<&str> = document
+        .spans
+        .iter()
+        .filter(|span| span.language.as_str() == "en")
+        .map(|span| std::str::from_utf8(&bytes[span.start..span.end]).expect("span on char boundaries"))
+        .collect();
+    assert!(english.iter().any(|covered| covered.contains("Make Alibaba Great Again")), "{english:?}");
+    assert!(english.iter().all(|covered| !covered.contains('让')), "{english:?}");
+}
+
+#[test]
+fn seed_003_is_traditional_chinese() {
+    check_seed(
+        "003",
+        expect![[r#"
+            UTF-8 zh-Hant [zh-Hant 1.00, en 0.00]
+              zh-Hant 0..12246 "阿里CEO張勇內部復盤:一天1207億是這樣搞出來的 | 人人都是產品經理\n\n張…"
+              en 12246..12290 "Beginning with Under Armour,Ending with …"
+              zh-Hant 12293..37240 "大家在一起和平共處,共同發展,體現了天貓平台的格局,我們整個創意,我們的新媒體,…"
+              normalized "阿里ceo張勇內部復盤:一天1207億是這樣搞出來的 | 人人都是產品經理\n張勇…""#]],
+    );
+}
+
+#[test]
+fn seed_004_is_english() {
+    check_seed(
+        "004",
+        expect![[r#"
+            UTF-8 en [en 1.00]
+              en 0..18326 "Ant Financial’s crisis response and refl…"
+              normalized "ant financial's crisis response and refl…""#]],
+    );
+}
+
+#[test]
+fn empty_file_is_undetermined() {
+    check(
+        "",
+        expect![[r#"
+        UTF-8 und []
+          normalized """#]],
+    );
+}
+
+#[test]
+fn digits_only_are_undetermined() {
+    check(
+        "2025-05-13 12:00\n568\n",
+        expect![[r#"
+        UTF-8 und []
+          normalized "2025-05-13 12:00 568 ""#]],
+    );
+}
+
+#[test]
+fn chinese_inside_english() {
+    check(
+        "The company's founder Jack Ma (马云) said the reform of Taobao and Tmall would take years.",
+        expect![[r#"
+            UTF-8 en [en 0.97, zh-Hans 0.03]
+              en 0..29 "The company's founder Jack Ma"
+              zh-Hans 31..37 "马云"
+              en 39..91 "said the reform of Taobao and Tmall woul…"
+              normalized "the company's founder jack ma (马云) said …""#]],
+    );
+}
+
+#[test]
+fn short_acronym_inside_chinese_is_chinese() {
+    check(
+        "阿里CEO張勇內部復盤，總結經驗。",
+        expect![[r#"
+        UTF-8 zh-Hant [zh-Hant 1.00]
+          zh-Hant 0..42 "阿里CEO張勇內部復盤，總結經驗"
+          normalized "阿里ceo張勇內部復盤,總結經驗.""#]],
+    );
+}
+
+#[test]
+fn japanese_with_kanji_and_kana() {
+    check(
+        "東京タワーへ行きました。天気がとても良かったです。",
+        expect![[r#"
+        UTF-8 ja [ja 1.00]
+          ja 0..72 "東京タワーへ行きました。天気がとても良かったです"
+          normalized "東京タワーへ行きました.天気がとても良かったです.""#]],
+    );
+}
+
+#[test]
+fn korean() {
+    check(
+        "알리바바는 중국의 전자상거래 기업입니다.",
+        expect![[r#"
+        UTF-8 ko [ko 1.00]
+          ko 0..57 "알리바바는 중국의 전자상거래 기업입니다"
+          normalized "알리바바는 중국의 전자상거래 기업입니다.""#]],
+    );
+}
+
+#[test]
+fn french() {
+    check(
+        "Le groupe a annoncé une réorganisation complète de ses activités de commerce en ligne.",
+        expect![[r#"
+        UTF-8 fr [fr 1.00]
+          fr 0..89 "Le groupe a annoncé une réorganisation c…"
+          normalized "le groupe a annoncé une réorganisation c…""#]],
+    );
+}
+
+#[test]
+fn german() {
+    check(
+        "Das Unternehmen hat eine vollständige Umstrukturierung seiner Geschäftsbereiche angekündigt.",
+        expect![[r#"
+        UTF-8 de [de 1.00]
+          de 0..94 "Das Unternehmen hat eine vollständige Um…"
+          normalized "das unternehmen hat eine vollständige um…""#]],
+    );
+}
+
+#[test]
+fn russian() {
+    check(
+        "Компания объявила о полной реорганизации своего бизнеса электронной торговли.",
+        expect![[r#"
+        UTF-8 ru [ru 1.00]
+          ru 0..144 "Компания объявила о полной реорганизации…"
+          normalized "компания объявила о полной реорганизации…""#]],
+    );
+}
+
+#[test]
+fn english_then_french_paragraphs() {
+    check(
+        "The company announced a complete reorganization of its online retail business this week.\n\n\
+         Le groupe a annoncé cette semaine une réorganisation complète de ses activités de commerce en ligne.\n",
+        expect![[r#"
+            UTF-8 fr [fr 0.53, en 0.47]
+              en 0..87 "The company announced a complete reorgan…"
+              fr 90..193 "Le groupe a annoncé cette semaine une ré…"
+              normalized "the company announced a complete reorgan…""#]],
+    );
+}
+
+#[test]
+fn allowlist_narrows_detection() {
+    let config =
+        IngestConfig { languages: Some(vec!["en".to_owned(), "zh-Hant".to_owned()]), ..IngestConfig::default() };
+    check_with(
+        "Le groupe a annoncé une réorganisation complète de ses activités. 阿里巴巴".as_bytes(),
+        &config,
+        expect![[r#"
+            UTF-8 en [en 0.93, zh-Hant 0.07]
+              en 0..68 "Le groupe a annoncé une réorganisation c…"
+              zh-Hant 70..82 "阿里巴巴"
+              normalized "le groupe a annoncé une réorganisation c…""#]],
+    );
+}
+
+#[test]
+fn utf8_with_bom() {
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend_from_slice("張勇說 hello".as_bytes());
+    check_bytes(
+        &bytes,
+        expect![[r#"
+        UTF-8 zh-Hant [zh-Hant 1.00]
+          zh-Hant 3..18 "張勇說 hello"
+          normalized "張勇說 hello""#]],
+    );
+}
+
+#[test]
+fn utf16le_with_bom() {
+    let mut bytes = vec![0xFF, 0xFE];
+    for unit in "Alibaba 阿里巴巴 😀".encode_utf16() {
+        bytes.extend_from_slice(&unit.to_le_bytes());
+    }
+    check_bytes(
+        &bytes,
+        expect![[r#"
+        UTF-16LE zh [zh 1.00]
+          zh 2..26 "Alibaba 阿里巴巴"
+          normalized "alibaba 阿里巴巴 😀""#]],
+    );
+}
+
+#[test]
+fn utf16be_with_bom() {
+    let mut bytes = vec![0xFE, 0xFF];
+    for unit in "阿里巴巴的使命".encode_utf16() {
+        bytes.extend_from_slice(&unit.to_be_bytes());
+    }
+    check_bytes(
+        &bytes,
+        expect![[r#"
+        UTF-16BE zh [zh 1.00]
+          zh 2..16 "阿里巴巴的使命"
+          normalized "阿里巴巴的使命""#]],
+    );
+}
+
+#[test]
+fn utf16_unpaired_surrogate_is_replaced_with_a_warning() {
+    let mut bytes = vec![0xFF, 0xFE];
+    for unit in [0x0061, 0xD800, 0x0062] {
+        bytes.extend_from_slice(&u16::to_le_bytes(unit));
+    }
+    check_bytes(
+        &bytes,
+        expect![[r#"
+        UTF-16LE und [und 1.00]
+          und 2..8 "a�b"
+          warning at Some(4): unpaired UTF-16 surrogate replaced at byte 4
+          normalized "a�b""#]],
+    );
+}
+
+#[test]
+fn gbk() {
+    let bytes = encode(encoding_rs::GBK, "阿里巴巴集团宣布，马云将在内部信中回应员工关心的问题。这是第三次内部表态。");
+    check_bytes(
+        &bytes,
+        expect![[r#"
+        GBK zh-Hans [zh-Hans 1.00]
+          zh-Hans 0..72 "阿里巴巴集团宣布，马云将在内部信中回应员工关心的问题。这是第三次内部表态"
+          normalized "阿里巴巴集团宣布,马云将在内部信中回应员工关心的问题.这是第三次内部表态.""#]],
+    );
+}
+
+#[test]
+fn gb18030() {
+    let bytes = encode(
+        encoding_rs::GB18030,
+        "员工们在内部调侃，说马云全员信的叙事很有意思。阿里巴巴再次伟大。€ 符号也能表示。",
+    );
+    check_bytes(
+        &bytes,
+        expect![[r#"
+        GBK zh-Hans [zh-Hans 1.00]
+          zh-Hans 0..79 "员工们在内部调侃，说马云全员信的叙事很有意思。阿里巴巴再次伟大。€ 符号也能表示"
+          normalized "员工们在内部调侃,说马云全员信的叙事很有意思.阿里巴巴再次伟大.€ 符号也能表示…""#]],
+    );
+}
+
+#[test]
+fn big5() {
+    let bytes = encode(encoding_rs::BIG5, "阿里巴巴十四日舉行了天貓雙十一復盤會，張勇在會上總結今年的亮點。");
+    check_bytes(
+        &bytes,
+        expect![[r#"
+        Big5 zh-Hant [zh-Hant 1.00]
+          zh-Hant 0..62 "阿里巴巴十四日舉行了天貓雙十一復盤會，張勇在會上總結今年的亮點"
+          normalized "阿里巴巴十四日舉行了天貓雙十一復盤會,張勇在會上總結今年的亮點.""#]],
+    );
+}
+
+#[test]
+fn shift_jis() {
+    let bytes =
+        encode(encoding_rs::SHIFT_JIS, "東京タワーへ行きました。天気がとても良かったです。また行きたいと思います。");
+    check_bytes(
+        &bytes,
+        expect![[r#"
+        Shift_JIS ja [ja 1.00]
+          ja 0..72 "東京タワーへ行きました。天気がとても良かったです。また行きたいと思います"
+          normalized "東京タワーへ行きました.天気がとても良かったです.また行きたいと思います.""#]],
+    );
+}
+
+#[test]
+fn euc_kr() {
+    let bytes = encode(encoding_rs::EUC_KR, "알리바바는 중국의 전자상거래 기업입니다. 본사는 항저우에 있습니다.");
+    check_bytes(
+        &bytes,
+        expect![[r#"
+        EUC-KR ko [ko 1.00]
+          ko 0..65 "알리바바는 중국의 전자상거래 기업입니다. 본사는 항저우에 있습니다"
+          normalized "알리바바는 중국의 전자상거래 기업입니다. 본사는 항저우에 있습니다.""#]],
+    );
+}
+
+#[test]
+fn windows_1252() {
+    let bytes =
+        encode(encoding_rs::WINDOWS_1252, "Le café était très animé, déjà plein à midi, où l'on parlait français.");
+    check_bytes(
+        &bytes,
+        expect![[r#"
+        windows-1252 fr [fr 1.00]
+          fr 0..69 "Le café était très animé, déjà plein à m…"
+          normalized "le café était très animé, déjà plein à m…""#]],
+    );
+}
+
+#[test]
+fn transcoded_spans_point_at_original_bytes() {
+    let text = "阿里巴巴集团宣布 Make Alibaba Great Again 让阿里巴巴再次伟大。马云的内部信。";
+    let bytes = encode(encoding_rs::GBK, text);
+    let document = ingest("gbk.txt", &bytes, &IngestConfig::default()).unwrap();
+    let english = document.spans.iter().find(|span| span.language.as_str() == "en").expect("an English span");
+    assert_eq!(&bytes[english.start..english.end], b"Make Alibaba Great Again");
+    for span in &document.spans {
+        let (decoded, _) = encoding_rs::GBK.decode_without_bom_handling(&bytes[span.start..span.end]);
+        assert!(!decoded.contains('\u{FFFD}'), "span {span:?} cuts a character");
+    }
+}
+
+#[test]
+fn invalid_utf8_is_replaced_with_a_warning() {
+    let mut bytes = "张勇说：“阿里巴巴".as_bytes().to_vec();
+    bytes.push(0xFF);
+    bytes.extend_from_slice("再次伟大”。".as_bytes());
+    check_bytes(
+        &bytes,
+        expect![[r#"
+        UTF-8 zh-Hans [zh-Hans 1.00]
+          zh-Hans 0..40 "张勇说：“阿里巴巴�再次伟大"
+          warning at Some(27): invalid UTF-8 replaced at byte 27
+          normalized "张勇说:\"阿里巴巴�再次伟大\".""#]],
+    );
+}
+
+#[test]
+fn many_invalid_utf8_bytes_give_bounded_warnings() {
+    let mut bytes = Vec::new();
+    for _ in 0..50 {
+        bytes.extend_from_slice("阿里巴巴的使命是让天下没有难做的生意。".as_bytes());
+        bytes.push(0xC0);
+    }
+    let document = ingest("broken.txt", &bytes, &IngestConfig::default()).unwrap();
+    let messages: Vec<&str> = document.warnings.iter().map(|warning| warning.message.as_str()).collect();
+    expect![[r#"
+        [
+            "invalid UTF-8 replaced at byte 57",
+            "invalid UTF-8 replaced at byte 115",
+            "invalid UTF-8 replaced at byte 173",
+            "invalid UTF-8 replaced at byte 231",
+            "invalid UTF-8 replaced at byte 289",
+            "invalid UTF-8 replaced at byte 347",
+            "invalid UTF-8 replaced at byte 405",
+            "invalid UTF-8 replaced at byte 463",
+            "invalid UTF-8 replaced 42 more times from byte 521 on",
+        ]
+    "#]]
+    .assert_debug_eq(&messages);
+}
+
+#[test]
+fn nul_bytes_are_binary() {
+    check_bytes(b"PK\x03\x04\x14\x00\x00\x00\x08\x00", expect!["error: binary file (NUL byte at offset 5)"]);
+}
+
+#[test]
+fn control_characters_are_binary() {
+    let bytes: Vec<u8> = (0..400u32).map(|i| (i * 37 % 255 + 1) as u8).collect();
+    check_bytes(
+        &bytes,
+        expect![
+            "error: binary file (50 of 400 characters undecodable or control characters as windows-1252, first at offset 0)"
+        ],
+    );
+}
+
+#[test]
+fn over_the_size_limit_is_refused() {
+    let config = IngestConfig { max_file_size: 10, ..IngestConfig::default() };
+    check_with(b"hello world, this is long", &config, expect!["error: file is 25 bytes, over the limit of 10 bytes"]);
+    assert_eq!(ingest("big.txt", &[b'a'; 11], &config).unwrap_err(), IngestError::TooLarge { size: 11, limit: 10 });
+}
+
+#[test]
+fn original_range_maps_normalized_matches_back() {
+    let text = "\u{FEFF}Ｍａｋｅ “Alibaba” Great\u{200B} Again";
+    let document = ingest("quote.txt", text.as_bytes(), &IngestConfig::default()).unwrap();
+    let needle = "\"alibaba\" great again";
+    let start = document.normalized.text.find(needle).expect("normalized text holds the phrase");
+    let original = document.original_range(start..start + needle.len());
+    expect![[r#"
+        "“Alibaba” Great\u{200b} Again"
+    "#]]
+    .assert_debug_eq(&std::str::from_utf8(&text.as_bytes()[original]).unwrap());
+}
+
+#[test]
+fn ingest_is_safe_from_many_threads() {
+    let texts = [
+        "The company announced a complete reorganization of its online retail business.",
+        "阿里巴巴十四日舉行了天貓雙十一復盤會，張勇在會上總結今年的亮點。",
+        "Компания объявила о полной реорганизации своего бизнеса электронной торговли.",
+    ];
+    let languages: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..6)
+            .map(|i| {
+                let text = texts[i % texts.len()];
+                scope.spawn(move || ingest("t.txt", text.as_bytes(), &IngestConfig::default()).unwrap().language.0)
+            })
+            .collect();
+        handles.into_iter().map(|handle| handle.join().unwrap()).collect()
+    });
+    assert_eq!(languages, ["en", "zh-Hant", "ru", "en", "zh-Hant", "ru"]);
+}
