@@ -4,4 +4,5 @@
 //! `CARGO_BIN_EXE_dossier` is the binary cargo just built.
 
 mod cli;
+mod hostile;
 mod support;

@@ -18,26 +18,6 @@ pub fn seeds() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../seeds").canonicalize().expect("seeds/ exists")
 }
 
-/// A temporary copy of `seeds/` (documents and notes), to change freely.
-pub fn seeds_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temporary folder");
-    copy_tree(&seeds(), dir.path());
-    dir
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// Runs a command to completion and returns its output, stdout as text.
 pub fn run(command: &mut Command) -> (Output, String) {
     let output = command.output().expect("dossier runs");
