@@ -367,6 +367,12 @@ impl Index {
         None
     }
 
+    /// Every mention in the source at `path`: decoded-text ranges with their
+    /// terms, sorted by offset (for highlighting a whole file at once).
+    pub fn mentions_in(&self, path: &str) -> &[(Range<usize>, TermId)] {
+        self.source_index(path).map_or(&[], |i| &self.by_source[i])
+    }
+
     /// Completions for what the user is typing; Latin letters also match the
     /// pinyin of Han aliases ("wuyo" offers 吴泳铭).
     pub fn complete(&self, prefix: &str, limit: usize) -> Vec<Completion> {

@@ -50,6 +50,8 @@ struct Node {
     declared: Vec<String>,
     /// Linked to a Han name through its pinyin.
     romanized: bool,
+    /// The name side of a pattern ("刘博" in 刘博（花名：家洛）): preferred as a label.
+    named_by_pattern: bool,
     accepted: bool,
     mentions: u32,
 }
@@ -170,7 +172,7 @@ impl Builder {
             });
         }
         let note = self.notes.len();
-        let defines_term = header.front_matter.end > 0 && header.problem.is_none();
+        let defines_term = header.front_matter.end > 0 && !header.broken;
         let mut label_node = None;
         if defines_term {
             for alias in std::iter::once(&header.label).chain(&header.aliases) {
@@ -218,6 +220,7 @@ impl Builder {
         }
         for pair in patterns::extract(text, &found) {
             if let (Some(a), Some(b)) = (self.add_found(text, &pair.left), self.add_found(text, &pair.right)) {
+                self.nodes[a].named_by_pattern = true;
                 self.pairs.push((a, b));
             }
         }
@@ -245,16 +248,10 @@ impl Builder {
 
     /// Links Latin names to the Han names they romanize, when only one Han name fits.
     fn link_romanizations(&mut self) {
-        let mut by_romanization: HashMap<String, Vec<usize>> = HashMap::new();
+        // Latin names first, so that only the romanizations some Latin name
+        // could match are kept (a large corpus has many Han words).
+        let mut latin_names: HashMap<String, Vec<usize>> = HashMap::new();
         for (id, node) in self.nodes.iter().enumerate() {
-            if node.key.chars().all(is_han) {
-                for key in romanizations(&node.key, node.is_person()) {
-                    by_romanization.entry(key).or_default().push(id);
-                }
-            }
-        }
-        for latin in 0..self.nodes.len() {
-            let node = &self.nodes[latin];
             let capitalized = node
                 .surfaces
                 .iter()
@@ -264,21 +261,37 @@ impl Builder {
             let is_latin_name = node.accepted
                 && capitalized
                 && node.key.chars().all(|c| c.is_ascii_alphabetic() || matches!(c, ' ' | '.' | '-' | '\''));
-            if !is_latin_name {
-                continue;
+            if is_latin_name {
+                latin_names.entry(letters_key(&node.key)).or_default().push(id);
             }
-            let Some(hans) = by_romanization.get(&letters_key(&node.key)) else { continue };
-            // "You Xi" is a person's name, not 游戏 (a game): a name of several
-            // words only links to a Han name, not to a plain word.
-            let several_words = node.key.contains(' ');
-            let hans: Vec<usize> = hans
-                .iter()
-                .copied()
-                .filter(|&h| !several_words || self.nodes[h].evidence.iter().skip(1).any(|&n| n > 0))
-                .collect();
-            if hans.is_empty() {
-                continue;
+        }
+        let mut by_romanization: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (id, node) in self.nodes.iter().enumerate() {
+            if node.key.chars().all(is_han) {
+                for key in romanizations(&node.key, node.is_person()) {
+                    if let Some((key, _)) = latin_names.get_key_value(&key) {
+                        by_romanization.entry(key.as_str()).or_default().push(id);
+                    }
+                }
             }
+        }
+        let mut links = Vec::new();
+        for (key, hans) in &by_romanization {
+            for &latin in &latin_names[*key] {
+                // "You Xi" is a person's name, not 游戏 (a game): a name of several
+                // words only links to a Han name, not to a plain word.
+                let several_words = self.nodes[latin].key.contains(' ');
+                let hans: Vec<usize> = hans
+                    .iter()
+                    .copied()
+                    .filter(|&h| !several_words || self.nodes[h].evidence.iter().skip(1).any(|&n| n > 0))
+                    .collect();
+                links.push((latin, hans));
+            }
+        }
+        // Stable order: the outcome must not depend on hash map iteration.
+        links.sort();
+        for (latin, hans) in links {
             let roots: HashSet<usize> = hans.iter().map(|&h| self.find(h)).collect();
             if roots.len() != 1 || self.find(latin) == self.find(hans[0]) {
                 continue;
@@ -427,7 +440,14 @@ pub(crate) fn build(mut sources: Vec<Arc<Source>>) -> Index {
             None => members
                 .iter()
                 .map(|&m| &builder.nodes[m])
-                .max_by(|a, b| a.mentions.cmp(&b.mentions).then(b.key.cmp(&a.key)))
+                .max_by(|a, b| {
+                    let extracted = |n: &Node| n.surfaces.iter().map(|(_, c)| c).sum::<u32>();
+                    a.mentions
+                        .cmp(&b.mentions)
+                        .then(a.named_by_pattern.cmp(&b.named_by_pattern))
+                        .then(extracted(a).cmp(&extracted(b)))
+                        .then(b.key.cmp(&a.key))
+                })
                 .map_or_else(String::new, |n| n.primary_surface().to_owned()),
         })
         .collect();

@@ -505,6 +505,8 @@ fn phrase_to_found(text: &str, phrase: &[&Token]) -> Option<Found> {
     };
     let kind = if words.len() > 1 && lower_in(words[words.len() - 1], ORGANIZATION_WORDS) {
         TermKind::Organization
+    } else if crate::romanize::is_pinyin_person_name(&text[range.clone()]) {
+        TermKind::Person
     } else {
         kind
     };
@@ -569,7 +571,7 @@ mod tests {
             expect![[r#"
                 [
                     "Ant Financial Unknown SentenceInitial",
-                    "Peng Lei Unknown Capitalized",
+                    "Peng Lei Person Capitalized",
                     "Jack Ma Unknown Capitalized",
                     "Hangzhou Unknown Capitalized",
                     "Alibaba Group Organization Capitalized",

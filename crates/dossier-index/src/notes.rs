@@ -27,6 +27,9 @@ pub(crate) struct NoteHeader {
     pub(crate) front_matter: Range<usize>,
     /// What is wrong with the front matter, if anything.
     pub(crate) problem: Option<String>,
+    /// Whether the front matter could not be read at all (an unknown kind is a
+    /// problem, but the note still defines its term).
+    pub(crate) broken: bool,
 }
 
 /// Reads a note's front matter, label and summary.
@@ -40,12 +43,17 @@ pub(crate) fn parse_note(path: &str, text: &str) -> NoteHeader {
         title_range: body_start..body_start,
         front_matter,
         problem: None,
+        broken: false,
     };
     let mut title = None;
+    header.broken = matches!(yaml_text, Some(Err(_)));
     match yaml_text {
         Some(Err(message)) => header.problem = Some(message),
         Some(Ok(yaml)) => match YamlLoader::load_from_str(yaml) {
-            Err(error) => header.problem = Some(format!("broken front matter: {error}")),
+            Err(error) => {
+                header.problem = Some(format!("broken front matter: {error}"));
+                header.broken = true;
+            }
             Ok(docs) => match docs.first() {
                 None | Some(Yaml::Null) => {}
                 Some(doc @ Yaml::Hash(_)) => {
@@ -61,7 +69,10 @@ pub(crate) fn parse_note(path: &str, text: &str) -> NoteHeader {
                         header.problem = Some(format!("unknown kind \"{kind}\""));
                     }
                 }
-                Some(_) => header.problem = Some("broken front matter: not a mapping".to_owned()),
+                Some(_) => {
+                    header.problem = Some("broken front matter: not a mapping".to_owned());
+                    header.broken = true;
+                }
             },
         },
         None => {}

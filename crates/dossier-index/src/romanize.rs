@@ -6,9 +6,11 @@
 //! table when it is there. Persons romanize as "Surname Given" and "Given
 //! Surname"; other names as one word ("Taobao").
 
+use std::{collections::HashSet, sync::OnceLock};
+
 use pinyin::ToPinyinMulti;
 
-use crate::fold::is_han;
+use crate::{extract_zh::SURNAMES, fold::is_han};
 
 /// Surnames whose reading differs from the character's usual one, or which
 /// have several readings of which only some are surnames.
@@ -106,6 +108,55 @@ pub(crate) fn romanizations(han: &str, person: bool) -> Vec<String> {
     keys
 }
 
+/// Every pinyin syllable without tone ("zhong", "lv"), read off the `pinyin` crate once.
+fn syllables() -> &'static HashSet<String> {
+    static SYLLABLES: OnceLock<HashSet<String>> = OnceLock::new();
+    SYLLABLES.get_or_init(|| {
+        let mut syllables = HashSet::new();
+        for c in (0x4e00..=0x9fffu32).filter_map(char::from_u32) {
+            if let Some(multi) = c.to_pinyin_multi() {
+                syllables.extend((0..multi.count()).map(|k| multi.get(k).plain().replace('ü', "u")));
+            }
+        }
+        syllables
+    })
+}
+
+/// The syllables common surnames are read as ("wang", "zeng", "ou").
+fn surname_syllables() -> &'static HashSet<String> {
+    static SURNAME_SYLLABLES: OnceLock<HashSet<String>> = OnceLock::new();
+    SURNAME_SYLLABLES.get_or_init(|| {
+        SURNAMES
+            .chars()
+            .flat_map(|c| match SURNAME_READINGS.iter().find(|(s, _)| *s == c) {
+                Some((_, list)) => list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>(),
+                None => c.to_pinyin_multi().map(|m| vec![m.get(0).plain().to_owned()]).unwrap_or_default(),
+            })
+            .collect()
+    })
+}
+
+/// Whether a word is one or two pinyin syllables ("Yongming", "Lei").
+fn is_pinyin_word(word: &str) -> bool {
+    let word = word.to_ascii_lowercase();
+    let syllables = syllables();
+    syllables.contains(&word)
+        || (1..word.len())
+            .any(|i| word.is_char_boundary(i) && syllables.contains(&word[..i]) && syllables.contains(&word[i..]))
+}
+
+/// Whether a Latin name reads as a Chinese person's name in pinyin: a surname
+/// syllable, then a given name of one or two syllables ("Peng Lei", "Jing Xiandong").
+pub(crate) fn is_pinyin_person_name(name: &str) -> bool {
+    let words: Vec<&str> = name.split(' ').collect();
+    words.len() == 2
+        && words.iter().all(|w| {
+            w.chars().next().is_some_and(char::is_uppercase) && w.chars().skip(1).all(|c| c.is_ascii_lowercase())
+        })
+        && surname_syllables().contains(&words[0].to_ascii_lowercase())
+        && is_pinyin_word(words[1])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,6 +173,18 @@ mod tests {
         assert!(has("曾鸣", true, "zengming"));
         assert!(!has("曾鸣", true, "cengming"));
         assert!(has("单仁", true, "shanren"));
+    }
+
+    #[test]
+    fn latin_names_that_read_as_chinese_persons() {
+        assert!(is_pinyin_person_name("Peng Lei"));
+        assert!(is_pinyin_person_name("Jing Xiandong"));
+        assert!(is_pinyin_person_name("Wang Jian"));
+        assert!(!is_pinyin_person_name("Jack Ma"));
+        assert!(!is_pinyin_person_name("Ant Group"));
+        assert!(!is_pinyin_person_name("Hello Bike"));
+        assert!(!is_pinyin_person_name("Baidu Waimai"));
+        assert!(!is_pinyin_person_name("Peng"));
     }
 
     #[test]

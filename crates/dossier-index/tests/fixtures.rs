@@ -160,7 +160,7 @@ fn longest_alias_wins_and_words_have_boundaries() {
         expect![[r#"
             Ant Financial [Unknown] 2 mentions: Ant Financial (Corpus, Latin)
                 FirstMention: Ant Financial grew.
-            Ma Huateng [Unknown] 2 mentions: Ma Huateng (Corpus, Latin)
+            Ma Huateng [Person] 2 mentions: Ma Huateng (Corpus, Latin)
                 FirstMention: Make it so, said Ma Huateng and Ma Huateng.
             Ant Group [Organization] 1 mentions: Ant Group (Corpus, Latin)
                 FirstMention: Later Ant Financial and Ant Group differ.
@@ -225,6 +225,19 @@ fn alias_claimed_by_two_notes_is_a_problem() {
         expect![[r#"
             notes/b.md "马云": alias "马云" is already declared by notes/a.md
             notes/c.md "---\naliases: [unclosed\n---\n": broken front matter: while parsing a flow sequence, expected ',' or ']' at byte 19 line 2 column 1"#]],
+    );
+}
+
+#[test]
+fn unknown_kind_is_a_problem_but_the_note_still_defines_its_term() {
+    check_problems(
+        "//- notes/x.md\n---\naliases: [淘天]\nkind: spaceship\n---\n# Taobao Tmall Group\n",
+        expect![[r#"notes/x.md "---\naliases: [淘天]\nkind: spaceship\n---\n": unknown kind "spaceship""#]],
+    );
+    check_lookup(
+        "//- notes/x.md\n---\naliases: [淘天]\nkind: spaceship\n---\n# Taobao Tmall Group\n",
+        &["淘天"],
+        expect!["淘天 -> Taobao Tmall Group"],
     );
 }
 
