@@ -165,8 +165,11 @@ impl Normalizer<'_> {
         }
         self.flush_white_space();
         let source = &self.text[range.clone()];
+        // Linear only when every char boundary on one side is one on the
+        // other: `ﬃ` → `ffi` has the same length but not the same boundaries.
         let linear = self.buffer.len() == source.len()
-            && (self.buffer.is_ascii() || (self.buffer.chars().nth(1).is_none() && source.chars().nth(1).is_none()));
+            && ((self.buffer.is_ascii() && source.is_ascii())
+                || (self.buffer.chars().nth(1).is_none() && source.chars().nth(1).is_none()));
         self.output.push_str(&self.buffer);
         self.map.push(self.buffer.len(), range, linear);
     }
@@ -306,6 +309,16 @@ mod tests {
             expect![[r#"
                 "i\u{307}x"
                 'i'<-"İ" '\u{307}'<-"İ" 'x'<-"x""#]],
+        );
+    }
+
+    #[test]
+    fn ligature_of_same_length_maps_as_a_whole() {
+        check(
+            "ﬃ",
+            expect![[r#"
+            "ffi"
+            'f'<-"ﬃ" 'f'<-"ﬃ" 'i'<-"ﬃ""#]],
         );
     }
 
