@@ -142,3 +142,89 @@ fn table_output_names_each_file_and_usage_errors_exit_2() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("yaml"));
 }
+
+/// `dossier lookup --format json TEXT seeds` from the repository root.
+fn lookup(text: &str) -> (i32, Value, String) {
+    let root = seeds().parent().unwrap().to_path_buf();
+    let (output, stdout) = run(dossier().current_dir(&root).args(["lookup", "--format", "json", text, "seeds"]));
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let json = if stdout.is_empty() { Value::Null } else { serde_json::from_str(&stdout).unwrap() };
+    (output.status.code().unwrap(), json, stderr)
+}
+
+/// Mention counts per corpus document (notes left out), after checking that
+/// every mention's bytes, line and UTF-16 column point at its surface text.
+fn checked_document_counts(card: &Value) -> Vec<(String, usize)> {
+    let root = seeds().parent().unwrap().to_path_buf();
+    let mut counts = std::collections::BTreeMap::<String, usize>::new();
+    for mention in card["mentions"].as_array().unwrap() {
+        let path = mention["path"].as_str().unwrap();
+        let bytes = fs::read(root.join(path)).unwrap();
+        let (start, end) = (mention["start"].as_u64().unwrap() as usize, mention["end"].as_u64().unwrap() as usize);
+        let surface = std::str::from_utf8(&bytes[start..end]).expect("a mention falls on character boundaries");
+        assert_eq!(surface, mention["surface"], "{mention}");
+        let text = std::str::from_utf8(&bytes).unwrap();
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        assert_eq!(mention["line"].as_u64().unwrap() as usize, text[..start].matches('\n').count(), "{mention}");
+        assert_eq!(
+            mention["character"].as_u64().unwrap() as usize,
+            text[line_start..start].encode_utf16().count(),
+            "{mention}"
+        );
+        if path.ends_with(".txt") {
+            *counts.entry(path.rsplit('/').next().unwrap()[..3].to_owned()).or_default() += 1;
+        }
+    }
+    counts.into_iter().collect()
+}
+
+fn aliases(card: &Value) -> Vec<&str> {
+    card["aliases"].as_array().unwrap().iter().map(|a| a["text"].as_str().unwrap()).collect()
+}
+
+fn counts(expected: &[(&str, usize)]) -> Vec<(String, usize)> {
+    expected.iter().map(|(d, n)| (d.to_string(), *n)).collect()
+}
+
+#[test]
+fn lookup_resolves_pinyin_to_han_with_exact_ranges() {
+    let (code, card, stderr) = lookup("Wu Yongming");
+    assert_eq!(code, 0, "{stderr}");
+    assert!(aliases(&card).contains(&"吴泳铭"), "{card}");
+    assert_eq!(checked_document_counts(&card), counts(&[("001", 1), ("002", 14)]));
+}
+
+#[test]
+fn lookup_folds_simplified_and_traditional() {
+    for text in ["张勇", "張勇", "Zhang Yong"] {
+        let (code, card, stderr) = lookup(text);
+        assert_eq!(code, 0, "{text}: {stderr}");
+        let aliases = aliases(&card);
+        assert!(aliases.contains(&"张勇") && aliases.contains(&"張勇"), "{text}: {aliases:?}");
+        assert_eq!(checked_document_counts(&card), counts(&[("002", 5), ("003", 12)]), "{text}");
+    }
+    let (_, card, _) = lookup("Taobao");
+    let aliases = aliases(&card);
+    assert!(aliases.contains(&"淘宝") && aliases.contains(&"淘寶"), "{aliases:?}");
+}
+
+#[test]
+fn lookup_coinages_and_longest_names() {
+    let (_, card, _) = lookup("1+6+N");
+    assert_eq!(checked_document_counts(&card), counts(&[("001", 4), ("002", 1)]));
+    let (_, card, _) = lookup("Ant Financial");
+    assert_eq!(checked_document_counts(&card), counts(&[("004", 45)]));
+    // "Ant Financial" is not also an "Ant Group", nor an "Ant".
+    let (code, card, _) = lookup("Ant Group");
+    assert_eq!(code, 0);
+    assert_eq!(checked_document_counts(&card), counts(&[("000", 1)]));
+}
+
+#[test]
+fn lookup_of_an_unknown_name_fails_with_suggestions() {
+    let (code, card, stderr) = lookup("Alibabba");
+    assert_eq!(code, 1);
+    assert_eq!(card, Value::Null, "nothing on stdout");
+    assert!(stderr.contains("no term matches “Alibabba”"), "{stderr}");
+    assert!(stderr.contains("did you mean") && stderr.contains("Alibaba"), "{stderr}");
+}
