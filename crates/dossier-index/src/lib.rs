@@ -10,11 +10,26 @@
 //! use dossier_index::{Index, Source, SourceKind};
 //! use dossier_ingest::{ingest, IngestConfig};
 //!
-//! let text = "Wu Yongming took over from Zhang Yong.";
-//! let doc = ingest("a.txt", text.as_bytes(), &IngestConfig::default()).unwrap();
-//! let index = Index::build(vec![Arc::new(Source { kind: SourceKind::Document, document: doc })]);
-//! let _ = index.lookup("Wu Yongming");
+//! let source = |path: &str, text: &str| {
+//!     let document = ingest(path, text.as_bytes(), &IngestConfig::default()).unwrap();
+//!     Arc::new(Source { kind: SourceKind::Document, document })
+//! };
+//! let index = Index::build(vec![
+//!     source("en.txt", "Later, Wu Yongming took over from Zhang Yong."),
+//!     source("zh.txt", "吴泳铭接替了张勇。张勇卸任，吴泳铭上任。"),
+//! ]);
+//! // One term for the Han name and its pinyin; Traditional forms fold to it.
+//! let wu = index.lookup("Wu Yongming").unwrap();
+//! assert_eq!(index.lookup("吴泳铭"), Some(wu));
+//! assert_eq!(index.term(wu).mentions.len(), 3);
+//! assert_eq!(index.lookup("張勇"), index.lookup("Zhang Yong"));
 //! ```
+//!
+//! Building works in steps, one module each: notes (`notes`) and candidate
+//! names (`extract_en`, `extract_zh`, `quoted`, `patterns`) become alias keys
+//! (`fold`); links merge them into terms (`builder`, `romanize`); one
+//! Aho-Corasick pass per source finds the mentions (`mentions`); a defining
+//! sentence is chosen for terms without a note (`definitions`).
 #![deny(missing_docs)]
 
 mod api;
