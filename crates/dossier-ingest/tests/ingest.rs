@@ -190,6 +190,28 @@ fn short_acronym_inside_chinese_is_chinese() {
 }
 
 #[test]
+fn brand_name_inside_chinese_is_chinese() {
+    check(
+        "天猫上的Under Armour旗舰店销量第一。",
+        expect![[r#"
+        UTF-8 zh-Hans [zh-Hans 1.00]
+          zh-Hans 0..45 "天猫上的Under Armour旗舰店销量第一"
+          normalized "天猫上的under armour旗舰店销量第一.""#]],
+    );
+}
+
+#[test]
+fn short_english_alone_keeps_its_unsure_guess() {
+    check(
+        "Hello world",
+        expect![[r#"
+        UTF-8 en [en 1.00]
+          en 0..11 "Hello world"
+          normalized "hello world""#]],
+    );
+}
+
+#[test]
 fn japanese_with_kanji_and_kana() {
     check(
         "東京タワーへ行きました。天気がとても良かったです。",
