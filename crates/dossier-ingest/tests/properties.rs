@@ -117,6 +117,31 @@ proptest! {
         }
     }
 
+    /// Arbitrary bytes never panic; when they decode, every character maps to
+    /// its own stretch of the original bytes, in order, and spans are ordered
+    /// ranges of the file.
+    #[test]
+    fn arbitrary_bytes_decode_with_ordered_maps(
+        bytes in prop_oneof![
+            prop::collection::vec(any::<u8>(), 0..200),
+            prop::collection::vec(prop::sample::select(&[b'a', b' ', b'\n', 0x81, 0xA1, 0xB0, 0xC4, 0xE3, 0xFE, 0x30, 0x40, 0x8E, 0xFF][..]), 0..200),
+        ],
+    ) {
+        let Ok(document) = ingest("p.bin", &bytes, &IngestConfig::default()) else { return Ok(()) };
+        let mut previous_end = 0;
+        for (offset, c) in document.text.char_indices() {
+            let original = document.text_map.to_original(offset..offset + c.len_utf8());
+            prop_assert!(original.start >= previous_end, "{original:?} after {previous_end}");
+            prop_assert!(original.start <= original.end && original.end <= bytes.len());
+            previous_end = original.end;
+        }
+        let mut previous_span_end = 0;
+        for span in &document.spans {
+            prop_assert!(previous_span_end <= span.start && span.start <= span.end && span.end <= bytes.len());
+            previous_span_end = span.end;
+        }
+    }
+
     /// Line index round trips on every char boundary, and UTF-16 columns
     /// count the UTF-16 units since the line start.
     #[test]
