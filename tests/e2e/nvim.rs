@@ -65,6 +65,12 @@ fn nvim_plugin_hover_definition_references_on_a_note() {
         logs()
     );
 
+    // Neovim 0.7 speaks UTF-16 only; later versions let the server choose.
+    let encoding = match report["offset_encoding"].as_str() {
+        Some("utf-8") => Encoding::Utf8,
+        Some("utf-32") => Encoding::Utf32,
+        _ => Encoding::Utf16,
+    };
     for request in ["definition", "references"] {
         let locations = locations(&report[request]);
         assert!(
@@ -78,7 +84,7 @@ fn nvim_plugin_hover_definition_references_on_a_note() {
             assert!(path.is_file(), "{request}: {} does not exist\n\n{}", path.display(), logs());
             let bytes = fs::read(&path).unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
             let text = String::from_utf8_lossy(&bytes);
-            let sliced = slice_utf16(&text, &range)
+            let sliced = slice(&text, &range, encoding)
                 .unwrap_or_else(|| panic!("{request}: range {range} is outside {}\n\n{}", path.display(), logs()));
             assert!(
                 ALIASES.contains(&sliced),
@@ -316,9 +322,17 @@ fn uri_to_path(uri: &str) -> Option<PathBuf> {
     Some(PathBuf::from(String::from_utf8(bytes).ok()?))
 }
 
+/// What an LSP position's `character` counts.
+#[derive(Debug, Clone, Copy)]
+enum Encoding {
+    Utf8,
+    Utf16,
+    Utf32,
+}
+
 /// The byte offset of an LSP position: lines end at `\n`, `\r\n` or `\r`;
-/// characters count UTF-16 code units. None when the position is not in the text.
-fn offset_utf16(text: &str, (line, character): (usize, usize)) -> Option<usize> {
+/// characters count code units of `encoding`. None when the position is not in the text.
+fn offset(text: &str, (line, character): (usize, usize), encoding: Encoding) -> Option<usize> {
     let mut line_start = 0;
     for _ in 0..line {
         let newline = text[line_start..].find(['\n', '\r'])? + line_start;
@@ -330,30 +344,43 @@ fn offset_utf16(text: &str, (line, character): (usize, usize)) -> Option<usize> 
         if units == character {
             return Some(line_start + index);
         }
-        units += ch.len_utf16();
+        units += match encoding {
+            Encoding::Utf8 => ch.len_utf8(),
+            Encoding::Utf16 => ch.len_utf16(),
+            Encoding::Utf32 => 1,
+        };
     }
     (units == character).then_some(line_end)
 }
 
 /// The text of a range, or None when the range is not in the text.
-fn slice_utf16<'t>(text: &'t str, range: &Range) -> Option<&'t str> {
-    let start = offset_utf16(text, range.start)?;
-    let end = offset_utf16(text, range.end)?;
+fn slice<'t>(text: &'t str, range: &Range, encoding: Encoding) -> Option<&'t str> {
+    let start = offset(text, range.start, encoding)?;
+    let end = offset(text, range.end, encoding)?;
     text.get(start..end)
 }
 
 #[test]
-fn slice_utf16_counts_code_units_and_all_line_endings() {
+fn slice_counts_utf16_code_units_and_all_line_endings() {
     let text = "a\r\nb😀吴泳铭\rx\nWu Yongming";
-    let range = |start, end| Range { start, end };
-    assert_eq!(slice_utf16(text, &range((1, 3), (1, 6))), Some("吴泳铭"));
-    assert_eq!(slice_utf16(text, &range((1, 1), (1, 3))), Some("😀"));
-    assert_eq!(slice_utf16(text, &range((2, 0), (2, 1))), Some("x"));
-    assert_eq!(slice_utf16(text, &range((3, 0), (3, 11))), Some("Wu Yongming"));
+    let slice = |start, end| slice(text, &Range { start, end }, Encoding::Utf16);
+    assert_eq!(slice((1, 3), (1, 6)), Some("吴泳铭"));
+    assert_eq!(slice((1, 1), (1, 3)), Some("😀"));
+    assert_eq!(slice((2, 0), (2, 1)), Some("x"));
+    assert_eq!(slice((3, 0), (3, 11)), Some("Wu Yongming"));
     // Inside a surrogate pair, past the end of a line, past the last line.
-    assert_eq!(slice_utf16(text, &range((1, 2), (1, 3))), None);
-    assert_eq!(slice_utf16(text, &range((0, 0), (0, 2))), None);
-    assert_eq!(slice_utf16(text, &range((4, 0), (4, 0))), None);
+    assert_eq!(slice((1, 2), (1, 3)), None);
+    assert_eq!(slice((0, 0), (0, 2)), None);
+    assert_eq!(slice((4, 0), (4, 0)), None);
+}
+
+#[test]
+fn slice_counts_bytes_in_utf8_and_chars_in_utf32() {
+    let text = "b😀吴泳铭";
+    let range = Range { start: (0, 5), end: (0, 14) };
+    assert_eq!(slice(text, &range, Encoding::Utf8), Some("吴泳铭"));
+    let range = Range { start: (0, 2), end: (0, 5) };
+    assert_eq!(slice(text, &range, Encoding::Utf32), Some("吴泳铭"));
 }
 
 #[test]

@@ -74,14 +74,18 @@ local function dossier_client(bufnr)
   return nil
 end
 
--- The UTF-16 offset of a byte offset in `line`, as LSP positions count.
-local function byte_to_utf16(line, byte)
+-- The character of a byte offset in `line`, in the client's position
+-- encoding: UTF-16 code units unless the server chose another.
+local function byte_to_character(line, byte, encoding)
+  if encoding == "utf-8" then
+    return byte
+  end
   local units, index = 0, 0
   while index < byte and index < #line do
     local lead = line:byte(index + 1)
     local length = lead < 0x80 and 1 or lead < 0xE0 and 2 or lead < 0xF0 and 3 or 4
     index = index + length
-    units = units + (length == 4 and 2 or 1)
+    units = units + ((length == 4 and encoding ~= "utf-32") and 2 or 1)
   end
   return units
 end
@@ -170,6 +174,8 @@ local function run()
   report.client_id = client.id
   report.root_dir = client.config.root_dir
   report.server_capabilities = client.server_capabilities
+  -- Neovim 0.7 offers UTF-16 only; later versions also offer UTF-8 and UTF-32.
+  report.offset_encoding = client.offset_encoding or "utf-16"
   step("attached, client " .. client.id)
 
   -- Ready: the server says so through dossier/status or the end of its progress.
@@ -190,13 +196,13 @@ local function run()
     return
   end
 
-  -- The position of the needle: 0-based line, UTF-16 character, inside the needle.
+  -- The position of the needle: 0-based line, character in the offset encoding, inside the needle.
   local lines = vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
   local position
   for index, line in ipairs(lines) do
     local byte = line:find(needle, 1, true)
     if byte then
-      position = { line = index - 1, character = byte_to_utf16(line, byte - 1) + 1 }
+      position = { line = index - 1, character = byte_to_character(line, byte - 1, report.offset_encoding) + 1 }
       break
     end
   end
