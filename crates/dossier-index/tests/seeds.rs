@@ -158,6 +158,13 @@ fn every_range_slices_the_original_text() {
             assert!(std::str::from_utf8(&original[definition.location.original_range.clone()]).is_ok());
         }
     }
+    for source in index().sources() {
+        let spans = index().mentions_in(&source.document.path);
+        assert!(spans.windows(2).all(|w| w[0].0.end <= w[1].0.start), "sorted, not overlapping");
+        for (range, id) in spans {
+            assert_eq!(index().term_at(&source.document.path, range.start), Some((*id, range.clone())));
+        }
+    }
 }
 
 #[test]
