@@ -1,7 +1,8 @@
 //! Bytes to text: encoding detection, decoding and the text → original map.
 //!
 //! The order of decisions: a byte order mark wins (UTF-8, UTF-16LE, UTF-16BE);
-//! then NUL bytes mean binary; then valid UTF-8 is UTF-8; then a file that is
+//! then NUL bytes mean binary, unless they are laid out like UTF-16 without
+//! a byte order mark; then valid UTF-8 is UTF-8; then a file that is
 //! mostly UTF-8 with a few broken sequences is decoded lossily as UTF-8; only
 //! then is the legacy encoding guessed with `chardetng` and decoded with
 //! `encoding_rs`. A decode that is mostly replacement or control characters
@@ -33,13 +34,14 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Decoded, IngestError> {
         return Ok(decode_utf8_lossy(rest, 3));
     }
     if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
-        return Ok(decode_utf16(rest, Endian::Little));
+        return Ok(decode_utf16(rest, 2, Endian::Little));
     }
     if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
-        return Ok(decode_utf16(rest, Endian::Big));
+        return Ok(decode_utf16(rest, 2, Endian::Big));
     }
     if let Some(offset) = memchr::memchr(0, bytes) {
-        return Err(IngestError::Binary { reason: format!("NUL byte at offset {offset}") });
+        return decode_utf16_without_bom(bytes)
+            .ok_or_else(|| IngestError::Binary { reason: format!("NUL byte at offset {offset}") });
     }
     let decoded = if looks_like_utf8(bytes) { decode_utf8_lossy(bytes, 0) } else { decode_legacy(bytes) };
     check_not_binary(&decoded)?;
@@ -95,10 +97,38 @@ enum Endian {
     Big,
 }
 
-/// Decodes UTF-16 after its byte order mark. Unpaired surrogates and a
-/// dangling odd byte become U+FFFD with a warning.
-fn decode_utf16(bytes: &[u8], endian: Endian) -> Decoded {
-    const BOM_LEN: usize = 2;
+/// Reads a file with NUL bytes as UTF-16 without a byte order mark when the
+/// NULs sit where the high bytes of Latin text would: in one byte of every
+/// pair in three or more and almost never in the other. The decode must have
+/// no unpaired surrogate and pass the binary check; `None` means binary.
+fn decode_utf16_without_bom(bytes: &[u8]) -> Option<Decoded> {
+    if bytes.len() < 4 || bytes.len() % 2 == 1 {
+        return None;
+    }
+    let pairs = bytes.len() / 2;
+    let zeros_at = |parity: usize| bytes.iter().skip(parity).step_by(2).filter(|&&b| b == 0).count();
+    let (even_zeros, odd_zeros) = (zeros_at(0), zeros_at(1));
+    let endian = if odd_zeros * 3 >= pairs && even_zeros * 20 <= pairs {
+        Endian::Little
+    } else if even_zeros * 3 >= pairs && odd_zeros * 20 <= pairs {
+        Endian::Big
+    } else {
+        return None;
+    };
+    let mut decoded = decode_utf16(bytes, 0, endian);
+    if !decoded.warnings.is_empty() || check_not_binary(&decoded).is_err() {
+        return None;
+    }
+    decoded
+        .warnings
+        .push(Warning { offset: None, message: format!("no byte order mark, read as {}", decoded.encoding) });
+    Some(decoded)
+}
+
+/// Decodes UTF-16 that starts at byte `start` of the file (after a byte
+/// order mark, if any). Unpaired surrogates and a dangling odd byte become
+/// U+FFFD with a warning.
+fn decode_utf16(bytes: &[u8], start: usize, endian: Endian) -> Decoded {
     let units = bytes.chunks_exact(2).map(|pair| match endian {
         Endian::Little => u16::from_le_bytes([pair[0], pair[1]]),
         Endian::Big => u16::from_be_bytes([pair[0], pair[1]]),
@@ -106,7 +136,7 @@ fn decode_utf16(bytes: &[u8], endian: Endian) -> Decoded {
     let mut text = String::with_capacity(bytes.len());
     let mut map = PiecewiseMap::default();
     let mut warnings = WarningCollector::new("unpaired UTF-16 surrogate replaced");
-    let mut offset = BOM_LEN;
+    let mut offset = start;
     for unit in char::decode_utf16(units) {
         let (c, original_len) = match unit {
             Ok(c) => (c, c.len_utf16() * 2),
@@ -128,7 +158,7 @@ fn decode_utf16(bytes: &[u8], endian: Endian) -> Decoded {
             message: format!("odd trailing byte in UTF-16 replaced at byte {offset}"),
         });
     }
-    map.finish(BOM_LEN + bytes.len());
+    map.finish(start + bytes.len());
     let encoding = match endian {
         Endian::Little => encoding_rs::UTF_16LE.name(),
         Endian::Big => encoding_rs::UTF_16BE.name(),

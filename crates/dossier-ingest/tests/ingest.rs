@@ -338,6 +338,32 @@ fn utf16be_with_bom() {
 }
 
 #[test]
+fn utf16le_without_bom_is_recognized_by_its_nul_bytes() {
+    let bytes: Vec<u8> = "Alibaba's mission: 让天下没有难做的生意".encode_utf16().flat_map(u16::to_le_bytes).collect();
+    check_bytes(
+        &bytes,
+        expect![[r#"
+        UTF-16LE zh-Hans [zh-Hans 1.00]
+          zh-Hans 0..58 "Alibaba's mission: 让天下没有难做的生意"
+          warning at None: no byte order mark, read as UTF-16LE
+          normalized "alibaba's mission: 让天下没有难做的生意""#]],
+    );
+}
+
+#[test]
+fn utf16be_without_bom_is_recognized_by_its_nul_bytes() {
+    let bytes: Vec<u8> = "The company announced layoffs".encode_utf16().flat_map(u16::to_be_bytes).collect();
+    check_bytes(
+        &bytes,
+        expect![[r#"
+        UTF-16BE en [en 1.00]
+          en 0..58 "The company announced layoffs"
+          warning at None: no byte order mark, read as UTF-16BE
+          normalized "the company announced layoffs""#]],
+    );
+}
+
+#[test]
 fn utf16_unpaired_surrogate_is_replaced_with_a_warning() {
     let mut bytes = vec![0xFF, 0xFE];
     for unit in [0x0061, 0xD800, 0x0062] {
