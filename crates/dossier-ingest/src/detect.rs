@@ -10,10 +10,12 @@
 //!   and identifiers left out); pieces too short to judge take the language of
 //!   a neighbour (a "CEO" inside Chinese is Chinese);
 //! - Hangul is Korean, kana is Japanese, and Han is Japanese when its line
-//!   also has kana, Chinese otherwise;
+//!   also has kana or kana is a fifth of the document's Han and kana, Chinese
+//!   otherwise;
 //! - Chinese is Simplified or Traditional by the characters themselves: those
 //!   that `zhconv` would change when converting to the other variant, counted
-//!   per line when a line has clear evidence, per document otherwise;
+//!   per line; a line without clear evidence follows the nearest line with
+//!   it, or the whole document's count;
 //! - scripts used by one shipped language only (Thai, Greek, Hebrew,
 //!   Devanagari) map straight to it.
 
@@ -171,9 +173,10 @@ fn first_guess(piece: &Piece, allowed: &Allowed) -> Decision {
 /// enough to judge ([`MIN_LETTERS_ALONE`]) are detected on their own and the
 /// short ones (headings, "Wrong is wrong.") take the language of the nearest
 /// long one; long pieces are checked every [`CHECK_INTERVAL_BYTES`] and
-/// one by one only where the language changes. A group of short pieces only is judged as a whole when it has at
-/// least two words and [`MIN_LETTERS_FOR_LINGUA`] letters; otherwise it stays
-/// unresolved and takes its neighbours' language later.
+/// one by one only where the language changes. A group of short pieces only
+/// is judged as a whole when it has at least two words and
+/// [`MIN_LETTERS_FOR_LINGUA`] letters and `lingua` is sure; otherwise it
+/// stays unresolved and takes its neighbours' language later.
 fn detect_alphabetic_groups(text: &str, pieces: &mut [Piece], allowed: &Allowed, detectors: &mut Detectors) {
     let mut start = 0;
     while start < pieces.len() {
@@ -288,9 +291,21 @@ fn lingua_sample(text: &str) -> String {
     sample
 }
 
-/// Han on a line that also has kana is Japanese.
+/// Han on a line that also has kana is Japanese, and all Han is when kana
+/// makes up a fifth or more of the Han and kana letters (a Japanese document
+/// whose headings happen to be all kanji).
 fn mark_japanese_han(pieces: &mut [Piece], allowed: &Allowed) {
     if !allowed.allows("ja") {
+        return;
+    }
+    let letters_of = |script: ScriptClass| -> usize {
+        pieces.iter().filter(|piece| piece.script == script).map(|piece| piece.letter_count).sum()
+    };
+    let (kana, han) = (letters_of(ScriptClass::Kana), letters_of(ScriptClass::Han));
+    if kana > 0 && kana * 5 >= kana + han {
+        for piece in pieces.iter_mut().filter(|piece| piece.language == Decision::Chinese) {
+            piece.language = Decision::Tag(LanguageTag("ja".to_owned()));
+        }
         return;
     }
     let mut index = 0;

@@ -179,6 +179,29 @@ fn chinese_inside_english() {
 }
 
 #[test]
+fn simplified_and_traditional_paragraphs_are_told_apart() {
+    check(
+        "马云说这是阿里巴巴的内部信。\n员工们在内部调侃。\n\n張勇說，當單日交易額到了超千億規模。\n阿里巴巴。",
+        expect![[r#"
+            UTF-8 zh-Hans [zh-Hans 0.51, zh-Hant 0.49]
+              zh-Hans 0..67 "马云说这是阿里巴巴的内部信。\n员工们在内部调侃"
+              zh-Hant 72..139 "張勇說，當單日交易額到了超千億規模。\n阿里巴巴"
+              normalized "马云说这是阿里巴巴的内部信. 员工们在内部调侃.\n張勇說,當單日交易額到了超千億…""#]],
+    );
+}
+
+#[test]
+fn chinese_without_variant_specific_characters_is_plain_zh() {
+    check(
+        "阿里巴巴的使命",
+        expect![[r#"
+        UTF-8 zh [zh 1.00]
+          zh 0..21 "阿里巴巴的使命"
+          normalized "阿里巴巴的使命""#]],
+    );
+}
+
+#[test]
 fn short_acronym_inside_chinese_is_chinese() {
     check(
         "阿里CEO張勇內部復盤，總結經驗。",
@@ -219,6 +242,17 @@ fn japanese_with_kanji_and_kana() {
         UTF-8 ja [ja 1.00]
           ja 0..72 "東京タワーへ行きました。天気がとても良かったです"
           normalized "東京タワーへ行きました.天気がとても良かったです.""#]],
+    );
+}
+
+#[test]
+fn kanji_only_heading_in_japanese_document_is_japanese() {
+    check(
+        "東京都庁\n東京タワーへ行きました。天気がとても良かったです。",
+        expect![[r#"
+        UTF-8 ja [ja 1.00]
+          ja 0..85 "東京都庁\n東京タワーへ行きました。天気がとても良かったです"
+          normalized "東京都庁 東京タワーへ行きました.天気がとても良かったです.""#]],
     );
 }
 
