@@ -23,6 +23,7 @@ pub mod analysis;
 pub mod convert;
 mod server;
 mod state;
+mod transport;
 mod worker;
 
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -43,8 +44,11 @@ pub fn run_stdio() -> std::io::Result<()> {
 
 /// Serves LSP over any byte streams (a pipe, `tokio::io::duplex` in tests)
 /// until the client sends `exit` or closes `input`. Must run inside a
-/// multi-threaded tokio runtime.
-pub async fn serve(input: impl AsyncRead + Unpin, output: impl AsyncWrite) {
+/// multi-threaded tokio runtime. Messages that cannot be read are answered
+/// with an error and the server carries on.
+pub async fn serve(input: impl AsyncRead + Unpin + Send + 'static, output: impl AsyncWrite + Unpin + Send + 'static) {
+    let (guarded, server_input, server_output) = transport::Guarded::new(input, output);
     let (service, socket) = LspService::new(server::Server::new);
-    Server::new(input, output, socket).serve(service).await;
+    Server::new(server_input, server_output, socket).serve(service).await;
+    guarded.finish().await;
 }

@@ -30,7 +30,7 @@ pub fn definition(index: &Index, path: &str, offset: usize) -> Vec<FileRange> {
 /// With `include_declaration` the definition comes first; without it,
 /// mentions inside the definition's range are left out.
 pub fn references(index: &Index, path: &str, offset: usize, include_declaration: bool) -> Vec<FileRange> {
-    let Some((id, _)) = index.term_at(path, offset) else { return Vec::new() };
+    let Some((id, range)) = index.term_at(path, offset) else { return Vec::new() };
     let term = index.term(id);
     let declaration = term.definition.as_ref().map(|d| FileRange::from(&d.location));
     let inside_declaration = |range: &FileRange| {
@@ -38,17 +38,28 @@ pub fn references(index: &Index, path: &str, offset: usize, include_declaration:
             d.path == range.path && d.range.start <= range.range.start && range.range.end <= d.range.end
         })
     };
+    let mut found: Vec<FileRange> = term.mentions.iter().map(|m| FileRange::from(&m.location)).collect();
+    // A romanization in a note ("Zhang Yong" for 張勇) is resolved by
+    // `term_at` without being one of the term's mentions: its other
+    // occurrences in notes are found the same way.
+    let surface = source_text(index, path).map_or("", |text| super::slice(text, range));
+    if !surface.is_empty() && !term.aliases.iter().any(|alias| alias.text == surface) {
+        for source in index.sources().iter().filter(|s| s.kind == dossier_index::SourceKind::Note) {
+            for (start, _) in source.document.text.match_indices(surface) {
+                let note = &source.document.path;
+                if index.term_at(note, start).is_some_and(|(other, r)| other == id && r.start == start) {
+                    found.push(FileRange { path: Arc::from(note.as_str()), range: start..start + surface.len() });
+                }
+            }
+        }
+    }
+    found.sort_by(|a, b| (&a.path, a.range.start).cmp(&(&b.path, b.range.start)));
+    found.dedup();
     let mut out: Vec<FileRange> = Vec::new();
     if include_declaration && let Some(declaration) = &declaration {
         out.push(declaration.clone());
     }
-    for mention in &term.mentions {
-        let range = FileRange::from(&mention.location);
-        if inside_declaration(&range) || out.contains(&range) {
-            continue;
-        }
-        out.push(range);
-    }
+    out.extend(found.into_iter().filter(|range| !inside_declaration(range)));
     out
 }
 
@@ -109,13 +120,32 @@ pub fn resolve_link(index: &Index, from: &str, target: &str) -> Option<Arc<str>>
             return Some(Arc::from(source.document.path.as_str()));
         }
     }
-    let wanted = Path::new(target).file_name()?.to_str()?.to_lowercase();
-    let stem_of = |path: &str| Path::new(path).file_stem().and_then(|s| s.to_str()).map(str::to_lowercase);
-    let name_of = |path: &str| Path::new(path).file_name().and_then(|s| s.to_str()).map(str::to_lowercase);
+    // `[[Singles' Day]]`: a note's title or alias.
+    if let Some(id) = index.lookup(target)
+        && let Some(definition) = &index.term(id).definition
+        && definition.origin == dossier_index::DefinitionOrigin::Note
+    {
+        return Some(Arc::clone(&definition.location.path));
+    }
+    let wanted = slug(Path::new(target).file_name()?.to_str()?);
+    let stem_of = |path: &str| Path::new(path).file_stem().and_then(|s| s.to_str()).map(slug);
+    let name_of = |path: &str| Path::new(path).file_name().and_then(|s| s.to_str()).map(slug);
     let matches = |path: &str| name_of(path).as_deref() == Some(&*wanted) || stem_of(path).as_deref() == Some(&*wanted);
     let mut found: Vec<_> = index.sources().iter().filter(|s| matches(&s.document.path)).collect();
     found.sort_by_key(|s| (s.kind != dossier_index::SourceKind::Note, s.document.path.len()));
     found.first().map(|s| Arc::from(s.document.path.as_str()))
+}
+
+/// A file name as people write it in links: lower case, with spaces and
+/// underscores as dashes and apostrophes dropped ("Singles' Day" is
+/// `singles-day`).
+fn slug(name: &str) -> String {
+    name.trim()
+        .chars()
+        .filter(|c| !matches!(c, '\'' | '’'))
+        .map(|c| if c.is_whitespace() || c == '_' { '-' } else { c })
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// `target` taken relative to the folder of the note at `from`, with `.`
@@ -246,6 +276,20 @@ Zhang Yong also said the same.
     }
 
     #[test]
+    fn references_include_romanizations_in_notes() {
+        check_references(
+            "//- /notes/zhang.md\n---\ntitle: 张勇\nkind: person\n---\n# 张勇\n\nCEO.\n//- /notes/a.md\nZhang$0 Yong met 张勇.\n//- /notes/b.md\nZhang Yong again; Zhang Yongming is someone else.\n//- /corpus/c.txt\n张勇说。\n",
+            false,
+            expect![[r#"
+                /corpus/c.txt 0..6 "张勇"
+                /notes/a.md 0..10 "Zhang Yong"
+                /notes/a.md 15..21 "张勇"
+                /notes/b.md 0..10 "Zhang Yong"
+            "#]],
+        );
+    }
+
+    #[test]
     fn references_without_declaration() {
         check_references(
             &at(NOTES, "/w/notes/today.md", "張勇"),
@@ -271,6 +315,15 @@ Zhang Yong also said the same.
         assert_eq!(resolve_link(index, from, "memo").as_deref(), Some("/w/corpus/memo.txt"));
         assert_eq!(resolve_link(index, from, "https://example.com/zhang"), None);
         assert_eq!(resolve_link(index, from, "missing"), None);
+        assert_eq!(resolve_link(index, from, "Zhang Yong").as_deref(), Some("/w/notes/zhang.md"));
+        assert_eq!(resolve_link(index, from, "逍遥子").as_deref(), Some("/w/notes/zhang.md"));
+    }
+
+    #[test]
+    fn slugs_match_titles_to_file_names() {
+        assert_eq!(slug("Singles' Day"), "singles-day");
+        assert_eq!(slug("Jack_Ma"), "jack-ma");
+        assert_eq!(slug("淘宝"), "淘宝");
     }
 
     #[test]

@@ -1,0 +1,182 @@
+//! A guard in front of `tower-lsp-server`'s transport. Its decoder ends the
+//! input stream on the first message it cannot read (a body that is not
+//! JSON, or JSON that is not a JSON-RPC message), which would end the
+//! server. So messages are framed and checked here first: valid ones are
+//! passed on unchanged, and each invalid one is answered here with a JSON-RPC
+//! error (`-32700` parse error, `-32600` invalid request) while the server
+//! carries on.
+//!
+//! The server's output goes through here too, one whole frame at a time, so
+//! that these answers never land in the middle of one of its messages.
+
+use serde_json::{Value, json};
+use tokio::{
+    io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader, DuplexStream},
+    sync::mpsc::{UnboundedSender, unbounded_channel},
+};
+
+/// Bodies larger than this end the input: no client sends them, and reading
+/// one would only exhaust memory.
+const MAX_BODY: usize = 256 * 1024 * 1024;
+
+/// Size of the in-memory pipes between the guard and the server.
+const PIPE: usize = 1 << 16;
+
+/// The tasks that move the bytes between the client and the server.
+pub(crate) struct Guarded {
+    forward_output: tokio::task::JoinHandle<()>,
+    check_input: tokio::task::JoinHandle<()>,
+    write_output: tokio::task::JoinHandle<()>,
+}
+
+impl Guarded {
+    /// Puts the guard between `input`, `output` and the server. Returns the
+    /// streams the server reads (checked messages only) and writes.
+    pub(crate) fn new(
+        input: impl AsyncRead + Unpin + Send + 'static,
+        output: impl AsyncWrite + Unpin + Send + 'static,
+    ) -> (Guarded, DuplexStream, DuplexStream) {
+        let (to_server, server_input) = tokio::io::duplex(PIPE);
+        let (server_output, from_server) = tokio::io::duplex(PIPE);
+        let (frames, mut outgoing) = unbounded_channel::<Vec<u8>>();
+        let forward_output = tokio::spawn(forward_frames(from_server, frames.clone()));
+        let check_input = tokio::spawn(check_messages(input, to_server, frames));
+        let write_output = tokio::spawn(async move {
+            let mut output = output;
+            while let Some(frame) = outgoing.recv().await {
+                if output.write_all(&frame).await.is_err() || output.flush().await.is_err() {
+                    break;
+                }
+            }
+        });
+        (Guarded { forward_output, check_input, write_output }, server_input, server_output)
+    }
+
+    /// After the server has stopped: writes out what it wrote last, then
+    /// stops reading the input.
+    pub(crate) async fn finish(self) {
+        let _ = self.forward_output.await;
+        self.check_input.abort();
+        let _ = self.check_input.await;
+        let _ = self.write_output.await;
+    }
+}
+
+/// Frames `body` with its `Content-Length` header.
+fn frame(body: &[u8]) -> Vec<u8> {
+    let mut framed = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    framed.extend_from_slice(body);
+    framed
+}
+
+/// Reads one message's body; `None` at the end of the input. Header blocks
+/// without a usable `Content-Length` are skipped.
+async fn read_body(reader: &mut (impl AsyncBufReadExt + Unpin)) -> Option<Vec<u8>> {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).await.ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end_matches(['\r', '\n']);
+        if line.is_empty() {
+            if length.is_some() {
+                break;
+            }
+            continue;
+        }
+        if let Some((name, value)) = line.split_once(':')
+            && name.trim().eq_ignore_ascii_case("content-length")
+        {
+            length = value.trim().parse::<usize>().ok();
+        }
+    }
+    let length = length?;
+    if length > MAX_BODY {
+        tracing::error!("a message of {length} bytes: giving up on the input");
+        return None;
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).await.ok()?;
+    Some(body)
+}
+
+/// Passes the server's output on, one whole frame at a time.
+async fn forward_frames(from_server: DuplexStream, frames: UnboundedSender<Vec<u8>>) {
+    let mut reader = BufReader::new(from_server);
+    while let Some(body) = read_body(&mut reader).await {
+        if frames.send(frame(&body)).is_err() {
+            break;
+        }
+    }
+}
+
+/// Passes valid messages to the server and answers invalid ones.
+async fn check_messages(input: impl AsyncRead + Unpin, mut to_server: DuplexStream, frames: UnboundedSender<Vec<u8>>) {
+    let mut reader = BufReader::new(input);
+    while let Some(body) = read_body(&mut reader).await {
+        match check(&body) {
+            Ok(()) => {
+                if to_server.write_all(&frame(&body)).await.is_err() {
+                    break;
+                }
+            }
+            Err(answer) => {
+                tracing::warn!("invalid message: {}", answer["error"]["message"]);
+                if let Ok(answer) = serde_json::to_vec(&answer) {
+                    let _ = frames.send(frame(&answer));
+                }
+            }
+        }
+    }
+    // The end of the input ends the server.
+    let _ = to_server.shutdown().await;
+}
+
+/// `Ok` for a message the server can read; else the error response to send.
+fn check(body: &[u8]) -> Result<(), Value> {
+    let error = |id: Value, code: i64, message: &str| json!({ "jsonrpc": "2.0", "id": id, "error": { "code": code, "message": message } });
+    let Ok(message) = serde_json::from_slice::<Value>(body) else {
+        return Err(error(Value::Null, -32700, "parse error: the message is not JSON"));
+    };
+    let id = message.get("id");
+    let id_ok = id.is_none_or(|id| id.is_null() || id.is_string() || id.is_i64() || id.is_u64());
+    let params_ok = message.get("params").is_none_or(|p| p.is_object() || p.is_array() || p.is_null());
+    let request = message.get("method").is_some_and(Value::is_string) && params_ok;
+    let response = id.is_some() && (message.get("result").is_some() || message.get("error").is_some());
+    if message.get("jsonrpc") == Some(&json!("2.0")) && id_ok && (request || response) {
+        Ok(())
+    } else {
+        let id = id.filter(|_| id_ok).cloned().unwrap_or(Value::Null);
+        Err(error(id, -32600, "invalid request: not a JSON-RPC 2.0 message"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checks_messages() {
+        assert!(check(br#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}"#).is_ok());
+        assert!(check(br#"{"jsonrpc":"2.0","method":"exit"}"#).is_ok());
+        assert!(check(br#"{"jsonrpc":"2.0","id":"a","result":null}"#).is_ok());
+        assert_eq!(check(br#"{"oops": "#).unwrap_err()["error"]["code"], -32700);
+        assert_eq!(check(b"\xff").unwrap_err()["error"]["code"], -32700);
+        let invalid = check(br#"{"jsonrpc":"2.0","id":7,"params":{}}"#).unwrap_err();
+        assert_eq!(invalid["id"], 7);
+        assert_eq!(invalid["error"]["code"], -32600);
+        assert_eq!(check(br#"[{"jsonrpc":"2.0","method":"exit"}]"#).unwrap_err()["error"]["code"], -32600);
+        assert_eq!(check(br#"{"jsonrpc":"2.0","id":{},"method":"x"}"#).unwrap_err()["id"], Value::Null);
+        assert_eq!(check(br#"{"jsonrpc":"2.0","id":1,"method":"x","params":3}"#).unwrap_err()["id"], 1);
+    }
+
+    #[tokio::test]
+    async fn frames_are_read_whole_and_garbage_skipped() {
+        let input: &[u8] = b"Content-Length: 2\r\n\r\n{}X-Junk: 1\r\n\r\nContent-Length: 3\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\nabc";
+        let mut reader = BufReader::new(input);
+        assert_eq!(read_body(&mut reader).await.unwrap(), b"{}");
+        assert_eq!(read_body(&mut reader).await.unwrap(), b"abc");
+        assert_eq!(read_body(&mut reader).await, None);
+    }
+}

@@ -1,0 +1,541 @@
+//! End-to-end tests of `dossier lsp`: the real binary over stdio, on a copy
+//! of `seeds/` plus notes written here, under both position encodings. Every
+//! returned range is checked by slicing the target file's text with
+//! positions converted by the test itself.
+
+mod client;
+
+use std::{
+    fs,
+    path::{Path, PathBuf},
+};
+
+use client::{Client, Encoding, file_uri, positions, uri_path};
+use serde_json::{Value, json};
+
+/// A note naming terms in several scripts and in pinyin.
+const RESEARCH: &str =
+    "# Research\n\nWu Yongming took over from 張勇 (Zhang Yong) in 2023.\nTaobao and the 1+6+N reorganization.\n";
+
+/// A temporary workspace: the sample corpus and its notes, plus `notes/research.md`.
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../seeds")).canonicalize().unwrap(), dir.path());
+    fs::write(dir.path().join("notes/research.md"), RESEARCH).unwrap();
+    dir
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::write(&target, fs::read(entry.path()).unwrap()).unwrap();
+        }
+    }
+}
+
+/// The workspace root as the server sees it (temporary folders may be symlinked).
+fn root(dir: &tempfile::TempDir) -> PathBuf {
+    dir.path().canonicalize().unwrap()
+}
+
+fn start(dir: &tempfile::TempDir, encoding: Encoding) -> Client {
+    let mut client = Client::start(&root(dir), encoding);
+    client.wait_until_ready();
+    client
+}
+
+fn open(client: &mut Client, path: &Path, text: &str) {
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": file_uri(path), "languageId": "markdown", "version": 1, "text": text } }),
+    );
+}
+
+/// Position params at the first occurrence of `needle` (plus `inside` characters) in `text`.
+fn at(client: &Client, path: &Path, text: &str, needle: &str, inside: usize) -> Value {
+    let start = text.find(needle).unwrap_or_else(|| panic!("{needle:?} not in the text"));
+    let offset = start + needle.char_indices().nth(inside).map_or(needle.len(), |(i, _)| i);
+    let (line, character) = positions::position(text, offset, client.encoding);
+    json!({ "textDocument": { "uri": file_uri(path) }, "position": { "line": line, "character": character } })
+}
+
+/// The text a range of a file covers, converting positions independently of the server.
+fn slice(encoding: Encoding, uri: &str, range: &Value) -> String {
+    let text = fs::read_to_string(uri_path(uri)).unwrap();
+    let offset = |position: &Value| {
+        let line = position["line"].as_u64().unwrap() as u32;
+        let character = position["character"].as_u64().unwrap() as u32;
+        positions::offset(&text, line, character, encoding)
+    };
+    text[offset(&range["start"])..offset(&range["end"])].to_owned()
+}
+
+/// Each location of a response as (file name, covered text).
+fn located(encoding: Encoding, locations: &Value) -> Vec<(String, String)> {
+    locations
+        .as_array()
+        .unwrap_or_else(|| panic!("not a list of locations: {locations}"))
+        .iter()
+        .map(|location| {
+            let uri = location["uri"].as_str().unwrap();
+            let name = uri_path(uri).file_name().unwrap().to_str().unwrap().to_owned();
+            (name, slice(encoding, uri, &location["range"]))
+        })
+        .collect()
+}
+
+fn hover_label(response: &Value) -> String {
+    let markdown = response["result"]["contents"]["value"].as_str().unwrap_or_else(|| panic!("no hover: {response}"));
+    let first = markdown.lines().next().unwrap();
+    first.strip_prefix("**").and_then(|rest| rest.split("**").next()).unwrap().to_owned()
+}
+
+fn features_on_names_in_every_script(encoding: Encoding) {
+    let dir = workspace();
+    let mut client = start(&dir, encoding);
+    let note = root(&dir).join("notes/research.md");
+    open(&mut client, &note, RESEARCH);
+
+    // Hover: every name, in either script or in pinyin, shows its term's card
+    // and the range of the name under the cursor.
+    for (needle, label) in
+        [("Wu Yongming", "吴泳铭"), ("張勇", "張勇"), ("Zhang Yong", "張勇"), ("Taobao", "淘宝"), ("1+6+N", "1+6+N")]
+    {
+        let response = client.request("textDocument/hover", at(&client, &note, RESEARCH, needle, 1));
+        assert_eq!(hover_label(&response), label, "{needle}: {response}");
+        let range = &response["result"]["range"];
+        assert_eq!(slice(encoding, &file_uri(&note), range), needle, "{needle}: {response}");
+    }
+    let markdown = client.request("textDocument/hover", at(&client, &note, RESEARCH, "張勇", 0))["result"]["contents"]
+        ["value"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(markdown.contains("Simplified: 张勇"), "{markdown}");
+    assert!(markdown.contains("70d5d871f5571266.txt (zh-Hant): "), "{markdown}");
+    assert!(markdown.contains("](file://"), "snippets link to their places: {markdown}");
+
+    // The same in a corpus document, read-only, in Simplified Chinese.
+    let document = root(&dir).join("002_0ed0b34c33c415fc.txt");
+    let text = fs::read_to_string(&document).unwrap();
+    let response = client.request("textDocument/hover", at(&client, &document, &text, "吴泳铭", 1));
+    assert_eq!(hover_label(&response), "吴泳铭", "{response}");
+    assert_eq!(slice(encoding, &file_uri(&document), &response["result"]["range"]), "吴泳铭");
+
+    // Definition: the defining sentence, which names the term.
+    let response = client.request("textDocument/definition", at(&client, &note, RESEARCH, "Wu Yongming", 0));
+    let targets = located(encoding, &response["result"]);
+    assert_eq!(targets.len(), 1, "{response}");
+    assert_eq!(targets[0].0, "001_acc51af5d4f082ee.txt");
+    assert!(targets[0].1.contains("Wu Yongming") || targets[0].1.contains("吴泳铭"), "{targets:?}");
+
+    // A wikilink goes to the linked note, by its title.
+    let jack = root(&dir).join("notes/jack-ma.md");
+    let jack_text = fs::read_to_string(&jack).unwrap();
+    let response = client.request("textDocument/definition", at(&client, &jack, &jack_text, "[[Singles' Day]]", 3));
+    assert_eq!(located(encoding, &response["result"]), [("singles-day.md".to_owned(), String::new())], "{response}");
+
+    // References: every mention, in both scripts and in pinyin, across documents and notes.
+    let mut params = at(&client, &note, RESEARCH, "Zhang Yong", 2);
+    params["context"] = json!({ "includeDeclaration": false });
+    let response = client.request("textDocument/references", params.clone());
+    let references = located(encoding, &response["result"]);
+    for (file, text) in &references {
+        assert!(["張勇", "张勇", "Zhang Yong"].contains(&text.as_str()), "{file}: {text:?} in {references:?}");
+    }
+    for wanted in [
+        ("research.md", "張勇"),
+        ("research.md", "Zhang Yong"),
+        ("003_70d5d871f5571266.txt", "張勇"),
+        ("002_0ed0b34c33c415fc.txt", "张勇"),
+    ] {
+        assert!(references.contains(&(wanted.0.to_owned(), wanted.1.to_owned())), "{wanted:?} in {references:?}");
+    }
+    params["context"] = json!({ "includeDeclaration": true });
+    let with_declaration = located(encoding, &client.request("textDocument/references", params)["result"]);
+    assert_eq!(with_declaration.len(), references.len() + 1, "{with_declaration:?}");
+    assert_eq!(&with_declaration[1..], &references[..]);
+
+    // Completion: the word being typed, in pinyin, Latin or Han.
+    let edited = format!("{RESEARCH}Met wuyo\n今天張\n");
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": file_uri(&note), "version": 2 }, "contentChanges": [{ "text": edited }] }),
+    );
+    for (typed, wanted) in [("wuyo", ["吴泳铭", "Wu Yongming"]), ("今天張", ["張勇", "张勇"])] {
+        let end = edited.find(typed).unwrap() + typed.len();
+        let (line, character) = positions::position(&edited, end, encoding);
+        let response = client.request(
+            "textDocument/completion",
+            json!({ "textDocument": { "uri": file_uri(&note) }, "position": { "line": line, "character": character } }),
+        );
+        let items = response["result"]["items"].as_array().unwrap_or_else(|| panic!("{response}"));
+        let labels: Vec<&str> = items.iter().map(|item| item["label"].as_str().unwrap()).collect();
+        for label in wanted {
+            assert!(labels.contains(&label), "{label} for {typed}: {labels:?}");
+        }
+        for item in items {
+            let edit = &item["textEdit"];
+            assert_eq!(edit["newText"], item["label"]);
+            let range = &edit["range"];
+            let start = positions::offset(
+                &edited,
+                range["start"]["line"].as_u64().unwrap() as u32,
+                range["start"]["character"].as_u64().unwrap() as u32,
+                encoding,
+            );
+            assert_eq!(&edited[start..end], if typed == "wuyo" { "wuyo" } else { "張" }, "{item}");
+        }
+    }
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn hover_definition_references_completion_in_utf16() {
+    features_on_names_in_every_script(Encoding::Utf16);
+}
+
+#[test]
+fn hover_definition_references_completion_in_utf8() {
+    features_on_names_in_every_script(Encoding::Utf8);
+}
+
+fn crlf_emoji_cjk_note(encoding: Encoding) {
+    let dir = workspace();
+    let text = "# 😀 Notes\r\n\r\n😀😀 張勇 met 😀 Wu Yongming 🎉 about 淘宝.\r\n𠀀 Taobao\r\n";
+    let note = root(&dir).join("notes/emoji.md");
+    fs::write(&note, text).unwrap();
+    let mut client = start(&dir, encoding);
+    open(&mut client, &note, text);
+    for needle in ["張勇", "Wu Yongming", "淘宝", "Taobao"] {
+        let response =
+            client.request("textDocument/hover", at(&client, &note, text, needle, needle.chars().count() - 1));
+        assert_eq!(slice(encoding, &file_uri(&note), &response["result"]["range"]), needle, "{response}");
+        let mut params = at(&client, &note, text, needle, 0);
+        params["context"] = json!({ "includeDeclaration": false });
+        let references = located(encoding, &client.request("textDocument/references", params)["result"]);
+        let here: Vec<&String> = references.iter().filter(|(file, _)| file == "emoji.md").map(|(_, t)| t).collect();
+        assert!(here.contains(&&needle.to_owned()), "{needle} in {references:?}");
+    }
+    // The last character of a line, past an emoji: the end of the line.
+    let (line, character) = positions::position(text, text.find(".\r\n").unwrap() + 1, encoding);
+    let response = client.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": file_uri(&note) }, "position": { "line": line, "character": character + 50 } }),
+    );
+    assert_eq!(response["result"], Value::Null, "{response}");
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn crlf_emoji_and_cjk_give_exact_ranges_in_utf16() {
+    crlf_emoji_cjk_note(Encoding::Utf16);
+}
+
+#[test]
+fn crlf_emoji_and_cjk_give_exact_ranges_in_utf8() {
+    crlf_emoji_cjk_note(Encoding::Utf8);
+}
+
+fn reference_files(client: &mut Client, note: &Path) -> Vec<String> {
+    let mut params = at(client, note, RESEARCH, "張勇", 0);
+    params["context"] = json!({ "includeDeclaration": false });
+    let response = client.request("textDocument/references", params);
+    // File names only: a file may change on disk between the answer and a read.
+    let locations = response["result"].as_array().unwrap_or_else(|| panic!("{response}"));
+    locations
+        .iter()
+        .map(|l| uri_path(l["uri"].as_str().unwrap()).file_name().unwrap().to_str().unwrap().to_owned())
+        .collect()
+}
+
+fn poll_references(client: &mut Client, note: &Path, done: impl Fn(&[String]) -> bool) -> Vec<String> {
+    let deadline = std::time::Instant::now() + client::TIMEOUT;
+    loop {
+        let files = reference_files(client, note);
+        if done(&files) {
+            return files;
+        }
+        assert!(std::time::Instant::now() < deadline, "references never changed as wanted: {files:?}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn files_written_renamed_and_deleted_show_up_without_a_restart() {
+    let dir = workspace();
+    let mut client = start(&dir, Encoding::Utf16);
+    let note = root(&dir).join("notes/research.md");
+    let before = reference_files(&mut client, &note);
+    assert!(!before.iter().any(|file| file == "extra.txt"), "{before:?}");
+
+    fs::create_dir_all(root(&dir).join("new")).unwrap();
+    let extra = root(&dir).join("new/extra.txt");
+    fs::write(&extra, "張勇在會上說，張勇很高興。\n").unwrap();
+    let files = poll_references(&mut client, &note, |files| files.iter().any(|f| f == "extra.txt"));
+    assert_eq!(files.iter().filter(|f| *f == "extra.txt").count(), 2, "{files:?}");
+
+    // An editor's atomic save: write a temporary file, then rename it over.
+    let temporary = root(&dir).join("new/4913");
+    fs::write(&temporary, "張勇。\n").unwrap();
+    fs::rename(&temporary, &extra).unwrap();
+    poll_references(&mut client, &note, |files| files.iter().filter(|f| *f == "extra.txt").count() == 1);
+
+    let moved = root(&dir).join("moved.txt");
+    fs::rename(&extra, &moved).unwrap();
+    poll_references(&mut client, &note, |files| {
+        files.iter().any(|f| f == "moved.txt") && !files.iter().any(|f| f == "extra.txt")
+    });
+
+    fs::remove_file(&moved).unwrap();
+    let after = poll_references(&mut client, &note, |files| !files.iter().any(|f| f == "moved.txt"));
+    assert_eq!(after, before);
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn malformed_and_unknown_requests_get_errors_and_the_server_stays_up() {
+    let dir = workspace();
+    let mut client = start(&dir, Encoding::Utf16);
+    let note = root(&dir).join("notes/research.md");
+
+    let response = client.request("dossier/noSuchMethod", json!({}));
+    assert_eq!(response["error"]["code"], -32601, "{response}");
+
+    let response = client.request("textDocument/hover", json!({ "textDocument": 3 }));
+    assert_eq!(response["error"]["code"], -32602, "{response}");
+
+    let response = client.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": file_uri(&note) }, "position": { "line": 9999, "character": 0 } }),
+    );
+    assert_eq!(response, json!({ "jsonrpc": "2.0", "id": 4, "result": null }));
+
+    let nowhere = root(&dir).join("nowhere.md");
+    for method in ["textDocument/hover", "textDocument/definition", "textDocument/references"] {
+        let response = client.request(
+            method,
+            json!({
+                "textDocument": { "uri": file_uri(&nowhere) },
+                "position": { "line": 0, "character": 0 },
+                "context": { "includeDeclaration": true },
+            }),
+        );
+        assert_eq!(response["result"], Value::Null, "{method}: {response}");
+    }
+    let response = client.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": "untitled:Untitled-1" }, "position": { "line": 0, "character": 0 } }),
+    );
+    assert_eq!(response["result"], Value::Null, "{response}");
+
+    // A body that is not JSON: a parse error, and the server reads on.
+    client.send_raw(b"Content-Length: 9\r\n\r\n{\"oops\": ");
+    let response = client.response(Value::Null);
+    assert_eq!(response["error"]["code"], -32700, "{response}");
+
+    let response = client.request("textDocument/hover", at(&client, &note, RESEARCH, "張勇", 0));
+    assert_eq!(hover_label(&response), "張勇");
+    assert!(client.is_running());
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn shutdown_then_exit_ends_the_process() {
+    let dir = workspace();
+    let mut client = Client::start(&root(&dir), Encoding::Utf16);
+    // Straight away, while the workspace may still be loading.
+    let response = client.request("shutdown", Value::Null);
+    assert_eq!(response, json!({ "jsonrpc": "2.0", "id": 2, "result": null }));
+    client.notify("exit", Value::Null);
+    assert!(client.wait_for_exit().success());
+}
+
+#[test]
+fn first_ingestion_reports_progress_and_status() {
+    let dir = workspace();
+    let mut client =
+        Client::start_with(&root(&dir), Encoding::Utf16, json!({ "window": { "workDoneProgress": true } }));
+    let status = client.wait_until_ready();
+    let count = |folder: &str, extension: &str| {
+        fs::read_dir(root(&dir).join(folder))
+            .unwrap()
+            .filter(|entry| entry.as_ref().unwrap().path().extension().is_some_and(|e| e == extension))
+            .count()
+    };
+    let (documents, notes) = (count(".", "txt"), count("notes", "md"));
+    assert_eq!(
+        status,
+        json!({
+            "jsonrpc": "2.0",
+            "method": "dossier/status",
+            "params": { "documents": documents, "notes": notes, "terms": status["params"]["terms"], "state": "ready" },
+        })
+    );
+    assert!(status["params"]["terms"].as_u64().unwrap() > 20, "{status}");
+    let begin = client.wait_for_notification("$/progress", |params| params["value"]["kind"] == "begin");
+    assert_eq!(begin["params"]["value"]["title"], "Dossier: ingesting");
+    let token = begin["params"]["token"].clone();
+    client.wait_for_notification("$/progress", |params| params["value"]["kind"] == "end" && params["token"] == token);
+    let create = client.server_requests.iter().find(|r| r["method"] == "window/workDoneProgress/create").unwrap();
+    assert_eq!(create["params"]["token"], token);
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn document_symbols_are_the_headings_nested() {
+    let dir = workspace();
+    let text = "---\ntitle: Outline\n---\n# 阿里巴巴\n## Taobao 淘宝\n### 2003\n# Later\n";
+    let note = root(&dir).join("notes/outline.md");
+    fs::write(&note, text).unwrap();
+    let mut client = start(&dir, Encoding::Utf16);
+    open(&mut client, &note, text);
+    let response = client.request("textDocument/documentSymbol", json!({ "textDocument": { "uri": file_uri(&note) } }));
+    let range = |l1: u32, c1: u32, l2: u32, c2: u32| json!({ "start": { "line": l1, "character": c1 }, "end": { "line": l2, "character": c2 } });
+    assert_eq!(
+        response["result"],
+        json!([
+            {
+                "name": "阿里巴巴", "kind": 15, "range": range(3, 0, 5, 8), "selectionRange": range(3, 2, 3, 6),
+                "children": [{
+                    "name": "Taobao 淘宝", "kind": 15, "range": range(4, 0, 5, 8), "selectionRange": range(4, 3, 4, 12),
+                    "children": [{
+                        "name": "2003", "kind": 15, "range": range(5, 0, 5, 8), "selectionRange": range(5, 4, 5, 8),
+                        "children": [],
+                    }],
+                }],
+            },
+            { "name": "Later", "kind": 15, "range": range(6, 0, 6, 7), "selectionRange": range(6, 2, 6, 7), "children": [] },
+        ])
+    );
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn workspace_symbols_find_terms_by_any_name() {
+    let dir = workspace();
+    let mut client = start(&dir, Encoding::Utf16);
+    for query in ["Jack", "马云", "馬雲", "Feng Qingyang", "jkm"] {
+        let response = client.request("workspace/symbol", json!({ "query": query }));
+        let symbols = response["result"].as_array().unwrap_or_else(|| panic!("{response}"));
+        let jack = symbols.iter().find(|s| s["name"] == "Jack Ma").unwrap_or_else(|| panic!("{query}: {response}"));
+        assert!(jack["location"]["uri"].as_str().unwrap().ends_with("/notes/jack-ma.md"), "{jack}");
+        assert_eq!(
+            slice(Encoding::Utf16, jack["location"]["uri"].as_str().unwrap(), &jack["location"]["range"]),
+            "# Jack Ma"
+        );
+        assert!(jack["containerName"].as_str().unwrap().contains("马云"), "{jack}");
+    }
+    let all = client.request("workspace/symbol", json!({ "query": "" }));
+    assert!(all["result"].as_array().unwrap().len() > 20, "{all}");
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn broken_links_are_published_as_diagnostics() {
+    let dir = workspace();
+    let text = "# Links\n\nSee [[Jack Ma]], [[jack-ma]], [[nowhere]] and [the memo](../003_70d5d871f5571266.txt).\n";
+    let note = root(&dir).join("notes/links.md");
+    fs::write(&note, text).unwrap();
+    let mut client = start(&dir, Encoding::Utf16);
+    let uri = file_uri(&note);
+    let published = client.wait_for_notification("textDocument/publishDiagnostics", |params| params["uri"] == uri);
+    assert_eq!(
+        published["params"],
+        json!({
+            "uri": uri,
+            "diagnostics": [{
+                "range": { "start": { "line": 2, "character": 30 }, "end": { "line": 2, "character": 41 } },
+                "severity": 2,
+                "source": "dossier",
+                "message": "broken link: no note or document named `nowhere`",
+            }],
+        })
+    );
+    // Fixing the link in the buffer clears the diagnostic.
+    open(&mut client, &note, text);
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": text.replace("nowhere", "tmall") }] }),
+    );
+    let cleared = client.wait_for_notification("textDocument/publishDiagnostics", |params| {
+        params["uri"] == uri && params["diagnostics"] == json!([])
+    });
+    assert_eq!(cleared["params"]["version"], 2, "{cleared}");
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn rename_edits_notes_only_and_refuses_documents() {
+    let dir = workspace();
+    let mut client = start(&dir, Encoding::Utf16);
+    let jack = root(&dir).join("notes/jack-ma.md");
+    let text = fs::read_to_string(&jack).unwrap();
+    let position = at(&client, &jack, &text, "# Jack Ma", 4);
+    let prepared = client.request("textDocument/prepareRename", position.clone());
+    assert_eq!(prepared["result"]["placeholder"], "Jack Ma", "{prepared}");
+    let mut params = position;
+    params["newName"] = json!("Ma Yun (Jack)");
+    let response = client.request("textDocument/rename", params);
+    let changes = response["result"]["changes"].as_object().unwrap_or_else(|| panic!("{response}"));
+    assert!(!changes.is_empty());
+    for (uri, edits) in changes {
+        assert!(uri.ends_with(".md"), "{uri}");
+        for edit in edits.as_array().unwrap() {
+            assert_eq!(slice(Encoding::Utf16, uri, &edit["range"]), "Jack Ma", "{edit}");
+            assert_eq!(edit["newText"], "Ma Yun (Jack)");
+        }
+    }
+    let document = root(&dir).join("002_0ed0b34c33c415fc.txt");
+    let text = fs::read_to_string(&document).unwrap();
+    let mut params = at(&client, &document, &text, "马云", 0);
+    params["newName"] = json!("Jack");
+    let refused = client.request("textDocument/rename", params);
+    assert_eq!(refused["error"]["message"], "corpus documents are read-only: rename a term from a note", "{refused}");
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn code_lens_and_inlay_hints_on_notes() {
+    let dir = workspace();
+    let mut client = start(&dir, Encoding::Utf16);
+    let jack = root(&dir).join("notes/jack-ma.md");
+    let response = client.request("textDocument/codeLens", json!({ "textDocument": { "uri": file_uri(&jack) } }));
+    let lenses = response["result"].as_array().unwrap_or_else(|| panic!("{response}"));
+    assert_eq!(lenses.len(), 1, "{response}");
+    assert_eq!(slice(Encoding::Utf16, &file_uri(&jack), &lenses[0]["range"]), "# Jack Ma");
+    let title = lenses[0]["command"]["title"].as_str().unwrap();
+    let words: Vec<&str> = title.split(' ').collect();
+    assert!(matches!(words[..], [_, "mentions" | "mention", "in", _, "documents" | "document"]), "{title}");
+
+    let text = "今天讀到马云和張勇。\n";
+    let note = root(&dir).join("notes/today.md");
+    fs::write(&note, text).unwrap();
+    open(&mut client, &note, text);
+    let whole = json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 1, "character": 0 } });
+    let response = client.poll(
+        "textDocument/inlayHint",
+        json!({ "textDocument": { "uri": file_uri(&note) }, "range": whole }),
+        |response| response["result"].as_array().is_some_and(|hints| !hints.is_empty()),
+    );
+    let hints = response["result"].as_array().unwrap();
+    let jack_hint = hints.iter().find(|h| h["label"] == "Jack Ma").unwrap_or_else(|| panic!("{response}"));
+    let end_of_ma_yun = text.find("马云").unwrap() + "马云".len();
+    let (line, character) = positions::position(text, end_of_ma_yun, Encoding::Utf16);
+    assert_eq!(jack_hint["position"], json!({ "line": line, "character": character }));
+
+    // Switched off by configuration.
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "dossier": { "inlayHints": { "enable": false } } } }),
+    );
+    let response =
+        client.request("textDocument/inlayHint", json!({ "textDocument": { "uri": file_uri(&note) }, "range": whole }));
+    assert_eq!(response["result"], Value::Null, "{response}");
+    assert!(client.shutdown().success());
+}
