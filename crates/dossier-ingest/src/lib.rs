@@ -10,7 +10,25 @@
 //!
 //! let doc = ingest("note.txt", "張勇說 Hello".as_bytes(), &IngestConfig::default()).unwrap();
 //! assert_eq!(doc.encoding, "UTF-8");
+//!
+//! // Languages come per writing system; Chinese says which variant it is.
+//! let text = "过去一年，马云三次内部表态。员工们在内部调侃，说马云全员信的叙事很 \
+//!             MAGA —— Make Alibaba Great Again，让阿里巴巴再次伟大。";
+//! let doc = ingest("note.txt", text.as_bytes(), &IngestConfig::default()).unwrap();
+//! assert_eq!(doc.language.as_str(), "zh-Hans");
+//! let english = doc.spans.iter().find(|span| span.language.as_str() == "en").unwrap();
+//! assert_eq!(&text[english.start..english.end], "MAGA —— Make Alibaba Great Again");
+//!
+//! // Matching happens on the normalized text; results map back to the file's bytes.
+//! let found = doc.normalized.text.find("make alibaba").unwrap();
+//! let original = doc.original_range(found..found + "make alibaba".len());
+//! assert_eq!(&text[original], "Make Alibaba");
 //! ```
+//!
+//! The pieces, in the order `ingest` uses them: `decode` (encoding detection
+//! and the [`TextMap`]), [`script_runs`], language detection per run,
+//! [`Normalized`] (the matching text and its alignment map), and
+//! [`LineIndex`] for line/column positions in the decoded text.
 #![deny(missing_docs)]
 
 mod decode;
