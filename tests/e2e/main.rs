@@ -5,4 +5,5 @@
 
 mod cli;
 mod hostile;
+mod lsp;
 mod support;
