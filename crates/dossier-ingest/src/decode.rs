@@ -335,3 +335,102 @@ impl WarningCollector {
         self.warnings
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use expect_test::{Expect, expect};
+
+    use super::*;
+
+    /// Shows each decoded character with the original bytes it maps to.
+    fn check_with(encoding: &'static Encoding, bytes: &[u8], expect: Expect) {
+        let decoded = decode_with(encoding, bytes);
+        show(&decoded, bytes, expect);
+    }
+
+    fn show(decoded: &Decoded, bytes: &[u8], expect: Expect) {
+        let mut shown = vec![decoded.encoding.to_owned()];
+        for (offset, c) in decoded.text.char_indices() {
+            let original = decoded.text_map.to_original(offset..offset + c.len_utf8());
+            let hex: Vec<String> = bytes[original].iter().map(|b| format!("{b:02X}")).collect();
+            shown.push(format!("{c:?} {}", hex.join(" ")));
+        }
+        for warning in &decoded.warnings {
+            shown.push(format!("warning: {}", warning.message));
+        }
+        expect.assert_eq(&shown.join("\n"));
+    }
+
+    #[test]
+    fn gbk_lead_byte_before_ascii_is_replaced_alone() {
+        check_with(
+            encoding_rs::GBK,
+            b"\xC4\xE3\x81 A\xBA",
+            expect![[r#"
+            GBK
+            '你' C4 E3
+            '�' 81
+            ' ' 20
+            'A' 41
+            '�' BA
+            warning: invalid GBK replaced at byte 2
+            warning: invalid GBK replaced at byte 5"#]],
+        );
+    }
+
+    #[test]
+    fn gb18030_four_byte_sequence() {
+        let (bytes, _, _) = encoding_rs::GB18030.encode("a€😀");
+        check_with(
+            encoding_rs::GB18030,
+            &bytes,
+            expect![[r#"
+            gb18030
+            'a' 61
+            '€' A2 E3
+            '😀' 94 39 FC 36"#]],
+        );
+    }
+
+    #[test]
+    fn big5_pair_decoding_to_two_code_points_maps_as_a_whole() {
+        check_with(
+            encoding_rs::BIG5,
+            b"a\x88\x62b",
+            expect![[r#"
+            Big5
+            'a' 61
+            'Ê' 88 62
+            '\u{304}' 88 62
+            'b' 62"#]],
+        );
+    }
+
+    #[test]
+    fn iso_2022_jp_escapes_belong_to_the_next_character() {
+        let (bytes, _, _) = encoding_rs::ISO_2022_JP.encode("aカナb");
+        check_with(
+            encoding_rs::ISO_2022_JP,
+            &bytes,
+            expect![[r#"
+            ISO-2022-JP
+            'a' 61
+            'カ' 1B 24 42 25 2B
+            'ナ' 25 4A
+            'b' 1B 28 42 62"#]],
+        );
+    }
+
+    #[test]
+    fn utf8_bom_shifts_the_map() {
+        let bytes = b"\xEF\xBB\xBFa\xC3\xA9";
+        show(
+            &decode(bytes).unwrap(),
+            bytes,
+            expect![[r#"
+            UTF-8
+            'a' 61
+            'é' C3 A9"#]],
+        );
+    }
+}

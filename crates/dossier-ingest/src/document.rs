@@ -18,6 +18,8 @@ pub struct IngestConfig {
     pub max_file_size: u64,
     /// When set, language detection only chooses among these BCP 47 tags
     /// (`en`, `zh`, `ja`, `fr`, ...). `None` means every language Dossier ships.
+    /// `zh-Hans` or `zh-Hant` alone fixes the Chinese variant; text in a
+    /// writing system none of the tags uses is `und`.
     pub languages: Option<Vec<String>>,
 }
 
@@ -65,7 +67,10 @@ pub struct Document {
     pub language: LanguageTag,
     /// Every detected language with its share of letters, largest first.
     pub languages: Vec<LanguageShare>,
-    /// Language spans covering the text, in order, as original byte ranges.
+    /// Language spans covering the text's letters, in order, as original byte
+    /// ranges. Each span runs from its first letter to its last, adjacent
+    /// spans of one language are merged, and what lies between two spans is
+    /// only punctuation, digits and white space.
     pub spans: Vec<LanguageSpan>,
     /// The normalized matching text with its alignment map.
     pub normalized: Normalized,
