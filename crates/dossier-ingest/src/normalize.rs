@@ -107,8 +107,17 @@ struct WhiteSpaceRun {
 impl Normalizer<'_> {
     fn run(&mut self) {
         let text = self.text;
-        let mut chars = text.char_indices().peekable();
-        while let Some((start, first)) = chars.next() {
+        let bytes = text.as_bytes();
+        let mut position = 0;
+        while position < text.len() {
+            let ascii_run = ascii_words_len(&bytes[position..]);
+            if ascii_run > 0 {
+                self.ascii_words(position..position + ascii_run);
+                position += ascii_run;
+                continue;
+            }
+            let mut chars = text[position..].char_indices().map(|(offset, c)| (position + offset, c)).peekable();
+            let Some((start, first)) = chars.next() else { break };
             let mut end = start + first.len_utf8();
             while let Some(&(next_start, next)) = chars.peek() {
                 if starts_segment(next) {
@@ -122,8 +131,19 @@ impl Normalizer<'_> {
             } else {
                 self.segment(start..end);
             }
+            position = end;
         }
         self.flush_white_space();
+    }
+
+    /// The fast path for English: printable ASCII is only lowercased, a
+    /// whole run at a time.
+    fn ascii_words(&mut self, range: Range<usize>) {
+        self.flush_white_space();
+        let start = self.output.len();
+        self.output.push_str(&self.text[range.clone()]);
+        self.output[start..].make_ascii_lowercase();
+        self.map.push(range.len(), range, true);
     }
 
     fn single_char(&mut self, c: char, range: Range<usize>) {
@@ -197,6 +217,14 @@ impl Normalizer<'_> {
         self.output.push_str(folded);
         self.map.push(folded.len(), run.range, linear);
     }
+}
+
+/// The length of the run of printable ASCII (no space) at the start of
+/// `bytes`, leaving out its last character when a non-ASCII character follows
+/// (it could be a combining mark that belongs to that last character).
+fn ascii_words_len(bytes: &[u8]) -> usize {
+    let run = bytes.iter().take_while(|b| b.is_ascii_graphic()).count();
+    if bytes.get(run).is_some_and(|b| !b.is_ascii()) { run.saturating_sub(1) } else { run }
 }
 
 /// Whether a normalization segment starts at `c`: `c` is a starter that
