@@ -539,3 +539,38 @@ fn code_lens_and_inlay_hints_on_notes() {
     assert_eq!(response["result"], Value::Null, "{response}");
     assert!(client.shutdown().success());
 }
+
+#[test]
+fn two_roots_make_one_index() {
+    // Both roots in one temporary folder: the corpus's first, so that the
+    // test does not depend on which root's files sort first.
+    let base = tempfile::tempdir().unwrap();
+    let corpus_root = base.path().canonicalize().unwrap().join("a-corpus");
+    copy_tree(&Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../seeds")).canonicalize().unwrap(), &corpus_root);
+    let elsewhere_root = base.path().canonicalize().unwrap().join("b-notes");
+    fs::create_dir_all(&elsewhere_root).unwrap();
+    let text = "# Elsewhere\n\n馬雲 and 張勇 again.\n";
+    let note = elsewhere_root.join("elsewhere.md");
+    fs::write(&note, text).unwrap();
+    let capabilities = json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } });
+    let options = json!({ "dossier": { "inlayHints": { "enable": false } } });
+    let mut client = Client::start_roots(&[&corpus_root, &elsewhere_root], Encoding::Utf16, capabilities, options);
+    client.wait_until_ready();
+
+    let mut params = at(&client, &note, text, "張勇", 0);
+    params["context"] = json!({ "includeDeclaration": false });
+    let references = located(Encoding::Utf16, &client.request("textDocument/references", params)["result"]);
+    assert!(references.contains(&("elsewhere.md".to_owned(), "張勇".to_owned())), "{references:?}");
+    assert!(references.contains(&("003_70d5d871f5571266.txt".to_owned(), "張勇".to_owned())), "{references:?}");
+
+    // Hints are off from the start, by initializationOptions.
+    let whole = json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 3, "character": 0 } });
+    let response =
+        client.request("textDocument/inlayHint", json!({ "textDocument": { "uri": file_uri(&note) }, "range": whole }));
+    assert_eq!(response["result"], Value::Null, "{response}");
+
+    // The client is asked to watch files too.
+    let registration = client.wait_for_server_request("client/registerCapability");
+    assert_eq!(registration["params"]["registrations"][0]["method"], "workspace/didChangeWatchedFiles");
+    assert!(client.shutdown().success());
+}

@@ -31,7 +31,7 @@ use tower_lsp_server::{
 use crate::{
     analysis::diagnostics::{Severity, note_diagnostics},
     convert::{self, LineIndex, PositionEncoding},
-    state::{Inputs, Shared, Snapshot, StatusNotification},
+    state::{Inputs, Shared, Snapshot, Status, StatusNotification, StatusState},
 };
 
 /// How long the watcher waits for a burst of events to settle.
@@ -54,7 +54,8 @@ async fn run(shared: Arc<Shared>, client: Client) {
         let (progress, reports) = tokio::sync::watch::channel((0usize, 0usize));
         if reload {
             loads += 1;
-            client.send_notification::<StatusNotification>(shared.snapshot().status()).await;
+            let status = Status { state: StatusState::Ingesting, ..shared.snapshot().status() };
+            client.send_notification::<StatusNotification>(status).await;
             if shared.support.get().is_some_and(|support| support.work_done_progress) {
                 tokio::spawn(report_progress(client.clone(), format!("dossier/ingesting/{loads}"), reports));
             }

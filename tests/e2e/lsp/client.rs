@@ -81,6 +81,12 @@ impl Client {
 
     /// Starts `dossier lsp` and sends `initialize` with extra client capabilities merged in.
     pub fn start_with(root: &Path, encoding: Encoding, extra_capabilities: Value) -> Client {
+        Client::start_roots(&[root], encoding, extra_capabilities, Value::Null)
+    }
+
+    /// Starts `dossier lsp` on several workspace folders, with extra client
+    /// capabilities and `initializationOptions`.
+    pub fn start_roots(roots: &[&Path], encoding: Encoding, extra_capabilities: Value, options: Value) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
             .arg("lsp")
             .env("DOSSIER_LOG", "info")
@@ -131,14 +137,16 @@ impl Client {
             "textDocument": { "hover": { "contentFormat": ["markdown", "plaintext"] } },
         });
         merge(&mut capabilities, extra_capabilities);
-        let uri = file_uri(root);
+        let folders: Vec<Value> =
+            roots.iter().map(|root| json!({ "uri": file_uri(root), "name": root.display().to_string() })).collect();
         let response = client.request(
             "initialize",
             json!({
                 "processId": null,
-                "rootUri": uri,
-                "workspaceFolders": [{ "uri": uri, "name": "workspace" }],
+                "rootUri": file_uri(roots[0]),
+                "workspaceFolders": folders,
                 "capabilities": capabilities,
+                "initializationOptions": options,
             }),
         );
         client.initialize_result = response["result"].clone();
@@ -228,6 +236,19 @@ impl Client {
                 Some(message) if message["method"] == method && wanted(&message["params"]) => return message,
                 Some(_) => {}
                 None => panic!("no {method} notification as wanted within {TIMEOUT:?}; log:\n{}", self.stderr()),
+            }
+        }
+    }
+
+    /// Waits for a request from the server (already received or to come).
+    pub fn wait_for_server_request(&mut self, method: &str) -> Value {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(found) = self.server_requests.iter().find(|r| r["method"] == method) {
+                return found.clone();
+            }
+            if self.next_message(deadline).is_none() {
+                panic!("no {method} request from the server within {TIMEOUT:?}; log:\n{}", self.stderr());
             }
         }
     }
