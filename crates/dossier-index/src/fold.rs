@@ -6,11 +6,15 @@
 //! normalizer itself, while
 //! [`Folder::fold_same_length`] folds a whole text char by char without ever
 //! changing a char's UTF-8 length, so byte offsets in the folded text are byte
-//! offsets in the text it came from.
+//! offsets in the text it came from. Both fold the words CC-CEDICT lists
+//! with a Simplified form other than the char-by-char one as whole words
+//! (乾旱 is 干旱, though 乾 alone folds to itself).
 
 use std::collections::HashMap;
 
 use dossier_ingest::Normalized;
+
+use crate::dictionary::dictionary;
 
 /// Folds text to keys, caching the per-character Han folds it has computed.
 #[derive(Default)]
@@ -24,14 +28,46 @@ impl Folder {
     /// ASCII quotes, single spaces), trimmed, with Han folded to Simplified.
     pub(crate) fn key(&mut self, text: &str) -> String {
         let normalized = Normalized::new(text).text;
-        normalized.trim().chars().map(|c| if is_han(c) { self.simplified(c) } else { c }).collect()
+        let chars: Vec<char> = normalized.trim().chars().collect();
+        let mut key = String::with_capacity(normalized.len());
+        let mut i = 0;
+        while i < chars.len() {
+            if let Some((len, simplified)) = self.fold_word(&chars[i..]) {
+                key.push_str(simplified);
+                i += len;
+                continue;
+            }
+            let c = chars[i];
+            key.push(if is_han(c) { self.simplified(c) } else { c });
+            i += 1;
+        }
+        key
+    }
+
+    /// The dictionary's Simplified form of the Han word starting `chars`, when
+    /// it differs from the char-by-char fold (乾旱 is 干旱).
+    fn fold_word(&self, chars: &[char]) -> Option<(usize, &'static str)> {
+        if !chars.first().is_some_and(|&c| is_han(c)) {
+            return None;
+        }
+        dictionary().fold_word(chars)
     }
 
     /// Folds a text char by char (lower case, Simplified Han) where the folded
     /// char has the same UTF-8 length, so offsets stay valid.
     pub(crate) fn fold_same_length(&mut self, text: &str) -> String {
         let mut folded = String::with_capacity(text.len());
-        for c in text.chars() {
+        let chars: Vec<char> = text.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            // Dictionary words fold char for char to chars of the same length.
+            if let Some((len, simplified)) = self.fold_word(&chars[i..]) {
+                folded.push_str(simplified);
+                i += len;
+                continue;
+            }
+            let c = chars[i];
+            i += 1;
             let f = if is_han(c) {
                 self.simplified(c)
             } else if c.is_uppercase() {
@@ -95,6 +131,8 @@ mod tests {
         assert_eq!(folder.key("雙11"), "双11");
         assert_eq!(folder.key("阿里雲"), "阿里云");
         assert_eq!(folder.key("ＡＩＤＣ"), "aidc");
+        assert_eq!(folder.key("乾旱"), "干旱", "a word the dictionary folds");
+        assert_eq!(folder.key("乾隆"), "乾隆");
     }
 
     #[test]

@@ -36,6 +36,7 @@ mod api;
 mod builder;
 mod candidates;
 mod definitions;
+mod dictionary;
 mod extract_en;
 mod extract_zh;
 mod fold;

@@ -1,16 +1,18 @@
 //! Pinyin romanizations of Han names, as letters-only keys ("wuyongming").
 //!
-//! The `pinyin` crate reads one character at a time and lists every reading
-//! of a polyphonic character; surnames have readings of their own (曾 is Zeng,
-//! not Ceng), so the first character of a person's name is read from a small
-//! table when it is there. Persons romanize as "Surname Given" and "Given
+//! Words read as words: CC-CEDICT's reading of the longest dictionary word at
+//! each place (重庆 is Chongqing, 银行 yinhang, and a listed name such as 马云
+//! keeps its reading); the chars between words are read one at a time by the
+//! `pinyin` crate, with every reading of a polyphonic char. Surnames have
+//! readings of their own (曾 is Zeng, not Ceng), so the first character of a
+//! person's name the dictionary lacks is read from a small table when it is there. Persons romanize as "Surname Given" and "Given
 //! Surname"; other names as one word ("Taobao").
 
 use std::{collections::HashSet, sync::OnceLock};
 
 use pinyin::ToPinyinMulti;
 
-use crate::{extract_zh::SURNAMES, fold::is_han};
+use crate::{dictionary::dictionary, extract_zh::SURNAMES, fold::is_han};
 
 /// Surnames whose reading differs from the character's usual one, or which
 /// have several readings of which only some are surnames.
@@ -59,53 +61,94 @@ pub(crate) fn romanizations(han: &str, person: bool) -> Vec<String> {
     if !(2..=6).contains(&chars.len()) || !chars.iter().all(|&c| is_han(c)) {
         return Vec::new();
     }
-    let mut readings: Vec<Vec<String>> = Vec::with_capacity(chars.len());
-    for (i, &c) in chars.iter().enumerate() {
-        let table = SURNAME_READINGS.iter().find(|(s, _)| *s == c).filter(|_| person && i == 0);
-        let mut options: Vec<String> = match table {
-            Some((_, list)) => list.iter().map(|s| (*s).to_owned()).collect(),
-            None => {
-                let Some(multi) = c.to_pinyin_multi() else { return Vec::new() };
-                (0..multi.count()).map(|k| multi.get(k).plain().replace('ü', "u")).collect()
-            }
+    // Each reading split as (surname, given name) for persons, so that both
+    // orders can be offered; other names have an empty first part.
+    let mut readings: Vec<(String, String)> = Vec::new();
+    let whole_name = if person { dictionary().readings(han) } else { Vec::new() };
+    if !whole_name.is_empty() {
+        // A name the dictionary lists keeps its reading: 马云 is Ma Yun.
+        for syllables in whole_name {
+            readings.push((syllables[0].clone(), syllables[1..].concat()));
+        }
+    } else {
+        let (surnames, rest) = if person {
+            let surname = match SURNAME_READINGS.iter().find(|(s, _)| *s == chars[0]) {
+                Some((_, list)) => list.iter().map(|s| (*s).to_owned()).collect(),
+                None => char_readings(chars[0]),
+            };
+            (surname, &chars[1..])
+        } else {
+            (vec![String::new()], &chars[..])
         };
-        let mut seen = Vec::new();
-        options.retain(|o| {
-            !seen.contains(o) && {
-                seen.push(o.clone());
-                true
+        let Some(rests) = word_readings(rest) else { return Vec::new() };
+        for surname in &surnames {
+            for rest in &rests {
+                if readings.len() < MAX_READINGS {
+                    readings.push((surname.clone(), rest.clone()));
+                }
             }
-        });
-        readings.push(options);
+        }
     }
+    let mut keys = Vec::new();
+    for (surname, given) in &readings {
+        keys.push(format!("{surname}{given}"));
+        // "Yongming Wu": given name first, as English texts often write it.
+        if person && !given.is_empty() {
+            keys.push(format!("{given}{surname}"));
+        }
+    }
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// The readings of a run of Han chars: dictionary words read as words,
+/// longest first (重庆 is Chongqing, not Zhongqing), the chars between them
+/// one by one with every reading the `pinyin` crate knows. `None` when a char
+/// has no reading at all.
+fn word_readings(chars: &[char]) -> Option<Vec<String>> {
+    let dictionary = dictionary();
     let mut keys = vec![String::new()];
-    for options in &readings {
+    let mut i = 0;
+    while i < chars.len() {
+        let longest = dictionary.longest_word().min(chars.len() - i);
+        let word = (2..=longest).rev().find_map(|len| {
+            let word: String = chars[i..i + len].iter().collect();
+            let readings = dictionary.readings(&word);
+            (!readings.is_empty()).then(|| (len, readings.iter().map(|s| s.concat()).collect::<Vec<_>>()))
+        });
+        let (len, options) = match word {
+            Some(found) => found,
+            None => (1, char_readings(chars[i])),
+        };
+        if options.is_empty() {
+            return None;
+        }
         let mut next = Vec::new();
         for key in &keys {
-            for option in options {
+            for option in &options {
                 if next.len() < MAX_READINGS {
                     next.push(format!("{key}{option}"));
                 }
             }
         }
         keys = next;
+        i += len;
     }
-    if person && chars.len() >= 2 {
-        // "Yongming Wu": given name first, as English texts often write it.
-        let surname_len = readings[0].iter().map(String::len).collect::<Vec<_>>();
-        let mut reversed = Vec::new();
-        for key in &keys {
-            for &len in &surname_len {
-                if key.len() > len && readings[0].iter().any(|r| key.starts_with(r.as_str()) && r.len() == len) {
-                    reversed.push(format!("{}{}", &key[len..], &key[..len]));
-                }
-            }
+    Some(keys)
+}
+
+/// Every reading of one char, without tones ("lu" for "lü").
+fn char_readings(c: char) -> Vec<String> {
+    let Some(multi) = c.to_pinyin_multi() else { return Vec::new() };
+    let mut readings: Vec<String> = Vec::new();
+    for k in 0..multi.count() {
+        let reading = multi.get(k).plain().replace('ü', "u");
+        if !readings.contains(&reading) {
+            readings.push(reading);
         }
-        keys.extend(reversed);
     }
-    keys.sort();
-    keys.dedup();
-    keys
+    readings
 }
 
 /// Every pinyin syllable without tone ("zhong", "lv"), read off the `pinyin` crate once.
@@ -194,5 +237,16 @@ mod tests {
         assert!(has("盒马", false, "hema"));
         assert!(!has("淘宝", false, "baotao"));
         assert!(romanizations("马", true).is_empty());
+    }
+
+    #[test]
+    fn dictionary_words_read_as_words() {
+        assert_eq!(romanizations("重庆", false), ["chongqing"]);
+        assert_eq!(romanizations("银行", false), ["yinhang"]);
+        assert!(has("重庆银行", false, "chongqingyinhang"));
+        assert!(!has("重庆银行", false, "zhongqingyinxing"));
+        assert_eq!(romanizations("马云", true), ["mayun", "yunma"]);
+        // Not in the dictionary: char by char, heteronyms and all.
+        assert!(has("饿了么", false, "eleme"));
     }
 }

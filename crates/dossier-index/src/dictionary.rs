@@ -1,0 +1,272 @@
+//! CC-CEDICT, the Chinese-English dictionary, built into the binary.
+//!
+//! The gzipped file (`data/cedict_1_0_ts_utf-8_mdbg.txt.gz`, CC BY-SA 4.0, see
+//! `NOTICE`) is included with `include_bytes!` and parsed once, the first time
+//! the index needs it. Parsing keeps the decompressed text as one string and
+//! sorts the line offsets by Simplified headword, so an entry is read off its
+//! line when asked for; the only other table is the short list of words whose
+//! Traditional → Simplified fold differs from the char-by-char fold.
+//!
+//! A line reads `Traditional Simplified [pin1 yin1] /gloss/gloss/`; proper nouns
+//! have capitalized pinyin (`[Ma3 Yun2]`).
+
+use std::{collections::HashMap, io::Read, sync::OnceLock};
+
+use crate::fold::{Folder, is_han, letters_key};
+
+/// The gzipped CC-CEDICT release, as published by MDBG.
+const CEDICT_GZ: &[u8] = include_bytes!("../data/cedict_1_0_ts_utf-8_mdbg.txt.gz");
+
+/// One line of the dictionary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Entry<'a> {
+    /// The headword in Traditional characters.
+    pub(crate) traditional: &'a str,
+    /// The headword in Simplified characters.
+    pub(crate) simplified: &'a str,
+    /// Numbered pinyin, syllables separated by spaces ("Ma3 Yun2").
+    pub(crate) pinyin: &'a str,
+    /// The glosses, separated by `/` ("Ma Yun (1964-), aka Jack Ma, ...").
+    pub(crate) glosses: &'a str,
+}
+
+impl<'a> Entry<'a> {
+    /// Parses one line; `None` for comments and malformed lines.
+    fn parse(line: &'a str) -> Option<Entry<'a>> {
+        if line.starts_with('#') {
+            return None;
+        }
+        let (traditional, rest) = line.split_once(' ')?;
+        let (simplified, rest) = rest.split_once(' ')?;
+        let (pinyin, rest) = rest.strip_prefix('[')?.split_once(']')?;
+        let glosses = rest.trim().strip_prefix('/')?.strip_suffix('/')?;
+        Some(Entry { traditional, simplified, pinyin, glosses })
+    }
+
+    /// Whether the entry is a proper noun: CC-CEDICT capitalizes their pinyin.
+    pub(crate) fn is_proper_noun(&self) -> bool {
+        self.pinyin.starts_with(|c: char| c.is_ascii_uppercase())
+    }
+
+    /// The glosses one by one.
+    pub(crate) fn senses(&self) -> impl Iterator<Item = &'a str> {
+        self.glosses.split('/').map(str::trim).filter(|s| !s.is_empty())
+    }
+}
+
+/// Where an entry line is in the text, and its Simplified headword (sorting
+/// on it needs no parsing).
+#[derive(Debug, Clone, Copy)]
+struct Line {
+    start: u32,
+    simplified_start: u32,
+    simplified_end: u32,
+}
+
+/// The parsed dictionary.
+pub(crate) struct Dictionary {
+    /// The decompressed file.
+    text: String,
+    /// The entry lines, sorted by Simplified headword (file order among equals).
+    by_simplified: Vec<Line>,
+    /// Words whose Simplified form is not the char-by-char fold of their
+    /// Traditional (or Simplified) form, by first char: (chars, Simplified),
+    /// longest first. Every Simplified char has its source char's UTF-8 length.
+    fold_words: HashMap<char, Vec<(Vec<char>, String)>>,
+    /// The longest headword, in chars.
+    longest_word: usize,
+}
+
+impl std::fmt::Debug for Dictionary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Dictionary").field("entries", &self.by_simplified.len()).finish_non_exhaustive()
+    }
+}
+
+/// The dictionary, parsed on first use.
+pub(crate) fn dictionary() -> &'static Dictionary {
+    static DICTIONARY: OnceLock<Dictionary> = OnceLock::new();
+    DICTIONARY.get_or_init(|| Dictionary::parse(CEDICT_GZ))
+}
+
+impl Dictionary {
+    /// Decompresses and indexes a gzipped CC-CEDICT file. The file is part of
+    /// the binary, so a broken one is a build defect, not a user error.
+    fn parse(gzipped: &[u8]) -> Dictionary {
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(gzipped).read_to_string(&mut text).expect("the built-in CC-CEDICT is valid gzip");
+        text.shrink_to_fit();
+        let offset_of = |slice: &str| {
+            let offset = slice.as_ptr() as usize - text.as_ptr() as usize;
+            u32::try_from(offset).expect("the dictionary is smaller than 4 GiB")
+        };
+        let mut by_simplified = Vec::new();
+        let mut longest_word = 0;
+        for line in text.split('\n') {
+            if let Some(entry) = Entry::parse(line.trim_end()) {
+                let simplified_start = offset_of(entry.simplified);
+                by_simplified.push(Line {
+                    start: offset_of(line),
+                    simplified_start,
+                    simplified_end: simplified_start + entry.simplified.len() as u32,
+                });
+                longest_word = longest_word.max(entry.simplified.chars().count());
+            }
+        }
+        let simplified = |line: &Line| &text[line.simplified_start as usize..line.simplified_end as usize];
+        by_simplified.sort_by(|a, b| simplified(a).cmp(simplified(b)));
+        let mut dictionary = Dictionary { text, by_simplified, fold_words: HashMap::new(), longest_word };
+        dictionary.fold_words = dictionary.fold_words();
+        dictionary
+    }
+
+    fn simplified_of(&self, line: &Line) -> &str {
+        &self.text[line.simplified_start as usize..line.simplified_end as usize]
+    }
+
+    fn entry_at(&self, line: &Line) -> Entry<'_> {
+        let line = &self.text[line.start as usize..];
+        let line = line.split('\n').next().unwrap_or(line).trim_end();
+        Entry::parse(line).expect("offsets point at entry lines")
+    }
+
+    /// Every entry, by Simplified headword.
+    pub(crate) fn entries(&self) -> impl Iterator<Item = Entry<'_>> {
+        self.by_simplified.iter().map(|line| self.entry_at(line))
+    }
+
+    /// The entries whose Simplified headword is `simplified`, in file order.
+    pub(crate) fn lookup(&self, simplified: &str) -> impl Iterator<Item = Entry<'_>> {
+        let start = self.by_simplified.partition_point(|line| self.simplified_of(line) < simplified);
+        self.by_simplified[start..]
+            .iter()
+            .take_while(move |line| self.simplified_of(line) == simplified)
+            .map(|line| self.entry_at(line))
+    }
+
+    /// Whether `simplified` is a headword.
+    pub(crate) fn contains(&self, simplified: &str) -> bool {
+        self.lookup(simplified).next().is_some()
+    }
+
+    /// The longest headword, in chars.
+    pub(crate) fn longest_word(&self) -> usize {
+        self.longest_word
+    }
+
+    /// The number of entries.
+    pub(crate) fn len(&self) -> usize {
+        self.by_simplified.len()
+    }
+
+    /// Roughly how many bytes of memory the dictionary holds.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        let fold_words: usize =
+            self.fold_words.values().flatten().map(|(chars, simplified)| chars.len() * 4 + simplified.len() + 64).sum();
+        self.text.capacity() + self.by_simplified.capacity() * size_of::<Line>() + fold_words
+    }
+
+    /// The words whose Simplified form is not what folding char by char gives
+    /// (乾旱 is 干旱, but 乾隆 keeps its 乾). A Traditional form listed with two
+    /// different Simplified forms is left to the char-by-char fold.
+    fn fold_words(&self) -> HashMap<char, Vec<(Vec<char>, String)>> {
+        let mut folder = Folder::default();
+        let mut pairs: HashMap<Vec<char>, Option<String>> = HashMap::new();
+        for entry in self.entries() {
+            let simplified: Vec<char> = entry.simplified.chars().collect();
+            if simplified.len() < 2 || !simplified.iter().all(|&c| is_han(c)) {
+                continue;
+            }
+            for form in [entry.traditional, entry.simplified] {
+                let chars: Vec<char> = form.chars().collect();
+                let same_lengths = chars.len() == simplified.len()
+                    && chars.iter().zip(&simplified).all(|(a, b)| a.len_utf8() == b.len_utf8());
+                let char_by_char: Vec<char> = chars.iter().map(|&c| folder.simplified(c)).collect();
+                if same_lengths && char_by_char != simplified {
+                    pairs
+                        .entry(chars)
+                        .and_modify(|known| {
+                            if known.as_deref() != Some(entry.simplified) {
+                                *known = None;
+                            }
+                        })
+                        .or_insert_with(|| Some(entry.simplified.to_owned()));
+                }
+            }
+        }
+        let mut fold_words: HashMap<char, Vec<(Vec<char>, String)>> = HashMap::new();
+        for (chars, simplified) in pairs {
+            if let Some(simplified) = simplified {
+                fold_words.entry(chars[0]).or_default().push((chars, simplified));
+            }
+        }
+        for words in fold_words.values_mut() {
+            words.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+        }
+        fold_words
+    }
+
+    /// The Simplified form of the word that starts `chars`, when the
+    /// dictionary folds it differently from the char-by-char fold: (chars
+    /// consumed, Simplified form).
+    pub(crate) fn fold_word(&self, chars: &[char]) -> Option<(usize, &str)> {
+        let words = self.fold_words.get(chars.first()?)?;
+        words
+            .iter()
+            .find(|(word, _)| chars.starts_with(word))
+            .map(|(word, simplified)| (word.len(), simplified.as_str()))
+    }
+
+    /// The readings of a Simplified word, syllable by syllable as
+    /// letters-only keys, in file order ("重庆" → [["chong", "qing"]]; "lu:4"
+    /// reads "lu"); empty when the dictionary lacks the word.
+    pub(crate) fn readings(&self, simplified: &str) -> Vec<Vec<String>> {
+        let mut readings: Vec<Vec<String>> = Vec::new();
+        for entry in self.lookup(simplified) {
+            let syllables: Vec<String> = entry.pinyin.split(' ').map(letters_key).filter(|s| !s.is_empty()).collect();
+            if !syllables.is_empty() && !readings.contains(&syllables) {
+                readings.push(syllables);
+            }
+        }
+        readings
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_by_simplified_headword() {
+        let dictionary = dictionary();
+        assert!(dictionary.len() > 100_000);
+        let ma_yun: Vec<Entry<'_>> = dictionary.lookup("马云").collect();
+        assert_eq!(ma_yun.len(), 1);
+        assert_eq!(ma_yun[0].traditional, "馬雲");
+        assert_eq!(ma_yun[0].pinyin, "Ma3 Yun2");
+        assert!(ma_yun[0].is_proper_noun());
+        assert!(ma_yun[0].glosses.contains("aka Jack Ma"));
+        assert_eq!(dictionary.lookup("阿里巴巴").count(), 2);
+        assert!(!dictionary.lookup("菜鸟").next().unwrap().is_proper_noun());
+        assert!(!dictionary.contains("吴泳铭"));
+    }
+
+    #[test]
+    fn word_readings() {
+        assert_eq!(dictionary().readings("重庆"), [["chong", "qing"]]);
+        assert_eq!(dictionary().readings("银行"), [["yin", "hang"]]);
+        assert_eq!(dictionary().readings("绿色"), [["lu", "se"]], "lu:4 reads lu");
+        assert!(dictionary().readings("吴泳铭").is_empty());
+    }
+
+    #[test]
+    fn word_folds_that_differ_from_char_folds() {
+        // 乾 folds to itself char by char, right in 乾隆 (an emperor) but not in 乾旱 (drought).
+        let chars: Vec<char> = "乾旱地區".chars().collect();
+        assert_eq!(dictionary().fold_word(&chars), Some((2, "干旱")));
+        let chars: Vec<char> = "乾隆".chars().collect();
+        assert_eq!(dictionary().fold_word(&chars), None);
+        let chars: Vec<char> = "馬雲".chars().collect();
+        assert_eq!(dictionary().fold_word(&chars), None, "the char-by-char fold is right");
+    }
+}
