@@ -55,6 +55,12 @@ const SAMPLE_BYTES: usize = 250;
 /// language of their nearest checked neighbour unless two checks disagree.
 const CHECK_INTERVAL_BYTES: usize = 4096;
 
+/// Every document may call `lingua` this many times, plus once per
+/// [`BYTES_PER_LINGUA_CALL`] of text, so the cost stays linear in the length
+/// whatever the text's shape.
+const MIN_LINGUA_CALLS: usize = 32;
+const BYTES_PER_LINGUA_CALL: usize = 1024;
+
 /// A line's own Han characters decide Simplified vs Traditional when at least
 /// this many of them are variant-specific and they outnumber the other
 /// variant's by [`LINE_EVIDENCE_RATIO`].
@@ -90,6 +96,9 @@ struct Piece {
     language: Decision,
     /// An unsure guess, used only when no neighbour is decided.
     fallback: Option<LanguageTag>,
+    /// Not judged because the document's `lingua` budget was spent: takes
+    /// the language of the nearest piece of its own script first.
+    over_budget: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -106,7 +115,7 @@ enum Decision {
 pub(crate) fn detect(text: &str, runs: &[ScriptRun], allowlist: Option<&[String]>) -> Detection {
     let allowed = Allowed::new(allowlist);
     let mut pieces = split_into_pieces(text, runs);
-    let mut detectors = Detectors::default();
+    let mut detectors = Detectors::new(text.len());
     for piece in &mut pieces {
         piece.language = first_guess(piece, &allowed);
     }
@@ -142,6 +151,7 @@ fn split_into_pieces(text: &str, runs: &[ScriptRun]) -> Vec<Piece> {
                     line,
                     language: Decision::Unresolved,
                     fallback: None,
+                    over_budget: false,
                 });
             }
             line += usize::from(segment.ends_with('\n'));
@@ -190,6 +200,12 @@ fn detect_alphabetic_groups(text: &str, pieces: &mut [Piece], allowed: &Allowed,
 }
 
 fn detect_group(text: &str, group: &mut [Piece], allowed: &Allowed, detectors: &mut Detectors) {
+    if detectors.calls_left == 0 {
+        for piece in group.iter_mut() {
+            piece.over_budget = true;
+        }
+        return;
+    }
     let script = group[0].script;
     let samples: Vec<String> = group.iter().map(|piece| lingua_sample(&text[piece.range.clone()])).collect();
     let long: Vec<usize> =
@@ -433,8 +449,9 @@ fn fill_from_nearest<T: Copy>(values: &[Option<T>]) -> Vec<Option<T>> {
 }
 
 /// Gives pieces too short to judge the language of a neighbour: the nearest
-/// decided piece on the same line, else the nearest of the same script, else
-/// the nearest at all; when nothing is decided, their own unsure guess or `und`.
+/// decided piece on the same line, else the nearest at all (pieces skipped for
+/// the budget: the nearest of their own script first); when nothing is
+/// decided, their own unsure guess or `und`.
 fn resolve_short_pieces(pieces: &mut [Piece]) {
     let decided: Vec<Option<LanguageTag>> = pieces
         .iter()
@@ -443,38 +460,75 @@ fn resolve_short_pieces(pieces: &mut [Piece]) {
             Decision::Chinese | Decision::Unresolved => None,
         })
         .collect();
-    let mut previous_decided: Vec<Option<usize>> = Vec::with_capacity(pieces.len());
-    let mut last = None;
-    for (index, tag) in decided.iter().enumerate() {
-        previous_decided.push(last);
-        if tag.is_some() {
-            last = Some(index);
-        }
-    }
-    let mut next_decided: Vec<Option<usize>> = vec![None; pieces.len()];
-    let mut next = None;
-    for index in (0..pieces.len()).rev() {
-        next_decided[index] = next;
-        if decided[index].is_some() {
-            next = Some(index);
-        }
-    }
+    let is_decided = |index: usize| decided[index].is_some();
+    let previous_decided = nearest_before(pieces.len(), is_decided, |_| 0u8);
+    let next_decided = nearest_after(pieces.len(), is_decided, |_| 0u8);
+    // Only pieces skipped for the budget look for the nearest decided piece of
+    // their own script, however far; the others look next door.
+    let previous_same_script = nearest_before(pieces.len(), is_decided, |index| pieces[index].script);
+    let next_same_script = nearest_after(pieces.len(), is_decided, |index| pieces[index].script);
     for index in 0..pieces.len() {
         if pieces[index].language != Decision::Unresolved {
             continue;
         }
-        let (line, script) = (pieces[index].line, pieces[index].script);
-        let candidates = [previous_decided[index], next_decided[index]];
-        let same_line = candidates.iter().flatten().find(|&&other| pieces[other].line == line);
-        let same_script = || candidates.iter().flatten().find(|&&other| pieces[other].script == script);
-        let any = || candidates.iter().flatten().next();
-        if let Some(tag) = same_line.or_else(same_script).or_else(any).and_then(|&other| decided[other].clone()) {
+        let line = pieces[index].line;
+        let next_door = [previous_decided[index], next_decided[index]];
+        let same_line = next_door.iter().flatten().copied().find(|&other| pieces[other].line == line);
+        let any = next_door.iter().flatten().copied().next();
+        let neighbour = if pieces[index].over_budget {
+            let same_script = match (previous_same_script[index], next_same_script[index]) {
+                (Some(before), Some(after)) => Some(if index - before <= after - index { before } else { after }),
+                (before, after) => before.or(after),
+            };
+            same_script.or(same_line).or(any)
+        } else {
+            same_line.or(any)
+        };
+        if let Some(tag) = neighbour.and_then(|other| decided[other].clone()) {
             pieces[index].language = Decision::Tag(tag);
         }
     }
     for piece in pieces.iter_mut().filter(|piece| piece.language == Decision::Unresolved) {
         piece.language = Decision::Tag(piece.fallback.clone().unwrap_or_else(LanguageTag::und));
     }
+}
+
+/// For every index, the nearest earlier index with the same key for which
+/// `is_candidate` holds.
+fn nearest_before<K: Eq + std::hash::Hash>(
+    len: usize,
+    is_candidate: impl Fn(usize) -> bool,
+    key: impl Fn(usize) -> K,
+) -> Vec<Option<usize>> {
+    let mut last: HashMap<K, usize> = HashMap::new();
+    let mut nearest = Vec::with_capacity(len);
+    for index in 0..len {
+        let index_key = key(index);
+        nearest.push(last.get(&index_key).copied());
+        if is_candidate(index) {
+            last.insert(index_key, index);
+        }
+    }
+    nearest
+}
+
+/// For every index, the nearest later index with the same key for which
+/// `is_candidate` holds.
+fn nearest_after<K: Eq + std::hash::Hash>(
+    len: usize,
+    is_candidate: impl Fn(usize) -> bool,
+    key: impl Fn(usize) -> K,
+) -> Vec<Option<usize>> {
+    let mut next: HashMap<K, usize> = HashMap::new();
+    let mut nearest = vec![None; len];
+    for index in (0..len).rev() {
+        let index_key = key(index);
+        nearest[index] = next.get(&index_key).copied();
+        if is_candidate(index) {
+            next.insert(index_key, index);
+        }
+    }
+    nearest
 }
 
 fn summarize(pieces: &[Piece]) -> Detection {
@@ -591,10 +645,14 @@ fn cached_detector(languages: &[Language]) -> Arc<LanguageDetector> {
         .clone()
 }
 
-/// The detectors one document needs, fetched from the cache once.
-#[derive(Default)]
+/// The detectors one document needs, fetched from the cache once, with the
+/// document's budget of `lingua` calls.
 struct Detectors {
     by_script: HashMap<ScriptClass, Candidates>,
+    /// Calls left. Text that alternates scripts line by line (a bilingual
+    /// glossary) would otherwise cost a call per line; past the budget,
+    /// pieces take their neighbours' language instead.
+    calls_left: usize,
 }
 
 /// What a script's text may be.
@@ -608,6 +666,17 @@ enum Candidates {
 }
 
 impl Detectors {
+    fn new(text_len: usize) -> Self {
+        Detectors { by_script: HashMap::new(), calls_left: MIN_LINGUA_CALLS + text_len / BYTES_PER_LINGUA_CALL }
+    }
+
+    /// Takes one call from the budget; `false` when it is spent.
+    fn take_call(&mut self) -> bool {
+        let available = self.calls_left > 0;
+        self.calls_left = self.calls_left.saturating_sub(1);
+        available
+    }
+
     fn candidates(&mut self, script: ScriptClass, allowed: &Allowed) -> &Candidates {
         self.by_script.entry(script).or_insert_with(|| {
             let languages = allowed.lingua_languages(script);
@@ -623,7 +692,10 @@ impl Detectors {
         match self.candidates(script, allowed) {
             Candidates::None => None,
             Candidates::Single(language) => Some(tag_of(*language)),
-            Candidates::Several(detector) => detector.detect_language_of(sample).map(tag_of),
+            Candidates::Several(detector) => {
+                let detector = Arc::clone(detector);
+                self.take_call().then(|| detector.detect_language_of(sample)).flatten().map(tag_of)
+            }
         }
     }
 
@@ -634,6 +706,10 @@ impl Detectors {
                 Some(Guess { language: tag_of(*language), confidence: 1.0, runner_up_confidence: 0.0 })
             }
             Candidates::Several(detector) => {
+                let detector = Arc::clone(detector);
+                if !self.take_call() {
+                    return None;
+                }
                 let values = detector.compute_language_confidence_values(sample);
                 let (language, confidence) = values.first().copied()?;
                 let runner_up_confidence = values.get(1).map_or(0.0, |(_, confidence)| *confidence);

@@ -314,6 +314,15 @@ fn english_then_french_paragraphs() {
 }
 
 #[test]
+fn bilingual_glossary_past_the_lingua_budget_keeps_english_lines_english() {
+    let line = "The company announced a reorganization 阿里巴巴集团宣布重组\n";
+    let document = ingest("glossary.txt", line.repeat(300).as_bytes(), &IngestConfig::default()).unwrap();
+    let languages: Vec<&str> = document.spans.iter().map(|span| span.language.as_str()).collect();
+    assert_eq!(languages.len(), 600);
+    assert!(languages.chunks(2).all(|pair| pair == ["en", "zh-Hans"]), "{languages:?}");
+}
+
+#[test]
 fn allowlist_narrows_detection() {
     let config =
         IngestConfig { languages: Some(vec!["en".to_owned(), "zh-Hant".to_owned()]), ..IngestConfig::default() };
