@@ -129,6 +129,25 @@ mod tests {
         assert_eq!(at(text, u32::MAX, 0, PositionEncoding::Utf8), None);
     }
 
+    proptest::proptest! {
+        /// Every char boundary survives offset -> position -> offset in both
+        /// encodings (the `\n` of a CRLF maps to the end of its line), and
+        /// every position the server sends slices the text on char boundaries.
+        #[test]
+        fn offsets_round_trip_through_positions(text in "[a\\r\\n 張勇淘宝😀🎉𠀀é]{0,40}") {
+            let lines = LineIndex::new(&text);
+            for encoding in [PositionEncoding::Utf8, PositionEncoding::Utf16] {
+                for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+                    let position = position(&lines, offset, encoding);
+                    let back = self::offset(&text, position, encoding).unwrap();
+                    let inside_crlf = text[..offset].ends_with('\r') && text[offset..].starts_with('\n');
+                    proptest::prop_assert_eq!(back, if inside_crlf { offset - 1 } else { offset });
+                    proptest::prop_assert!(text.is_char_boundary(back));
+                }
+            }
+        }
+    }
+
     #[test]
     fn negotiation_prefers_utf8_when_offered() {
         let both = [PositionEncodingKind::UTF16, PositionEncodingKind::UTF8];
