@@ -48,13 +48,16 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Decoded, IngestError> {
     Ok(decoded)
 }
 
-/// Whether `bytes` should be read as UTF-8: valid, or broken only here and
-/// there. Legacy multi-byte encodings (GBK, Big5, Shift_JIS) produce a few
+/// Whether `bytes` should be read as UTF-8: valid, cut off in the middle of
+/// its last character, or broken only here and there. Legacy multi-byte encodings (GBK, Big5, Shift_JIS) produce a few
 /// valid-looking UTF-8 sequences by chance but many more invalid ones, while a
 /// damaged UTF-8 file has far more valid non-ASCII characters than breakages.
 fn looks_like_utf8(bytes: &[u8]) -> bool {
-    if std::str::from_utf8(bytes).is_ok() {
-        return true;
+    match std::str::from_utf8(bytes) {
+        // Valid, or valid up to a character cut off by the end of the file.
+        Ok(_) => return true,
+        Err(error) if error.error_len().is_none() => return true,
+        Err(_) => {}
     }
     let mut valid_non_ascii = 0usize;
     let mut invalid = 0usize;
@@ -274,9 +277,10 @@ fn push_replacement(
     map.push(text.len() - replacement_start, replacement_from..malformed.end, false);
 }
 
-/// Refuses decodes of which more than one character in twelve is a
-/// replacement or control character: those are binary files that happen to
-/// contain no NUL byte (random bytes decode to about 12% control characters).
+/// Refuses decodes of which more than one character in twelve (and at least
+/// three) is a replacement or control character: those are binary files that
+/// happen to contain no NUL byte (random bytes decode to about 12% control
+/// characters). One broken character in a short text is not binary.
 fn check_not_binary(decoded: &Decoded) -> Result<(), IngestError> {
     let mut chars = 0usize;
     let mut suspicious = 0usize;
@@ -290,7 +294,7 @@ fn check_not_binary(decoded: &Decoded) -> Result<(), IngestError> {
             first_suspicious.get_or_insert(index);
         }
     }
-    if chars >= 8 && suspicious * 12 > chars {
+    if suspicious >= 3 && suspicious * 12 > chars {
         let offset = first_suspicious.map_or(0, |index| decoded.text_map.to_original(index..index).start);
         return Err(IngestError::Binary {
             reason: format!(
@@ -418,6 +422,27 @@ mod tests {
             'カ' 1B 24 42 25 2B
             'ナ' 25 4A
             'b' 1B 28 42 62"#]],
+        );
+    }
+
+    #[test]
+    fn utf8_cut_off_in_its_last_character_stays_utf8() {
+        let bytes = b"price: 5\xE2\x82";
+        show(
+            &decode(bytes).unwrap(),
+            bytes,
+            expect![[r#"
+            UTF-8
+            'p' 70
+            'r' 72
+            'i' 69
+            'c' 63
+            'e' 65
+            ':' 3A
+            ' ' 20
+            '5' 35
+            '�' E2 82
+            warning: invalid UTF-8 replaced at byte 8"#]],
         );
     }
 
