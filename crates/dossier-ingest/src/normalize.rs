@@ -150,6 +150,8 @@ impl Normalizer<'_> {
         if c.is_whitespace() {
             self.white_space(c, range);
         } else if is_removed(c) {
+            // Invisible: produces nothing, and a white space run goes on
+            // across it.
         } else if c.is_ascii() {
             self.buffer.clear();
             self.buffer.push(c.to_ascii_lowercase());
