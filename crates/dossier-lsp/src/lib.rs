@@ -10,11 +10,23 @@
 //! }
 //! ```
 //!
-//! The layout, from the edge inwards: `server.rs` (the LSP handlers, thin),
-//! `convert.rs` (every conversion between LSP and Dossier values: URIs,
-//! positions in UTF-8 or UTF-16), `state.rs` (the open buffers and the
-//! current index snapshot), `worker.rs` (loading, watching, rebuilding) and
-//! [`analysis`] (what each feature answers, as plain functions over an index).
+//! The layout, from the edge inwards: `transport.rs` (frames and checks
+//! messages, so that an unreadable one gets an error instead of ending the
+//! server), `server.rs` (the LSP handlers, thin), [`convert`] (every
+//! conversion between LSP and Dossier values: URIs, positions in UTF-8 or
+//! UTF-16), `state.rs` (the open buffers and the current index snapshot),
+//! `worker.rs` (loading, watching, rebuilding) and [`analysis`] (what each
+//! feature answers, as plain functions over an index).
+//!
+//! Threading: handlers run concurrently on a multi-threaded tokio runtime.
+//! Notifications that change inputs (`didOpen`, `didChange`, watched files,
+//! folders) update them under one mutex, in arrival order, and wake the
+//! worker; requests clone the current `Arc` snapshot and run their analysis
+//! on a blocking thread, never waiting for a rebuild (except, briefly and
+//! bounded, for the rebuild that includes an edit to the very buffer they
+//! ask about). The worker is the only builder: it ingests and builds on a
+//! blocking thread and swaps the new snapshot in; wake-ups during a build
+//! coalesce into one more build over the latest inputs.
 #![deny(missing_docs)]
 // Stdout carries the protocol: nothing else may print there.
 #![deny(clippy::print_stdout)]
