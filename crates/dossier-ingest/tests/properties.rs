@@ -142,6 +142,21 @@ proptest! {
         }
     }
 
+    /// Any text ingests without panicking; shares add up to one and spans are
+    /// ordered ranges on char boundaries.
+    #[test]
+    fn arbitrary_text_ingests(text in any_or_tricky_string()) {
+        let Ok(document) = ingest("p.txt", text.as_bytes(), &IngestConfig::default()) else { return Ok(()) };
+        let total: f64 = document.languages.iter().map(|share| share.share).sum();
+        prop_assert!(document.languages.is_empty() || (total - 1.0).abs() < 1e-9, "{total}");
+        let mut previous_end = 0;
+        for span in &document.spans {
+            prop_assert!(previous_end <= span.start && span.start < span.end && span.end <= text.len());
+            prop_assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
+            previous_end = span.end;
+        }
+    }
+
     /// Line index round trips on every char boundary, and UTF-16 columns
     /// count the UTF-16 units since the line start.
     #[test]
