@@ -3,7 +3,9 @@
 //! - `cargo xtask ingest`: the batch over `seeds/` in release mode, JSON in `target/dossier/`.
 //! - `cargo xtask ci`: what CI runs (fmt check, clippy, the tests).
 //! - `cargo xtask dist`: the release binary and the VS Code extension in `target/dist/`.
+//! - `cargo xtask bench [--size 100MB] [--quick]`: the benchmark report in `target/bench/`.
 
+mod bench;
 mod ci;
 mod dist;
 mod ingest;
@@ -23,8 +25,9 @@ fn main() -> Result<()> {
         "ingest" => ingest::run(rest),
         "ci" => ci::run(rest),
         "dist" => dist::run(rest),
+        "bench" => bench::run(rest),
         _ => {
-            eprintln!("usage: cargo xtask <ingest|ci|dist>");
+            eprintln!("usage: cargo xtask <ingest|ci|dist|bench>");
             if task == "help" { Ok(()) } else { bail!("unknown task `{task}`") }
         }
     }

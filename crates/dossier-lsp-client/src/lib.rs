@@ -1,0 +1,391 @@
+//! A small synchronous LSP client for end-to-end tests and benchmarks: runs
+//! `dossier lsp`, frames messages with `Content-Length`, reads the server's
+//! output on a thread, and bounds every wait so that a test fails rather than
+//! hangs. Requests from the server (progress tokens, registrations,
+//! refreshes) are answered with `null` and recorded.
+//!
+//! It panics when the server misbehaves: its callers are tests and benchmarks,
+//! for which a panic with the server's log is the most useful failure.
+#![deny(missing_docs)]
+
+use std::{
+    io::{BufRead, BufReader, Read, Write},
+    path::{Path, PathBuf},
+    process::{Child, ChildStdin, Command, ExitStatus, Stdio},
+    sync::{
+        Arc, Mutex,
+        mpsc::{self, Receiver, RecvTimeoutError},
+    },
+    time::{Duration, Instant},
+};
+
+use serde_json::{Value, json};
+
+/// How long any single wait may take before the test fails.
+pub const TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Which position encodings the client offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// Offers `utf-8` (and `utf-16`): the server should pick UTF-8.
+    Utf8,
+    /// Offers nothing: the server must use UTF-16.
+    Utf16,
+}
+
+/// A running `dossier lsp` and its pipes.
+pub struct Client {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    incoming: Receiver<Value>,
+    next_id: i64,
+    /// Every notification received so far, in order.
+    pub notifications: Vec<Value>,
+    /// Every request the server sent, in order.
+    pub server_requests: Vec<Value>,
+    stderr: Arc<Mutex<String>>,
+    /// The encoding the server chose.
+    pub encoding: Encoding,
+    /// The `initialize` result.
+    pub initialize_result: Value,
+}
+
+/// Writes one framed message.
+pub fn write_message(stdin: &mut impl Write, message: &Value) {
+    let body = serde_json::to_string(message).unwrap();
+    write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+    stdin.flush().unwrap();
+}
+
+fn read_message(reader: &mut impl BufRead) -> Option<Value> {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(value) = line.strip_prefix("Content-Length:") {
+            length = value.trim().parse().ok();
+        }
+    }
+    let mut body = vec![0; length?];
+    reader.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+impl Client {
+    /// Starts `binary lsp` on `root` and initializes it.
+    pub fn start(binary: &Path, root: &Path, encoding: Encoding) -> Client {
+        Client::start_with(binary, root, encoding, json!({}))
+    }
+
+    /// Starts `binary lsp` and sends `initialize` with extra client capabilities merged in.
+    pub fn start_with(binary: &Path, root: &Path, encoding: Encoding, extra_capabilities: Value) -> Client {
+        let mut child = Command::new(binary)
+            .arg("lsp")
+            .env("DOSSIER_LOG", "info")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("dossier lsp starts");
+        let (sender, incoming) = mpsc::channel();
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            while let Some(message) = read_message(&mut reader) {
+                if sender.send(message).is_err() {
+                    break;
+                }
+            }
+        });
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let mut child_stderr = child.stderr.take().unwrap();
+        let log = Arc::clone(&stderr);
+        std::thread::spawn(move || {
+            let mut buffer = [0; 4096];
+            while let Ok(n) = child_stderr.read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                log.lock().unwrap().push_str(&String::from_utf8_lossy(&buffer[..n]));
+            }
+        });
+        let mut client = Client {
+            stdin: child.stdin.take(),
+            child,
+            incoming,
+            next_id: 0,
+            notifications: Vec::new(),
+            server_requests: Vec::new(),
+            stderr,
+            encoding,
+            initialize_result: Value::Null,
+        };
+        let encodings = match encoding {
+            Encoding::Utf8 => json!(["utf-8", "utf-16"]),
+            Encoding::Utf16 => json!(["utf-16"]),
+        };
+        let mut capabilities = json!({
+            "general": { "positionEncodings": encodings },
+            "textDocument": { "hover": { "contentFormat": ["markdown", "plaintext"] } },
+        });
+        merge(&mut capabilities, extra_capabilities);
+        let uri = file_uri(root);
+        let response = client.request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": uri,
+                "workspaceFolders": [{ "uri": uri, "name": "workspace" }],
+                "capabilities": capabilities,
+            }),
+        );
+        client.initialize_result = response["result"].clone();
+        let chosen = &client.initialize_result["capabilities"]["positionEncoding"];
+        let expected = match encoding {
+            Encoding::Utf8 => "utf-8",
+            Encoding::Utf16 => "utf-16",
+        };
+        assert_eq!(chosen, expected, "negotiated position encoding");
+        client.notify("initialized", json!({}));
+        client
+    }
+
+    /// What the server logged so far, for failure messages.
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    fn send(&mut self, message: &Value) {
+        let stdin = self.stdin.as_mut().expect("stdin is open");
+        write_message(stdin, message);
+    }
+
+    /// Sends raw bytes (for malformed input).
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin is open");
+        stdin.write_all(bytes).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// Sends a notification.
+    pub fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({ "jsonrpc": "2.0", "method": method, "params": params }));
+    }
+
+    /// Sends a request and waits for its response (the whole message).
+    pub fn request(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        self.response(json!(id))
+    }
+
+    /// Waits for the response to request `id` (`null` for the answer to a
+    /// message that could not be read).
+    pub fn response(&mut self, id: Value) -> Value {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let message = self.next_message(deadline).unwrap_or_else(|| {
+                panic!("no response to request {id} within {TIMEOUT:?}; server log:\n{}", self.stderr())
+            });
+            if message.get("method").is_none() && message["id"] == id {
+                return message;
+            }
+        }
+    }
+
+    /// The next message, answering and recording the server's requests and
+    /// recording its notifications on the way; `None` at the deadline or
+    /// when the server has closed its output.
+    fn next_message(&mut self, deadline: Instant) -> Option<Value> {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let message = match self.incoming.recv_timeout(left) {
+            Ok(message) => message,
+            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return None,
+        };
+        if message.get("method").is_some() {
+            if message.get("id").is_some() {
+                let reply = json!({ "jsonrpc": "2.0", "id": message["id"], "result": null });
+                self.send(&reply);
+                self.server_requests.push(message.clone());
+            } else {
+                self.notifications.push(message.clone());
+            }
+        }
+        Some(message)
+    }
+
+    /// Waits for a notification (already received or to come) matching `wanted`.
+    pub fn wait_for_notification(&mut self, method: &str, wanted: impl Fn(&Value) -> bool) -> Value {
+        if let Some(found) = self.notifications.iter().find(|n| n["method"] == method && wanted(&n["params"])) {
+            return found.clone();
+        }
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            match self.next_message(deadline) {
+                Some(message) if message["method"] == method && wanted(&message["params"]) => return message,
+                Some(_) => {}
+                None => panic!("no {method} notification as wanted within {TIMEOUT:?}; log:\n{}", self.stderr()),
+            }
+        }
+    }
+
+    /// Waits for `dossier/status` with `state: ready`.
+    pub fn wait_until_ready(&mut self) -> Value {
+        self.wait_for_notification("dossier/status", |params| params["state"] == "ready")
+    }
+
+    /// Repeats a request until `done(response)`, with a bounded deadline.
+    pub fn poll(&mut self, method: &str, params: Value, done: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let response = self.request(method, params.clone());
+            if done(&response) {
+                return response;
+            }
+            assert!(Instant::now() < deadline, "{method} never gave the wanted answer; last: {response}");
+            // Let messages arrive meanwhile (statuses, diagnostics).
+            let _ = self.next_message(Instant::now() + Duration::from_millis(100));
+        }
+    }
+
+    /// Sends `shutdown` then `exit` and waits (bounded) for the process to end.
+    pub fn shutdown(mut self) -> ExitStatus {
+        let response = self.request("shutdown", Value::Null);
+        assert_eq!(response["result"], Value::Null, "{response}");
+        self.notify("exit", Value::Null);
+        self.wait_for_exit()
+    }
+
+    /// Waits (bounded) for the process to end.
+    pub fn wait_for_exit(&mut self) -> ExitStatus {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "the server did not exit; log:\n{}", self.stderr());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Whether the process is still running.
+    pub fn is_running(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        // A failed test must not leave a server behind.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn merge(base: &mut Value, extra: Value) {
+    match (base, extra) {
+        (Value::Object(base), Value::Object(extra)) => {
+            for (key, value) in extra {
+                merge(base.entry(key).or_insert(Value::Null), value);
+            }
+        }
+        (base, extra) => *base = extra,
+    }
+}
+
+/// The `file:` URI of a path, percent-encoding as the server does.
+pub fn file_uri(path: &Path) -> String {
+    let mut uri = String::from("file://");
+    for byte in path.to_str().expect("UTF-8 path").bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => uri.push(byte as char),
+            _ => uri.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    uri
+}
+
+/// The path of a `file:` URI.
+pub fn uri_path(uri: &str) -> PathBuf {
+    let encoded = uri.strip_prefix("file://").expect("a file URI");
+    let mut bytes = Vec::new();
+    let mut iter = encoded.bytes();
+    while let Some(byte) = iter.next() {
+        if byte == b'%' {
+            let hex: String = [iter.next().unwrap() as char, iter.next().unwrap() as char].iter().collect();
+            bytes.push(u8::from_str_radix(&hex, 16).unwrap());
+        } else {
+            bytes.push(byte);
+        }
+    }
+    PathBuf::from(String::from_utf8(bytes).unwrap())
+}
+
+/// Converts between byte offsets and LSP positions, written independently of
+/// the server's code so that the tests check it.
+pub mod positions {
+    use super::Encoding;
+
+    fn lines(text: &str) -> Vec<(usize, &str)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'\n' || bytes[i] == b'\r' {
+                out.push((start, &text[start..i]));
+                i += if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
+                start = i;
+            } else {
+                i += 1;
+            }
+        }
+        out.push((start, &text[start..]));
+        out
+    }
+
+    fn units(s: &str, encoding: Encoding) -> usize {
+        match encoding {
+            Encoding::Utf8 => s.len(),
+            Encoding::Utf16 => s.encode_utf16().count(),
+        }
+    }
+
+    /// (line, character) of a byte offset.
+    pub fn position(text: &str, offset: usize, encoding: Encoding) -> (u32, u32) {
+        let lines = lines(text);
+        let index = lines.iter().rposition(|(start, _)| *start <= offset).unwrap();
+        let (start, _) = lines[index];
+        (index as u32, units(&text[start..offset], encoding) as u32)
+    }
+
+    /// Byte offset of (line, character); panics when it is not on a char boundary.
+    pub fn offset(text: &str, line: u32, character: u32, encoding: Encoding) -> usize {
+        let lines = lines(text);
+        let (start, content) = lines[line as usize];
+        let mut count = 0;
+        for (i, c) in content.char_indices() {
+            if count == character as usize {
+                return start + i;
+            }
+            count += match encoding {
+                Encoding::Utf8 => c.len_utf8(),
+                Encoding::Utf16 => c.len_utf16(),
+            };
+        }
+        assert_eq!(count, character as usize, "character {character} is not a boundary of line {line}");
+        start + content.len()
+    }
+}

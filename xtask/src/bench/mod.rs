@@ -1,0 +1,141 @@
+//! `cargo xtask bench [--size 100MB] [--docs N] [--seed N] [--quick]`: generates
+//! a deterministic synthetic corpus from `seeds/` and measures, in one run,
+//! ingestion throughput, index build time, peak memory, the language server's
+//! latencies, watch-mode freshness and startup, next to two baselines on the
+//! same corpus (reading every byte; ripgrep counting the same aliases).
+//! Writes `target/bench/report.json` and prints a Markdown table.
+
+mod corpus;
+mod measure;
+mod session;
+
+use std::{path::Path, process::Command};
+
+use anyhow::{Context, Result, bail};
+use serde_json::{Value, json};
+
+use crate::{project_root, run_command};
+
+struct Options {
+    bytes: usize,
+    documents: Option<usize>,
+    seed: u64,
+}
+
+fn parse(args: &[String]) -> Result<Options> {
+    let mut options = Options { bytes: 100 << 20, documents: None, seed: 42 };
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().with_context(|| format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--quick" => options.bytes = 10 << 20,
+            "--size" => options.bytes = parse_size(value()?)?,
+            "--docs" => options.documents = Some(value()?.parse().context("--docs takes a number")?),
+            "--seed" => options.seed = value()?.parse().context("--seed takes a number")?,
+            other => bail!("unknown option `{other}` (try --size 100MB, --docs N, --seed N, --quick)"),
+        }
+    }
+    Ok(options)
+}
+
+/// "100MB", "10MiB", "512KB", "1000" (bytes).
+fn parse_size(text: &str) -> Result<usize> {
+    let upper = text.to_ascii_uppercase();
+    let (number, unit) = upper.split_at(upper.find(|c: char| !c.is_ascii_digit()).unwrap_or(upper.len()));
+    let number: usize = number.parse().with_context(|| format!("invalid size `{text}`"))?;
+    let unit = match unit.trim_end_matches('B').trim_end_matches('I') {
+        "" => 1,
+        "K" => 1 << 10,
+        "M" => 1 << 20,
+        "G" => 1 << 30,
+        _ => bail!("invalid size `{text}`: use B, KB, MB or GB"),
+    };
+    Ok(number * unit)
+}
+
+pub(crate) fn run(args: &[String]) -> Result<()> {
+    let options = parse(args)?;
+    let root = project_root();
+    run_command(Command::new("cargo").args(["build", "--release", "--quiet", "--package", "dossier-cli"]))?;
+    let binary = root.join("target/release/dossier");
+    let out = root.join("target/bench");
+    std::fs::create_dir_all(&out)?;
+
+    let names = sample_names(&binary, &root.join("seeds"))?;
+    let documents = options.documents.unwrap_or((options.bytes / (20 << 10)).max(10));
+    eprintln!("generating {} MB in {documents} documents", options.bytes >> 20);
+    let spec = corpus::CorpusSpec { bytes: options.bytes, documents, seed: options.seed };
+    let corpus = corpus::generate(&out.join("corpus"), &root.join("seeds"), names, &spec)?;
+
+    let mut report = measure::Report::default();
+    report.corpus(&corpus);
+    measure::baselines(&corpus, &mut report)?;
+    measure::batch(&binary, &corpus, &mut report)?;
+    session::lsp(&binary, &corpus, &mut report)?;
+
+    let json = report.to_json();
+    let path = out.join("report.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&json)? + "\n")?;
+    println!("{}", report.to_markdown());
+    eprintln!("wrote {}", path.strip_prefix(&root).unwrap_or(&path).display());
+    Ok(())
+}
+
+/// The sample corpus's terms, as names to spread through the synthetic one.
+fn sample_names(binary: &Path, seeds: &Path) -> Result<Vec<corpus::Name>> {
+    let output = Command::new(binary)
+        .args(["terms", "--format", "json", "--no-progress"])
+        .arg(seeds)
+        .output()
+        .with_context(|| format!("cannot run {}", binary.display()))?;
+    let json: Value = serde_json::from_slice(&output.stdout).context("`dossier terms` printed no JSON")?;
+    let mut names = Vec::new();
+    for term in json["terms"].as_array().into_iter().flatten().take(300) {
+        let mut name = corpus::Name {
+            label: term["label"].as_str().unwrap_or_default().to_owned(),
+            latin: Vec::new(),
+            simplified: Vec::new(),
+            traditional: Vec::new(),
+        };
+        for alias in term["aliases"].as_array().into_iter().flatten() {
+            let text = alias["text"].as_str().unwrap_or_default().to_owned();
+            match alias["script"].as_str() {
+                Some("Latn") => name.latin.push(text),
+                Some("Hans") => name.simplified.push(text),
+                Some("Hant") => name.traditional.push(text),
+                Some("Hani") => {
+                    name.simplified.push(text.clone());
+                    name.traditional.push(text);
+                }
+                _ => {}
+            }
+        }
+        if !name.label.is_empty() {
+            names.push(name);
+        }
+    }
+    if names.is_empty() {
+        bail!("the sample corpus gave no terms to spread");
+    }
+    Ok(names)
+}
+
+/// A figure with its unit, for the table.
+fn figure(value: f64, unit: &str) -> Value {
+    json!({ "value": (value * 1000.0).round() / 1000.0, "unit": unit })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse_with_units() {
+        assert_eq!(parse_size("100MB").unwrap(), 100 << 20);
+        assert_eq!(parse_size("10mib").unwrap(), 10 << 20);
+        assert_eq!(parse_size("512KB").unwrap(), 512 << 10);
+        assert_eq!(parse_size("1000").unwrap(), 1000);
+        assert!(parse_size("ten").is_err());
+        assert!(parse_size("10TB").is_err());
+    }
+}
