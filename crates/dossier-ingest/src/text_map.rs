@@ -45,20 +45,14 @@ impl PiecewiseMap {
         if from_len == 0 {
             return;
         }
-        let (from_unit, to_unit) = if linear {
-            (1, 1)
-        } else {
-            (u32::try_from(from_len).unwrap_or(u32::MAX), u32::try_from(to.len()).unwrap_or(u32::MAX))
-        };
-        let fits_units = linear || (from_unit as usize == from_len && to_unit as usize == to.len());
-        let extends_last = self.to_len == to.start
-            && self.breakpoints.last().is_some_and(|last| last.from_unit == from_unit && last.to_unit == to_unit);
-        if fits_units && !extends_last {
+        let units = if linear { Some((1, 1)) } else { u32::try_from(from_len).ok().zip(u32::try_from(to.len()).ok()) };
+        // A chunk too large for `u32` units (gigabytes of white space) maps
+        // linearly instead: still monotonic and in bounds.
+        let (from_unit, to_unit) = units.unwrap_or((1, 1));
+        let continues_last = self.to_len == to.start
+            && self.breakpoints.last().is_some_and(|last| (last.from_unit, last.to_unit) == (from_unit, to_unit));
+        if !continues_last {
             self.breakpoints.push(Breakpoint { from: self.from_len, to: to.start, from_unit, to_unit });
-        } else if !fits_units {
-            // A chunk too large for `u32` units (gigabytes of white space) is
-            // mapped as a linear stretch: still monotonic and in bounds.
-            self.breakpoints.push(Breakpoint { from: self.from_len, to: to.start, from_unit: 1, to_unit: 1 });
         }
         self.from_len += from_len;
         self.to_len = to.end;
