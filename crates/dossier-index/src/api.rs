@@ -79,6 +79,9 @@ pub enum AliasSource {
     Note,
     /// Stated by the text itself: "X (Y)", "dubbed X", 花名.
     Pattern,
+    /// The English name CC-CEDICT gives a Han alias ("Tencent" for 腾讯). A
+    /// note that declares the name for another term overrides it.
+    Dictionary,
     /// Found in the corpus as a name or term.
     Corpus,
     /// A Simplified/Traditional variant of another alias.
@@ -132,6 +135,25 @@ pub struct Definition {
     pub text: String,
 }
 
+/// What CC-CEDICT says about one of a term's Han aliases. It is no
+/// [`Definition`]: it has no place in the workspace, so `Definition::location`
+/// always points into a source. Show it, labelled as the dictionary's, when a
+/// term has no definition or only [`DefinitionOrigin::FirstMention`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Gloss {
+    /// The headword in Simplified characters ("腾讯").
+    pub simplified: String,
+    /// The headword in Traditional characters ("騰訊").
+    pub traditional: String,
+    /// Numbered pinyin ("Teng2 xun4").
+    pub pinyin: String,
+    /// The glosses, separated by "; ". When the term's English name came from
+    /// the dictionary, only the sense that gave it, followed by the glosses of
+    /// the entry it points to ("see 腾讯控股有限公司..."; "Tencent Holdings Limited ...");
+    /// otherwise every sense of the headword.
+    pub text: String,
+}
+
 /// One occurrence of one of a term's aliases.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mention {
@@ -156,8 +178,19 @@ pub struct Term {
     pub aliases: Vec<Alias>,
     /// Its definition, when one is known.
     pub definition: Option<Definition>,
+    /// The dictionary's gloss of its Han alias, when CC-CEDICT has one.
+    pub gloss: Option<Gloss>,
     /// Every mention, in documents and notes, ordered by path then offset.
     pub mentions: Vec<Mention>,
+}
+
+impl Term {
+    /// The gloss to show instead of the definition: the dictionary's, when no
+    /// note or defining sentence gives a better one.
+    pub fn gloss_to_show(&self) -> Option<&Gloss> {
+        let defined = self.definition.as_ref().is_some_and(|d| d.origin != DefinitionOrigin::FirstMention);
+        if defined { None } else { self.gloss.as_ref() }
+    }
 }
 
 /// A problem in the user's notes that the editor should show.

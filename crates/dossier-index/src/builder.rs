@@ -5,8 +5,10 @@
 //! Linking, strongest first: a note's declared aliases; aliases stated by a
 //! pattern; Simplified/Traditional variants (they share a key); a Han name and
 //! its pinyin seen in Latin text, when the romanization points to one Han name
-//! only. A link that would merge the terms of two notes is refused: declared
-//! aliases always win.
+//! only; a Han name and the English name CC-CEDICT gives it (`glosses`), when
+//! the sense fits the corpus. A link that would merge the terms of two notes
+//! is refused: declared aliases always win, and a dictionary name that a note
+//! declares for a term with other Han names is not linked either.
 
 use std::{
     collections::{HashMap, HashSet},
@@ -15,11 +17,14 @@ use std::{
 };
 
 use crate::{
-    Alias, AliasSource, Definition, DefinitionOrigin, Index, Location, Mention, NoteProblem, Script, Source,
+    Alias, AliasSource, Definition, DefinitionOrigin, Gloss, Index, Location, Mention, NoteProblem, Script, Source,
     SourceKind, Term, TermId, TermKind,
     candidates::{Evidence, Found},
-    definitions, extract_en, extract_zh,
+    definitions,
+    dictionary::dictionary,
+    extract_en, extract_zh,
     fold::{Folder, is_han, letters_key},
+    glosses::{self, Context},
     mentions::Matcher,
     notes::{self, NoteHeader},
     patterns, quoted,
@@ -50,6 +55,10 @@ struct Node {
     declared: Vec<String>,
     /// Linked to a Han name through its pinyin.
     romanized: bool,
+    /// An English name CC-CEDICT gives a Han name of its term.
+    dictionary: bool,
+    /// For a Han name: the dictionary sense that named it.
+    gloss: Option<Gloss>,
     /// The name side of a pattern ("刘博" in 刘博（花名：家洛）): preferred as a label.
     named_by_pattern: bool,
     accepted: bool,
@@ -304,6 +313,65 @@ impl Builder {
             }
         }
     }
+
+    /// Links Han names to the English names CC-CEDICT gives them, when a
+    /// sense fits the corpus (see `glosses`). `words` are the corpus's
+    /// lower-case Latin words.
+    fn link_dictionary(&mut self, words: &HashSet<String>) {
+        let dictionary = dictionary();
+        let mut links = Vec::new();
+        {
+            let by_key = &self.by_key;
+            let has_term = |name: &str| by_key.contains_key(&Folder::default().key(name));
+            let context = Context { words, has_term: &has_term };
+            for (id, node) in self.nodes.iter().enumerate() {
+                if node.key.chars().count() < 2 || !node.key.chars().all(is_han) {
+                    continue;
+                }
+                if let Some(sense) = glosses::best_sense(dictionary, &node.key, &context) {
+                    let gloss = Gloss {
+                        simplified: sense.entry.simplified.to_owned(),
+                        traditional: sense.entry.traditional.to_owned(),
+                        pinyin: sense.entry.pinyin.to_owned(),
+                        text: sense.glosses.join("; "),
+                    };
+                    links.push((id, sense.names, sense.kind, gloss));
+                }
+            }
+        }
+        for (han, names, kind, gloss) in links {
+            let mut linked = false;
+            for name in names {
+                let Some(node) = self.intern(&name) else { continue };
+                if self.declared_for_other_han_names(node, han) || !self.union(han, node) {
+                    continue;
+                }
+                linked = true;
+                if !self.nodes[node].surfaces.iter().any(|(s, _)| *s == name) {
+                    self.nodes[node].surfaces.push((name, 0));
+                }
+                let n = &mut self.nodes[node];
+                n.dictionary = true;
+                n.accepted = true;
+                n.kind_votes[TERM_KINDS.iter().position(|k| *k == kind).unwrap_or(5)] += 1;
+            }
+            if linked {
+                self.nodes[han].accepted = true;
+                self.nodes[han].gloss = Some(gloss);
+            }
+        }
+    }
+
+    /// Whether `name`'s term belongs to a note that declares Han names, none
+    /// of them `han`: the user's note says which Han names the term has.
+    fn declared_for_other_han_names(&mut self, name: usize, han: usize) -> bool {
+        let (name_root, han_root) = (self.find(name), self.find(han));
+        if name_root == han_root {
+            return false;
+        }
+        self.root_note[name_root]
+            .is_some_and(|note| self.notes[note].header.aliases.iter().any(|a| a.chars().any(is_han)))
+    }
 }
 
 fn location(source: &Source, text_range: Range<usize>) -> Location {
@@ -347,6 +415,7 @@ pub(crate) fn build(mut sources: Vec<Arc<Source>>) -> Index {
         builder.union(a, b);
     }
     builder.link_romanizations();
+    builder.link_dictionary(&latin_words(&sources));
 
     // One automaton over every accepted alias key, one pass per source.
     let accepted: Vec<usize> = (0..builder.nodes.len()).filter(|&id| builder.nodes[id].accepted).collect();
@@ -481,6 +550,8 @@ pub(crate) fn build(mut sources: Vec<Arc<Source>>) -> Index {
                     AliasSource::Variant
                 } else if node.has(Evidence::Pattern) > 0 {
                     AliasSource::Pattern
+                } else if node.dictionary {
+                    AliasSource::Dictionary
                 } else if node.romanized {
                     AliasSource::Romanization
                 } else {
@@ -527,6 +598,7 @@ pub(crate) fn build(mut sources: Vec<Arc<Source>>) -> Index {
             kind,
             aliases: aliases.into_iter().map(|(a, _)| a).collect(),
             definition,
+            gloss: term_gloss(&nodes),
             mentions,
         });
     }
@@ -536,6 +608,40 @@ pub(crate) fn build(mut sources: Vec<Arc<Source>>) -> Index {
         .map(|spans| spans.into_iter().map(|(range, g)| (range, term_of_group[g])).collect())
         .collect();
     Index::from_parts(sources, terms, by_source, builder.problems, &mut builder.folder)
+}
+
+/// The lower-case words of the sources' Latin text, to choose dictionary senses by.
+fn latin_words(sources: &[Arc<Source>]) -> HashSet<String> {
+    let mut words = HashSet::new();
+    for source in sources {
+        for word in source.document.text.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 3) {
+            if !words.contains(word) {
+                words.insert(word.to_ascii_lowercase());
+            }
+        }
+    }
+    words
+}
+
+/// The dictionary's gloss for a term: the sense that gave it an English name,
+/// else every sense of its most mentioned Han name the dictionary has.
+fn term_gloss(nodes: &[&Node]) -> Option<Gloss> {
+    if let Some(gloss) = nodes.iter().find_map(|n| n.gloss.clone()) {
+        return Some(gloss);
+    }
+    let dictionary = dictionary();
+    let mut hans: Vec<&&Node> = nodes.iter().filter(|n| n.key.chars().all(is_han)).collect();
+    hans.sort_by(|a, b| b.mentions.cmp(&a.mentions).then(a.key.cmp(&b.key)));
+    hans.iter().find_map(|node| {
+        let entries: Vec<_> = dictionary.lookup(&node.key).collect();
+        let first = entries.first()?;
+        Some(Gloss {
+            simplified: first.simplified.to_owned(),
+            traditional: first.traditional.to_owned(),
+            pinyin: first.pinyin.to_owned(),
+            text: entries.iter().flat_map(|e| e.senses()).collect::<Vec<_>>().join("; "),
+        })
+    })
 }
 
 /// The best defining sentence among a term's document mentions, else its first mention.

@@ -144,26 +144,9 @@ impl Dictionary {
             .map(|line| self.entry_at(line))
     }
 
-    /// Whether `simplified` is a headword.
-    pub(crate) fn contains(&self, simplified: &str) -> bool {
-        self.lookup(simplified).next().is_some()
-    }
-
     /// The longest headword, in chars.
     pub(crate) fn longest_word(&self) -> usize {
         self.longest_word
-    }
-
-    /// The number of entries.
-    pub(crate) fn len(&self) -> usize {
-        self.by_simplified.len()
-    }
-
-    /// Roughly how many bytes of memory the dictionary holds.
-    pub(crate) fn heap_bytes(&self) -> usize {
-        let fold_words: usize =
-            self.fold_words.values().flatten().map(|(chars, simplified)| chars.len() * 4 + simplified.len() + 64).sum();
-        self.text.capacity() + self.by_simplified.capacity() * size_of::<Line>() + fold_words
     }
 
     /// The words whose Simplified form is not what folding char by char gives
@@ -239,7 +222,7 @@ mod tests {
     #[test]
     fn entries_by_simplified_headword() {
         let dictionary = dictionary();
-        assert!(dictionary.len() > 100_000);
+        assert!(dictionary.by_simplified.len() > 100_000);
         let ma_yun: Vec<Entry<'_>> = dictionary.lookup("马云").collect();
         assert_eq!(ma_yun.len(), 1);
         assert_eq!(ma_yun[0].traditional, "馬雲");
@@ -248,7 +231,7 @@ mod tests {
         assert!(ma_yun[0].glosses.contains("aka Jack Ma"));
         assert_eq!(dictionary.lookup("阿里巴巴").count(), 2);
         assert!(!dictionary.lookup("菜鸟").next().unwrap().is_proper_noun());
-        assert!(!dictionary.contains("吴泳铭"));
+        assert_eq!(dictionary.lookup("吴泳铭").count(), 0);
     }
 
     #[test]

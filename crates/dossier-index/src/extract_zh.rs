@@ -5,7 +5,8 @@
 //! must start with a common surname, generic words are stop-listed, and the
 //! builder also asks for frequency or a cross-script link before it keeps a name.
 //! jieba's dictionary is Simplified, so Traditional text is folded char by char
-//! (keeping byte offsets) before tagging.
+//! (keeping byte offsets) before tagging. CC-CEDICT's proper nouns are found
+//! as weak candidates as well, since jieba splits the names it does not know.
 
 use std::sync::OnceLock;
 
@@ -14,6 +15,7 @@ use jieba_rs::Jieba;
 use crate::{
     TermKind,
     candidates::{Evidence, Found},
+    dictionary::dictionary,
     fold::{Folder, is_han},
 };
 
@@ -171,6 +173,38 @@ pub(crate) fn extract(text: &str, folder: &mut Folder) -> Vec<Found> {
             kind
         };
         found.push(Found { range: start..range.end, kind, evidence: Evidence::Tagged });
+    }
+    found.extend(dictionary_names(&folded, &offsets));
+    found
+}
+
+/// Proper nouns of three chars or more that CC-CEDICT lists, wherever they
+/// are: jieba splits the names it does not know, even across words (比拼多多
+/// is 比拼 + 多多, not 比 + 拼多多). Weak candidates: only a link makes them terms.
+fn dictionary_names(folded: &str, offsets: &[usize]) -> Vec<Found> {
+    const SHORTEST: usize = 3;
+    const LONGEST: usize = 8;
+    let dictionary = dictionary();
+    let chars: Vec<char> = folded.chars().collect();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i + SHORTEST <= chars.len() {
+        let run = chars[i..].iter().take(LONGEST).take_while(|&&c| is_han(c)).count();
+        let name_len = (SHORTEST..=run).rev().find(|&len| {
+            let word: String = chars[i..i + len].iter().collect();
+            dictionary.lookup(&word).any(|entry| entry.is_proper_noun())
+        });
+        match name_len {
+            Some(len) => {
+                found.push(Found {
+                    range: offsets[i]..offsets[i + len],
+                    kind: TermKind::Unknown,
+                    evidence: Evidence::Word,
+                });
+                i += len;
+            }
+            None => i += 1,
+        }
     }
     found
 }

@@ -40,6 +40,7 @@ mod dictionary;
 mod extract_en;
 mod extract_zh;
 mod fold;
+mod glosses;
 mod mentions;
 mod notes;
 mod patterns;

@@ -106,7 +106,7 @@ Founder of Alibaba.
 Jack Ma spoke. 马云说 and later signed as 风清扬.
 "#,
         expect![[r#"
-            Jack Ma [Person] 4 mentions: Jack Ma (Note, Latin), 風清揚 (Note, HanTraditional), 马云 (Note, HanSimplified), 风清扬 (Variant, HanSimplified)
+            Jack Ma [Person] 4 mentions: Jack Ma (Note, Latin), 風清揚 (Note, HanTraditional), 马云 (Note, HanSimplified), Ma Yun (Dictionary, Latin), 风清扬 (Variant, HanSimplified)
                 Note: Founder of Alibaba.
         "#]],
     );
