@@ -3,14 +3,13 @@
 //! returned range is checked by slicing the target file's text with
 //! positions converted by the test itself.
 
-mod client;
-
 use std::{
     fs,
     path::{Path, PathBuf},
 };
 
-use client::{Client, Encoding, file_uri, positions, uri_path};
+use crate::support::{copy_tree, dossier_binary, seeds};
+use dossier_lsp_client::{Client, Encoding, file_uri, positions, uri_path};
 use serde_json::{Value, json};
 
 /// A note naming terms in several scripts and in pinyin.
@@ -20,22 +19,9 @@ const RESEARCH: &str =
 /// A temporary workspace: the sample corpus and its notes, plus `notes/research.md`.
 fn workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_tree(&Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../seeds")).canonicalize().unwrap(), dir.path());
+    copy_tree(&seeds(), dir.path());
     fs::write(dir.path().join("notes/research.md"), RESEARCH).unwrap();
     dir
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::write(&target, fs::read(entry.path()).unwrap()).unwrap();
-        }
-    }
 }
 
 /// The workspace root as the server sees it (temporary folders may be symlinked).
@@ -44,7 +30,7 @@ fn root(dir: &tempfile::TempDir) -> PathBuf {
 }
 
 fn start(dir: &tempfile::TempDir, encoding: Encoding) -> Client {
-    let mut client = Client::start(&root(dir), encoding);
+    let mut client = Client::start(dossier_binary(), &root(dir), encoding);
     client.wait_until_ready();
     client
 }
@@ -255,7 +241,7 @@ fn reference_files(client: &mut Client, note: &Path) -> Vec<String> {
 }
 
 fn poll_references(client: &mut Client, note: &Path, done: impl Fn(&[String]) -> bool) -> Vec<String> {
-    let deadline = std::time::Instant::now() + client::TIMEOUT;
+    let deadline = std::time::Instant::now() + dossier_lsp_client::TIMEOUT;
     loop {
         let files = reference_files(client, note);
         if done(&files) {
@@ -348,7 +334,7 @@ fn malformed_and_unknown_requests_get_errors_and_the_server_stays_up() {
 #[test]
 fn shutdown_then_exit_ends_the_process() {
     let dir = workspace();
-    let mut client = Client::start(&root(&dir), Encoding::Utf16);
+    let mut client = Client::start(dossier_binary(), &root(&dir), Encoding::Utf16);
     // Straight away, while the workspace may still be loading.
     let response = client.request("shutdown", Value::Null);
     assert_eq!(response, json!({ "jsonrpc": "2.0", "id": 2, "result": null }));
@@ -359,8 +345,12 @@ fn shutdown_then_exit_ends_the_process() {
 #[test]
 fn first_ingestion_reports_progress_and_status() {
     let dir = workspace();
-    let mut client =
-        Client::start_with(&root(&dir), Encoding::Utf16, json!({ "window": { "workDoneProgress": true } }));
+    let mut client = Client::start_with(
+        dossier_binary(),
+        &root(&dir),
+        Encoding::Utf16,
+        json!({ "window": { "workDoneProgress": true } }),
+    );
     let status = client.wait_until_ready();
     let count = |folder: &str, extension: &str| {
         fs::read_dir(root(&dir).join(folder))
@@ -554,7 +544,8 @@ fn two_roots_make_one_index() {
     fs::write(&note, text).unwrap();
     let capabilities = json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } });
     let options = json!({ "dossier": { "inlayHints": { "enable": false } } });
-    let mut client = Client::start_roots(&[&corpus_root, &elsewhere_root], Encoding::Utf16, capabilities, options);
+    let mut client =
+        Client::start_roots(dossier_binary(), &[&corpus_root, &elsewhere_root], Encoding::Utf16, capabilities, options);
     client.wait_until_ready();
 
     let mut params = at(&client, &note, text, "張勇", 0);

@@ -6,9 +6,14 @@ use std::{
     process::{Command, Output},
 };
 
-/// The `dossier` binary under test.
+/// The path of the `dossier` binary under test.
+pub fn dossier_binary() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_dossier"))
+}
+
+/// The `dossier` binary under test, as a command to run.
 pub fn dossier() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_dossier"));
+    let mut command = Command::new(dossier_binary());
     command.env("NO_COLOR", "1");
     command
 }
@@ -16,6 +21,20 @@ pub fn dossier() -> Command {
 /// The repository's sample corpus.
 pub fn seeds() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../seeds").canonicalize().expect("seeds/ exists")
+}
+
+/// Copies a folder recursively (files and folders only).
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
 }
 
 /// Runs a command to completion and returns its output, stdout as text.

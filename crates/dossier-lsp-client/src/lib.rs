@@ -85,6 +85,18 @@ impl Client {
 
     /// Starts `binary lsp` and sends `initialize` with extra client capabilities merged in.
     pub fn start_with(binary: &Path, root: &Path, encoding: Encoding, extra_capabilities: Value) -> Client {
+        Client::start_roots(binary, &[root], encoding, extra_capabilities, Value::Null)
+    }
+
+    /// Starts `binary lsp` on several workspace folders, with extra client
+    /// capabilities and `initializationOptions`.
+    pub fn start_roots(
+        binary: &Path,
+        roots: &[&Path],
+        encoding: Encoding,
+        extra_capabilities: Value,
+        options: Value,
+    ) -> Client {
         let mut child = Command::new(binary)
             .arg("lsp")
             .env("DOSSIER_LOG", "info")
@@ -135,14 +147,16 @@ impl Client {
             "textDocument": { "hover": { "contentFormat": ["markdown", "plaintext"] } },
         });
         merge(&mut capabilities, extra_capabilities);
-        let uri = file_uri(root);
+        let folders: Vec<Value> =
+            roots.iter().map(|root| json!({ "uri": file_uri(root), "name": root.display().to_string() })).collect();
         let response = client.request(
             "initialize",
             json!({
                 "processId": null,
-                "rootUri": uri,
-                "workspaceFolders": [{ "uri": uri, "name": "workspace" }],
+                "rootUri": file_uri(roots[0]),
+                "workspaceFolders": folders,
                 "capabilities": capabilities,
+                "initializationOptions": options,
             }),
         );
         client.initialize_result = response["result"].clone();
@@ -232,6 +246,19 @@ impl Client {
                 Some(message) if message["method"] == method && wanted(&message["params"]) => return message,
                 Some(_) => {}
                 None => panic!("no {method} notification as wanted within {TIMEOUT:?}; log:\n{}", self.stderr()),
+            }
+        }
+    }
+
+    /// Waits for a request from the server (already received or to come).
+    pub fn wait_for_server_request(&mut self, method: &str) -> Value {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(found) = self.server_requests.iter().find(|r| r["method"] == method) {
+                return found.clone();
+            }
+            if self.next_message(deadline).is_none() {
+                panic!("no {method} request from the server within {TIMEOUT:?}; log:\n{}", self.stderr());
             }
         }
     }
