@@ -71,27 +71,80 @@ fn nvim_plugin_hover_definition_references_on_a_note() {
         Some("utf-32") => Encoding::Utf32,
         _ => Encoding::Utf16,
     };
-    for request in ["definition", "references"] {
-        let locations = locations(&report[request]);
+    let found = |request: &str| {
+        let found: Vec<Found> = locations(&report[request])
+            .into_iter()
+            .map(|(uri, range)| Found::read(request, uri, range, encoding))
+            .collect();
         assert!(
-            !locations.is_empty(),
+            !found.is_empty(),
             "{request} at {NEEDLE:?} gave no location (error: {})\n\nreport: {report:#}\n\n{}",
             report[&format!("{request}_error")],
             logs()
         );
-        for (uri, range) in locations {
-            let path = uri_to_path(&uri).unwrap_or_else(|| panic!("{request}: {uri} is not a file URI"));
-            assert!(path.is_file(), "{request}: {} does not exist\n\n{}", path.display(), logs());
-            let bytes = fs::read(&path).unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
-            let text = String::from_utf8_lossy(&bytes);
-            let sliced = slice(&text, &range, encoding)
-                .unwrap_or_else(|| panic!("{request}: range {range} is outside {}\n\n{}", path.display(), logs()));
-            assert!(
-                ALIASES.contains(&sliced),
-                "{request}: {}:{range} is {sliced:?}, not one of {ALIASES:?}\n\nreport: {report:#}",
-                path.display()
-            );
-        }
+        found
+    };
+
+    // The corpus defines Wu Yongming by a sentence, and the server's definition
+    // is that whole sentence. FIXME: a LocationLink whose targetSelectionRange
+    // is the name inside the sentence would put the cursor on the name; then
+    // this can demand an alias, like the mentions below.
+    let definitions = found("definition");
+    for definition in &definitions {
+        assert!(
+            !definition.text.contains(['\n', '\r']) && ALIASES.iter().any(|alias| definition.text.contains(alias)),
+            "definition: {definition} is not a one-line sentence naming one of {ALIASES:?}\n\nreport: {report:#}"
+        );
+    }
+
+    // References: with includeDeclaration the definition comes first (the
+    // sentence again, FIXME as above); every other one is a mention, exactly
+    // an alias, among them the note's own "Wu Yongming".
+    let references = found("references");
+    let mentions = match references.split_first() {
+        Some((first, rest)) if definitions.iter().any(|d| d.path == first.path && d.range == first.range) => rest,
+        _ => &references[..],
+    };
+    for mention in mentions {
+        assert!(
+            ALIASES.contains(&mention.text.as_str()),
+            "references: {mention} is not one of {ALIASES:?}\n\nreport: {report:#}"
+        );
+    }
+    let note = workspace.dir.path().join("notes/test.md");
+    assert!(
+        mentions.iter().any(|mention| mention.path == note && mention.range.start.0 == 2),
+        "references should include the note's own mention on line 3\n\nreport: {report:#}"
+    );
+    assert!(
+        mentions.iter().any(|mention| mention.path.extension().is_some_and(|extension| extension == "txt")),
+        "references should include mentions in corpus documents\n\nreport: {report:#}"
+    );
+}
+
+/// A location of a definition or references result, with the text it spans.
+struct Found {
+    path: PathBuf,
+    range: Range,
+    text: String,
+}
+
+impl Found {
+    /// Reads the file a location points at and slices the range out of it.
+    fn read(request: &str, uri: String, range: Range, encoding: Encoding) -> Found {
+        let path = uri_to_path(&uri).unwrap_or_else(|| panic!("{request}: {uri} is not a file URI"));
+        let bytes =
+            fs::read(&path).unwrap_or_else(|error| panic!("{request}: cannot read {}: {error}", path.display()));
+        let text = String::from_utf8_lossy(&bytes);
+        let sliced = slice(&text, &range, encoding)
+            .unwrap_or_else(|| panic!("{request}: range {range} is outside {}", path.display()));
+        Found { text: sliced.to_owned(), path, range }
+    }
+}
+
+impl std::fmt::Display for Found {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{} {:?}", self.path.display(), self.range, self.text)
     }
 }
 
@@ -266,7 +319,7 @@ fn hover_text(hover: &Value) -> String {
 }
 
 /// An LSP range, for slicing and for messages.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 struct Range {
     start: (usize, usize),
     end: (usize, usize),

@@ -110,17 +110,6 @@ local function request(bufnr, client_id, method, params)
   return response.result, nil
 end
 
-local function hover_has_content(result)
-  if result == vim.NIL or type(result) ~= "table" then
-    return false
-  end
-  local contents = result.contents
-  if type(contents) == "string" then
-    return contents ~= ""
-  end
-  return type(contents) == "table" and (contents.value ~= "" or #contents > 0)
-end
-
 local function run()
   local bin = assert(os.getenv("DOSSIER_E2E_BIN"), "DOSSIER_E2E_BIN is not set")
   local note = assert(os.getenv("DOSSIER_E2E_NOTE"), "DOSSIER_E2E_NOTE is not set")
@@ -190,11 +179,21 @@ local function run()
     report.ready_signal = "$/progress end"
   end
   report.last_status = status or vim.NIL
-  step(report.ready and ("ready (" .. report.ready_signal .. ")") or "no ready signal")
+  report.progress_ended = dossier.ingested_by_client[client.id] == true
   if report.server_exit ~= vim.NIL then
     report.error = "the server exited: " .. encode(report.server_exit)
     return
   end
+  if not report.ready then
+    report.error = string.format(
+      "the server did not report that it was ready within %d ms (last dossier/status: %s; ingesting progress ended: %s)",
+      elapsed_ms(),
+      encode(report.last_status),
+      tostring(report.progress_ended)
+    )
+    return
+  end
+  step("ready (" .. report.ready_signal .. ")")
 
   -- The position of the needle: 0-based line, character in the offset encoding, inside the needle.
   local lines = vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
@@ -214,14 +213,7 @@ local function run()
   local text_document = { uri = report.uri }
   local at = { textDocument = text_document, position = position }
 
-  -- Without a ready signal, hover until it has content or the budget is spent.
-  repeat
-    report.hover, report.hover_error = request(bufnr, client.id, "textDocument/hover", at)
-    if hover_has_content(report.hover) or report.ready or remaining_ms() < 2000 then
-      break
-    end
-    vim.wait(500)
-  until false
+  report.hover, report.hover_error = request(bufnr, client.id, "textDocument/hover", at)
   step("hover")
   report.definition, report.definition_error = request(bufnr, client.id, "textDocument/definition", at)
   step("definition")

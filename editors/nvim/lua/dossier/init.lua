@@ -159,11 +159,16 @@ local function status_handler(_, result, ctx)
   end
 end
 
---- Whether a client reported that the workspace is ingested: a `dossier/status`
---- with state "ready", or the end of its "Dossier: ingesting" progress.
+--- Whether a client reported that the workspace is ingested and can be
+--- queried: its latest `dossier/status` says "ready". Only from a server that
+--- sends no `dossier/status` is the end of its "Dossier: ingesting" progress
+--- taken instead (the progress may end a moment before the index is in use).
 function M.is_ready(client_id)
   local status = M.status_by_client[client_id]
-  return (status ~= nil and status.state == "ready") or M.ingested_by_client[client_id] == true
+  if status ~= nil then
+    return status.state == "ready"
+  end
+  return M.ingested_by_client[client_id] == true
 end
 
 --- A short text for the statusline, e.g. "Dossier: 1,234 terms"; "" without a client.
