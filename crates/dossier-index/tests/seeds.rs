@@ -12,22 +12,30 @@ fn workspace() -> &'static Path {
 /// The seeds index, built once for every test of this file.
 fn index() -> &'static Index {
     static INDEX: OnceLock<Index> = OnceLock::new();
-    INDEX.get_or_init(|| {
-        let mut sources = Vec::new();
-        for (dir, extension, kind) in [("seeds", "txt", SourceKind::Document), ("seeds/notes", "md", SourceKind::Note)]
-        {
-            for entry in std::fs::read_dir(workspace().join(dir)).unwrap() {
-                let path = entry.unwrap().path();
-                if path.extension().is_some_and(|e| e == extension) {
-                    let bytes = std::fs::read(&path).unwrap();
-                    let name = path.strip_prefix(workspace()).unwrap().to_string_lossy().into_owned();
-                    let document = ingest(&name, &bytes, &IngestConfig::default()).unwrap();
-                    sources.push(Arc::new(Source { kind, document }));
-                }
+    INDEX.get_or_init(|| build(&[("seeds", "txt", SourceKind::Document), ("seeds/notes", "md", SourceKind::Note)]))
+}
+
+/// The index of the seed documents alone, without the notes.
+fn documents_only() -> &'static Index {
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    INDEX.get_or_init(|| build(&[("seeds", "txt", SourceKind::Document)]))
+}
+
+/// An index of the files with each extension in each directory.
+fn build(directories: &[(&str, &str, SourceKind)]) -> Index {
+    let mut sources = Vec::new();
+    for &(dir, extension, kind) in directories {
+        for entry in std::fs::read_dir(workspace().join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == extension) {
+                let bytes = std::fs::read(&path).unwrap();
+                let name = path.strip_prefix(workspace()).unwrap().to_string_lossy().into_owned();
+                let document = ingest(&name, &bytes, &IngestConfig::default()).unwrap();
+                sources.push(Arc::new(Source { kind, document }));
             }
         }
-        Index::build(sources)
-    })
+    }
+    Index::build(sources)
 }
 
 fn term(text: &str) -> TermId {
@@ -223,4 +231,74 @@ fn link_precision_and_recall() {
     }
     assert!(precision >= 0.95, "precision {precision:.3}: {report:#?}");
     assert!(recall >= 0.8, "recall {recall:.3}: {report:#?}");
+}
+
+/// Mentions of a term per file stem prefix ("002").
+fn counts_in(index: &Index, id: TermId) -> HashMap<String, usize> {
+    let mut counts = HashMap::new();
+    for mention in &index.term(id).mentions {
+        let path = mention.location.path.trim_start_matches("seeds/");
+        *counts.entry(path.split(['_', '.']).next().unwrap().to_owned()).or_default() += 1;
+    }
+    counts
+}
+
+/// Checks that `name` resolves without notes, that its term has `alias`, and
+/// that it is mentioned in every file of `files`.
+fn check_dictionary_link(name: &str, alias: &str, files: &[&str]) {
+    let index = documents_only();
+    let id = index.lookup(name).unwrap_or_else(|| panic!("no term for {name:?}"));
+    let term = index.term(id);
+    let aliases: Vec<(&str, AliasSource)> = term.aliases.iter().map(|a| (a.text.as_str(), a.source)).collect();
+    assert!(aliases.iter().any(|(text, _)| *text == alias), "{name}: {aliases:?}");
+    // The link is the dictionary's: one of the two sides says so.
+    assert!(aliases.iter().any(|(_, source)| *source == AliasSource::Dictionary), "{name}: {aliases:?}");
+    let counts = counts_in(index, id);
+    for file in files {
+        assert!(counts.get(*file).is_some_and(|&n| n > 0), "{name} in {file}: {counts:?}");
+    }
+}
+
+#[test]
+fn dictionary_names_without_notes() {
+    // grep: "Jack Ma" twice in 000 and in 001, 马云 14 times in 002.
+    check_dictionary_link("Jack Ma", "马云", &["000", "001", "002"]);
+    // 阿里巴巴 17 times in 003 (the company, not Ali Baba of the Arabian Nights).
+    check_dictionary_link("Alibaba", "阿里巴巴", &["000", "001", "003"]);
+    let alibaba = documents_only().term(documents_only().lookup("Alibaba").unwrap());
+    assert!(alibaba.gloss.as_ref().unwrap().text.contains("e-commerce"), "{:?}", alibaba.gloss);
+    assert!(!alibaba.aliases.iter().any(|a| a.text == "Ali Baba"));
+    // 腾讯 4 times in 002, "Tencent" 4 times in 004 (through 腾讯控股有限公司).
+    check_dictionary_link("腾讯", "Tencent", &["002", "004"]);
+    // "Pinduoduo" is in no document: only the dictionary names 拼多多.
+    check_dictionary_link("Pinduoduo", "拼多多", &["002"]);
+    assert_eq!(documents_only().lookup("Pinduoduo"), documents_only().lookup("拼多多"));
+}
+
+#[test]
+fn dictionary_common_nouns_are_no_names() {
+    let index = documents_only();
+    let cainiao = index.term(index.lookup("菜鸟").expect("菜鸟 is a term"));
+    assert!(!cainiao.aliases.iter().any(|a| a.text.eq_ignore_ascii_case("rookie")), "{:?}", cainiao.aliases);
+    assert_eq!(index.lookup("rookie"), None);
+    // 夸克 (once in 002) glosses "quark (particle physics)": no name. The
+    // "Quark" of 000 is a term of its own, not linked by the dictionary.
+    for term in index.terms() {
+        for alias in term.aliases.iter().filter(|a| a.source == AliasSource::Dictionary) {
+            assert!(!["rookie", "quark"].contains(&alias.text.to_lowercase().as_str()), "{}", term.label);
+        }
+    }
+    assert_ne!(index.lookup("Quark"), index.lookup("夸克"));
+}
+
+#[test]
+fn dictionary_gloss_shown_only_without_a_better_definition() {
+    // A note defines Jack Ma: its summary, not the dictionary's gloss, is shown.
+    let jack_ma = index().term(term("Jack Ma"));
+    assert!(jack_ma.gloss.as_ref().is_some_and(|g| g.pinyin == "Ma3 Yun2"));
+    assert_eq!(jack_ma.gloss_to_show(), None);
+    let tencent = index().term(term("Tencent"));
+    let gloss = tencent.gloss.as_ref().unwrap();
+    assert_eq!((gloss.simplified.as_str(), gloss.traditional.as_str()), ("腾讯", "騰訊"));
+    assert!(gloss.text.contains("Tencent Holdings Limited"), "{}", gloss.text);
 }
