@@ -6,4 +6,5 @@
 mod cli;
 mod hostile;
 mod lsp;
+mod nvim;
 mod support;
