@@ -8,6 +8,7 @@
 mod bench;
 mod ci;
 mod dist;
+mod fuzz;
 mod ingest;
 
 use std::{
@@ -26,6 +27,7 @@ fn main() -> Result<()> {
         "ci" => ci::run(rest),
         "dist" => dist::run(rest),
         "bench" => bench::run(rest),
+        "fuzz" => fuzz::run(rest),
         _ => {
             eprintln!("usage: cargo xtask <ingest|ci|dist|bench>");
             if task == "help" { Ok(()) } else { bail!("unknown task `{task}`") }
