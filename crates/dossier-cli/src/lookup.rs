@@ -103,7 +103,16 @@ fn card_json(index: &Index, term: &Term) -> serde_json::Value {
             })
         })
         .collect();
-    json!({ "label": term.label, "kind": term.kind, "aliases": aliases, "definition": definition, "mentions": mentions })
+    // The dictionary's gloss has no place in the sources: it is never a "definition".
+    let gloss = term.gloss_to_show();
+    json!({
+        "label": term.label,
+        "kind": term.kind,
+        "aliases": aliases,
+        "definition": definition,
+        "gloss": gloss,
+        "mentions": mentions,
+    })
 }
 
 fn card_text(index: &Index, term: &Term) -> String {
@@ -120,6 +129,14 @@ fn card_text(index: &Index, term: &Term) -> String {
             place.line + 1,
             definition.text.split_whitespace().collect::<Vec<_>>().join(" ")
         ));
+    }
+    if let Some(gloss) = term.gloss_to_show() {
+        let headword = if gloss.traditional == gloss.simplified {
+            gloss.simplified.clone()
+        } else {
+            format!("{} ({})", gloss.simplified, gloss.traditional)
+        };
+        out.push_str(&format!("dictionary (CC-CEDICT): {headword} [{}]: {}\n", gloss.pinyin, gloss.text));
     }
     let counts = counts_by_path(term);
     out.push_str(&format!("mentions: {} in {} files\n", term.mentions.len(), counts.len()));

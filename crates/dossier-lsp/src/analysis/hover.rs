@@ -3,7 +3,7 @@
 
 use std::{collections::BTreeMap, ops::Range, sync::Arc};
 
-use dossier_index::{DefinitionOrigin, Index, Script, SourceKind, Term, TermKind};
+use dossier_index::{DefinitionOrigin, Gloss, Index, Script, SourceKind, Term, TermKind};
 
 use super::{FileRange, kind_name, plural, slice, source_text};
 use dossier_ingest::{LineIndex, PositionEncoding};
@@ -28,6 +28,8 @@ pub struct HoverCard {
     pub aliases: Vec<(&'static str, Vec<String>)>,
     /// The definition, when one is known.
     pub definition: Option<DefinitionCard>,
+    /// The dictionary's gloss, when no note or defining sentence does better.
+    pub gloss: Option<Gloss>,
     /// Mentions per document: path, language, count; most mentioned first.
     pub documents: Vec<(Arc<str>, String, usize)>,
     /// Mentions in notes.
@@ -81,6 +83,7 @@ pub fn hover(index: &Index, path: &str, offset: usize) -> Option<HoverCard> {
             }),
             origin: d.origin,
         }),
+        gloss: term.gloss_to_show().cloned(),
         documents: document_counts(index, term),
         note_mentions: term.mentions.iter().filter(|m| m.kind == SourceKind::Note).count(),
         snippets: snippets(index, term),
@@ -218,6 +221,19 @@ impl HoverCard {
                 link(&definition.location.path, definition.line)
             ));
         }
+        if let Some(gloss) = &self.gloss {
+            let headword = if gloss.traditional == gloss.simplified {
+                gloss.simplified.clone()
+            } else {
+                format!("{} ({})", gloss.simplified, gloss.traditional)
+            };
+            out.push_str(&format!(
+                "\n{}\n\n— dictionary (CC-CEDICT): {} [{}]\n",
+                escape(&gloss.text),
+                escape(&headword),
+                escape(&gloss.pinyin)
+            ));
+        }
         let total: usize = self.documents.iter().map(|d| d.2).sum();
         out.push_str(&format!(
             "\n{} in {}, {} in notes\n",
@@ -301,6 +317,33 @@ Eddie Wu also chairs Taobao and Tmall.
         }
         out.push_str(extra);
         out
+    }
+
+    #[test]
+    fn hover_shows_the_dictionary_gloss_without_a_definition() {
+        check(
+            "//- /corpus/zh.txt\n他说，拼$0多多增长很快。\n//- /corpus/en.txt\nAn e-commerce company grew.\n",
+            expect![[r#"
+                hovered "拼多多"
+                **拼多多** · organization
+
+                Latin: Pinduoduo
+
+                他说，拼多多增长很快。
+
+                — first mention in [zh.txt:1](/corpus/zh.txt#L1)
+
+                Pinduoduo, social e-commerce company founded in 2015
+
+                — dictionary (CC-CEDICT): 拼多多 [Pin1 duo1 duo1]
+
+                1 mention in 1 document, 0 in notes
+                - zh.txt (zh-Hans): 1
+
+                ---
+                - [zh.txt:1](/corpus/zh.txt#L1) 他说，**拼多多**增长很快。
+            "#]],
+        );
     }
 
     #[test]
@@ -439,6 +482,7 @@ Eddie Wu also chairs Taobao and Tmall.
                 line: 0,
                 origin: DefinitionOrigin::Note,
             }),
+            gloss: None,
             documents: vec![("/c/a.txt".into(), "en".to_owned(), 2)],
             note_mentions: 1,
             snippets: vec![Snippet {

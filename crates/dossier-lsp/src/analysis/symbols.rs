@@ -275,6 +275,12 @@ mod tests {
 
     #[test]
     fn symbols_by_pinyin() {
-        check_symbols(NOTES, "taobao", expect![[""]]);
+        check_symbols(
+            NOTES,
+            "taobao",
+            expect![[r#"
+            Taobao (Product) [淘宝] /corpus/a.txt 24..37
+        "#]],
+        );
     }
 }
