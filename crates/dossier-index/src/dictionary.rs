@@ -93,9 +93,10 @@ impl Dictionary {
     /// Decompresses and indexes a gzipped CC-CEDICT file. The file is part of
     /// the binary, so a broken one is a build defect, not a user error.
     fn parse(gzipped: &[u8]) -> Dictionary {
-        let mut text = String::new();
+        // A gzip file ends with its uncompressed size (modulo 4 GiB): one allocation, no regrowth.
+        let size = gzipped.last_chunk::<4>().map_or(0, |size| u32::from_le_bytes(*size) as usize);
+        let mut text = String::with_capacity(size);
         flate2::read::GzDecoder::new(gzipped).read_to_string(&mut text).expect("the built-in CC-CEDICT is valid gzip");
-        text.shrink_to_fit();
         let offset_of = |slice: &str| {
             let offset = slice.as_ptr() as usize - text.as_ptr() as usize;
             u32::try_from(offset).expect("the dictionary is smaller than 4 GiB")
