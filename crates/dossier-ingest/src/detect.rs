@@ -5,10 +5,13 @@
 //! time in proportion to its input. So the work is split by writing system:
 //!
 //! - script runs are cut at line breaks into pieces;
-//! - Latin, Cyrillic and Arabic pieces go to a `lingua` detector restricted to
-//!   the languages of that script, on a bounded sample of their words (URLs
-//!   and identifiers left out); pieces too short to judge take the language of
-//!   a neighbour (a "CEO" inside Chinese is Chinese);
+//! - Latin, Cyrillic and Arabic pieces are judged on a bounded sample of
+//!   their words (URLs and identifiers left out), first by the quick pass of
+//!   [`crate::quick_language`] (function words, `whatlang`'s trigrams) and,
+//!   only where that is unsure, by a `lingua` detector restricted to the
+//!   languages of that script, at most [`MAX_LINGUA_CALLS`] times per
+//!   document; pieces too short to judge take the language of a neighbour (a
+//!   "CEO" inside Chinese is Chinese);
 //! - Hangul is Korean, kana is Japanese, and Han is Japanese when its line
 //!   also has kana or kana is a fifth of the document's Han and kana, Chinese
 //!   otherwise;
@@ -27,6 +30,7 @@ use lingua::{Language, LanguageDetector, LanguageDetectorBuilder};
 use zhconv::{Variant, get_builtin_converter};
 
 use crate::document::{LanguageShare, LanguageTag};
+use crate::quick_language::{QuickDetector, QuickVerdict, SampleLength};
 use crate::script::{ScriptClass, ScriptRun};
 
 /// Groups of short pieces with fewer letters than this (in their sample) are
@@ -50,16 +54,17 @@ const MIN_SHORT_CONFIDENCE_RATIO: f64 = 2.0;
 /// the cost per piece is bounded however long its line is.
 const SAMPLE_BYTES: usize = 250;
 
-/// In a long stretch of one script, one piece per this many bytes is given to
-/// `lingua` (about a millisecond per call); the pieces between take the
-/// language of their nearest checked neighbour unless two checks disagree.
+/// In a long stretch of one script, one piece per this many bytes is
+/// checked; the pieces between take the language of their nearest checked
+/// neighbour unless two checks disagree.
 const CHECK_INTERVAL_BYTES: usize = 4096;
 
-/// Every document may call `lingua` this many times, plus once per
-/// [`BYTES_PER_LINGUA_CALL`] of text, so the cost stays linear in the length
-/// whatever the text's shape.
-const MIN_LINGUA_CALLS: usize = 32;
-const BYTES_PER_LINGUA_CALL: usize = 1024;
+/// Every document may call `lingua` (about a millisecond per call) this many
+/// times, whatever its length: the quick pass decides ordinary prose, so
+/// `lingua` is left with names, short phrases and rarer languages. Past the
+/// budget a piece takes the language of its nearest decided neighbour of the
+/// same script. Identical samples are asked once per document.
+const MAX_LINGUA_CALLS: usize = 16;
 
 /// A line's own Han characters decide Simplified vs Traditional when at least
 /// this many of them are variant-specific and they outnumber the other
@@ -115,7 +120,7 @@ enum Decision {
 pub(crate) fn detect(text: &str, runs: &[ScriptRun], allowlist: Option<&[String]>) -> Detection {
     let allowed = Allowed::new(allowlist);
     let mut pieces = split_into_pieces(text, runs);
-    let mut detectors = Detectors::new(text.len());
+    let mut detectors = Detectors::new();
     for piece in &mut pieces {
         piece.language = first_guess(piece, &allowed);
     }
@@ -200,12 +205,6 @@ fn detect_alphabetic_groups(text: &str, pieces: &mut [Piece], allowed: &Allowed,
 }
 
 fn detect_group(text: &str, group: &mut [Piece], allowed: &Allowed, detectors: &mut Detectors) {
-    if detectors.calls_left == 0 {
-        for piece in group.iter_mut() {
-            piece.over_budget = true;
-        }
-        return;
-    }
     let script = group[0].script;
     let samples: Vec<String> = group.iter().map(|piece| lingua_sample(&text[piece.range.clone()])).collect();
     let long: Vec<usize> =
@@ -219,44 +218,68 @@ fn detect_group(text: &str, group: &mut [Piece], allowed: &Allowed, detectors: &
         // A short phrase is only its own language when `lingua` is sure;
         // names ("Under Armour", "Jack Ma") are not. Unsure guesses are kept
         // for text that has nothing else to go by.
-        if let Some(guess) = detectors.guess(script, &sample, allowed) {
-            let sure = guess.confidence >= MIN_SHORT_CONFIDENCE
-                && guess.confidence >= MIN_SHORT_CONFIDENCE_RATIO * guess.runner_up_confidence;
-            for piece in group.iter_mut() {
-                if sure {
-                    piece.language = Decision::Tag(guess.language.clone());
-                } else {
-                    piece.fallback = Some(guess.language.clone());
+        match detectors.judge_phrase(script, &sample, allowed) {
+            Judgement::Language(tag) => {
+                for piece in group.iter_mut() {
+                    piece.language = Decision::Tag(tag.clone());
+                }
+            }
+            Judgement::Unsure(guess) => {
+                for piece in group.iter_mut() {
+                    piece.fallback = guess.clone();
+                }
+            }
+            Judgement::OverBudget(guess) => {
+                for piece in group.iter_mut() {
+                    piece.over_budget = true;
+                    piece.fallback = guess.clone();
                 }
             }
         }
         return;
     }
-    // Check one long piece per `CHECK_INTERVAL_BYTES`; where two checks
-    // disagree, check every long piece between them to find the switch.
+    // Every long piece whose function words make its language clear is
+    // decided by them (microseconds a piece), so a paragraph in another
+    // common language is found wherever it is.
     let mut detected: Vec<usize> = Vec::new();
+    let mut unclear: Vec<usize> = Vec::new();
+    for &index in &long {
+        match detectors.by_function_words(script, &samples[index], allowed) {
+            Some(tag) => {
+                group[index].language = Decision::Tag(tag);
+                detected.push(index);
+            }
+            None => unclear.push(index),
+        }
+    }
+    let long = unclear;
+    // Of the others, check one per `CHECK_INTERVAL_BYTES`; where two checks
+    // disagree, check every long piece between them to find the switch.
+    let mut checked: Vec<usize> = Vec::new();
     let mut next_check_at = 0;
     for (position, &index) in long.iter().enumerate() {
         let is_last = position + 1 == long.len();
         if group[index].range.start < next_check_at && !is_last {
             continue;
         }
-        if let Some(tag) = detectors.detect(script, &samples[index], allowed) {
-            let switched = detected.last().is_some_and(|&last| group[last].language != Decision::Tag(tag.clone()));
+        if let Some(tag) = detectors.judge_sentence(script, &samples[index], allowed).decided(&mut group[index]) {
+            let switched = checked.last().is_some_and(|&last| group[last].language != Decision::Tag(tag.clone()));
             if switched {
-                let previous = detected.last().copied().unwrap_or(index);
+                let previous = checked.last().copied().unwrap_or(index);
                 for &between in long.iter().filter(|&&between| previous < between && between < index) {
-                    if let Some(tag) = detectors.detect(script, &samples[between], allowed) {
+                    let judgement = detectors.judge_sentence(script, &samples[between], allowed);
+                    if let Some(tag) = judgement.decided(&mut group[between]) {
                         group[between].language = Decision::Tag(tag);
-                        detected.push(between);
+                        checked.push(between);
                     }
                 }
             }
             group[index].language = Decision::Tag(tag);
-            detected.push(index);
+            checked.push(index);
         }
         next_check_at = group[index].range.start.saturating_add(CHECK_INTERVAL_BYTES);
     }
+    detected.extend(checked);
     detected.sort_unstable();
     // The rest take the language of the nearest detected piece.
     for index in 0..group.len() {
@@ -624,12 +647,19 @@ impl Allowed {
 /// short text) instead of low accuracy mode (trigrams only).
 const HIGH_ACCURACY: bool = true;
 
+/// The detectors for one set of candidate languages: the quick pass first,
+/// `lingua` when it is unsure.
+struct ScriptDetectors {
+    quick: QuickDetector,
+    lingua: LanguageDetector,
+}
+
 /// Detectors by the sorted set of languages they choose from. `lingua`
 /// shares its models between detectors, so a detector per script and
 /// allowlist costs little beyond the models of its languages, loaded on first
 /// use.
-fn cached_detector(languages: &[Language]) -> Arc<LanguageDetector> {
-    static DETECTORS: OnceLock<Mutex<HashMap<Vec<Language>, Arc<LanguageDetector>>>> = OnceLock::new();
+fn cached_detectors(languages: &[Language]) -> Arc<ScriptDetectors> {
+    static DETECTORS: OnceLock<Mutex<HashMap<Vec<Language>, Arc<ScriptDetectors>>>> = OnceLock::new();
     let detectors = DETECTORS.get_or_init(Default::default);
     // A panic while holding the lock cannot leave the map inconsistent.
     let mut detectors = detectors.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -640,19 +670,22 @@ fn cached_detector(languages: &[Language]) -> Arc<LanguageDetector> {
             if !HIGH_ACCURACY {
                 builder.with_low_accuracy_mode();
             }
-            Arc::new(builder.build())
+            Arc::new(ScriptDetectors { quick: QuickDetector::new(languages), lingua: builder.build() })
         })
         .clone()
 }
 
 /// The detectors one document needs, fetched from the cache once, with the
-/// document's budget of `lingua` calls.
+/// document's budget of `lingua` calls and its answers so far.
 struct Detectors {
     by_script: HashMap<ScriptClass, Candidates>,
     /// Calls left. Text that alternates scripts line by line (a bilingual
     /// glossary) would otherwise cost a call per line; past the budget,
     /// pieces take their neighbours' language instead.
     calls_left: usize,
+    /// `lingua`'s answers by script and sample: a document repeats its
+    /// names and headings.
+    asked: HashMap<(ScriptClass, String), Option<Guess>>,
 }
 
 /// What a script's text may be.
@@ -661,20 +694,44 @@ enum Candidates {
     None,
     /// One allowed language is: no detection needed.
     Single(Language),
-    /// Several are: `lingua` decides.
-    Several(Arc<LanguageDetector>),
+    /// Several are: the quick pass or `lingua` decides.
+    Several(Arc<ScriptDetectors>),
+}
+
+/// The language of a sample, as far as it could be told.
+#[derive(Debug, Clone)]
+enum Judgement {
+    /// Decided.
+    Language(LanguageTag),
+    /// Not sure enough; the best guess, for text with nothing else to go by.
+    Unsure(Option<LanguageTag>),
+    /// Would have needed `lingua`, but the document's budget is spent; the
+    /// quick pass's guess, if any.
+    OverBudget(Option<LanguageTag>),
+}
+
+impl Judgement {
+    /// The decided language, or `None` after recording the guess (and the
+    /// spent budget) on `piece`.
+    fn decided(self, piece: &mut Piece) -> Option<LanguageTag> {
+        match self {
+            Judgement::Language(tag) => Some(tag),
+            Judgement::Unsure(guess) => {
+                piece.fallback = guess;
+                None
+            }
+            Judgement::OverBudget(guess) => {
+                piece.over_budget = true;
+                piece.fallback = guess;
+                None
+            }
+        }
+    }
 }
 
 impl Detectors {
-    fn new(text_len: usize) -> Self {
-        Detectors { by_script: HashMap::new(), calls_left: MIN_LINGUA_CALLS + text_len / BYTES_PER_LINGUA_CALL }
-    }
-
-    /// Takes one call from the budget; `false` when it is spent.
-    fn take_call(&mut self) -> bool {
-        let available = self.calls_left > 0;
-        self.calls_left = self.calls_left.saturating_sub(1);
-        available
+    fn new() -> Self {
+        Detectors { by_script: HashMap::new(), calls_left: MAX_LINGUA_CALLS, asked: HashMap::new() }
     }
 
     fn candidates(&mut self, script: ScriptClass, allowed: &Allowed) -> &Candidates {
@@ -683,45 +740,85 @@ impl Detectors {
             match languages.as_slice() {
                 [] => Candidates::None,
                 [only] => Candidates::Single(*only),
-                _ => Candidates::Several(cached_detector(&languages)),
+                _ => Candidates::Several(cached_detectors(&languages)),
             }
         })
     }
 
-    fn detect(&mut self, script: ScriptClass, sample: &str, allowed: &Allowed) -> Option<LanguageTag> {
+    /// The language of a sentence or more when its function words make it
+    /// clear (or the script has one candidate); no `lingua`, no `whatlang`.
+    fn by_function_words(&mut self, script: ScriptClass, sample: &str, allowed: &Allowed) -> Option<LanguageTag> {
         match self.candidates(script, allowed) {
             Candidates::None => None,
             Candidates::Single(language) => Some(tag_of(*language)),
-            Candidates::Several(detector) => {
-                let detector = Arc::clone(detector);
-                self.take_call().then(|| detector.detect_language_of(sample)).flatten().map(tag_of)
-            }
+            Candidates::Several(detectors) => detectors.quick.by_function_words(sample, SampleLength::Long).map(tag_of),
         }
     }
 
-    fn guess(&mut self, script: ScriptClass, sample: &str, allowed: &Allowed) -> Option<Guess> {
-        match self.candidates(script, allowed) {
-            Candidates::None => None,
-            Candidates::Single(language) => {
-                Some(Guess { language: tag_of(*language), confidence: 1.0, runner_up_confidence: 0.0 })
+    /// The language of a sentence or more: the quick pass when it is sure,
+    /// else `lingua`'s most likely language.
+    fn judge_sentence(&mut self, script: ScriptClass, sample: &str, allowed: &Allowed) -> Judgement {
+        self.judge(script, sample, allowed, SampleLength::Long)
+    }
+
+    /// The language of a short phrase: the quick pass when it is sure, else
+    /// `lingua`'s when it is sure ([`MIN_SHORT_CONFIDENCE`]); names ("Under
+    /// Armour", "Jack Ma") are in no language.
+    fn judge_phrase(&mut self, script: ScriptClass, sample: &str, allowed: &Allowed) -> Judgement {
+        self.judge(script, sample, allowed, SampleLength::Short)
+    }
+
+    fn judge(&mut self, script: ScriptClass, sample: &str, allowed: &Allowed, length: SampleLength) -> Judgement {
+        let detectors = match self.candidates(script, allowed) {
+            Candidates::None => return Judgement::Unsure(None),
+            Candidates::Single(language) => return Judgement::Language(tag_of(*language)),
+            Candidates::Several(detectors) => Arc::clone(detectors),
+        };
+        let quick_guess = match detectors.quick.judge(sample, length) {
+            QuickVerdict::Sure(language) => return Judgement::Language(tag_of(language)),
+            QuickVerdict::Unsure(guess) => guess,
+        };
+        let Some(guess) = self.ask_lingua(script, sample, &detectors.lingua) else {
+            return Judgement::OverBudget(quick_guess.map(tag_of));
+        };
+        let Some(guess) = guess else { return Judgement::Unsure(quick_guess.map(tag_of)) };
+        let sure = match length {
+            // `lingua` names no language when its two best are tied.
+            SampleLength::Long => guess.confidence > guess.runner_up_confidence,
+            SampleLength::Short => {
+                guess.confidence >= MIN_SHORT_CONFIDENCE
+                    && guess.confidence >= MIN_SHORT_CONFIDENCE_RATIO * guess.runner_up_confidence
             }
-            Candidates::Several(detector) => {
-                let detector = Arc::clone(detector);
-                if !self.take_call() {
-                    return None;
-                }
-                let values = detector.compute_language_confidence_values(sample);
-                let (language, confidence) = values.first().copied()?;
-                let runner_up_confidence = values.get(1).map_or(0.0, |(_, confidence)| *confidence);
-                (confidence > 0.0).then(|| Guess { language: tag_of(language), confidence, runner_up_confidence })
-            }
+        };
+        if sure { Judgement::Language(tag_of(guess.language)) } else { Judgement::Unsure(Some(tag_of(guess.language))) }
+    }
+
+    /// `lingua`'s guess for `sample`, asked once per document and sample;
+    /// `None` when the budget is spent.
+    fn ask_lingua(&mut self, script: ScriptClass, sample: &str, lingua: &LanguageDetector) -> Option<Option<Guess>> {
+        let key = (script, sample.to_owned());
+        if let Some(answer) = self.asked.get(&key) {
+            return Some(*answer);
         }
+        if self.calls_left == 0 {
+            return None;
+        }
+        self.calls_left -= 1;
+        let values = lingua.compute_language_confidence_values(sample);
+        let answer =
+            values.first().copied().filter(|(_, confidence)| *confidence > 0.0).map(|(language, confidence)| {
+                let runner_up_confidence = values.get(1).map_or(0.0, |(_, confidence)| *confidence);
+                Guess { language, confidence, runner_up_confidence }
+            });
+        self.asked.insert(key, answer);
+        Some(answer)
     }
 }
 
 /// `lingua`'s best guess with its confidence.
+#[derive(Debug, Clone, Copy)]
 struct Guess {
-    language: LanguageTag,
+    language: Language,
     confidence: f64,
     runner_up_confidence: f64,
 }

@@ -36,6 +36,7 @@ mod detect;
 mod document;
 mod line_index;
 mod normalize;
+mod quick_language;
 mod script;
 mod text_map;
 

@@ -313,6 +313,112 @@ fn english_then_french_paragraphs() {
     );
 }
 
+/// The language of each text ingested on its own, as `language: text` lines.
+fn check_languages(texts: &[&str], expect: Expect) {
+    let shown: Vec<String> = texts
+        .iter()
+        .map(|text| {
+            let document = ingest("test.txt", text.as_bytes(), &IngestConfig::default()).unwrap();
+            format!("{}: {}", document.language, truncate(text))
+        })
+        .collect();
+    expect.assert_eq(&shown.join("\n"));
+}
+
+#[test]
+fn short_sentences_in_the_common_languages() {
+    // One-line sentences in the languages with function-word tables: the
+    // quick pass must not claim them for the wrong language.
+    check_languages(
+        &[
+            "Je ne sais pas ce que tu veux dire.",
+            "Nous avons visité le musée hier.",
+            "El gobierno anunció nuevas medidas económicas.",
+            "Los niños juegan en el parque.",
+            "Ich habe das Buch gestern gelesen.",
+            "Die Firma hat ihren Sitz in Berlin.",
+            "Het bedrijf heeft een nieuwe directeur benoemd.",
+            "Wij gaan morgen naar de markt.",
+            "O governo anunciou novas medidas para a economia.",
+            "As crianças brincam no parque.",
+            "Il governo ha annunciato nuove misure.",
+            "The company announced a reorganization.",
+        ],
+        expect![[r#"
+            fr: Je ne sais pas ce que tu veux dire.
+            fr: Nous avons visité le musée hier.
+            es: El gobierno anunció nuevas medidas econó…
+            es: Los niños juegan en el parque.
+            de: Ich habe das Buch gestern gelesen.
+            de: Die Firma hat ihren Sitz in Berlin.
+            nl: Het bedrijf heeft een nieuwe directeur b…
+            nl: Wij gaan morgen naar de markt.
+            pt: O governo anunciou novas medidas para a …
+            pt: As crianças brincam no parque.
+            it: Il governo ha annunciato nuove misure.
+            en: The company announced a reorganization."#]],
+    );
+}
+
+#[test]
+fn longer_sentences_in_the_common_languages() {
+    check_languages(
+        &[
+            "La empresa trasladó su sede a Hangzhou y abrió una oficina nueva en Madrid durante el verano.",
+            "A empresa transferiu a sua sede para Hangzhou e abriu um novo escritório em Lisboa no verão.",
+            "Het bedrijf heeft zijn hoofdkantoor naar Hangzhou verhuisd en in de zomer een kantoor in Amsterdam geopend.",
+            "Das Unternehmen hat seinen Sitz nach Hangzhou verlegt und im Sommer ein neues Büro in Berlin eröffnet.",
+            "L'entreprise a déménagé son siège à Hangzhou et a ouvert un nouveau bureau à Paris cet été.",
+        ],
+        expect![[r#"
+            es: La empresa trasladó su sede a Hangzhou y…
+            pt: A empresa transferiu a sua sede para Han…
+            nl: Het bedrijf heeft zijn hoofdkantoor naar…
+            de: Das Unternehmen hat seinen Sitz nach Han…
+            fr: L'entreprise a déménagé son siège à Hang…"#]],
+    );
+}
+
+#[test]
+fn english_dense_with_names_repeated_on_one_line_is_not_tagalog() {
+    // `lingua` alone called this Tagalog; "and", "their", "to" are English.
+    let sentence = "Alibaba and Ant Group moved their offices to Hangzhou.";
+    check_languages(
+        &[
+            sentence,
+            &[sentence; 5].join(" "),
+            &[sentence; 5].join("\n"),
+            "Jack Ma met Daniel Zhang and Joe Tsai in Hangzhou.",
+        ],
+        expect![[r#"
+            en: Alibaba and Ant Group moved their office…
+            en: Alibaba and Ant Group moved their office…
+            en: Alibaba and Ant Group moved their office…
+            en: Jack Ma met Daniel Zhang and Joe Tsai in…"#]],
+    );
+}
+
+#[test]
+fn long_english_document_with_a_french_paragraph_in_the_middle() {
+    // The quick pass checks the long stretch at a few points and finds the
+    // switch between two checks that disagree.
+    let english = "The company announced a complete reorganization of its online retail business this week.\n";
+    let french =
+        "Le groupe a annoncé cette semaine une réorganisation complète de ses activités de commerce en ligne.\n";
+    let text = format!("{}{}{}", english.repeat(100), french.repeat(3), english.repeat(100));
+    let document = ingest("test.txt", text.as_bytes(), &IngestConfig::default()).unwrap();
+    let spans: Vec<String> = document
+        .spans
+        .iter()
+        .map(|span| format!("{} {:?}", span.language, truncate(&text[span.start..span.end])))
+        .collect();
+    expect![[r#"
+        en "The company announced a complete reorgan…"
+        fr "Le groupe a annoncé cette semaine une ré…"
+        en "The company announced a complete reorgan…""#]]
+    .assert_eq(&spans.join("\n"));
+}
+
 #[test]
 fn bilingual_glossary_past_the_lingua_budget_keeps_english_lines_english() {
     let line = "The company announced a reorganization 阿里巴巴集团宣布重组\n";
