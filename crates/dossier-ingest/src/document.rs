@@ -15,6 +15,7 @@ use crate::text_map::PiecewiseMap;
 #[derive(Debug, Clone)]
 pub struct IngestConfig {
     /// Files larger than this many bytes are refused with [`IngestError::TooLarge`].
+    /// Whatever it says, files over [`MAX_DOCUMENT_BYTES`] are refused too.
     pub max_file_size: u64,
     /// When set, language detection only chooses among these BCP 47 tags
     /// (`en`, `zh`, `ja`, `fr`, ...). `None` means every language Dossier ships.
@@ -28,6 +29,13 @@ impl Default for IngestConfig {
         IngestConfig { max_file_size: 64 * 1024 * 1024, languages: None }
     }
 }
+
+/// The largest file `ingest` accepts, whatever [`IngestConfig::max_file_size`]
+/// says: 128 MiB. The alignment maps store offsets as `u32` (half the memory
+/// of `usize`), so the decoded and normalized texts must stay under 4 GiB.
+/// The worst case is a file of `ﷺ` in UTF-16: 2 bytes that NFKC turns into
+/// 33, so 128 MiB of it stays under 2.2 GB; real text grows by far less.
+pub const MAX_DOCUMENT_BYTES: u64 = 128 * 1024 * 1024;
 
 /// Why a file could not be ingested at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -165,7 +173,7 @@ impl TextMap {
     }
 
     /// The number of breakpoints in the map (a measure of its size: each
-    /// takes 24 bytes).
+    /// takes 12 bytes).
     pub fn breakpoints(&self) -> usize {
         self.map.breakpoint_count()
     }
@@ -177,8 +185,9 @@ impl TextMap {
 /// shared, built on first use.
 pub fn ingest(path: &str, bytes: &[u8], config: &IngestConfig) -> Result<Document, IngestError> {
     let size = bytes.len() as u64;
-    if size > config.max_file_size {
-        return Err(IngestError::TooLarge { size, limit: config.max_file_size });
+    let limit = config.max_file_size.min(MAX_DOCUMENT_BYTES);
+    if size > limit {
+        return Err(IngestError::TooLarge { size, limit });
     }
     let Decoded { text, encoding, text_map, warnings } = decode(bytes)?;
     let runs = script_runs(&text);

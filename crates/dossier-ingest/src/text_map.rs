@@ -12,18 +12,24 @@
 
 use std::ops::Range;
 
-/// One stretch of a [`PiecewiseMap`].
+/// One stretch of a [`PiecewiseMap`]: 12 bytes. Offsets are `u32`, so a
+/// map covers at most 4 GiB on either side; `ingest` refuses documents that
+/// could come near that (see `MAX_DOCUMENT_BYTES` in `document.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Breakpoint {
     /// Where the stretch starts on the source side.
-    from: usize,
+    from: u32,
     /// Where the stretch starts on the target side.
-    to: usize,
-    /// Source bytes per unit; never zero.
-    from_unit: u32,
+    to: u32,
+    /// Source bytes per unit; zero (with `to_unit` zero) when the whole
+    /// stretch, up to the next breakpoint, is one unit.
+    from_unit: u16,
     /// Target bytes per unit.
-    to_unit: u32,
+    to_unit: u16,
 }
+
+/// The units of a stretch that is one unit however long it is.
+const WHOLE_STRETCH: (u16, u16) = (0, 0);
 
 /// A piecewise-linear, monotonic map from source byte offsets to target byte
 /// offsets. Built by appending consecutive source chunks in order.
@@ -40,19 +46,26 @@ impl PiecewiseMap {
     /// Appends a chunk of `from_len` source bytes that came from the target
     /// bytes `to`. The chunk is one unit unless `linear` says that its bytes
     /// correspond one to one. Target ranges must not go backwards; gaps
-    /// (target bytes that produced nothing) are allowed.
+    /// (target bytes that produced nothing) are allowed. Offsets past
+    /// `u32::MAX` are not supported (callers keep documents well below).
     pub(crate) fn push(&mut self, from_len: usize, to: Range<usize>, linear: bool) {
         if from_len == 0 {
             return;
         }
-        let units = if linear { Some((1, 1)) } else { u32::try_from(from_len).ok().zip(u32::try_from(to.len()).ok()) };
-        // A chunk too large for `u32` units (gigabytes of white space) maps
-        // linearly instead: still monotonic and in bounds.
-        let (from_unit, to_unit) = units.unwrap_or((1, 1));
+        let units = if linear { Some((1, 1)) } else { u16::try_from(from_len).ok().zip(u16::try_from(to.len()).ok()) };
+        // A chunk too large for `u16` units (a long white space run) is a
+        // stretch of its own.
+        let (from_unit, to_unit) = units.unwrap_or(WHOLE_STRETCH);
         let continues_last = self.to_len == to.start
+            && (from_unit, to_unit) != WHOLE_STRETCH
             && self.breakpoints.last().is_some_and(|last| (last.from_unit, last.to_unit) == (from_unit, to_unit));
         if !continues_last {
-            self.breakpoints.push(Breakpoint { from: self.from_len, to: to.start, from_unit, to_unit });
+            self.breakpoints.push(Breakpoint {
+                from: offset_u32(self.from_len),
+                to: offset_u32(to.start),
+                from_unit,
+                to_unit,
+            });
         }
         self.from_len += from_len;
         self.to_len = to.end;
@@ -87,24 +100,37 @@ impl PiecewiseMap {
         // end, the stretch that holds the byte just before `offset`, so that an
         // end never reaches into target bytes that produced nothing.
         let index = match rounding {
-            Rounding::Down => self.breakpoints.partition_point(|b| b.from <= offset),
-            Rounding::Up => self.breakpoints.partition_point(|b| b.from < offset),
+            Rounding::Down => self.breakpoints.partition_point(|b| b.from as usize <= offset),
+            Rounding::Up => self.breakpoints.partition_point(|b| (b.from as usize) < offset),
         };
         let Some(breakpoint) = index.checked_sub(1).and_then(|i| self.breakpoints.get(i)) else {
             return if offset == 0 || self.breakpoints.is_empty() { 0 } else { self.to_len };
         };
-        let stretch_end = self.breakpoints.get(index).map_or(self.to_len, |next| next.to);
-        let within = offset - breakpoint.from;
-        let from_unit = breakpoint.from_unit as usize;
+        let next = self.breakpoints.get(index);
+        let stretch_end = next.map_or(self.to_len, |next| next.to as usize);
+        let (from, to) = (breakpoint.from as usize, breakpoint.to as usize);
+        let within = offset - from;
+        let (from_unit, to_unit) = if (breakpoint.from_unit, breakpoint.to_unit) == WHOLE_STRETCH {
+            let from_end = next.map_or(self.from_len, |next| next.from as usize);
+            ((from_end - from).max(1), stretch_end.saturating_sub(to))
+        } else {
+            (breakpoint.from_unit as usize, breakpoint.to_unit as usize)
+        };
         let units = match rounding {
             Rounding::Down => within / from_unit,
             Rounding::Up => within.div_ceil(from_unit),
         };
-        let mapped = breakpoint.to.saturating_add(units.saturating_mul(breakpoint.to_unit as usize));
+        let mapped = to.saturating_add(units.saturating_mul(to_unit));
         // The next stretch may start later than this one's end (a gap of
         // dropped target bytes), never earlier; clamp against rounding up past it.
-        mapped.min(stretch_end.max(breakpoint.to)).min(self.to_len)
+        mapped.min(stretch_end.max(to)).min(self.to_len)
     }
+}
+
+/// `offset` as stored in a breakpoint; saturates rather than wraps, so an
+/// oversized map stays monotonic.
+fn offset_u32(offset: usize) -> u32 {
+    u32::try_from(offset).unwrap_or(u32::MAX)
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -138,6 +164,25 @@ mod tests {
         assert_eq!(map.map_range(3..6), 2..4);
         assert_eq!(map.map_range(1..4), 0..4);
         assert_eq!(map.map_range(6..8), 4..6);
+    }
+
+    #[test]
+    fn breakpoints_are_twelve_bytes() {
+        assert_eq!(std::mem::size_of::<Breakpoint>(), 12);
+    }
+
+    #[test]
+    fn chunk_too_long_for_units_is_one_stretch() {
+        let mut map = PiecewiseMap::default();
+        map.push(1, 0..1, true);
+        // One space standing for 100,000 bytes of white space, then more text.
+        map.push(1, 1..100_001, false);
+        map.push(1, 100_001..100_004, false);
+        map.finish(100_004);
+        assert_eq!(map.map_range(1..2), 1..100_001);
+        assert_eq!(map.map_range(0..2), 0..100_001);
+        assert_eq!(map.map_range(2..3), 100_001..100_004);
+        assert_eq!(map.breakpoint_count(), 3);
     }
 
     #[test]
