@@ -63,7 +63,7 @@ impl Normalized {
     }
 
     /// The number of breakpoints in the alignment map (a measure of its size:
-    /// each takes 24 bytes).
+    /// each takes 12 bytes).
     pub fn alignment_breakpoints(&self) -> usize {
         self.map.breakpoint_count()
     }
@@ -107,13 +107,12 @@ struct WhiteSpaceRun {
 impl Normalizer<'_> {
     fn run(&mut self) {
         let text = self.text;
-        let bytes = text.as_bytes();
         let mut position = 0;
         while position < text.len() {
-            let ascii_run = ascii_words_len(&bytes[position..]);
-            if ascii_run > 0 {
-                self.ascii_words(position..position + ascii_run);
-                position += ascii_run;
+            let plain_run = plain_run_len(&text[position..]);
+            if plain_run > 0 {
+                self.plain_run(position..position + plain_run);
+                position += plain_run;
                 continue;
             }
             let mut chars = text[position..].char_indices().map(|(offset, c)| (position + offset, c)).peekable();
@@ -136,9 +135,10 @@ impl Normalizer<'_> {
         self.flush_white_space();
     }
 
-    /// The fast path for English: printable ASCII is only lowercased, a
-    /// whole run at a time.
-    fn ascii_words(&mut self, range: Range<usize>) {
+    /// The fast path for English and CJK: printable ASCII is only
+    /// lowercased and ideographs, kana and Hangul syllables stay as they
+    /// are, a whole run at a time.
+    fn plain_run(&mut self, range: Range<usize>) {
         self.flush_white_space();
         let start = self.output.len();
         self.output.push_str(&self.text[range.clone()]);
@@ -155,6 +155,11 @@ impl Normalizer<'_> {
         } else if c.is_ascii() {
             self.buffer.clear();
             self.buffer.push(c.to_ascii_lowercase());
+            self.emit(range);
+        } else if let Some(ascii) = full_width_ascii(c) {
+            // NFKC's answer for the full-width forms, without its iterator.
+            self.buffer.clear();
+            push_folded(&mut self.buffer, ascii);
             self.emit(range);
         } else if is_nfkc_quick(iter::once(c)) == IsNormalized::Yes {
             self.buffer.clear();
@@ -221,12 +226,46 @@ impl Normalizer<'_> {
     }
 }
 
-/// The length of the run of printable ASCII (no space) at the start of
-/// `bytes`, leaving out its last character when a non-ASCII character follows
-/// (it could be a combining mark that belongs to that last character).
-fn ascii_words_len(bytes: &[u8]) -> usize {
-    let run = bytes.iter().take_while(|b| b.is_ascii_graphic()).count();
-    if bytes.get(run).is_some_and(|b| !b.is_ascii()) { run.saturating_sub(1) } else { run }
+/// The length of the run of plain characters ([`is_plain`]) at the start of
+/// `text`, leaving out its last character when what follows does not start a
+/// normalization segment (a combining mark, a voicing mark after kana, a
+/// trailing jamo after a Hangul syllable: they may compose with it).
+fn plain_run_len(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut run = 0;
+    let mut last_len = 0;
+    while run < bytes.len() {
+        if bytes[run].is_ascii_graphic() {
+            run += 1;
+            last_len = 1;
+            continue;
+        }
+        let Some(c) = text[run..].chars().next() else { break };
+        if !is_plain(c) {
+            if !starts_segment(c) {
+                run -= last_len;
+            }
+            break;
+        }
+        run += c.len_utf8();
+        last_len = c.len_utf8();
+    }
+    run
+}
+
+/// Characters that normalization leaves alone, apart from lowercasing
+/// ASCII: printable ASCII but the space, CJK Unified Ideographs (base and
+/// extension A), Hiragana and Katakana letters, and Hangul syllables. All
+/// are starters, NFKC-stable and uncased, and none is folded or removed.
+fn is_plain(c: char) -> bool {
+    c.is_ascii_graphic()
+        || matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | '\u{AC00}'..='\u{D7A3}')
+}
+
+/// The ASCII character a full-width form (`！` to `～`) stands for, which is
+/// what NFKC makes of it.
+fn full_width_ascii(c: char) -> Option<char> {
+    matches!(c, '\u{FF01}'..='\u{FF5E}').then(|| char::from_u32(c as u32 - 0xFEE0)).flatten()
 }
 
 /// Whether a normalization segment starts at `c`: `c` is a starter that
@@ -369,6 +408,49 @@ mod tests {
             expect![[r#"
                 "\"張勇\"說:\"好\"."
                 '"'<-"“" '張'<-"張" '勇'<-"勇" '"'<-"”" '說'<-"說" ':'<-"：" '"'<-"「" '好'<-"好" '"'<-"」" '.'<-"。""#]],
+        );
+    }
+
+    #[test]
+    fn plain_characters_are_what_the_slow_path_makes_of_them() {
+        // The fast path may skip NFKC and folding only where they would
+        // change nothing but ASCII case.
+        let plain = ('\u{20}'..='\u{FFFF}').filter(|&c| is_plain(c));
+        for c in plain {
+            let mut slow = String::new();
+            for normalized in iter::once(c).nfkc() {
+                push_folded(&mut slow, normalized);
+            }
+            assert_eq!(slow, c.to_ascii_lowercase().to_string(), "{c:?}");
+            assert!(starts_segment(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn full_width_forms_are_what_nfkc_makes_of_them() {
+        for c in '\u{FF01}'..='\u{FF5E}' {
+            let nfkc: String = iter::once(c).nfkc().collect();
+            assert_eq!(full_width_ascii(c).map(String::from), Some(nfkc), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn kana_before_a_combining_voicing_mark_composes() {
+        check(
+            "かか\u{3099}",
+            expect![[r#"
+                "かが"
+                'か'<-"か" 'が'<-"か\u{3099}""#]],
+        );
+    }
+
+    #[test]
+    fn han_and_full_width_punctuation_fold_in_one_pass() {
+        check(
+            "阿里CEO，張勇！",
+            expect![[r#"
+                "阿里ceo,張勇!"
+                '阿'<-"阿" '里'<-"里" 'c'<-"C" 'e'<-"E" 'o'<-"O" ','<-"，" '張'<-"張" '勇'<-"勇" '!'<-"！""#]],
         );
     }
 
