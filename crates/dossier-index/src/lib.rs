@@ -27,9 +27,15 @@
 //!
 //! Building works in steps, one module each: notes (`notes`) and candidate
 //! names (`extract_en`, `extract_zh`, `quoted`, `patterns`) become alias keys
-//! (`fold`); links merge them into terms (`builder`, `romanize`); one
-//! Aho-Corasick pass per source finds the mentions (`mentions`); a defining
-//! sentence is chosen for terms without a note (`definitions`).
+//! (`fold`); links merge them into terms (`builder`, `romanize`, and
+//! `glosses` for the English names the dictionary gives); one Aho-Corasick
+//! pass per source finds the mentions (`mentions`); a defining sentence is
+//! chosen for terms without a note (`definitions`).
+//!
+//! CC-CEDICT (`dictionary`, CC BY-SA 4.0, built into the binary and parsed on
+//! the first build) reads Han words as words for pinyin, folds the words whose
+//! Simplified form is not the char-by-char one, names Han terms in English
+//! ([`AliasSource::Dictionary`]) and glosses them ([`Term::gloss`]).
 #![deny(missing_docs)]
 
 mod api;

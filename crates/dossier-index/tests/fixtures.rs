@@ -169,6 +169,39 @@ fn longest_alias_wins_and_words_have_boundaries() {
 }
 
 #[test]
+fn dictionary_names_link_han_terms() {
+    check_terms(
+        "//- a.txt\nTencent runs a messaging platform.\n//- b.txt\n上一次是腾讯自己下场做电商。腾讯很大。\n",
+        expect![[r#"
+            腾讯 [Organization] 3 mentions: Tencent (Dictionary, Latin), Tencent Holdings Limited (Dictionary, Latin), 腾讯 (Corpus, HanSimplified)
+                FirstMention: Tencent runs a messaging platform.
+        "#]],
+    );
+}
+
+#[test]
+fn dictionary_name_declared_by_a_note_for_another_term_is_not_linked() {
+    check_lookup(
+        r#"
+//- notes/tencent-music.md
+---
+title: Tencent Music
+aliases: [腾讯音乐, Tencent]
+---
+# Tencent Music
+//- a.txt
+腾讯和腾讯音乐都做音乐。Tencent runs a messaging platform.
+"#,
+        &["腾讯", "Tencent", "Tencent Holdings Limited", "腾讯音乐"],
+        expect![[r#"
+            腾讯 -> 腾讯
+            Tencent -> Tencent Music
+            Tencent Holdings Limited -> 腾讯
+            腾讯音乐 -> Tencent Music"#]],
+    );
+}
+
+#[test]
 fn explicit_alias_patterns() {
     check_lookup(
         "//- a.txt\nBefore that, AIDC (Alibaba International Digital Commerce Group) had its own network.\n\
