@@ -282,13 +282,25 @@ fn push_replacement(
 /// happen to contain no NUL byte (random bytes decode to about 12% control
 /// characters). One broken character in a short text is not binary.
 fn check_not_binary(decoded: &Decoded) -> Result<(), IngestError> {
+    // Byte by byte, without decoding characters: a character starts at
+    // every byte that is not a continuation byte; controls are C0 and DEL
+    // (one byte) and C1 (`C2 80` to `C2 9F`); U+FFFD is `EF BF BD`.
+    let bytes = decoded.text.as_bytes();
     let mut chars = 0usize;
     let mut suspicious = 0usize;
     let mut first_suspicious = None;
-    for (index, c) in decoded.text.char_indices() {
+    for (index, &byte) in bytes.iter().enumerate() {
+        if byte & 0xC0 == 0x80 {
+            continue;
+        }
         chars += 1;
-        let is_suspicious =
-            c == char::REPLACEMENT_CHARACTER || (c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0C' | '\x1B'));
+        let is_suspicious = match byte {
+            b'\t' | b'\n' | b'\r' | b'\x0C' | b'\x1B' => false,
+            0x00..=0x1F | 0x7F => true,
+            0xC2 => matches!(bytes.get(index + 1), Some(0x80..=0x9F)),
+            0xEF => bytes.get(index + 1..index + 3) == Some(&[0xBF, 0xBD]),
+            _ => false,
+        };
         if is_suspicious {
             suspicious += 1;
             first_suspicious.get_or_insert(index);

@@ -47,6 +47,17 @@ impl ScriptClass {
         if c.is_ascii() {
             return c.is_ascii_alphabetic().then_some(ScriptClass::Latin);
         }
+        // The common blocks of Chinese text, without the script table's
+        // binary search: CJK Unified Ideographs, and the general, CJK and
+        // full-width punctuation around them (all Common, or Inherited for
+        // the zero-width joiners).
+        match c {
+            '\u{4E00}'..='\u{9FFF}' => return Some(ScriptClass::Han),
+            '\u{2000}'..='\u{206F}' | '\u{3000}'..='\u{3004}' | '\u{3008}'..='\u{3020}' | '\u{FF01}'..='\u{FF20}' => {
+                return None;
+            }
+            _ => {}
+        }
         Some(match c.script() {
             Script::Han => ScriptClass::Han,
             Script::Hiragana | Script::Katakana => ScriptClass::Kana,
@@ -118,6 +129,25 @@ mod tests {
         let runs: Vec<String> =
             script_runs(text).iter().map(|run| format!("{:?} {:?}", run.script, &text[run.range.clone()])).collect();
         expect.assert_eq(&runs.join("\n"));
+    }
+
+    #[test]
+    fn shortcut_ranges_agree_with_the_script_table() {
+        let ranges = [
+            '\u{4E00}'..='\u{9FFF}',
+            '\u{2000}'..='\u{206F}',
+            '\u{3000}'..='\u{3004}',
+            '\u{3008}'..='\u{3020}',
+            '\u{FF01}'..='\u{FF20}',
+        ];
+        for c in ranges.into_iter().flatten() {
+            let from_table = match c.script() {
+                Script::Han => Some(ScriptClass::Han),
+                Script::Common | Script::Inherited | Script::Unknown => None,
+                other => panic!("{c:?} is {other:?}"),
+            };
+            assert_eq!(ScriptClass::of(c), from_table, "{c:?}");
+        }
     }
 
     #[test]
