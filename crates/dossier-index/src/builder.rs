@@ -614,11 +614,10 @@ pub(crate) fn build(mut sources: Vec<Arc<Source>>) -> Index {
 fn latin_words(sources: &[Arc<Source>]) -> HashSet<String> {
     let mut words = HashSet::new();
     for source in sources {
-        for word in source.document.text.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 3) {
-            if !words.contains(word) {
-                words.insert(word.to_ascii_lowercase());
-            }
-        }
+        let text = &source.document.text;
+        words.extend(
+            text.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 3).map(str::to_ascii_lowercase),
+        );
     }
     words
 }
