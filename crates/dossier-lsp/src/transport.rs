@@ -4,7 +4,8 @@
 //! server. So messages are framed and checked here first: valid ones are
 //! passed on unchanged, and each invalid one is answered here with a JSON-RPC
 //! error (`-32700` parse error, `-32600` invalid request) while the server
-//! carries on.
+//! carries on. A request to a `$/` method gets `-32601` (method not found)
+//! here too, since `tower-lsp-server` answers those with silence.
 //!
 //! The server's output goes through here too, one whole frame at a time, so
 //! that these answers never land in the middle of one of its messages.
@@ -144,6 +145,12 @@ fn check(body: &[u8]) -> Result<(), Value> {
     let params_ok = message.get("params").is_none_or(|p| p.is_object() || p.is_array() || p.is_null());
     let request = message.get("method").is_some_and(Value::is_string) && params_ok;
     let response = id.is_some() && (message.get("result").is_some() || message.get("error").is_some());
+    let method = message.get("method").and_then(Value::as_str).unwrap_or_default();
+    if request && id_ok && method.starts_with("$/") && id.is_some_and(|id| !id.is_null()) {
+        // `tower-lsp-server` drops its "method not found" answer to every `$/`
+        // method: right for notifications, but a request would wait forever.
+        return Err(error(id.cloned().unwrap_or_default(), -32601, &format!("method not found: {method}")));
+    }
     if message.get("jsonrpc") == Some(&json!("2.0")) && id_ok && (request || response) {
         Ok(())
     } else {
@@ -169,6 +176,8 @@ mod tests {
         assert_eq!(check(br#"[{"jsonrpc":"2.0","method":"exit"}]"#).unwrap_err()["error"]["code"], -32600);
         assert_eq!(check(br#"{"jsonrpc":"2.0","id":{},"method":"x"}"#).unwrap_err()["id"], Value::Null);
         assert_eq!(check(br#"{"jsonrpc":"2.0","id":1,"method":"x","params":3}"#).unwrap_err()["id"], 1);
+        assert_eq!(check(br#"{"jsonrpc":"2.0","id":2,"method":"$/x"}"#).unwrap_err()["error"]["code"], -32601);
+        assert!(check(br#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":2}}"#).is_ok());
     }
 
     #[tokio::test]
