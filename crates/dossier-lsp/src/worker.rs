@@ -249,7 +249,11 @@ impl Worker {
         self.watcher = None;
         let shared = Arc::clone(&self.shared);
         let debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| match result {
-            Ok(events) => shared.mark_dirty(events.into_iter().flat_map(|event| event.event.paths)),
+            // Ingesting a file opens and reads it: those accesses are not
+            // changes, and marking them dirty would rebuild forever.
+            Ok(events) => shared.mark_dirty(
+                events.into_iter().filter(|event| !is_read(&event.event.kind)).flat_map(|event| event.event.paths),
+            ),
             Err(errors) => errors.iter().for_each(|error| tracing::warn!("watching files: {error}")),
         });
         let mut debouncer = match debouncer {
@@ -280,8 +284,10 @@ impl Worker {
                     self.refresh_file(&file.path);
                 }
             }
-            Ok(_) => self.refresh_file(path),
-            Err(_) => {
+            Ok(metadata) if metadata.is_file() => self.refresh_file(path),
+            // Gone, or not a regular file (a FIFO would block the read, and
+            // every rebuild after it, until someone writes to it).
+            Ok(_) | Err(_) => {
                 let gone: Vec<PathBuf> = self.disk.keys().filter(|p| p.starts_with(path)).cloned().collect();
                 for path in gone {
                     self.disk.remove(&path);
@@ -385,6 +391,13 @@ impl Worker {
         self.published = current;
         changed
     }
+}
+
+/// Whether a watcher event only says that a file was opened, read or closed
+/// without writing.
+fn is_read(kind: &notify_debouncer_full::notify::EventKind) -> bool {
+    use notify_debouncer_full::notify::event::{AccessKind, AccessMode, EventKind};
+    matches!(kind, EventKind::Access(access) if *access != AccessKind::Close(AccessMode::Write))
 }
 
 fn is_markdown(path: &Path) -> bool {
