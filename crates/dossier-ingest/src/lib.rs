@@ -44,3 +44,23 @@ pub use document::*;
 pub use line_index::{LineCol, LineIndex, PositionEncoding};
 pub use normalize::Normalized;
 pub use script::{ScriptClass, ScriptRun, script_runs};
+
+/// The stages of [`ingest`] one at a time, for the micro-benchmarks in
+/// `benches/`. Not part of the stable interface.
+#[doc(hidden)]
+pub mod stages {
+    use crate::{IngestError, LanguageTag};
+
+    /// Decodes `bytes` as [`crate::ingest`] does, detecting the encoding;
+    /// the text.
+    pub fn decode(bytes: &[u8]) -> Result<String, IngestError> {
+        crate::decode::decode(bytes).map(|decoded| decoded.text)
+    }
+
+    /// Detects the languages of `text` as [`crate::ingest`] does; the main
+    /// language and the number of language spans.
+    pub fn detect_languages(text: &str) -> (LanguageTag, usize) {
+        let detection = crate::detect::detect(text, &crate::script_runs(text), None);
+        (detection.main_language(), detection.spans.len())
+    }
+}
