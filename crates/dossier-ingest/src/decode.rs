@@ -43,7 +43,12 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Decoded, IngestError> {
         return decode_utf16_without_bom(bytes)
             .ok_or_else(|| IngestError::Binary { reason: format!("NUL byte at offset {offset}") });
     }
-    let decoded = if looks_like_utf8(bytes) { decode_utf8_lossy(bytes, 0) } else { decode_legacy(bytes) };
+    let decoded = match std::str::from_utf8(bytes) {
+        // The common case, validated once: the text is the bytes.
+        Ok(text) => decode_valid_utf8(text),
+        Err(_) if looks_like_utf8(bytes) => decode_utf8_lossy(bytes, 0),
+        Err(_) => decode_legacy(bytes),
+    };
     check_not_binary(&decoded)?;
     Ok(decoded)
 }
@@ -68,6 +73,14 @@ fn looks_like_utf8(bytes: &[u8]) -> bool {
         }
     }
     valid_non_ascii >= 4 * invalid
+}
+
+/// Valid UTF-8 without a byte order mark: a copy and a one-breakpoint map.
+fn decode_valid_utf8(text: &str) -> Decoded {
+    let mut map = PiecewiseMap::default();
+    map.push(text.len(), 0..text.len(), true);
+    map.finish(text.len());
+    Decoded { text: text.to_owned(), encoding: UTF_8.name(), text_map: TextMap { map }, warnings: Vec::new() }
 }
 
 /// Decodes UTF-8, replacing each invalid sequence with U+FFFD. `shift` is

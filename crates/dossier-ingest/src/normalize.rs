@@ -226,8 +226,8 @@ impl Normalizer<'_> {
     }
 }
 
-/// The length of the run of plain characters ([`is_plain`]) at the start of
-/// `text`, leaving out its last character when what follows does not start a
+/// The length of the run of plain characters ([`is_plain`]), and of single
+/// spaces between printable ASCII, at the start of `text`, leaving out its last character when what follows does not start a
 /// normalization segment (a combining mark, a voicing mark after kana, a
 /// trailing jamo after a Hangul syllable: they may compose with it).
 fn plain_run_len(text: &str) -> usize {
@@ -235,7 +235,11 @@ fn plain_run_len(text: &str) -> usize {
     let mut run = 0;
     let mut last_len = 0;
     while run < bytes.len() {
-        if bytes[run].is_ascii_graphic() {
+        // A single space between two printable characters stays a space:
+        // the run goes on across it (a run never starts with one, so a
+        // white space run before it has been flushed).
+        let is_lone_space = bytes[run] == b' ' && run > 0 && bytes.get(run + 1).is_some_and(u8::is_ascii_graphic);
+        if bytes[run].is_ascii_graphic() || is_lone_space {
             run += 1;
             last_len = 1;
             continue;

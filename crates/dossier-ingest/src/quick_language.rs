@@ -13,6 +13,7 @@
 //! Hangzhou." is Tagalog to `lingua`, but "and", "their" and "to" are English.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use lingua::Language;
@@ -71,12 +72,38 @@ fn languages_with_function_words() -> impl Iterator<Item = Language> {
     FUNCTION_WORDS.iter().map(|(language, _)| *language)
 }
 
+/// No function word is longer than this many bytes; longer words are not
+/// looked up.
+const MAX_FUNCTION_WORD_BYTES: usize = 8;
+
+/// FNV-1a: the keys are a few hundred short words fixed at build time, so
+/// SipHash's protection against chosen keys buys nothing and costs more
+/// than the lookup itself.
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &byte in bytes {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
+type WordTable = HashMap<&'static str, u8, BuildHasherDefault<WordHasher>>;
+
 /// Every function word with the set of languages (bits, in the order of
 /// [`FUNCTION_WORDS`]) it belongs to.
-fn function_words() -> &'static HashMap<&'static str, u8> {
-    static WORDS: OnceLock<HashMap<&'static str, u8>> = OnceLock::new();
+fn function_words() -> &'static WordTable {
+    static WORDS: OnceLock<WordTable> = OnceLock::new();
     WORDS.get_or_init(|| {
-        let mut words: HashMap<&'static str, u8> = HashMap::new();
+        let mut words = WordTable::default();
         for (bit, (_, list)) in FUNCTION_WORDS.iter().enumerate() {
             for word in list.split_whitespace() {
                 *words.entry(word).or_default() |= 1 << bit;
@@ -202,8 +229,16 @@ impl QuickDetector {
         let mut lower = String::new();
         for word in sample.split(|c: char| !c.is_alphabetic()).filter(|word| !word.is_empty()) {
             words += 1;
+            if word.len() > MAX_FUNCTION_WORD_BYTES {
+                continue;
+            }
             lower.clear();
-            lower.extend(word.chars().flat_map(char::to_lowercase));
+            if word.is_ascii() {
+                lower.push_str(word);
+                lower.make_ascii_lowercase();
+            } else {
+                lower.extend(word.chars().flat_map(char::to_lowercase));
+            }
             let Some(&bits) = table.get(lower.as_str()) else { continue };
             let bits = bits & self.function_word_mask;
             for (bit, count) in hits.iter_mut().enumerate() {
@@ -252,6 +287,13 @@ mod tests {
         let candidates = Language::all_with_latin_script().into_iter().collect::<Vec<_>>();
         let verdict = QuickDetector::new(&candidates).judge(sample, length);
         expect.assert_eq(&format!("{verdict:?}"));
+    }
+
+    #[test]
+    fn no_function_word_is_too_long_to_be_looked_up() {
+        for word in FUNCTION_WORDS.iter().flat_map(|(_, list)| list.split_whitespace()) {
+            assert!(word.len() <= MAX_FUNCTION_WORD_BYTES, "{word}");
+        }
     }
 
     #[test]
