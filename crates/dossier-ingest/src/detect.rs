@@ -66,6 +66,12 @@ const CHECK_INTERVAL_BYTES: usize = 4096;
 /// same script. Identical samples are asked once per document.
 const MAX_LINGUA_CALLS: usize = 16;
 
+/// Of [`MAX_LINGUA_CALLS`], at most this many go to short phrases (English
+/// names and slogans inside Chinese): a Chinese article quoting many
+/// English names would otherwise spend them all, at about a millisecond
+/// each, on phrases of a few words.
+const MAX_LINGUA_CALLS_FOR_PHRASES: usize = 8;
+
 /// A line's own Han characters decide Simplified vs Traditional when at least
 /// this many of them are variant-specific and they outnumber the other
 /// variant's by [`LINE_EVIDENCE_RATIO`].
@@ -683,6 +689,8 @@ struct Detectors {
     /// glossary) would otherwise cost a call per line; past the budget,
     /// pieces take their neighbours' language instead.
     calls_left: usize,
+    /// Of those, calls left for short phrases.
+    phrase_calls_left: usize,
     /// `lingua`'s answers by script and sample: a document repeats its
     /// names and headings.
     asked: HashMap<(ScriptClass, String), Option<Guess>>,
@@ -731,7 +739,12 @@ impl Judgement {
 
 impl Detectors {
     fn new() -> Self {
-        Detectors { by_script: HashMap::new(), calls_left: MAX_LINGUA_CALLS, asked: HashMap::new() }
+        Detectors {
+            by_script: HashMap::new(),
+            calls_left: MAX_LINGUA_CALLS,
+            phrase_calls_left: MAX_LINGUA_CALLS_FOR_PHRASES,
+            asked: HashMap::new(),
+        }
     }
 
     fn candidates(&mut self, script: ScriptClass, allowed: &Allowed) -> &Candidates {
@@ -778,7 +791,7 @@ impl Detectors {
             QuickVerdict::Sure(language) => return Judgement::Language(tag_of(language)),
             QuickVerdict::Unsure(guess) => guess,
         };
-        let Some(guess) = self.ask_lingua(script, sample, &detectors.lingua) else {
+        let Some(guess) = self.ask_lingua(script, sample, length, &detectors.lingua) else {
             return Judgement::OverBudget(quick_guess.map(tag_of));
         };
         let Some(guess) = guess else { return Judgement::Unsure(quick_guess.map(tag_of)) };
@@ -795,15 +808,25 @@ impl Detectors {
 
     /// `lingua`'s guess for `sample`, asked once per document and sample;
     /// `None` when the budget is spent.
-    fn ask_lingua(&mut self, script: ScriptClass, sample: &str, lingua: &LanguageDetector) -> Option<Option<Guess>> {
+    fn ask_lingua(
+        &mut self,
+        script: ScriptClass,
+        sample: &str,
+        length: SampleLength,
+        lingua: &LanguageDetector,
+    ) -> Option<Option<Guess>> {
         let key = (script, sample.to_owned());
         if let Some(answer) = self.asked.get(&key) {
             return Some(*answer);
         }
-        if self.calls_left == 0 {
+        let phrases_spent = length == SampleLength::Short && self.phrase_calls_left == 0;
+        if self.calls_left == 0 || phrases_spent {
             return None;
         }
         self.calls_left -= 1;
+        if length == SampleLength::Short {
+            self.phrase_calls_left -= 1;
+        }
         let values = lingua.compute_language_confidence_values(sample);
         let answer =
             values.first().copied().filter(|(_, confidence)| *confidence > 0.0).map(|(language, confidence)| {
