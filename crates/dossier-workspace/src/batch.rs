@@ -1,7 +1,7 @@
 //! Reading and ingesting files in parallel, one error per failed file.
 
 use std::{
-    collections::HashMap,
+    collections::{HashMap, HashSet},
     io::Read,
     path::{Path, PathBuf},
     sync::{
@@ -17,6 +17,7 @@ use rayon::prelude::*;
 use crate::{
     FileError, WalkedFile, WorkspaceConfig,
     config::FileRole,
+    store::{Detection, Store},
     walk::{describe_io, walk},
 };
 
@@ -67,6 +68,37 @@ pub fn ingest_files(
         .collect()
 }
 
+/// The settings for ingesting bytes whose detection comes from the cache:
+/// an empty language allowlist, so that no language model runs (every
+/// stretch is `und` until [`Detection::apply`] puts the stored languages in).
+pub(crate) fn without_detection(config: &IngestConfig) -> IngestConfig {
+    IngestConfig { languages: Some(Vec::new()), ..config.clone() }
+}
+
+/// Ingests bytes, taking the language detection from `store` when it has a
+/// matching entry (same path, same content hash, same settings). Returns the
+/// document and, when detection ran, what to store for next time.
+pub fn ingest_with_store(
+    display: &str,
+    bytes: &[u8],
+    config: &IngestConfig,
+    store: Option<&Store>,
+) -> Result<(Document, Option<Detection>), IngestError> {
+    let hash = xxhash_rust::xxh3::xxh3_64(bytes);
+    if let Some(stored) = store.and_then(|store| store.get(display)).filter(|stored| stored.matches(hash, config)) {
+        let mut document = dossier_ingest::ingest(display, bytes, &without_detection(config))?;
+        stored.apply(&mut document);
+        return Ok((document, None));
+    }
+    let document = dossier_ingest::ingest(display, bytes, config)?;
+    let detection = store.map(|_| Detection::of(&document, hash, config));
+    Ok((document, detection))
+}
+
+/// How many files are ingested between two commits to the persisted cache:
+/// a first ingestion killed midway keeps all but the last batch.
+const FILES_PER_COMMIT: usize = 32;
+
 /// Every source of a workspace, plus the files that failed.
 #[derive(Debug, Default)]
 pub struct LoadedWorkspace {
@@ -74,6 +106,8 @@ pub struct LoadedWorkspace {
     pub sources: Vec<Arc<Source>>,
     /// Files or folders that could not be walked, read or ingested.
     pub errors: Vec<FileError>,
+    /// How many sources took their language detection from the persisted cache.
+    pub from_store: usize,
 }
 
 /// Walks `root`, keeps the documents and notes `config` names, and ingests them
@@ -81,6 +115,19 @@ pub struct LoadedWorkspace {
 pub fn load_workspace(
     root: &Path,
     config: &WorkspaceConfig,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> LoadedWorkspace {
+    load_workspace_with_store(root, config, None, progress)
+}
+
+/// [`load_workspace`] with the persisted cache of the root: files whose
+/// bytes did not change since they were stored skip language detection,
+/// new detections are stored a batch at a time, and entries of files that
+/// are gone are dropped.
+pub fn load_workspace_with_store(
+    root: &Path,
+    config: &WorkspaceConfig,
+    store: Option<&Store>,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> LoadedWorkspace {
     let (files, mut errors) = walk(&[root.to_path_buf()]);
@@ -91,16 +138,44 @@ pub fn load_workspace(
             config.role(relative).map(|role| (file, role))
         })
         .collect();
-    let walked: Vec<WalkedFile> = files.iter().map(|(file, _)| file.clone()).collect();
-    let results = ingest_files(&walked, &config.ingest, progress);
-    let mut sources = Vec::with_capacity(results.len());
-    for ((_, role), result) in files.iter().zip(results) {
-        match result {
-            Ok(document) => sources.push(Arc::new(Source { kind: source_kind(*role), document })),
-            Err(error) => errors.push(error),
+    let done = AtomicUsize::new(0);
+    let mut sources = Vec::with_capacity(files.len());
+    let mut from_store = 0;
+    for batch in files.chunks(FILES_PER_COMMIT) {
+        let results: Vec<Result<(Document, Option<Detection>), FileError>> = batch
+            .par_iter()
+            .map(|(file, _)| {
+                let result = read_file(&file.path, config.ingest.max_file_size).and_then(|bytes| {
+                    ingest_with_store(&file.display, &bytes, &config.ingest, store)
+                        .map_err(|error| FileError { path: file.path.clone(), error: error.to_string() })
+                });
+                progress(done.fetch_add(1, Ordering::Relaxed) + 1, files.len());
+                result
+            })
+            .collect();
+        let mut detected = Vec::new();
+        for ((file, role), result) in batch.iter().zip(results) {
+            match result {
+                Ok((document, detection)) => {
+                    match detection {
+                        Some(detection) => detected.push((file.display.clone(), detection)),
+                        None if store.is_some() => from_store += 1,
+                        None => {}
+                    }
+                    sources.push(Arc::new(Source { kind: source_kind(*role), document }));
+                }
+                Err(error) => errors.push(error),
+            }
+        }
+        if let Some(store) = store {
+            store.put(&detected);
         }
     }
-    LoadedWorkspace { sources, errors }
+    if let Some(store) = store {
+        let kept: HashSet<&str> = sources.iter().map(|source| source.document.path.as_str()).collect();
+        store.retain(|key| kept.contains(key));
+    }
+    LoadedWorkspace { sources, errors, from_store }
 }
 
 fn source_kind(role: FileRole) -> SourceKind {
@@ -128,6 +203,21 @@ impl IngestCache {
         bytes: &[u8],
         config: &IngestConfig,
     ) -> Result<Arc<Source>, FileError> {
+        self.ingest_with_store(path, display, kind, bytes, config, None)
+    }
+
+    /// [`IngestCache::ingest`], taking a missed file's language detection
+    /// from the persisted `store` when it has it, and storing it there when
+    /// it had to run.
+    pub fn ingest_with_store(
+        &mut self,
+        path: &Path,
+        display: &str,
+        kind: SourceKind,
+        bytes: &[u8],
+        config: &IngestConfig,
+        store: Option<&Store>,
+    ) -> Result<Arc<Source>, FileError> {
         let hash = xxhash_rust::xxh3::xxh3_64(bytes);
         if let Some((cached_hash, source)) = self.entries.get(path)
             && *cached_hash == hash
@@ -136,16 +226,42 @@ impl IngestCache {
         {
             return Ok(Arc::clone(source));
         }
-        let document = dossier_ingest::ingest(display, bytes, config)
+        let (document, detection) = ingest_with_store(display, bytes, config, store)
             .map_err(|error| FileError { path: path.to_path_buf(), error: error.to_string() })?;
+        if let (Some(store), Some(detection)) = (store, detection) {
+            store.put(&[(display.to_owned(), detection)]);
+        }
         let source = Arc::new(Source { kind, document });
         self.entries.insert(path.to_path_buf(), (hash, Arc::clone(&source)));
         Ok(source)
     }
 
+    /// Remembers a source ingested elsewhere (by [`load_workspace_with_store`])
+    /// from bytes hashing to its document's hash.
+    pub fn insert(&mut self, path: &Path, source: Arc<Source>) {
+        if let Ok(hash) = u64::from_str_radix(&source.document.hash, 16) {
+            self.entries.insert(path.to_path_buf(), (hash, source));
+        }
+    }
+
+    /// The cached source of `path`, if any.
+    pub fn get(&self, path: &Path) -> Option<&Arc<Source>> {
+        self.entries.get(path).map(|(_, source)| source)
+    }
+
     /// Forgets a file that was deleted or renamed away.
-    pub fn remove(&mut self, path: &Path) {
-        self.entries.remove(path);
+    pub fn remove(&mut self, path: &Path) -> Option<Arc<Source>> {
+        self.entries.remove(path).map(|(_, source)| source)
+    }
+
+    /// Forgets every file.
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+
+    /// The cached paths and sources, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (&Path, &Arc<Source>)> {
+        self.entries.iter().map(|(path, (_, source))| (path.as_path(), source))
     }
 
     /// Number of cached sources.

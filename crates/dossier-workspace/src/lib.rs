@@ -16,10 +16,15 @@
 
 mod batch;
 mod config;
+mod store;
 mod walk;
 
-pub use batch::{IngestCache, LoadedWorkspace, ingest_file, ingest_files, load_workspace};
+pub use batch::{
+    IngestCache, LoadedWorkspace, ingest_file, ingest_files, ingest_with_store, load_workspace,
+    load_workspace_with_store,
+};
 pub use config::{CONFIG_FILE, ConfigError, FileRole, WorkspaceConfig};
+pub use store::{Detection, SCHEMA_VERSION, STORE_DIR, Store};
 pub use walk::{WalkedFile, walk};
 
 use std::{fmt, path::PathBuf};

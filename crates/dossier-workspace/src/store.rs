@@ -1,0 +1,384 @@
+//! The persisted cache: what language detection found in each file, kept in
+//! a `redb` database at `<root>/.dossier/cache.redb`, so that a restart
+//! re-detects only the files that changed.
+//!
+//! Only what is expensive to recompute is stored: the detected languages,
+//! their shares and spans (`lingua` is most of an ingestion's time). The
+//! decoded text, its map to the original bytes and the normalized matching
+//! text are recomputed from the bytes on load, which is fast and keeps the
+//! ingest crate's alignment internals out of the file.
+//!
+//! Robustness, in order of the failures users meet:
+//! - every write is one transaction, committed durably: a process killed in
+//!   the middle of a write leaves the last committed state, which `redb`
+//!   recovers on the next open;
+//! - a database with another [`SCHEMA_VERSION`] is emptied and started over;
+//! - a file that cannot be opened as a database (garbage, truncated, from a
+//!   future format) is deleted and recreated, with a warning; when even that
+//!   fails, or another process holds the database, Dossier runs without the
+//!   cache, with a warning, and never fails because of it;
+//! - entries are keyed by path and checked against the content hash and the
+//!   ingestion settings, so a stale entry is never used.
+//!
+//! Nothing is written outside `<root>/.dossier/`.
+
+use std::{
+    hash::{Hash, Hasher},
+    panic::{AssertUnwindSafe, catch_unwind},
+    path::{Path, PathBuf},
+};
+
+use dossier_ingest::{Document, IngestConfig, LanguageShare, LanguageSpan, LanguageTag};
+use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
+use serde::{Deserialize, Serialize};
+
+/// The folder, at each workspace root, that holds Dossier's own files.
+pub const STORE_DIR: &str = ".dossier";
+
+/// The database file inside [`STORE_DIR`].
+const STORE_FILE: &str = "cache.redb";
+
+/// The layout of the stored values. Bump it whenever [`Detection`] or the
+/// meaning of a stored field changes (including a change to language
+/// detection in `dossier-ingest` that gives different results): an older
+/// cache is then emptied instead of misread.
+pub const SCHEMA_VERSION: u64 = 1;
+
+/// How much memory `redb` may use for its page cache. Its default (1 GiB)
+/// would be the server's largest allocation; entries are read once per load.
+const PAGE_CACHE_BYTES: usize = 8 << 20;
+
+const META: TableDefinition<'_, &str, u64> = TableDefinition::new("meta");
+const DETECTIONS: TableDefinition<'_, &str, &[u8]> = TableDefinition::new("detections");
+const SCHEMA_KEY: &str = "schema";
+
+/// What language detection found in one file, as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Detection {
+    /// xxh3 of the file's bytes.
+    hash: u64,
+    /// [`settings_fingerprint`] of the ingestion settings it was found with.
+    settings: u64,
+    language: String,
+    /// (language, share), largest first.
+    languages: Vec<(String, f64)>,
+    /// (start, end, language) in original bytes.
+    spans: Vec<(usize, usize, String)>,
+}
+
+impl Detection {
+    /// What detection found in `document`, ingested from bytes hashing to
+    /// `hash` with `config`.
+    pub fn of(document: &Document, hash: u64, config: &IngestConfig) -> Detection {
+        Detection {
+            hash,
+            settings: settings_fingerprint(config),
+            language: document.language.0.clone(),
+            languages: document.languages.iter().map(|share| (share.language.0.clone(), share.share)).collect(),
+            spans: document.spans.iter().map(|span| (span.start, span.end, span.language.0.clone())).collect(),
+        }
+    }
+
+    /// Whether it was found in bytes hashing to `hash` with `config`.
+    pub fn matches(&self, hash: u64, config: &IngestConfig) -> bool {
+        self.hash == hash && self.settings == settings_fingerprint(config)
+    }
+
+    /// Puts the stored detection into a document ingested without detection.
+    pub fn apply(self, document: &mut Document) {
+        document.language = LanguageTag(self.language);
+        document.languages = self
+            .languages
+            .into_iter()
+            .map(|(language, share)| LanguageShare { language: LanguageTag(language), share })
+            .collect();
+        document.spans = self
+            .spans
+            .into_iter()
+            .map(|(start, end, language)| LanguageSpan { start, end, language: LanguageTag(language) })
+            .collect();
+    }
+}
+
+/// A hash of the ingestion settings that change what detection finds.
+fn settings_fingerprint(config: &IngestConfig) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    SCHEMA_VERSION.hash(&mut hasher);
+    config.languages.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The persisted cache of one workspace root.
+pub struct Store {
+    db: Database,
+    file: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("file", &self.file).finish_non_exhaustive()
+    }
+}
+
+/// Runs a database operation, turning a panic inside `redb` (its debug
+/// builds assert on some corrupt pages) into an error like any other.
+fn guarded<T>(operation: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    catch_unwind(AssertUnwindSafe(operation)).unwrap_or_else(|_| Err("the database panicked".to_owned()))
+}
+
+impl Store {
+    /// Opens the cache of the workspace at `root`, creating `.dossier/` and
+    /// the database when missing. A database that cannot be read is deleted
+    /// and recreated; `None` (with a warning) when there is no usable cache,
+    /// and the caller works without one.
+    pub fn open(root: &Path) -> Option<Store> {
+        let dir = root.join(STORE_DIR);
+        if let Err(error) = std::fs::create_dir_all(&dir) {
+            tracing::warn!("cannot create {}: {error}; working without a cache", dir.display());
+            return None;
+        }
+        let file = dir.join(STORE_FILE);
+        match Store::open_file(&file) {
+            Ok(store) => return Some(store),
+            Err(OpenError::Busy(error)) => {
+                tracing::warn!("{}: {error}; working without a cache", file.display());
+                return None;
+            }
+            Err(OpenError::Unreadable(error)) => {
+                tracing::warn!("{}: unreadable cache ({error}); rebuilding it", file.display());
+            }
+        }
+        if let Err(error) = std::fs::remove_file(&file) {
+            tracing::warn!("cannot remove {}: {error}; working without a cache", file.display());
+            return None;
+        }
+        match Store::open_file(&file) {
+            Ok(store) => Some(store),
+            Err(OpenError::Busy(error) | OpenError::Unreadable(error)) => {
+                tracing::warn!("{}: {error}; working without a cache", file.display());
+                None
+            }
+        }
+    }
+
+    fn open_file(file: &Path) -> Result<Store, OpenError> {
+        let opened =
+            catch_unwind(AssertUnwindSafe(|| Database::builder().set_cache_size(PAGE_CACHE_BYTES).create(file)));
+        let db = match opened {
+            Ok(Ok(db)) => db,
+            Ok(Err(redb::DatabaseError::DatabaseAlreadyOpen | redb::DatabaseError::LockProtocolMismatch)) => {
+                return Err(OpenError::Busy("the cache is in use by another Dossier process".to_owned()));
+            }
+            Ok(Err(error)) => return Err(OpenError::Unreadable(error.to_string())),
+            Err(_) => return Err(OpenError::Unreadable("the database panicked".to_owned())),
+        };
+        let store = Store { db, file: file.to_path_buf() };
+        store.check_schema().map_err(OpenError::Unreadable)?;
+        Ok(store)
+    }
+
+    /// Empties the cache unless it was written with [`SCHEMA_VERSION`], and
+    /// makes sure both tables exist.
+    fn check_schema(&self) -> Result<(), String> {
+        guarded(|| {
+            let transaction = self.db.begin_write().map_err(|e| e.to_string())?;
+            {
+                let mut meta = transaction.open_table(META).map_err(|e| e.to_string())?;
+                let version = meta.get(SCHEMA_KEY).map_err(|e| e.to_string())?.map(|v| v.value());
+                if version != Some(SCHEMA_VERSION) {
+                    if let Some(version) = version {
+                        tracing::info!("cache schema {version} is not {SCHEMA_VERSION}: starting over");
+                    }
+                    transaction.delete_table(DETECTIONS).map_err(|e| e.to_string())?;
+                    meta.insert(SCHEMA_KEY, SCHEMA_VERSION).map_err(|e| e.to_string())?;
+                }
+            }
+            transaction.open_table(DETECTIONS).map_err(|e| e.to_string())?;
+            transaction.commit().map_err(|e| e.to_string())
+        })
+    }
+
+    /// The database file.
+    pub fn file(&self) -> &Path {
+        &self.file
+    }
+
+    /// The stored detection of the file at `key` (its display path), if any.
+    /// Errors read as a miss: the file is then detected again.
+    pub fn get(&self, key: &str) -> Option<Detection> {
+        let found = guarded(|| {
+            let transaction = self.db.begin_read().map_err(|e| e.to_string())?;
+            let table = transaction.open_table(DETECTIONS).map_err(|e| e.to_string())?;
+            let value = table.get(key).map_err(|e| e.to_string())?;
+            Ok(value.and_then(|value| serde_json::from_slice::<Detection>(value.value()).ok()))
+        });
+        found.unwrap_or_else(|error| {
+            tracing::debug!("{}: cannot read {key}: {error}", self.file.display());
+            None
+        })
+    }
+
+    /// Stores detections, all in one transaction: after a crash either all
+    /// of them are there or none.
+    pub fn put(&self, entries: &[(String, Detection)]) {
+        if entries.is_empty() {
+            return;
+        }
+        let written = guarded(|| {
+            let transaction = self.db.begin_write().map_err(|e| e.to_string())?;
+            {
+                let mut table = transaction.open_table(DETECTIONS).map_err(|e| e.to_string())?;
+                for (key, detection) in entries {
+                    let value = serde_json::to_vec(detection).map_err(|e| e.to_string())?;
+                    table.insert(key.as_str(), value.as_slice()).map_err(|e| e.to_string())?;
+                }
+            }
+            transaction.commit().map_err(|e| e.to_string())
+        });
+        if let Err(error) = written {
+            tracing::warn!("{}: cannot write the cache: {error}", self.file.display());
+        }
+    }
+
+    /// Forgets the files at `keys` (deleted or renamed away).
+    pub fn remove<'a>(&self, keys: impl IntoIterator<Item = &'a str>) {
+        let keys: Vec<&str> = keys.into_iter().collect();
+        if keys.is_empty() {
+            return;
+        }
+        let removed = guarded(|| {
+            let transaction = self.db.begin_write().map_err(|e| e.to_string())?;
+            {
+                let mut table = transaction.open_table(DETECTIONS).map_err(|e| e.to_string())?;
+                for key in keys {
+                    table.remove(key).map_err(|e| e.to_string())?;
+                }
+            }
+            transaction.commit().map_err(|e| e.to_string())
+        });
+        if let Err(error) = removed {
+            tracing::warn!("{}: cannot write the cache: {error}", self.file.display());
+        }
+    }
+
+    /// Keeps only the entries whose key `keep` accepts: a load drops the
+    /// files that are gone, so the cache follows the workspace, not its history.
+    pub fn retain(&self, keep: impl Fn(&str) -> bool) {
+        let retained = guarded(|| {
+            let transaction = self.db.begin_write().map_err(|e| e.to_string())?;
+            {
+                let mut table = transaction.open_table(DETECTIONS).map_err(|e| e.to_string())?;
+                table.retain(|key, _| keep(key)).map_err(|e| e.to_string())?;
+            }
+            transaction.commit().map_err(|e| e.to_string())
+        });
+        if let Err(error) = retained {
+            tracing::warn!("{}: cannot write the cache: {error}", self.file.display());
+        }
+    }
+
+    /// The stored keys, sorted (for tests and diagnostics).
+    pub fn keys(&self) -> Vec<String> {
+        let keys = guarded(|| {
+            let transaction = self.db.begin_read().map_err(|e| e.to_string())?;
+            let table = transaction.open_table(DETECTIONS).map_err(|e| e.to_string())?;
+            let mut keys = Vec::new();
+            for entry in table.iter().map_err(|e| e.to_string())? {
+                let (key, _) = entry.map_err(|e| e.to_string())?;
+                keys.push(key.value().to_owned());
+            }
+            Ok(keys)
+        });
+        keys.unwrap_or_default()
+    }
+}
+
+enum OpenError {
+    /// Another process holds the database: leave it alone.
+    Busy(String),
+    /// The file is not a database we can read: rebuild it.
+    Unreadable(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn detection(hash: u64) -> Detection {
+        let document =
+            dossier_ingest::ingest("a.txt", "Hello there, this is English.".as_bytes(), &IngestConfig::default())
+                .unwrap();
+        Detection::of(&document, hash, &IngestConfig::default())
+    }
+
+    #[test]
+    fn entries_survive_a_reopen_and_stale_ones_do_not_match() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        store.put(&[("a.txt".to_owned(), detection(1)), ("b.txt".to_owned(), detection(2))]);
+        drop(store);
+        let store = Store::open(dir.path()).unwrap();
+        let found = store.get("a.txt").unwrap();
+        assert_eq!(found, detection(1));
+        assert!(found.matches(1, &IngestConfig::default()));
+        assert!(!found.matches(2, &IngestConfig::default()));
+        let english_only = IngestConfig { languages: Some(vec!["en".to_owned()]), ..IngestConfig::default() };
+        assert!(!found.matches(1, &english_only));
+        store.retain(|key| key != "b.txt");
+        assert_eq!(store.keys(), ["a.txt"]);
+        store.remove(["a.txt"]);
+        assert!(store.keys().is_empty());
+    }
+
+    #[test]
+    fn another_schema_version_starts_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        store.put(&[("a.txt".to_owned(), detection(1))]);
+        let transaction = store.db.begin_write().unwrap();
+        transaction.open_table(META).unwrap().insert(SCHEMA_KEY, SCHEMA_VERSION + 1).unwrap();
+        transaction.commit().unwrap();
+        drop(store);
+        let store = Store::open(dir.path()).unwrap();
+        assert!(store.keys().is_empty());
+        assert_eq!(
+            store.db.begin_read().unwrap().open_table(META).unwrap().get(SCHEMA_KEY).unwrap().unwrap().value(),
+            SCHEMA_VERSION
+        );
+    }
+
+    #[test]
+    fn a_garbage_file_is_replaced_by_an_empty_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join(STORE_DIR)).unwrap();
+        let file = dir.path().join(STORE_DIR).join(STORE_FILE);
+        for garbage in [b"not a database at all".repeat(1000), Vec::new(), vec![0xff; 4096]] {
+            std::fs::write(&file, &garbage).unwrap();
+            let store = Store::open(dir.path()).expect("a fresh cache");
+            assert!(store.keys().is_empty());
+            store.put(&[("a.txt".to_owned(), detection(1))]);
+            assert_eq!(store.keys(), ["a.txt"]);
+        }
+    }
+
+    #[test]
+    fn a_detection_applied_to_a_document_ingested_without_detection_gives_the_full_document() {
+        let text =
+            "過去一年，馬雲三次內部表態。Make Alibaba Great Again, said the employees in a long English sentence.";
+        let config = IngestConfig::default();
+        let full = dossier_ingest::ingest("a.txt", text.as_bytes(), &config).unwrap();
+        let stored = Detection::of(&full, 7, &config);
+        let mut cheap =
+            dossier_ingest::ingest("a.txt", text.as_bytes(), &crate::batch::without_detection(&config)).unwrap();
+        assert_ne!(cheap.spans, full.spans, "the test needs detection to matter");
+        stored.apply(&mut cheap);
+        assert_eq!(cheap.language, full.language);
+        assert_eq!(cheap.languages, full.languages);
+        assert_eq!(cheap.spans, full.spans);
+        assert_eq!(
+            (cheap.encoding, &cheap.text, &cheap.hash, &cheap.warnings),
+            (full.encoding, &full.text, &full.hash, &full.warnings)
+        );
+        assert_eq!(cheap.normalized.text, full.normalized.text);
+    }
+}
