@@ -3,6 +3,7 @@
 //! Compiled as the `e2e` test of `crates/dossier-cli`, so that
 //! `CARGO_BIN_EXE_dossier` is the binary cargo just built.
 
+mod cache;
 mod cli;
 mod hostile;
 mod lsp;

@@ -64,6 +64,172 @@ pub fn text_range(text: &str, range: lsp::Range, encoding: PositionEncoding) -> 
     Some(start.min(end)..end.max(start))
 }
 
+/// Where the lines of one text start and end: what converting its offsets to
+/// LSP positions needs, and no more. [`LineIndex`] also keeps a table entry
+/// per non-ASCII character, which for a Chinese corpus costs several times
+/// the text itself; here a column is counted on its line when asked for, so
+/// the server can keep one `Lines` per source for the life of the source
+/// (two words per line). Same rules as [`LineIndex`]: lines end at `\n`,
+/// `\r\n` or a lone `\r`; offsets past the end clamp to the end, inside a
+/// character snap to its start, inside a line terminator clamp to the line's end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lines {
+    /// Start of each line; the first is 0.
+    starts: Vec<usize>,
+    /// End of each line's content, before its terminator.
+    ends: Vec<usize>,
+}
+
+impl Lines {
+    /// Finds the lines of `text`.
+    pub fn new(text: &str) -> Lines {
+        let bytes = text.as_bytes();
+        let (mut starts, mut ends) = (vec![0], Vec::new());
+        let mut from = 0;
+        while let Some(found) = memchr::memchr2(b'\n', b'\r', &bytes[from..]) {
+            let end = from + found;
+            let terminator = if bytes[end..].starts_with(b"\r\n") { 2 } else { 1 };
+            ends.push(end);
+            starts.push(end + terminator);
+            from = end + terminator;
+        }
+        ends.push(text.len());
+        Lines { starts, ends }
+    }
+
+    /// The number of lines.
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// The LSP position of a byte offset of `text` (the text these lines are of).
+    pub fn position(&self, text: &str, offset: usize, encoding: PositionEncoding) -> lsp::Position {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&start| start <= offset).saturating_sub(1);
+        let start = self.starts[line];
+        let offset = offset.min(self.ends[line]).max(start);
+        let column = match encoding {
+            PositionEncoding::Utf8 => offset - start,
+            PositionEncoding::Utf16 => text[start..offset].chars().map(char::len_utf16).sum(),
+        };
+        lsp::Position { line: saturating_u32(line), character: saturating_u32(column) }
+    }
+
+    /// The LSP range of a byte range of `text`.
+    pub fn range(&self, text: &str, range: Range<usize>, encoding: PositionEncoding) -> lsp::Range {
+        lsp::Range { start: self.position(text, range.start, encoding), end: self.position(text, range.end, encoding) }
+    }
+
+    /// The byte offset in `text` of an LSP position; `None` when the line
+    /// does not exist. A column past the line's end means the line's end, a
+    /// column inside a character (half of a surrogate pair) its start.
+    pub fn offset(&self, text: &str, position: lsp::Position, encoding: PositionEncoding) -> Option<usize> {
+        let line = position.line as usize;
+        let (start, end) = (*self.starts.get(line)?, *self.ends.get(line)?);
+        let column = position.character as usize;
+        let offset = match encoding {
+            PositionEncoding::Utf8 => {
+                let mut offset = start.saturating_add(column).min(end);
+                while !text.is_char_boundary(offset) {
+                    offset -= 1;
+                }
+                offset
+            }
+            PositionEncoding::Utf16 => {
+                let mut units = 0;
+                let mut offset = end;
+                for (at, c) in text[start..end].char_indices() {
+                    if units + c.len_utf16() > column {
+                        offset = start + at;
+                        break;
+                    }
+                    units += c.len_utf16();
+                }
+                offset
+            }
+        };
+        Some(offset)
+    }
+}
+
+fn saturating_u32(value: usize) -> u32 {
+    u32::try_from(value).unwrap_or(u32::MAX)
+}
+
+/// How the client's text of an open buffer differs from the text the index
+/// was built from, as one replaced stretch: the common beginning and end are
+/// kept, everything between was replaced. Requests on a buffer edited since
+/// the last build are answered from that build through this map instead of
+/// waiting for the next one: offsets and ranges outside the replaced stretch
+/// map exactly; those inside it have no counterpart (no answer there yet).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    /// Length of the common beginning.
+    prefix: usize,
+    /// Length of the common end.
+    suffix: usize,
+    old_len: usize,
+    new_len: usize,
+}
+
+impl Edit {
+    /// The edit that turns `old` into `new`, on char boundaries of both.
+    pub fn between(old: &str, new: &str) -> Edit {
+        let (a, b) = (old.as_bytes(), new.as_bytes());
+        let mut prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+        while !old.is_char_boundary(prefix) || !new.is_char_boundary(prefix) {
+            prefix -= 1;
+        }
+        let most = a.len().min(b.len()) - prefix;
+        let mut suffix = a.iter().rev().zip(b.iter().rev()).take(most).take_while(|(x, y)| x == y).count();
+        while !old.is_char_boundary(a.len() - suffix) || !new.is_char_boundary(b.len() - suffix) {
+            suffix -= 1;
+        }
+        Edit { prefix, suffix, old_len: a.len(), new_len: b.len() }
+    }
+
+    /// Whether the texts are the same.
+    pub fn is_identity(&self) -> bool {
+        self.prefix == self.old_len && self.old_len == self.new_len
+    }
+
+    /// The offset in the old text of an offset of the new one; `None` inside
+    /// the replaced stretch (its ends map: they touch kept text).
+    pub fn new_to_old(&self, offset: usize) -> Option<usize> {
+        if offset <= self.prefix {
+            Some(offset)
+        } else if offset >= self.new_len - self.suffix {
+            Some(offset - (self.new_len - self.suffix) + (self.old_len - self.suffix))
+        } else {
+            None
+        }
+    }
+
+    /// The old range covering a range of the new text: ends inside the
+    /// replaced stretch move out to the kept text (the start back, the end on).
+    pub fn new_range_to_old(&self, range: Range<usize>) -> (usize, usize) {
+        let start = self.new_to_old(range.start).unwrap_or(self.prefix);
+        let end = self.new_to_old(range.end).unwrap_or(self.old_len - self.suffix);
+        (start, end)
+    }
+
+    /// The range in the new text of a range of the old one; `None` when it
+    /// overlaps the replaced stretch.
+    pub fn old_to_new(&self, range: Range<usize>) -> Option<Range<usize>> {
+        if range.end <= self.prefix {
+            Some(range)
+        } else if range.start >= self.old_len - self.suffix {
+            let shift = |offset: usize| offset - (self.old_len - self.suffix) + (self.new_len - self.suffix);
+            Some(shift(range.start)..shift(range.end))
+        } else {
+            None
+        }
+    }
+}
+
 /// The file path of a `file:` URI; `None` for other schemes.
 pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
     if !uri.scheme().as_str().eq_ignore_ascii_case("file") {
@@ -146,6 +312,59 @@ mod tests {
                 }
             }
         }
+    }
+
+    proptest::proptest! {
+        /// [`Lines`] converts exactly as [`LineIndex`] does, both ways, in
+        /// both encodings, for offsets anywhere (inside characters and line
+        /// terminators too) and for columns past the line's end.
+        #[test]
+        fn lines_convert_as_the_line_index_does(text in "[a\\r\\n 張勇😀é]{0,30}", line in 0u32..8, column in 0u32..40) {
+            let (index, lines) = (LineIndex::new(&text), Lines::new(&text));
+            proptest::prop_assert_eq!(lines.line_count(), index.line_count());
+            for encoding in [PositionEncoding::Utf8, PositionEncoding::Utf16] {
+                for offset in 0..=text.len() + 1 {
+                    proptest::prop_assert_eq!(lines.position(&text, offset, encoding), position(&index, offset, encoding));
+                }
+                let wanted = lsp::Position { line, character: column };
+                proptest::prop_assert_eq!(lines.offset(&text, wanted, encoding), self::offset(&text, wanted, encoding));
+            }
+        }
+
+        /// Offsets outside an edit map to the same text on both sides, and
+        /// ranges mapped back from the old text cover the same text.
+        #[test]
+        fn edits_map_kept_text_exactly(old in "[ab張\\n]{0,12}", new in "[ab張\\n]{0,12}") {
+            let edit = Edit::between(&old, &new);
+            proptest::prop_assert_eq!(edit.is_identity(), old == new);
+            for offset in (0..=new.len()).filter(|&o| new.is_char_boundary(o)) {
+                if let Some(back) = edit.new_to_old(offset) {
+                    proptest::prop_assert!(old.is_char_boundary(back));
+                    proptest::prop_assert!(new[..offset] == old[..back] || new[offset..] == old[back..]);
+                }
+            }
+            for start in (0..=old.len()).filter(|&o| old.is_char_boundary(o)) {
+                for end in (start..=old.len()).filter(|&o| old.is_char_boundary(o)) {
+                    if let Some(mapped) = edit.old_to_new(start..end) {
+                        proptest::prop_assert_eq!(&new[mapped], &old[start..end]);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_edit_keeps_what_is_before_and_after_it() {
+        let old = "# Title\nZhang Yong met 張勇.\n";
+        let new = "# Title\nZhang Yong, then Wu Yongming, met 張勇.\n";
+        let edit = Edit::between(old, new);
+        assert_eq!(edit.new_to_old(2), Some(2));
+        assert_eq!(edit.new_to_old(new.find("Wu").unwrap()), None);
+        let zhang = old.find('張').unwrap();
+        let mapped = edit.old_to_new(zhang..zhang + "張勇".len()).unwrap();
+        assert_eq!(&new[mapped.clone()], "張勇");
+        assert_eq!(edit.new_to_old(mapped.start), Some(zhang));
+        assert_eq!(edit.old_to_new(old.find("met").unwrap() - 2..old.find("met").unwrap() + 3), None);
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! The LSP handlers: thin. Each converts its parameters at the edge
-//! (`convert.rs`), runs the analysis (`analysis/`) on a blocking thread over
-//! a snapshot, and converts the answer back. A panic in the analysis becomes
-//! an error response; unknown files and out-of-range positions get empty
-//! answers.
+//! (`convert.rs`, through the request's [`View`]), runs the analysis
+//! (`analysis/`) on a blocking thread over the current snapshot, and
+//! converts the answer back. A panic in the analysis becomes an error
+//! response; unknown files, out-of-range positions and positions inside
+//! text typed since the last build get empty answers.
 
 use std::{
     collections::HashMap,
@@ -19,7 +20,7 @@ use tower_lsp_server::{
 use crate::{
     analysis::{completion, hover, inlay, lens, navigation, rename, symbols},
     convert::{self, LineIndex, PositionEncoding},
-    state::{Buffer, ClientSupport, Shared, Snapshot},
+    state::{Buffer, ClientSupport, Shared, View},
     worker,
 };
 
@@ -38,34 +39,41 @@ impl Server {
         Server { client, shared: Arc::default() }
     }
 
-    /// Runs `analysis` over the freshest snapshot for the file at `uri`, with
-    /// the file's path and text; `None` for files the index does not have.
+    /// The current view: never waits for a rebuild.
+    fn view(&self) -> impl FnOnce() -> View + Send + 'static {
+        let (snapshot, edited) = self.shared.view();
+        let encoding = self.shared.encoding();
+        move || View::new(snapshot, edited, encoding)
+    }
+
+    /// Runs `analysis` over the current view for the file at `uri`, with the
+    /// file's path and indexed text; `None` for files the index does not have.
     async fn on_file<T: Send + 'static>(
         &self,
         uri: &Uri,
-        analysis: impl FnOnce(&Snapshot, &str, &str, PositionEncoding) -> Option<T> + Send + 'static,
+        analysis: impl FnOnce(&View, &str, &str) -> Option<T> + Send + 'static,
     ) -> jsonrpc::Result<Option<T>> {
         let Some(path) = convert::uri_to_path(uri) else { return Ok(None) };
-        let snapshot = self.shared.snapshot_for(&path).await;
-        let encoding = self.shared.encoding();
+        let view = self.view();
         analyze(move || {
+            let view = view();
             let path = path.to_str()?;
-            let text = snapshot.text(path)?;
-            analysis(&snapshot, path, text, encoding)
+            let text = view.text(path)?;
+            analysis(&view, path, text)
         })
         .await
     }
 
-    /// [`Server::on_file`] at a position, given as a byte offset.
+    /// [`Server::on_file`] at a position, given as a byte offset in the indexed text.
     async fn at_position<T: Send + 'static>(
         &self,
         at: &lsp::TextDocumentPositionParams,
-        analysis: impl FnOnce(&Snapshot, &str, &str, usize, PositionEncoding) -> Option<T> + Send + 'static,
+        analysis: impl FnOnce(&View, &str, &str, usize) -> Option<T> + Send + 'static,
     ) -> jsonrpc::Result<Option<T>> {
         let position = at.position;
-        self.on_file(&at.text_document.uri, move |snapshot, path, text, encoding| {
-            let offset = convert::offset(text, position, encoding)?;
-            analysis(snapshot, path, text, offset, encoding)
+        self.on_file(&at.text_document.uri, move |view, path, text| {
+            let offset = view.offset(path, position)?;
+            analysis(view, path, text, offset)
         })
         .await
     }
@@ -321,14 +329,14 @@ impl LanguageServer for Server {
     }
 
     async fn hover(&self, params: lsp::HoverParams) -> jsonrpc::Result<Option<lsp::Hover>> {
-        self.at_position(&params.text_document_position_params, |snapshot, path, text, offset, encoding| {
-            let card = hover::hover(&snapshot.index, path, offset)?;
+        self.at_position(&params.text_document_position_params, |view, path, _, offset| {
+            let card = hover::hover(&view.snapshot.index, path, offset)?;
             Some(lsp::Hover {
+                range: Some(view.range(path, card.range.clone())?),
                 contents: lsp::HoverContents::Markup(lsp::MarkupContent {
                     kind: lsp::MarkupKind::Markdown,
                     value: card.to_markdown(&convert::file_link),
                 }),
-                range: Some(convert::range(&LineIndex::new(text), card.range, encoding)),
             })
         })
         .await
@@ -338,10 +346,9 @@ impl LanguageServer for Server {
         &self,
         params: lsp::GotoDefinitionParams,
     ) -> jsonrpc::Result<Option<lsp::GotoDefinitionResponse>> {
-        self.at_position(&params.text_document_position_params, |snapshot, path, _, offset, encoding| {
-            let targets = navigation::definition(&snapshot.index, path, offset);
-            let locations: Vec<lsp::Location> =
-                targets.iter().filter_map(|target| convert::location(&snapshot.index, target, encoding)).collect();
+        self.at_position(&params.text_document_position_params, |view, path, _, offset| {
+            let targets = navigation::definition(&view.snapshot.index, path, offset);
+            let locations: Vec<lsp::Location> = targets.iter().filter_map(|target| view.location(target)).collect();
             (!locations.is_empty()).then_some(lsp::GotoDefinitionResponse::Array(locations))
         })
         .await
@@ -349,9 +356,9 @@ impl LanguageServer for Server {
 
     async fn references(&self, params: lsp::ReferenceParams) -> jsonrpc::Result<Option<Vec<lsp::Location>>> {
         let include_declaration = params.context.include_declaration;
-        self.at_position(&params.text_document_position, move |snapshot, path, _, offset, encoding| {
-            let found = navigation::references(&snapshot.index, path, offset, include_declaration);
-            Some(found.iter().filter_map(|range| convert::location(&snapshot.index, range, encoding)).collect())
+        self.at_position(&params.text_document_position, move |view, path, _, offset| {
+            let found = navigation::references(&view.snapshot.index, path, offset, include_declaration);
+            Some(found.iter().filter_map(|range| view.location(range)).collect())
         })
         .await
     }
@@ -398,10 +405,11 @@ impl LanguageServer for Server {
         &self,
         params: lsp::WorkspaceSymbolParams,
     ) -> jsonrpc::Result<Option<lsp::WorkspaceSymbolResponse>> {
-        let snapshot = self.shared.snapshot();
-        let encoding = self.shared.encoding();
+        let view = self.view();
         analyze(move || {
-            let found = symbols::workspace_symbols(&snapshot.index, &params.query, symbols::WORKSPACE_SYMBOL_LIMIT);
+            let view = view();
+            let found =
+                symbols::workspace_symbols(&view.snapshot.index, &params.query, symbols::WORKSPACE_SYMBOL_LIMIT);
             let symbols = found
                 .into_iter()
                 .filter_map(|symbol| {
@@ -411,7 +419,7 @@ impl LanguageServer for Server {
                         kind: symbol_kind(symbol.kind),
                         tags: None,
                         deprecated: None,
-                        location: convert::location(&snapshot.index, &symbol.location, encoding)?,
+                        location: view.location(&symbol.location)?,
                         container_name: (!symbol.aliases.is_empty()).then(|| symbol.aliases.join(", ")),
                     })
                 })
@@ -439,13 +447,12 @@ impl LanguageServer for Server {
 
     async fn code_lens(&self, params: lsp::CodeLensParams) -> jsonrpc::Result<Option<Vec<lsp::CodeLens>>> {
         let uri = params.text_document.uri.clone();
-        self.on_file(&params.text_document.uri, move |snapshot, path, text, encoding| {
-            let lines = LineIndex::new(text);
-            let lenses = lens::code_lenses(&snapshot.index, path)
+        self.on_file(&params.text_document.uri, move |view, path, _| {
+            let lenses = lens::code_lenses(&view.snapshot.index, path)
                 .into_iter()
-                .map(|lens| {
-                    let range = convert::range(&lines, lens.range, encoding);
-                    lsp::CodeLens {
+                .filter_map(|lens| {
+                    let range = view.range(path, lens.range)?;
+                    Some(lsp::CodeLens {
                         range,
                         command: Some(lsp::Command {
                             title: lens.title,
@@ -456,7 +463,7 @@ impl LanguageServer for Server {
                             ]),
                         }),
                         data: None,
-                    }
+                    })
                 })
                 .collect();
             Some(lenses)
@@ -469,20 +476,21 @@ impl LanguageServer for Server {
             return Ok(None);
         }
         let range = params.range;
-        self.on_file(&params.text_document.uri, move |snapshot, path, text, encoding| {
-            let wanted = convert::text_range(text, range, encoding).unwrap_or(0..text.len());
-            let lines = LineIndex::new(text);
-            let hints = inlay::inlay_hints(&snapshot.index, path, wanted)
+        self.on_file(&params.text_document.uri, move |view, path, text| {
+            let wanted = view.text_range(path, range).unwrap_or(0..text.len());
+            let hints = inlay::inlay_hints(&view.snapshot.index, path, wanted)
                 .into_iter()
-                .map(|hint| lsp::InlayHint {
-                    position: convert::position(&lines, hint.offset, encoding),
-                    label: lsp::InlayHintLabel::String(hint.label),
-                    kind: None,
-                    text_edits: None,
-                    tooltip: None,
-                    padding_left: Some(true),
-                    padding_right: None,
-                    data: None,
+                .filter_map(|hint| {
+                    Some(lsp::InlayHint {
+                        position: view.range(path, hint.offset..hint.offset)?.start,
+                        label: lsp::InlayHintLabel::String(hint.label),
+                        kind: None,
+                        text_edits: None,
+                        tooltip: None,
+                        padding_left: Some(true),
+                        padding_right: None,
+                        data: None,
+                    })
                 })
                 .collect();
             Some(hints)
@@ -495,12 +503,10 @@ impl LanguageServer for Server {
         params: lsp::TextDocumentPositionParams,
     ) -> jsonrpc::Result<Option<lsp::PrepareRenameResponse>> {
         let answer = self
-            .at_position(&params, |snapshot, path, text, offset, encoding| {
-                Some(rename::prepare_rename(&snapshot.index, path, offset).map(|(range, placeholder)| {
-                    lsp::PrepareRenameResponse::RangeWithPlaceholder {
-                        range: convert::range(&LineIndex::new(text), range, encoding),
-                        placeholder,
-                    }
+            .at_position(&params, |view, path, _, offset| {
+                Some(rename::prepare_rename(&view.snapshot.index, path, offset).and_then(|(range, placeholder)| {
+                    let range = view.range(path, range).ok_or(rename::RenameError::Edited)?;
+                    Ok(lsp::PrepareRenameResponse::RangeWithPlaceholder { range, placeholder })
                 }))
             })
             .await?;
@@ -514,25 +520,24 @@ impl LanguageServer for Server {
     async fn rename(&self, params: lsp::RenameParams) -> jsonrpc::Result<Option<lsp::WorkspaceEdit>> {
         let new_name = params.new_name;
         let answer = self
-            .at_position(&params.text_document_position, move |snapshot, path, _, offset, encoding| {
-                Some(rename::rename(&snapshot.index, path, offset, &new_name).map(|edits| {
+            .at_position(&params.text_document_position, move |view, path, _, offset| {
+                Some(rename::rename(&view.snapshot.index, path, offset, &new_name).and_then(|edits| {
                     let mut changes: HashMap<Uri, Vec<lsp::TextEdit>> = HashMap::new();
                     for (path, edits) in edits {
-                        let (Some(text), Some(uri)) = (snapshot.text(&path), convert::path_to_uri(Path::new(&*path)))
-                        else {
-                            continue;
-                        };
-                        let lines = LineIndex::new(text);
+                        let Some(uri) = convert::path_to_uri(Path::new(&*path)) else { continue };
+                        // An edit that falls in text typed since the last
+                        // build has no place yet: refuse rather than rename
+                        // only part of the mentions.
                         let edits = edits
                             .into_iter()
-                            .map(|(range, new_text)| lsp::TextEdit {
-                                range: convert::range(&lines, range, encoding),
-                                new_text,
+                            .map(|(range, new_text)| {
+                                let range = view.range(&path, range).ok_or(rename::RenameError::Edited)?;
+                                Ok(lsp::TextEdit { range, new_text })
                             })
-                            .collect();
+                            .collect::<Result<Vec<_>, _>>()?;
                         changes.insert(uri, edits);
                     }
-                    lsp::WorkspaceEdit { changes: Some(changes), ..lsp::WorkspaceEdit::default() }
+                    Ok(lsp::WorkspaceEdit { changes: Some(changes), ..lsp::WorkspaceEdit::default() })
                 }))
             })
             .await?;

@@ -5,30 +5,40 @@
 //! Readers clone the `Arc<Snapshot>` and never wait for a rebuild; writers
 //! (the notification handlers) change the inputs under the lock, in the order
 //! the client sent them, and wake the worker (`worker.rs`), the only builder.
+//!
+//! A request on a buffer edited since the snapshot was built is answered
+//! from that snapshot through a [`View`]: the client's positions are mapped
+//! to the indexed text through the edit, and the answer's ranges back.
+//! Waiting for the rebuild instead would cost the request the whole rebuild
+//! (seconds on a large corpus, as every keystroke starts one); what the edit
+//! itself added is answered once the rebuild is published, and the server
+//! asks the client to refresh its lenses and hints then.
 
 use std::{
     collections::{HashMap, HashSet},
+    ops::Range,
     path::{Path, PathBuf},
     sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock},
-    time::Duration,
 };
 
 use dossier_index::{Index, SourceKind};
 use serde::{Deserialize, Serialize};
-use tokio::sync::{Notify, watch};
-use tower_lsp_server::ls_types::notification::Notification;
+use tokio::sync::Notify;
+use tower_lsp_server::ls_types::{self as lsp, notification::Notification};
 
-use crate::convert::PositionEncoding;
-
-/// How long a request on a just-edited buffer waits for an index that
-/// includes the edit before it answers from the older one.
-const FRESHNESS_WAIT: Duration = Duration::from_secs(2);
+use crate::{
+    analysis::FileRange,
+    convert::{self, Edit, Lines, PositionEncoding},
+};
 
 /// One immutable version of everything requests read.
 #[derive(Debug, Default)]
 pub(crate) struct Snapshot {
     /// The index over every root's sources, open buffers included.
     pub(crate) index: Arc<Index>,
+    /// The lines of each source, in the order of `index.sources()`; shared
+    /// with earlier snapshots for the sources that did not change.
+    pub(crate) lines: Vec<Arc<Lines>>,
     /// The version of each open buffer the index was built from.
     pub(crate) versions: HashMap<PathBuf, i32>,
     /// Whether the first ingestion has finished.
@@ -41,6 +51,13 @@ impl Snapshot {
         crate::analysis::source_text(&self.index, path)
     }
 
+    /// The decoded text and the lines of a source of the index.
+    pub(crate) fn text_and_lines(&self, path: &str) -> Option<(&str, &Lines)> {
+        let sources = self.index.sources();
+        let at = sources.binary_search_by(|source| source.document.path.as_str().cmp(path)).ok()?;
+        Some((sources[at].document.text.as_str(), self.lines.get(at)?))
+    }
+
     /// The counts and state for `dossier/status`.
     pub(crate) fn status(&self) -> Status {
         let count = |kind| self.index.sources().iter().filter(|s| s.kind == kind).count();
@@ -50,6 +67,94 @@ impl Snapshot {
             terms: self.index.terms().len(),
             state: if self.ready { StatusState::Ready } else { StatusState::Ingesting },
         }
+    }
+}
+
+/// One request's view of the workspace: the snapshot, plus the open buffers
+/// whose text differs from what the snapshot indexed, each with the edit
+/// between the two. Positions in requests and answers are in the client's
+/// text; the analysis works on the indexed one.
+pub(crate) struct View {
+    pub(crate) snapshot: Arc<Snapshot>,
+    pub(crate) encoding: PositionEncoding,
+    edited: HashMap<String, Edited>,
+}
+
+/// An open buffer edited since the snapshot was built.
+struct Edited {
+    text: Arc<str>,
+    lines: Lines,
+    edit: Edit,
+}
+
+impl View {
+    /// The view of `snapshot` from a client whose open buffers are `buffers`
+    /// (only those the snapshot was not built from are needed).
+    pub(crate) fn new(snapshot: Arc<Snapshot>, buffers: Vec<(PathBuf, Arc<str>)>, encoding: PositionEncoding) -> View {
+        let mut edited = HashMap::new();
+        for (path, text) in buffers {
+            let Some(path) = path.to_str() else { continue };
+            let Some(indexed) = snapshot.text(path) else { continue };
+            let edit = Edit::between(indexed, &text);
+            if !edit.is_identity() {
+                edited.insert(path.to_owned(), Edited { lines: Lines::new(&text), text, edit });
+            }
+        }
+        View { snapshot, encoding, edited }
+    }
+
+    /// The indexed text of a source.
+    pub(crate) fn text(&self, path: &str) -> Option<&str> {
+        self.snapshot.text(path)
+    }
+
+    /// The offset in the indexed text of a position in the client's text;
+    /// `None` outside the text, or inside a stretch edited since the build.
+    pub(crate) fn offset(&self, path: &str, position: lsp::Position) -> Option<usize> {
+        match self.edited.get(path) {
+            Some(edited) => {
+                edited.lines.offset(&edited.text, position, self.encoding).and_then(|o| edited.edit.new_to_old(o))
+            }
+            None => {
+                let (text, lines) = self.snapshot.text_and_lines(path)?;
+                lines.offset(text, position, self.encoding)
+            }
+        }
+    }
+
+    /// The indexed range covering a range of the client's text: an end
+    /// inside an edited stretch moves to the kept text around it.
+    pub(crate) fn text_range(&self, path: &str, range: lsp::Range) -> Option<Range<usize>> {
+        let (start, end) = match self.edited.get(path) {
+            Some(edited) => {
+                let start = edited.lines.offset(&edited.text, range.start, self.encoding)?;
+                let end = edited.lines.offset(&edited.text, range.end, self.encoding)?;
+                edited.edit.new_range_to_old(start.min(end)..end.max(start))
+            }
+            None => {
+                let (text, lines) = self.snapshot.text_and_lines(path)?;
+                (lines.offset(text, range.start, self.encoding)?, lines.offset(text, range.end, self.encoding)?)
+            }
+        };
+        Some(start.min(end)..end.max(start))
+    }
+
+    /// The LSP range, in the client's text, of a range of the indexed text;
+    /// `None` when the source is unknown or the range was edited since.
+    pub(crate) fn range(&self, path: &str, range: Range<usize>) -> Option<lsp::Range> {
+        match self.edited.get(path) {
+            Some(edited) => Some(edited.lines.range(&edited.text, edited.edit.old_to_new(range)?, self.encoding)),
+            None => {
+                let (text, lines) = self.snapshot.text_and_lines(path)?;
+                Some(lines.range(text, range, self.encoding))
+            }
+        }
+    }
+
+    /// The LSP location of a range of a source.
+    pub(crate) fn location(&self, range: &FileRange) -> Option<lsp::Location> {
+        let uri = convert::path_to_uri(Path::new(&*range.path))?;
+        Some(lsp::Location { uri, range: self.range(&range.path, range.range.clone())? })
     }
 }
 
@@ -153,8 +258,6 @@ pub(crate) struct Shared {
     /// Wakes the worker; a wake-up while it builds is kept, so bursts coalesce
     /// into one more build over the latest inputs.
     pub(crate) wake: Notify,
-    /// Counts published snapshots, for requests waiting on a fresh one.
-    published: watch::Sender<u64>,
     /// The client's settings.
     pub(crate) settings: RwLock<Settings>,
     /// Set once by `initialize`.
@@ -167,7 +270,6 @@ impl Default for Shared {
             snapshot: RwLock::default(),
             inputs: Mutex::default(),
             wake: Notify::new(),
-            published: watch::Sender::new(0),
             settings: RwLock::default(),
             support: OnceLock::new(),
         }
@@ -180,10 +282,23 @@ impl Shared {
         Arc::clone(&self.snapshot.read().unwrap_or_else(|poisoned| poisoned.into_inner()))
     }
 
-    /// Swaps in a new snapshot and tells waiting requests.
+    /// Swaps in a new snapshot.
     pub(crate) fn publish(&self, snapshot: Snapshot) {
         *self.snapshot.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(snapshot);
-        self.published.send_modify(|generation| *generation += 1);
+    }
+
+    /// The current snapshot as the client sees it: with the open buffers
+    /// edited since it was built. Never waits for a rebuild.
+    pub(crate) fn view(&self) -> (Arc<Snapshot>, Vec<(PathBuf, Arc<str>)>) {
+        let snapshot = self.snapshot();
+        let edited = self
+            .inputs()
+            .buffers
+            .iter()
+            .filter(|(path, buffer)| snapshot.versions.get(*path) != Some(&buffer.version))
+            .map(|(path, buffer)| (path.clone(), Arc::clone(&buffer.text)))
+            .collect();
+        (snapshot, edited)
     }
 
     /// The inputs, locked. A handler panicking while holding the lock leaves
@@ -220,30 +335,6 @@ impl Shared {
             return Some(Arc::clone(&buffer.text));
         }
         self.snapshot().text(path.to_str()?).map(Arc::from)
-    }
-
-    /// A snapshot for a request on `path`. When `path` is an open buffer
-    /// edited since the current snapshot was built, waits (a bounded time)
-    /// for the rebuild that includes the edit, so that positions match the
-    /// text. Never waits during the first ingestion.
-    pub(crate) async fn snapshot_for(&self, path: &Path) -> Arc<Snapshot> {
-        let mut published = self.published.subscribe();
-        let wanted = self.inputs().buffers.get(path).map(|buffer| buffer.version);
-        let deadline = tokio::time::Instant::now() + FRESHNESS_WAIT;
-        loop {
-            let snapshot = self.snapshot();
-            let fresh = match wanted {
-                None => true,
-                Some(version) => snapshot.versions.get(path).is_some_and(|&built| built >= version),
-            };
-            if fresh || !snapshot.ready {
-                return snapshot;
-            }
-            match tokio::time::timeout_at(deadline, published.changed()).await {
-                Ok(Ok(())) => continue,
-                _ => return self.snapshot(),
-            }
-        }
     }
 }
 

@@ -5,6 +5,15 @@
 //! `dossier/status`. Wake-ups that arrive while it builds coalesce into one
 //! more build over the latest inputs (latest wins).
 //!
+//! Work per change is proportional to what changed, except for the index
+//! build itself (`Index::build` is a full rebuild): a changed path is read
+//! and ingested alone (no walk of the workspace), an open buffer whose text
+//! is the file's on disk reuses the disk's source, a build whose sources are
+//! all the same as the last one's is skipped, and the lines of unchanged
+//! sources are kept from one snapshot to the next. Each root's language
+//! detections persist in its [`Store`] (`.dossier/cache.redb`), so a restart
+//! only detects the languages of files that changed.
+//!
 //! It also owns the file watcher, which only marks paths dirty: whether a
 //! path is a document, a note or noise (Vim's `4913` probe, `~` backups,
 //! `.swp`) is decided here, from the workspace's globs, and whether it was
@@ -18,7 +27,7 @@ use std::{
 };
 
 use dossier_index::{Index, Source, SourceKind};
-use dossier_workspace::{CONFIG_FILE, FileRole, IngestCache, WorkspaceConfig, load_workspace, walk};
+use dossier_workspace::{CONFIG_FILE, FileRole, IngestCache, Store, WorkspaceConfig, load_workspace_with_store, walk};
 use notify_debouncer_full::{
     DebounceEventResult, Debouncer, RecommendedCache, new_debouncer,
     notify::{RecommendedWatcher, RecursiveMode},
@@ -30,7 +39,7 @@ use tower_lsp_server::{
 
 use crate::{
     analysis::diagnostics::{Severity, note_diagnostics},
-    convert::{self, LineIndex, PositionEncoding},
+    convert::{self, LineIndex, Lines, PositionEncoding},
     state::{Inputs, Shared, Snapshot, Status, StatusNotification, StatusState},
 };
 
@@ -140,14 +149,26 @@ struct Built {
     diagnostics: Vec<(Uri, Vec<lsp::Diagnostic>, Option<i32>)>,
 }
 
+/// A workspace root with its settings and persisted cache.
+struct Root {
+    path: PathBuf,
+    config: WorkspaceConfig,
+    /// `None` when the cache cannot be used (see `Store::open`).
+    store: Option<Store>,
+}
+
 /// The worker's own state: only the worker touches it.
 struct Worker {
     shared: Arc<Shared>,
-    roots: Vec<(PathBuf, WorkspaceConfig)>,
+    roots: Vec<Root>,
     /// Sources read from disk, by path.
     disk: BTreeMap<PathBuf, Arc<Source>>,
     disk_cache: IngestCache,
     buffer_cache: IngestCache,
+    /// The sources of the last build, in path order, and its index.
+    built: Option<(Vec<Arc<Source>>, Arc<Index>)>,
+    /// The lines of each source of the last build: (source hash, lines) by path.
+    lines: HashMap<String, (String, Arc<Lines>)>,
     /// The buffers open at the last build.
     open: HashSet<PathBuf>,
     watcher: Option<Debouncer<RecommendedWatcher, RecommendedCache>>,
@@ -164,6 +185,8 @@ impl Worker {
             disk: BTreeMap::new(),
             disk_cache: IngestCache::default(),
             buffer_cache: IngestCache::default(),
+            built: None,
+            lines: HashMap::new(),
             open: HashSet::new(),
             watcher: None,
             published: HashMap::new(),
@@ -178,13 +201,13 @@ impl Worker {
         let mut reload = false;
         for path in &job.dirty {
             if path.file_name().is_some_and(|name| name == CONFIG_FILE)
-                && self.roots.iter().any(|(root, _)| path.parent() == Some(root))
+                && self.roots.iter().any(|root| path.parent() == Some(&root.path))
             {
                 reload = true;
             }
         }
         if reload {
-            let roots = self.roots.iter().map(|(root, _)| root.clone()).collect();
+            let roots = self.roots.iter().map(|root| root.path.clone()).collect();
             self.load(roots, progress);
         } else {
             for path in job.dirty {
@@ -204,6 +227,16 @@ impl Worker {
                 continue;
             };
             let Some(display) = path.to_str() else { continue };
+            // A buffer just opened holds the file as it is on disk: its
+            // source is the disk's, and the index need not change.
+            if let Some(source) = self.disk.get(path)
+                && source.kind == kind
+                && source.document.hash == format!("{:016x}", xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
+            {
+                self.buffer_cache.remove(path);
+                versions.insert(path.clone(), *version);
+                continue;
+            }
             let config = self.config_of(path);
             match self.buffer_cache.ingest(path, display, kind, text.as_bytes(), &config.ingest) {
                 Ok(source) => {
@@ -213,31 +246,70 @@ impl Worker {
                 Err(error) => tracing::warn!("{error}"),
             }
         }
-        let index = Index::build(sources.into_values().collect());
+        let sources: Vec<Arc<Source>> = sources.into_values().collect();
+        let index = match &self.built {
+            Some((built, index))
+                if built.len() == sources.len() && built.iter().zip(&sources).all(|(a, b)| Arc::ptr_eq(a, b)) =>
+            {
+                Arc::clone(index)
+            }
+            _ => Arc::new(Index::build(sources.clone())),
+        };
+        self.built = Some((sources, Arc::clone(&index)));
+        let lines = self.lines_of(&index);
         let diagnostics = self.diagnostics(&index, &versions, encoding);
-        Built { snapshot: Snapshot { index: Arc::new(index), versions, ready: self.ready }, diagnostics }
+        Built { snapshot: Snapshot { index, lines, versions, ready: self.ready }, diagnostics }
+    }
+
+    /// The lines of every source of `index`, in its order: kept from the last
+    /// build for the sources that did not change. Sources that are gone leave
+    /// the cache.
+    fn lines_of(&mut self, index: &Index) -> Vec<Arc<Lines>> {
+        let mut previous = std::mem::take(&mut self.lines);
+        let mut lines = Vec::with_capacity(index.sources().len());
+        for source in index.sources() {
+            let document = &source.document;
+            let kept = previous.remove(&document.path).filter(|(hash, _)| *hash == document.hash);
+            let (hash, found) = kept.unwrap_or_else(|| (document.hash.clone(), Arc::new(Lines::new(&document.text))));
+            lines.push(Arc::clone(&found));
+            self.lines.insert(document.path.clone(), (hash, found));
+        }
+        lines
     }
 
     /// Loads every root from scratch and watches them.
     fn load(&mut self, roots: Vec<PathBuf>, progress: &(dyn Fn(usize, usize) + Sync)) {
+        // The old stores close before the new ones open (redb allows one
+        // handle per file).
+        self.roots.clear();
         self.roots = roots
             .into_iter()
-            .map(|root| {
-                let config = WorkspaceConfig::load(&root).unwrap_or_else(|error| {
+            .map(|path| {
+                let config = WorkspaceConfig::load(&path).unwrap_or_else(|error| {
                     tracing::warn!("{error}; using the defaults");
                     WorkspaceConfig::default()
                 });
-                (root, config)
+                let store = Store::open(&path);
+                Root { path, config, store }
             })
             .collect();
         self.disk.clear();
-        for (root, config) in &self.roots {
-            let loaded = load_workspace(root, config, progress);
+        self.disk_cache.clear();
+        for root in &self.roots {
+            let loaded = load_workspace_with_store(&root.path, &root.config, root.store.as_ref(), progress);
             for error in &loaded.errors {
                 tracing::warn!("{error}");
             }
+            tracing::info!(
+                "{}: {} sources, {} with languages from the cache",
+                root.path.display(),
+                loaded.sources.len(),
+                loaded.from_store
+            );
             for source in loaded.sources {
-                self.disk.insert(PathBuf::from(&source.document.path), source);
+                let path = PathBuf::from(&source.document.path);
+                self.disk_cache.insert(&path, Arc::clone(&source));
+                self.disk.insert(path, source);
             }
         }
         self.ready = true;
@@ -263,9 +335,9 @@ impl Worker {
                 return;
             }
         };
-        for (root, _) in &self.roots {
-            if let Err(error) = debouncer.watch(root, RecursiveMode::Recursive) {
-                tracing::warn!("cannot watch {}: {error}", root.display());
+        for root in &self.roots {
+            if let Err(error) = debouncer.watch(&root.path, RecursiveMode::Recursive) {
+                tracing::warn!("cannot watch {}: {error}", root.path.display());
             }
         }
         self.watcher = Some(debouncer);
@@ -290,19 +362,24 @@ impl Worker {
             Ok(_) | Err(_) => {
                 let gone: Vec<PathBuf> = self.disk.keys().filter(|p| p.starts_with(path)).cloned().collect();
                 for path in gone {
-                    self.disk.remove(&path);
-                    self.disk_cache.remove(&path);
+                    self.forget(&path);
                 }
             }
         }
     }
 
     fn refresh_file(&mut self, path: &Path) {
-        let (Some(kind), Some(display)) = (self.kind_of(path), path.to_str()) else { return };
-        let config = self.config_of(path);
+        let (Some(kind), Some(display)) = (self.kind_of(path), path.to_str()) else {
+            // No longer read (a renamed extension, a new exclude): forget it.
+            self.forget(path);
+            return;
+        };
+        let Some(root) = root_of(&self.roots, path) else { return };
         let read = std::fs::read(path);
         let source = read.map_err(|error| error.to_string()).and_then(|bytes| {
-            self.disk_cache.ingest(path, display, kind, &bytes, &config.ingest).map_err(|error| error.error)
+            self.disk_cache
+                .ingest_with_store(path, display, kind, &bytes, &root.config.ingest, root.store.as_ref())
+                .map_err(|error| error.error)
         });
         match source {
             Ok(source) => {
@@ -310,20 +387,31 @@ impl Worker {
             }
             Err(error) => {
                 tracing::warn!("{}: {error}", path.display());
-                self.disk.remove(path);
-                self.disk_cache.remove(path);
+                self.forget(path);
             }
         }
     }
 
+    /// Forgets a file that is gone or no longer read, in memory and in the
+    /// persisted cache.
+    fn forget(&mut self, path: &Path) {
+        self.disk.remove(path);
+        if self.disk_cache.remove(path).is_some()
+            && let (Some(root), Some(display)) = (self.root_of(path), path.to_str())
+            && let Some(store) = &root.store
+        {
+            store.remove([display]);
+        }
+    }
+
     /// The root holding `path` (the innermost when roots nest).
-    fn root_of(&self, path: &Path) -> Option<&(PathBuf, WorkspaceConfig)> {
-        self.roots.iter().filter(|(root, _)| path.starts_with(root)).max_by_key(|(root, _)| root.as_os_str().len())
+    fn root_of(&self, path: &Path) -> Option<&Root> {
+        root_of(&self.roots, path)
     }
 
     fn skipped(&self, path: &Path) -> bool {
-        let Some((root, _)) = self.root_of(path) else { return true };
-        let relative = path.strip_prefix(root).unwrap_or(path);
+        let Some(root) = self.root_of(path) else { return true };
+        let relative = path.strip_prefix(&root.path).unwrap_or(path);
         relative.components().any(|c| SKIPPED_DIRS.iter().any(|skip| c.as_os_str() == *skip))
     }
 
@@ -332,15 +420,15 @@ impl Worker {
         if self.skipped(path) {
             return None;
         }
-        let (root, config) = self.root_of(path)?;
-        match config.role(path.strip_prefix(root).ok()?)? {
+        let root = self.root_of(path)?;
+        match root.config.role(path.strip_prefix(&root.path).ok()?)? {
             FileRole::Document => Some(SourceKind::Document),
             FileRole::Note => Some(SourceKind::Note),
         }
     }
 
     fn config_of(&self, path: &Path) -> WorkspaceConfig {
-        self.root_of(path).map(|(_, config)| config.clone()).unwrap_or_default()
+        self.root_of(path).map(|root| root.config.clone()).unwrap_or_default()
     }
 
     /// Every note's diagnostics, keeping only those that changed.
@@ -391,6 +479,11 @@ impl Worker {
         self.published = current;
         changed
     }
+}
+
+/// The root holding `path` (the innermost when roots nest).
+fn root_of<'a>(roots: &'a [Root], path: &Path) -> Option<&'a Root> {
+    roots.iter().filter(|root| path.starts_with(&root.path)).max_by_key(|root| root.path.as_os_str().len())
 }
 
 /// Whether a watcher event only says that a file was opened, read or closed

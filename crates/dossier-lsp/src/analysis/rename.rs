@@ -18,6 +18,8 @@ pub enum RenameError {
     NotDefinedByNote,
     /// The new name is empty.
     EmptyName,
+    /// A place to edit is in text typed since the index was last built.
+    Edited,
 }
 
 impl fmt::Display for RenameError {
@@ -27,6 +29,7 @@ impl fmt::Display for RenameError {
             RenameError::NoTerm => "no term here to rename",
             RenameError::NotDefinedByNote => "only terms defined by a note can be renamed",
             RenameError::EmptyName => "the new name is empty",
+            RenameError::Edited => "the notes changed while being indexed: try again in a moment",
         })
     }
 }
