@@ -150,7 +150,8 @@ pub struct Gloss {
     /// The glosses, separated by "; ". When the term's English name came from
     /// the dictionary, only the sense that gave it, followed by the glosses of
     /// the entry it points to ("see 腾讯控股有限公司..."; "Tencent Holdings Limited ...");
-    /// otherwise every sense of the headword.
+    /// otherwise every sense of the headword (only its proper-noun senses when
+    /// the term has a Latin name: 菜鸟 "rookie" is no gloss of Cainiao).
     pub text: String,
 }
 

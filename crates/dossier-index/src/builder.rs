@@ -623,16 +623,19 @@ fn latin_words(sources: &[Arc<Source>]) -> HashSet<String> {
 }
 
 /// The dictionary's gloss for a term: the sense that gave it an English name,
-/// else every sense of its most mentioned Han name the dictionary has.
+/// else every sense of its most mentioned Han name the dictionary has. A term
+/// the corpus already names in Latin letters is a name, so only proper-noun
+/// senses describe it: 菜鸟 "rookie" says nothing about Cainiao.
 fn term_gloss(nodes: &[&Node]) -> Option<Gloss> {
     if let Some(gloss) = nodes.iter().find_map(|n| n.gloss.clone()) {
         return Some(gloss);
     }
     let dictionary = dictionary();
+    let named_in_latin = nodes.iter().any(|n| n.key.chars().any(|c| c.is_ascii_alphabetic()));
     let mut hans: Vec<&&Node> = nodes.iter().filter(|n| n.key.chars().all(is_han)).collect();
     hans.sort_by(|a, b| b.mentions.cmp(&a.mentions).then(a.key.cmp(&b.key)));
     hans.iter().find_map(|node| {
-        let entries: Vec<_> = dictionary.lookup(&node.key).collect();
+        let entries: Vec<_> = dictionary.lookup(&node.key).filter(|e| e.is_proper_noun() || !named_in_latin).collect();
         let first = entries.first()?;
         Some(Gloss {
             simplified: first.simplified.to_owned(),

@@ -281,6 +281,7 @@ fn dictionary_common_nouns_are_no_names() {
     let cainiao = index.term(index.lookup("菜鸟").expect("菜鸟 is a term"));
     assert!(!cainiao.aliases.iter().any(|a| a.text.eq_ignore_ascii_case("rookie")), "{:?}", cainiao.aliases);
     assert_eq!(index.lookup("rookie"), None);
+    assert_eq!(cainiao.gloss, None, "the corpus calls it Cainiao: \"rookie\" is no gloss of a name");
     // 夸克 (once in 002) glosses "quark (particle physics)": no name. The
     // "Quark" of 000 is a term of its own, not linked by the dictionary.
     for term in index.terms() {
