@@ -541,6 +541,21 @@ fn gbk() {
 }
 
 #[test]
+fn long_gbk_file_is_detected_from_its_beginning_and_decoded_whole() {
+    // Encoding detection reads only the first few thousand non-ASCII bytes;
+    // the whole file is still decoded, and a span at its end maps back.
+    let (_, seed_document) = seed("002");
+    let text = seed_document.text.repeat(4);
+    let bytes = encode(encoding_rs::GBK, &text);
+    let document = ingest("long.txt", &bytes, &IngestConfig::default()).unwrap();
+    assert_eq!((document.encoding, document.language.as_str()), ("GBK", "zh-Hans"));
+    assert_eq!(document.text, text);
+    let last = document.spans.last().unwrap();
+    let (covered, _) = encoding_rs::GBK.decode_without_bom_handling(&bytes[last.start..last.end]);
+    assert!(text.ends_with(&format!("{covered}。")) || text.trim_end().ends_with(covered.as_ref()), "{covered}");
+}
+
+#[test]
 fn gb18030() {
     let bytes = encode(
         encoding_rs::GB18030,
