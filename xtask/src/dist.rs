@@ -28,6 +28,8 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     let binary_name = format!("dossier{}", std::env::consts::EXE_SUFFIX);
     run_command(Command::new("cargo").args(["build", "--release", "--package", "dossier-cli"]))?;
     let binary = copy_into(&target.join("release").join(&binary_name), &dist.join(&binary_name))?;
+    // The binary carries CC-CEDICT (CC BY-SA 4.0): its attribution travels with it.
+    let notice = copy_into(&root.join("NOTICE"), &dist.join("NOTICE"))?;
 
     let extension = root.join("editors/vscode");
     for script in [&["ci"][..], &["run", "compile"], &["run", "package"]] {
@@ -37,7 +39,7 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     let vsix = copy_into(&extension.join("dossier.vsix"), &dist.join("dossier.vsix"))?;
     fs::remove_file(extension.join("dossier.vsix")).context("cannot remove editors/vscode/dossier.vsix")?;
 
-    for file in [binary, vsix] {
+    for file in [binary, notice, vsix] {
         eprintln!("wrote {}", file.strip_prefix(&root).unwrap_or(&file).display());
     }
     Ok(())
