@@ -360,7 +360,11 @@ impl Worker {
             // Gone, or not a regular file (a FIFO would block the read, and
             // every rebuild after it, until someone writes to it).
             Ok(_) | Err(_) => {
-                let gone: Vec<PathBuf> = self.disk.keys().filter(|p| p.starts_with(path)).cloned().collect();
+                // A file renamed and then deleted before the watcher's events
+                // settle is reported only as the removal of its new name, so
+                // when something disappears every known file is checked.
+                let gone: Vec<PathBuf> =
+                    self.disk.keys().filter(|p| p.starts_with(path) || !p.is_file()).cloned().collect();
                 for path in gone {
                     self.forget(&path);
                 }
