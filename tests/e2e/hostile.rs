@@ -229,3 +229,244 @@ fn unreadable_file_and_folder_for_an_ordinary_user() {
     assert_eq!(error_of(&json, "closed"), "permission denied");
     assert_eq!(document(&json, "open.txt")["language"], "en");
 }
+
+/// Names, sizes and modification times of every file and folder under `dir`,
+/// to show that a run wrote nothing there. The language server's cache
+/// folder, `.dossier/`, is left out (and a folder's time changes when it is
+/// made), since the server keeps its language detections there.
+fn disk_snapshot(dir: &Path) -> std::collections::BTreeMap<std::path::PathBuf, (u64, std::time::SystemTime)> {
+    let mut snapshot = std::collections::BTreeMap::new();
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in fs::read_dir(&folder).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_name() == ".dossier" {
+                continue;
+            }
+            let metadata = fs::symlink_metadata(entry.path()).unwrap();
+            if metadata.is_dir() {
+                folders.push(entry.path());
+                snapshot.insert(entry.path(), (0, std::time::SystemTime::UNIX_EPOCH));
+            } else {
+                snapshot.insert(entry.path(), (metadata.len(), metadata.modified().unwrap()));
+            }
+        }
+    }
+    snapshot
+}
+
+/// Notes whose front matter is broken in every way, one with ten thousand
+/// aliases, and a document that mentions them.
+fn broken_notes() -> tempfile::TempDir {
+    let many: Vec<String> = (0..10_000).map(|i| format!("Alias{i:05}")).collect();
+    corpus(&[
+        ("notes/good.md", "---\ntitle: Jack Ma\naliases: [马云]\n---\n# Jack Ma\n\nFounder.\n".into()),
+        ("notes/unclosed.md", "---\ntitle: Unclosed Person\naliases: [Nobody Else]\n\n# Never closed\n".into()),
+        ("notes/invalid.md", "---\ntitle: [unbalanced\naliases: {a: \n---\n# Invalid Yaml\n".into()),
+        ("notes/number.md", "---\ntitle: Numbered\naliases: 42\n---\n".into()),
+        ("notes/map.md", "---\ntitle: Mapped\naliases: {first: 张勇, second: Zhang Yong}\n---\n".into()),
+        ("notes/list.md", "---\n- just\n- a list\n---\n# Listed\n".into()),
+        ("notes/many.md", format!("---\ntitle: Many Names\naliases: [{}]\n---\n", many.join(", ")).into_bytes()),
+        ("doc.txt", "Jack Ma met Alias00042 and Alias09999 in Hangzhou. 马云 said so; 张勇 agreed.".into()),
+    ])
+}
+
+#[test]
+fn broken_front_matter_and_ten_thousand_aliases_do_not_stop_terms() {
+    let dir = broken_notes();
+    let before = disk_snapshot(dir.path());
+    let (output, stdout) =
+        run(dossier().current_dir(dir.path()).args(["terms", "--format", "json", "--no-progress", "corpus"]));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let json: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"));
+    // The JSON holds ten thousand aliases: failures show the labels only.
+    let labels: Vec<&str> = json["terms"].as_array().unwrap().iter().filter_map(|t| t["label"].as_str()).collect();
+    let term = |label: &str| json["terms"].as_array().unwrap().iter().find(|t| t["label"] == label).cloned();
+    let aliases = |label: &str| -> Vec<String> {
+        let term = term(label).unwrap_or_else(|| panic!("no term {label} among {labels:?}"));
+        term["aliases"].as_array().unwrap().iter().map(|a| a["text"].as_str().unwrap().to_owned()).collect()
+    };
+
+    // The good note and the enormous one define their terms, and the document's mentions are found.
+    assert!(aliases("Jack Ma").contains(&"马云".to_owned()), "{labels:?}");
+    let many = aliases("Many Names");
+    assert!(many.len() >= 10_000, "{} aliases", many.len());
+    let in_document = |label: &str| {
+        let documents = term(label).unwrap()["documents"].as_array().unwrap().clone();
+        documents.iter().find(|d| d["path"] == "corpus/doc.txt").map(|d| d["count"].as_u64().unwrap())
+    };
+    assert_eq!(in_document("Jack Ma"), Some(2), "Jack Ma and 马云 in doc.txt");
+    assert_eq!(in_document("Many Names"), Some(2), "Alias00042 and Alias09999 in doc.txt");
+    // A number is read as a one-alias list; a map gives no aliases but the note still defines its term.
+    assert!(aliases("Numbered").contains(&"42".to_owned()), "{labels:?}");
+    assert!(!aliases("Mapped").iter().any(|a| a == "张勇" || a == "Zhang Yong"), "{labels:?}");
+    // Front matter that cannot be read defines nothing: the note is plain Markdown.
+    for label in ["Unclosed Person", "Nobody Else", "[unbalanced"] {
+        assert!(term(label).is_none(), "{label} is a term: {labels:?}");
+    }
+    // FIXME: `dossier terms` does not report the notes' problems
+    // (`Index::problems`: no closing ---, broken YAML, a list for a mapping);
+    // only the language server shows them, as diagnostics.
+    assert!(stderr.trim().is_empty(), "{stderr}");
+    assert_eq!(disk_snapshot(dir.path()), before, "nothing is written to the corpus");
+}
+
+#[test]
+fn broken_front_matter_is_an_error_diagnostic_in_the_editor() {
+    use dossier_lsp_client::{Client, Encoding, file_uri};
+
+    let dir = broken_notes();
+    let before = disk_snapshot(dir.path());
+    let root = dir.path().join("corpus").canonicalize().unwrap();
+    let mut client = Client::start(crate::support::dossier_binary(), &root, Encoding::Utf16);
+    client.wait_until_ready();
+    let mut diagnostics = |name: &str| -> Vec<String> {
+        let uri = file_uri(&root.join("notes").join(name));
+        let published = client.wait_for_notification("textDocument/publishDiagnostics", |p| p["uri"] == uri);
+        published["params"]["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| format!("{} {}", d["severity"], d["message"].as_str().unwrap()))
+            .collect()
+    };
+    assert_eq!(diagnostics("unclosed.md"), ["1 broken front matter: no closing ---"]);
+    let invalid = diagnostics("invalid.md");
+    assert!(invalid.len() == 1 && invalid[0].starts_with("1 broken front matter: "), "{invalid:?}");
+    assert_eq!(diagnostics("list.md"), ["1 broken front matter: not a mapping"]);
+    assert!(client.is_running());
+    assert!(client.shutdown().success());
+    assert_eq!(disk_snapshot(dir.path()), before, "the server writes nothing to the workspace");
+}
+
+/// Runs a command with a bound: a hang fails the test instead of blocking it.
+fn run_bounded(command: &mut std::process::Command) -> (std::process::Output, String) {
+    use std::process::Stdio;
+    let mut child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("dossier runs");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("dossier hung: {command:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8");
+    (output, stdout)
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_the_corpus_does_not_hang_the_batch() {
+    let dir = corpus(&[("fine.txt", b"Some English text about Alibaba and its founders.".to_vec())]);
+    let fifo = dir.path().join("corpus/pipe.txt");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
+    assert!(made.success());
+    let before = disk_snapshot(dir.path());
+
+    // Walking a folder, a FIFO is not a file: it is skipped, never opened
+    // (opening it would wait for a writer forever).
+    let (output, stdout) =
+        run_bounded(dossier().current_dir(dir.path()).args(["ingest", "--format", "json", "--no-progress", "corpus"]));
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(document(&json, "fine.txt")["language"], "en");
+    assert_eq!(json["documents"].as_array().unwrap().len(), 1, "{json}");
+    assert_eq!(json["errors"].as_array().unwrap().len(), 0, "{json}");
+
+    // Named on the command line, the same.
+    let (output, stdout) = run_bounded(dossier().current_dir(dir.path()).args([
+        "ingest",
+        "--format",
+        "json",
+        "--no-progress",
+        "corpus/pipe.txt",
+    ]));
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    // FIXME: a path named explicitly that is not a regular file (a FIFO, a
+    // device) is skipped without a word; it should be an error naming it.
+    assert_eq!((output.status.code(), json["documents"].as_array().unwrap().len()), (Some(0), 0), "{json}");
+    assert_eq!(json["errors"].as_array().unwrap().len(), 0, "{json}");
+    assert_eq!(disk_snapshot(dir.path()), before);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_longer_than_its_size_says_is_read_whole() {
+    // `/proc` files say they are empty and are not: the closest deterministic
+    // case of a file that changes size between `stat` and `read`.
+    let dir = corpus(&[("fine.txt", b"Some English text about Alibaba and its founders.".to_vec())]);
+    std::os::unix::fs::symlink("/proc/self/status", dir.path().join("corpus/status.txt")).unwrap();
+    assert_eq!(fs::metadata(dir.path().join("corpus/status.txt")).unwrap().len(), 0);
+    let (code, json) = ingest(dir.path(), &[]);
+    assert_eq!(code, 0, "{json}");
+    let status = document(&json, "status.txt");
+    assert!(status["bytes"].as_u64().unwrap() > 100, "{status}");
+    // Over the limit once read: refused, though `stat` said 0 bytes.
+    let (code, json) = ingest(dir.path(), &["--max-file-size", "50"]);
+    assert_eq!(code, 1, "{json}");
+    assert!(error_of(&json, "status.txt").ends_with("over the limit of 50 bytes"), "{json}");
+}
+
+#[test]
+fn a_file_truncated_and_rewritten_while_the_batch_reads_it() {
+    // Best effort: whether a run reads the file before, during or after a
+    // rewrite depends on timing, so every outcome but a crash is accepted.
+    // The deterministic cases are the FIFO and `/proc` tests above.
+    let text = format!("Jack Ma founded Alibaba. {HANS}\n").repeat(8_000);
+    let full_length = text.len() as u64;
+    let dir = corpus(&[("stable.txt", b"Hello there, friends of Alibaba.".to_vec()), ("moving.txt", Vec::new())]);
+    let moving = dir.path().join("corpus/moving.txt");
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (stop, moving, bytes) = (std::sync::Arc::clone(&stop), moving.clone(), text.into_bytes());
+        std::thread::spawn(move || {
+            let mut cut = 1;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                fs::write(&moving, &bytes).unwrap();
+                // Truncate in place (not a new file), somewhere inside a character now and then.
+                fs::OpenOptions::new()
+                    .write(true)
+                    .open(&moving)
+                    .unwrap()
+                    .set_len((cut * 7919) as u64 % 100_000)
+                    .unwrap();
+                cut += 1;
+            }
+        })
+    };
+    for _ in 0..4 {
+        let (code, json) = ingest(dir.path(), &[]);
+        assert_eq!(code, 0, "{json}");
+        assert_eq!(document(&json, "stable.txt")["language"], "en");
+        let moving = document(&json, "moving.txt");
+        assert!(moving["bytes"].as_u64().unwrap() <= full_length, "{moving}");
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    writer.join().unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_made_in_a_watched_workspace_does_not_stall_the_server() {
+    use dossier_lsp_client::{Client, Encoding};
+    use serde_json::json;
+
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    fs::write(root.join("a.txt"), "Jack Ma founded Alibaba. Later, Jack Ma left Alibaba.").unwrap();
+    let mut client = Client::start(crate::support::dossier_binary(), &root, Encoding::Utf16);
+    client.wait_until_ready();
+    // Opening a FIFO for reading waits for a writer, and none comes: a
+    // server that opened it would never rebuild again.
+    let made = std::process::Command::new("mkfifo").arg(root.join("trap.txt")).status().expect("mkfifo runs");
+    assert!(made.success());
+    fs::write(root.join("b.txt"), "Zhang Yong met Jack Ma. Zhang Yong smiled.").unwrap();
+    client.poll("workspace/symbol", json!({ "query": "Zhang" }), |response| {
+        response["result"].as_array().is_some_and(|symbols| !symbols.is_empty())
+    });
+    assert!(client.shutdown().success());
+}
