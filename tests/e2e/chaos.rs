@@ -107,6 +107,9 @@ fn random_requests_edits_and_disk_changes_leave_the_server_up_and_converging() {
         "seed {seed:#x}: internal errors:\n{}",
         server.internal_errors.join("\n")
     );
+    eprintln!("{} requests: {} with a result, errors by code {:?}", server.last_id, server.answered, server.errors);
+    // A chaos that only ever got errors or nothing would test little.
+    assert!(server.answered * 10 >= server.last_id as usize, "seed {seed:#x}: few requests got a result");
 
     // Stop the chaos: close every buffer, so that the disk is the truth again.
     for uri in chaos.opened.keys().cloned().collect::<Vec<_>>() {
@@ -121,7 +124,7 @@ fn random_requests_edits_and_disk_changes_leave_the_server_up_and_converging() {
         queries.iter().map(|(method, params)| fresh.request(method, params.clone())["result"].clone()).collect();
     assert!(fresh.shutdown().success());
     let answered = expected.iter().filter(|result| !result.is_null()).count();
-    assert!(answered * 4 >= expected.len(), "seed {seed:#x}: most queries answer something: {expected:?}");
+    assert!(answered * 4 >= expected.len(), "seed {seed:#x}: a quarter of the fixed queries answer something");
 
     // The server converges on the fresh server's answers once it has caught up.
     let deadline = Instant::now() + DEADLINE;
@@ -168,8 +171,7 @@ fn random_requests_edits_and_disk_changes_leave_the_server_up_and_converging() {
         memory_end <= memory_loaded * MEMORY_FACTOR + MEMORY_SLACK_MIB * 1024,
         "seed {seed:#x}: memory grew from {memory_loaded} KiB to {memory_end} KiB"
     );
-    let log = server.log();
-    assert!(!log.contains("panicked"), "seed {seed:#x}: the server panicked:\n{log}");
+    assert!(!server.log.lock().unwrap().contains("panicked"), "seed {seed:#x}: the server panicked:\n{}", server.log());
     assert!(server.shutdown(), "seed {seed:#x}: shutdown failed; log:\n{}", server.log());
 }
 
