@@ -38,7 +38,7 @@ pub struct Target {
     pub run: fn(&[u8]),
 }
 
-/// Every target, in the order `cargo xtask fuzz` runs them.
+/// Every target. (`cargo xtask fuzz` finds them as the files of `fuzz/fuzz_targets/`.)
 pub const TARGETS: &[Target] = &[
     Target { name: "ingest", run: ingest },
     Target { name: "scripts", run: scripts },
