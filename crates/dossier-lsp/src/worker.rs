@@ -379,8 +379,8 @@ impl Worker {
             return;
         };
         let Some(root) = root_of(&self.roots, path) else { return };
-        let read = std::fs::read(path);
-        let source = read.map_err(|error| error.to_string()).and_then(|bytes| {
+        let read = read_at_most(path, root.config.ingest.max_file_size);
+        let source = read.and_then(|bytes| {
             self.disk_cache
                 .ingest_with_store(path, display, kind, &bytes, &root.config.ingest, root.store.as_ref())
                 .map_err(|error| error.error)
@@ -488,6 +488,24 @@ impl Worker {
 /// The root holding `path` (the innermost when roots nest).
 fn root_of<'a>(roots: &'a [Root], path: &Path) -> Option<&'a Root> {
     roots.iter().filter(|root| path.starts_with(&root.path)).max_by_key(|root| root.path.as_os_str().len())
+}
+
+/// Reads a file of at most `limit` bytes. A larger one is refused before it
+/// is read (and if it grows meanwhile, after `limit + 1` bytes), so that a
+/// huge file dropped into a workspace is never held in memory.
+fn read_at_most(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|error| error.to_string())?;
+    let size = file.metadata().map_err(|error| error.to_string())?.len();
+    let mut bytes = Vec::new();
+    if size <= limit {
+        file.take(limit.saturating_add(1)).read_to_end(&mut bytes).map_err(|error| error.to_string())?;
+    }
+    let size = size.max(bytes.len() as u64);
+    if size > limit {
+        return Err(dossier_ingest::IngestError::TooLarge { size, limit }.to_string());
+    }
+    Ok(bytes)
 }
 
 /// Whether a watcher event only says that a file was opened, read or closed
