@@ -470,3 +470,35 @@ fn a_fifo_made_in_a_watched_workspace_does_not_stall_the_server() {
     });
     assert!(client.shutdown().success());
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_huge_file_dropped_into_a_watched_workspace_is_refused_unread() {
+    use dossier_lsp_client::{Client, Encoding};
+    use serde_json::json;
+
+    /// The peak resident memory of a process in KiB (`VmHWM`).
+    fn peak_kib(pid: u32) -> u64 {
+        let status = fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+        let line = status.lines().find(|line| line.starts_with("VmHWM:")).unwrap();
+        line.split_whitespace().nth(1).unwrap().parse().unwrap()
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    fs::write(root.join("a.txt"), "Jack Ma founded Alibaba. Later, Jack Ma left Alibaba.").unwrap();
+    let mut client = Client::start(crate::support::dossier_binary(), &root, Encoding::Utf16);
+    client.wait_until_ready();
+    let before = peak_kib(client.pid());
+    // A sparse gigabyte: instant to make, a gigabyte of memory to read.
+    fs::File::create(root.join("huge.txt")).unwrap().set_len(1 << 30).unwrap();
+    fs::write(root.join("b.txt"), "Zhang Yong met Jack Ma. Zhang Yong smiled.").unwrap();
+    client.poll("workspace/symbol", json!({ "query": "Zhang" }), |response| {
+        response["result"].as_array().is_some_and(|symbols| !symbols.is_empty())
+    });
+    let grown = peak_kib(client.pid()).saturating_sub(before);
+    assert!(grown < 256 * 1024, "the server's peak memory grew by {grown} KiB for a file it refuses");
+    let log = client.stderr();
+    assert!(log.contains("huge.txt: file is 1073741824 bytes, over the limit of 67108864 bytes"), "{log}");
+    assert!(client.shutdown().success());
+}
