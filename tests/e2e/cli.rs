@@ -228,3 +228,46 @@ fn lookup_of_an_unknown_name_fails_with_suggestions() {
     assert!(stderr.contains("no term matches “Alibabba”"), "{stderr}");
     assert!(stderr.contains("did you mean") && stderr.contains("Alibaba"), "{stderr}");
 }
+
+/// `dossier lookup --format json TEXT` over the five documents alone, with no notes.
+fn lookup_without_notes(text: &str) -> (i32, Value) {
+    let root = seeds().parent().unwrap().to_path_buf();
+    let documents: Vec<String> = (0..5)
+        .map(|i| {
+            let name = fs::read_dir(root.join("seeds"))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().into_string().unwrap())
+                .find(|n| n.starts_with(&format!("00{i}_")))
+                .unwrap();
+            format!("seeds/{name}")
+        })
+        .collect();
+    let (output, stdout) =
+        run(dossier().current_dir(&root).args(["lookup", "--format", "json", text]).args(&documents));
+    let json = if stdout.is_empty() { Value::Null } else { serde_json::from_str(&stdout).unwrap() };
+    (output.status.code().unwrap(), json)
+}
+
+#[test]
+fn dictionary_names_link_scripts_no_romanization_can() {
+    let (code, card) = lookup_without_notes("Jack Ma");
+    assert_eq!(code, 0, "{card}");
+    assert!(aliases(&card).contains(&"马云"), "{card}");
+    let documents: Vec<String> = checked_document_counts(&card).into_iter().map(|(d, _)| d).collect();
+    assert_eq!(documents, ["000", "001", "002"]);
+
+    let (_, card) = lookup_without_notes("Alibaba");
+    assert!(aliases(&card).contains(&"阿里巴巴"), "{card}");
+    assert!(checked_document_counts(&card).iter().any(|(d, _)| d == "003"), "{card}");
+
+    let (_, card) = lookup_without_notes("腾讯");
+    assert!(aliases(&card).contains(&"Tencent"), "{card}");
+    assert!(checked_document_counts(&card).iter().any(|(d, _)| d == "004"), "{card}");
+
+    let (code, card) = lookup_without_notes("Pinduoduo");
+    assert_eq!(code, 0);
+    assert!(aliases(&card).contains(&"拼多多"), "{card}");
+
+    let (_, card) = lookup_without_notes("菜鸟");
+    assert!(!aliases(&card).iter().any(|a| a.eq_ignore_ascii_case("rookie")), "{card}");
+}
