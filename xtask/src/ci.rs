@@ -3,7 +3,8 @@
 //! It installs what the tests need when it is missing (Debian's Neovim for the
 //! editor test, the VS Code extension's npm packages), then checks formatting,
 //! runs clippy with warnings denied, builds, lints and tests the VS Code
-//! extension, and runs every Rust test.
+//! extension, runs every Rust test, and runs the benchmark harness on a small
+//! corpus (`cargo xtask bench --quick`, a smoke test with no thresholds).
 
 use std::process::Command;
 
@@ -17,6 +18,8 @@ pub(crate) fn run(_args: &[String]) -> Result<()> {
     run_command(Command::new("cargo").args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
     vscode_extension()?;
     run_command(Command::new("cargo").args(["test", "--workspace"]))?;
+    // A smoke test of the benchmark harness on a small corpus: no thresholds.
+    run_command(Command::new("cargo").args(["xtask", "bench", "--quick"]))?;
     Ok(())
 }
 
