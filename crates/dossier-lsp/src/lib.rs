@@ -22,11 +22,13 @@
 //! Notifications that change inputs (`didOpen`, `didChange`, watched files,
 //! folders) update them under one mutex, in arrival order, and wake the
 //! worker; requests clone the current `Arc` snapshot and run their analysis
-//! on a blocking thread, never waiting for a rebuild (except, briefly and
-//! bounded, for the rebuild that includes an edit to the very buffer they
-//! ask about). The worker is the only builder: it ingests and builds on a
-//! blocking thread and swaps the new snapshot in; wake-ups during a build
-//! coalesce into one more build over the latest inputs.
+//! on a blocking thread, never waiting for a rebuild: a buffer edited since
+//! the snapshot was built is answered from it through the edit (a `View`
+//! in `state.rs`). The worker is the only builder: it ingests and builds on
+//! a blocking thread and swaps the new snapshot in; wake-ups during a build
+//! coalesce into one more build over the latest inputs. Language detections
+//! persist per workspace root in `.dossier/cache.redb`, so a restart only
+//! detects the languages of files that changed.
 #![deny(missing_docs)]
 // Stdout carries the protocol: nothing else may print there.
 #![deny(clippy::print_stdout)]

@@ -15,6 +15,7 @@
 //! asks the client to refresh its lenses and hints then.
 
 use std::{
+    cell::RefCell,
     collections::{HashMap, HashSet},
     ops::Range,
     path::{Path, PathBuf},
@@ -78,6 +79,13 @@ pub(crate) struct View {
     pub(crate) snapshot: Arc<Snapshot>,
     pub(crate) encoding: PositionEncoding,
     edited: HashMap<String, Edited>,
+    /// The URI of the last path converted: locations come sorted by path,
+    /// and building a URI (percent-encoding the path) is the dearest part of
+    /// converting one.
+    last_uri: RefCell<Option<(Arc<str>, lsp::Uri)>>,
+    /// The last range start converted in that file, for counting columns on
+    /// from it (see `Lines::range_after`).
+    last_start: RefCell<Option<(usize, lsp::Position)>>,
 }
 
 /// An open buffer edited since the snapshot was built.
@@ -100,7 +108,7 @@ impl View {
                 edited.insert(path.to_owned(), Edited { lines: Lines::new(&text), text, edit });
             }
         }
-        View { snapshot, encoding, edited }
+        View { snapshot, encoding, edited, last_uri: RefCell::new(None), last_start: RefCell::new(None) }
     }
 
     /// The indexed text of a source.
@@ -153,8 +161,25 @@ impl View {
 
     /// The LSP location of a range of a source.
     pub(crate) fn location(&self, range: &FileRange) -> Option<lsp::Location> {
-        let uri = convert::path_to_uri(Path::new(&*range.path))?;
-        Some(lsp::Location { uri, range: self.range(&range.path, range.range.clone())? })
+        let mut last = self.last_uri.borrow_mut();
+        let mut last_start = self.last_start.borrow_mut();
+        let uri = match &*last {
+            Some((path, uri)) if *path == range.path => uri.clone(),
+            _ => {
+                let uri = convert::path_to_uri(Path::new(&*range.path))?;
+                *last = Some((Arc::clone(&range.path), uri.clone()));
+                *last_start = None;
+                uri
+            }
+        };
+        let lsp_range = match self.edited.get(&*range.path) {
+            Some(_) => self.range(&range.path, range.range.clone())?,
+            None => {
+                let (text, lines) = self.snapshot.text_and_lines(&range.path)?;
+                lines.range_after(text, range.range.clone(), self.encoding, &mut last_start)
+            }
+        };
+        Some(lsp::Location { uri, range: lsp_range })
     }
 }
 

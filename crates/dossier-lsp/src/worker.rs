@@ -43,8 +43,10 @@ use crate::{
     state::{Inputs, Shared, Snapshot, Status, StatusNotification, StatusState},
 };
 
-/// How long the watcher waits for a burst of events to settle.
-const DEBOUNCE: Duration = Duration::from_millis(150);
+/// How long the watcher waits for a burst of events to settle. An editor's
+/// save (a temporary file renamed over the old one) settles within a few
+/// milliseconds, and the wait is part of every "saved → updated" delay.
+const DEBOUNCE: Duration = Duration::from_millis(50);
 
 /// Folders never read (as `dossier-workspace` walks them).
 const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules", ".dossier"];

@@ -1,0 +1,77 @@
+//! Where the time of find-references goes, without the protocol: loads a
+//! workspace, builds the index, then for the term under each note's heading
+//! (what `cargo xtask bench` asks about) times the analysis, the conversion
+//! of every range to LSP positions, the URIs, and the JSON of the answer.
+//!
+//! `cargo run --release -p dossier-lsp --example references_cost -- target/bench/corpus`
+
+use std::{path::PathBuf, time::Instant};
+
+use dossier_index::{Index, SourceKind};
+use dossier_lsp::{analysis::navigation, convert};
+use dossier_workspace::{WorkspaceConfig, load_workspace};
+
+fn main() {
+    let root = PathBuf::from(std::env::args().nth(1).expect("a workspace folder")).canonicalize().unwrap();
+    let config = WorkspaceConfig::load(&root).unwrap_or_default();
+    let loaded = load_workspace(&root, &config, &|_, _| {});
+    let index = Index::build(loaded.sources);
+    let lines: Vec<convert::Lines> = index.sources().iter().map(|s| convert::Lines::new(&s.document.text)).collect();
+    let encoding = convert::PositionEncoding::Utf16;
+    let notes: Vec<_> = index.sources().iter().filter(|s| s.kind == SourceKind::Note).cloned().collect();
+    let mut rows = Vec::new();
+    for note in &notes {
+        let text = &note.document.text;
+        let Some(heading) = text.find("\n# ").map(|at| at + 4) else { continue };
+        let start = Instant::now();
+        let found = navigation::references(&index, &note.document.path, heading, true);
+        let analysis = start.elapsed();
+        let start = Instant::now();
+        // Counting columns on from the last start in the same file, as the server's view does.
+        let mut last_start = None;
+        let mut last_path: Option<&str> = None;
+        let ranges: Vec<_> = found
+            .iter()
+            .filter_map(|range| {
+                let at = index.sources().binary_search_by(|s| s.document.path.as_str().cmp(&range.path)).ok()?;
+                let text = &index.sources()[at].document.text;
+                if last_path != Some(&*range.path) {
+                    (last_path, last_start) = (Some(&*range.path), None);
+                }
+                Some(lines[at].range_after(text, range.range.clone(), encoding, &mut last_start))
+            })
+            .collect();
+        let positions = start.elapsed();
+        let start = Instant::now();
+        // One URI per file, as the server's view does (locations come sorted by path).
+        let mut last: Option<(&str, tower_lsp_server::ls_types::Uri)> = None;
+        let locations: Vec<_> = found
+            .iter()
+            .zip(ranges)
+            .filter_map(|(range, lsp_range)| {
+                let uri = match &last {
+                    Some((path, uri)) if *path == &*range.path => uri.clone(),
+                    _ => {
+                        let uri = convert::path_to_uri(std::path::Path::new(&*range.path))?;
+                        last = Some((&range.path, uri.clone()));
+                        uri
+                    }
+                };
+                Some((uri, lsp_range))
+            })
+            .collect();
+        let uris = start.elapsed();
+        let start = Instant::now();
+        let locations: Vec<_> =
+            locations.into_iter().map(|(uri, range)| tower_lsp_server::ls_types::Location { uri, range }).collect();
+        // As the server answers: through a `serde_json::Value`.
+        let bytes = serde_json::to_vec(&serde_json::to_value(&locations).unwrap()).unwrap().len();
+        let serialization = start.elapsed();
+        rows.push((found.len(), analysis, positions, uris, serialization, bytes));
+    }
+    rows.sort_by_key(|row| std::cmp::Reverse(row.0));
+    println!("locations | analysis | positions | URIs | JSON | bytes");
+    for (count, analysis, positions, uris, serialization, bytes) in rows.iter().take(8) {
+        println!("{count} | {analysis:.2?} | {positions:.2?} | {uris:.2?} | {serialization:.2?} | {bytes}");
+    }
+}
