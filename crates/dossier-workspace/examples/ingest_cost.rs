@@ -1,11 +1,15 @@
 //! Measures what the persisted cache saves: full ingestion of every file
 //! under a folder against ingestion with language detection switched off
-//! (what a cache hit costs), and the sizes of the parts of the documents.
+//! (what a cache hit costs), the sizes of the parts of the documents, and
+//! what building the index over them costs in time and resident memory.
 //!
 //! `cargo run --release -p dossier-workspace --example ingest_cost -- target/bench/corpus`
 
 use std::{path::PathBuf, time::Instant};
 
+use std::sync::Arc;
+
+use dossier_index::{Index, Source, SourceKind};
 use dossier_ingest::{IngestConfig, ingest};
 use dossier_workspace::walk;
 
@@ -16,6 +20,7 @@ fn main() {
         files.iter().map(|f| (f.display.clone(), std::fs::read(&f.path).unwrap_or_default())).collect();
     let total: usize = bytes.iter().map(|(_, b)| b.len()).sum();
     println!("{} files, {:.1} MB", bytes.len(), total as f64 / 1e6);
+    println!("resident before ingestion: {:.0} MB", resident_mb());
     let time = |config: &IngestConfig| {
         let start = Instant::now();
         let documents: Vec<_> = bytes.iter().filter_map(|(path, b)| ingest(path, b, config).ok()).collect();
@@ -37,4 +42,32 @@ fn main() {
         text as f64 / 1e6,
         normalized as f64 / 1e6
     );
+    println!("resident with the documents: {:.0} MB", resident_mb());
+    let sources: Vec<Arc<Source>> = documents
+        .into_iter()
+        .map(|document| {
+            let kind = if document.path.ends_with(".md") { SourceKind::Note } else { SourceKind::Document };
+            Arc::new(Source { kind, document })
+        })
+        .collect();
+    for run in 0..2 {
+        let start = Instant::now();
+        let index = Index::build(sources.clone());
+        let mentions: usize = index.terms().iter().map(|term| term.mentions.len()).sum();
+        println!(
+            "index build {run}: {:.2?}, {} terms, {mentions} mentions, resident {:.0} MB",
+            start.elapsed(),
+            index.terms().len(),
+            resident_mb()
+        );
+    }
+}
+
+/// The process's resident set size, from `/proc` (NaN elsewhere).
+fn resident_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| status.lines().find(|l| l.starts_with("VmRSS:")).map(str::to_owned))
+        .and_then(|line| line.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
+        .map_or(f64::NAN, |kb| kb / 1024.0)
 }
