@@ -658,6 +658,38 @@ const HIGH_ACCURACY: bool = true;
 struct ScriptDetectors {
     quick: QuickDetector,
     lingua: LanguageDetector,
+    /// `lingua`'s answers by sample, shared by all documents: a corpus
+    /// repeats its names and slogans from file to file. Up to
+    /// [`MAX_REMEMBERED_ANSWERS`]; a document is charged for a remembered
+    /// answer as for a call, so its result never depends on which documents
+    /// came before it.
+    answers: Mutex<HashMap<String, Option<Guess>>>,
+}
+
+/// At most this many `lingua` answers are remembered per set of candidate
+/// languages (a few hundred bytes each).
+const MAX_REMEMBERED_ANSWERS: usize = 16_384;
+
+impl ScriptDetectors {
+    /// `lingua`'s best guess for `sample`, remembered.
+    fn lingua_guess(&self, sample: &str) -> Option<Guess> {
+        // A panic while holding the lock cannot leave the map inconsistent.
+        let remembered = self.answers.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).get(sample).copied();
+        if let Some(answer) = remembered {
+            return answer;
+        }
+        let values = self.lingua.compute_language_confidence_values(sample);
+        let answer =
+            values.first().copied().filter(|(_, confidence)| *confidence > 0.0).map(|(language, confidence)| {
+                let runner_up_confidence = values.get(1).map_or(0.0, |(_, confidence)| *confidence);
+                Guess { language, confidence, runner_up_confidence }
+            });
+        let mut answers = self.answers.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if answers.len() < MAX_REMEMBERED_ANSWERS {
+            answers.insert(sample.to_owned(), answer);
+        }
+        answer
+    }
 }
 
 /// Detectors by the sorted set of languages they choose from. `lingua`
@@ -676,7 +708,11 @@ fn cached_detectors(languages: &[Language]) -> Arc<ScriptDetectors> {
             if !HIGH_ACCURACY {
                 builder.with_low_accuracy_mode();
             }
-            Arc::new(ScriptDetectors { quick: QuickDetector::new(languages), lingua: builder.build() })
+            Arc::new(ScriptDetectors {
+                quick: QuickDetector::new(languages),
+                lingua: builder.build(),
+                answers: Mutex::new(HashMap::new()),
+            })
         })
         .clone()
 }
@@ -791,7 +827,7 @@ impl Detectors {
             QuickVerdict::Sure(language) => return Judgement::Language(tag_of(language)),
             QuickVerdict::Unsure(guess) => guess,
         };
-        let Some(guess) = self.ask_lingua(script, sample, length, &detectors.lingua) else {
+        let Some(guess) = self.ask_lingua(script, sample, length, &detectors) else {
             return Judgement::OverBudget(quick_guess.map(tag_of));
         };
         let Some(guess) = guess else { return Judgement::Unsure(quick_guess.map(tag_of)) };
@@ -813,7 +849,7 @@ impl Detectors {
         script: ScriptClass,
         sample: &str,
         length: SampleLength,
-        lingua: &LanguageDetector,
+        detectors: &ScriptDetectors,
     ) -> Option<Option<Guess>> {
         let key = (script, sample.to_owned());
         if let Some(answer) = self.asked.get(&key) {
@@ -827,12 +863,7 @@ impl Detectors {
         if length == SampleLength::Short {
             self.phrase_calls_left -= 1;
         }
-        let values = lingua.compute_language_confidence_values(sample);
-        let answer =
-            values.first().copied().filter(|(_, confidence)| *confidence > 0.0).map(|(language, confidence)| {
-                let runner_up_confidence = values.get(1).map_or(0.0, |(_, confidence)| *confidence);
-                Guess { language, confidence, runner_up_confidence }
-            });
+        let answer = detectors.lingua_guess(sample);
         self.asked.insert(key, answer);
         Some(answer)
     }
