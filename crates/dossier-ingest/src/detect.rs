@@ -147,7 +147,7 @@ fn split_into_pieces(text: &str, runs: &[ScriptRun]) -> Vec<Piece> {
             start = range.end;
             let mut letters: Option<Range<usize>> = None;
             let mut letter_count = 0;
-            for (offset, c) in segment.char_indices().filter(|(_, c)| c.is_alphabetic()) {
+            for (offset, c) in segment.char_indices().filter(|&(_, c)| is_letter(c)) {
                 let position = range.start + offset;
                 letter_count += 1;
                 let letter_end = position + c.len_utf8();
@@ -310,7 +310,17 @@ fn detect_group(text: &str, group: &mut [Piece], allowed: &Allowed, detectors: &
 }
 
 fn letter_count(text: &str) -> usize {
-    text.chars().filter(|c| c.is_alphabetic()).count()
+    text.chars().filter(|&c| is_letter(c)).count()
+}
+
+/// `char::is_alphabetic` with the common cases first: ASCII and CJK
+/// Unified Ideographs (all letters) skip the Unicode table search.
+fn is_letter(c: char) -> bool {
+    match c {
+        _ if c.is_ascii() => c.is_ascii_alphabetic(),
+        '\u{4E00}'..='\u{9FFF}' => true,
+        _ => c.is_alphabetic(),
+    }
 }
 
 /// The words of `text` worth showing to `lingua`: no URLs, addresses or
@@ -879,4 +889,16 @@ struct Guess {
 
 fn tag_of(language: Language) -> LanguageTag {
     LanguageTag(language.iso_code_639_1().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn is_letter_agrees_with_is_alphabetic() {
+        for c in '\0'..='\u{FFFF}' {
+            assert_eq!(is_letter(c), c.is_alphabetic(), "{c:?}");
+        }
+    }
 }
