@@ -193,11 +193,13 @@ fn first_guess(piece: &Piece, allowed: &Allowed) -> Decision {
 /// article, or one English phrase inside Chinese. In a group, pieces long
 /// enough to judge ([`MIN_LETTERS_ALONE`]) are detected on their own and the
 /// short ones (headings, "Wrong is wrong.") take the language of the nearest
-/// long one; long pieces are checked every [`CHECK_INTERVAL_BYTES`] and
-/// one by one only where the language changes. A group of short pieces only
-/// is judged as a whole when it has at least two words and
-/// [`MIN_LETTERS_FOR_LINGUA`] letters and `lingua` is sure; otherwise it
-/// stays unresolved and takes its neighbours' language later.
+/// long one. Every long piece is judged by its function words; those that
+/// stay unclear are checked every [`CHECK_INTERVAL_BYTES`] (quick pass, then
+/// `lingua`) and one by one only where the language changes. A group of
+/// short pieces only is judged as a whole when it has at least two words
+/// and [`MIN_LETTERS_FOR_LINGUA`] letters and the quick pass or `lingua` is
+/// sure; otherwise it stays unresolved and takes its neighbours' language
+/// later.
 fn detect_alphabetic_groups(text: &str, pieces: &mut [Piece], allowed: &Allowed, detectors: &mut Detectors) {
     let mut start = 0;
     while start < pieces.len() {
