@@ -1,14 +1,18 @@
 //! Where the time of find-references goes, without the protocol: loads a
 //! workspace, builds the index, then for the term under each note's heading
-//! (what `cargo xtask bench` asks about) times the analysis, the conversion
-//! of every range to LSP positions, the URIs, and the JSON of the answer.
+//! (what `cargo xtask bench` asks about) times its hover card, then the
+//! analysis of its references, the conversion of every range to LSP
+//! positions, the URIs, and the JSON of the answer.
 //!
 //! `cargo run --release -p dossier-lsp --example references_cost -- target/bench/corpus`
 
 use std::{path::PathBuf, time::Instant};
 
 use dossier_index::{Index, SourceKind};
-use dossier_lsp::{analysis::navigation, convert};
+use dossier_lsp::{
+    analysis::{hover, navigation},
+    convert,
+};
 use dossier_workspace::{WorkspaceConfig, load_workspace};
 
 fn main() {
@@ -23,6 +27,11 @@ fn main() {
     for note in &notes {
         let text = &note.document.text;
         let Some(heading) = text.find("\n# ").map(|at| at + 4) else { continue };
+        let start = Instant::now();
+        let card = hover::hover(&index, &note.document.path, heading);
+        let markdown = card.map(|card| card.to_markdown(&convert::file_link)).unwrap_or_default();
+        let hovered = start.elapsed();
+        std::hint::black_box(markdown);
         let start = Instant::now();
         let found = navigation::references(&index, &note.document.path, heading, true);
         let analysis = start.elapsed();
@@ -67,11 +76,13 @@ fn main() {
         // As the server answers: through a `serde_json::Value`.
         let bytes = serde_json::to_vec(&serde_json::to_value(&locations).unwrap()).unwrap().len();
         let serialization = start.elapsed();
-        rows.push((found.len(), analysis, positions, uris, serialization, bytes));
+        rows.push((found.len(), hovered, analysis, positions, uris, serialization, bytes));
     }
     rows.sort_by_key(|row| std::cmp::Reverse(row.0));
-    println!("locations | analysis | positions | URIs | JSON | bytes");
-    for (count, analysis, positions, uris, serialization, bytes) in rows.iter().take(8) {
-        println!("{count} | {analysis:.2?} | {positions:.2?} | {uris:.2?} | {serialization:.2?} | {bytes}");
+    println!("locations | hover | analysis | positions | URIs | JSON | bytes");
+    for (count, hovered, analysis, positions, uris, serialization, bytes) in rows.iter().take(8) {
+        println!(
+            "{count} | {hovered:.2?} | {analysis:.2?} | {positions:.2?} | {uris:.2?} | {serialization:.2?} | {bytes}"
+        );
     }
 }

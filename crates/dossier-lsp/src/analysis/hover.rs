@@ -6,7 +6,6 @@ use std::{collections::BTreeMap, ops::Range, sync::Arc};
 use dossier_index::{DefinitionOrigin, Gloss, Index, Script, SourceKind, Term, TermKind};
 
 use super::{FileRange, kind_name, plural, slice, source_text};
-use dossier_ingest::{LineIndex, PositionEncoding};
 
 /// How many snippets a card shows.
 const SNIPPETS: usize = 3;
@@ -78,9 +77,8 @@ pub fn hover(index: &Index, path: &str, offset: usize) -> Option<HoverCard> {
         definition: term.definition.as_ref().map(|d| DefinitionCard {
             text: d.text.clone(),
             location: FileRange::from(&d.location),
-            line: source_text(index, &d.location.path).map_or(0, |text| {
-                LineIndex::new(text).line_col(d.location.text_range.start, PositionEncoding::Utf8).line as usize
-            }),
+            line: source_text(index, &d.location.path)
+                .map_or(0, |text| line_around(text, d.location.text_range.start).0),
             origin: d.origin,
         }),
         gloss: term.gloss_to_show().cloned(),
@@ -117,11 +115,23 @@ fn aliases_by_script(term: &Term) -> Vec<(&'static str, Vec<String>)> {
 }
 
 fn document_counts(index: &Index, term: &Term) -> Vec<(Arc<str>, String, usize)> {
-    let mut counts: BTreeMap<&Arc<str>, usize> = BTreeMap::new();
+    // Mentions come ordered by path: count runs, comparing the shared path
+    // by pointer first (a term can have tens of thousands of mentions, and
+    // hover answers on every move of the mouse).
+    let mut counts: Vec<(&Arc<str>, usize)> = Vec::new();
     for mention in term.mentions.iter().filter(|m| m.kind == SourceKind::Document) {
-        *counts.entry(&mention.location.path).or_default() += 1;
+        let path = &mention.location.path;
+        match counts.last_mut() {
+            Some((last, count)) if Arc::ptr_eq(last, path) || *last == path => *count += 1,
+            _ => counts.push((path, 1)),
+        }
     }
-    let mut documents: Vec<(Arc<str>, String, usize)> = counts
+    // Merged by path in case the order is ever not by path.
+    let mut merged: BTreeMap<&Arc<str>, usize> = BTreeMap::new();
+    for (path, count) in counts {
+        *merged.entry(path).or_default() += count;
+    }
+    let mut documents: Vec<(Arc<str>, String, usize)> = merged
         .into_iter()
         .map(|(path, count)| {
             let language = index.source(path).map_or_else(|| "und".to_owned(), |s| s.document.language.to_string());
@@ -151,11 +161,29 @@ fn snippets(index: &Index, term: &Term) -> Vec<Snippet> {
     out
 }
 
+/// The line (0-based) holding `offset` and the byte range of its content,
+/// with the line ends of LSP (`\n`, `\r\n`, a lone `\r`) as
+/// `dossier_ingest::LineIndex` has them, but without indexing the whole text: a card shows a few lines
+/// of long documents.
+fn line_around(text: &str, offset: usize) -> (usize, Range<usize>) {
+    let bytes = text.as_bytes();
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    // Between the `\r` and the `\n` of a line end: the end of the line before.
+    if offset > 0 && bytes[offset - 1] == b'\r' && bytes.get(offset) == Some(&b'\n') {
+        offset -= 1;
+    }
+    let is_end = |i: usize| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n');
+    let line = memchr::memchr2_iter(b'\n', b'\r', &bytes[..offset]).filter(|&i| is_end(i)).count();
+    let start = memchr::memrchr2(b'\n', b'\r', &bytes[..offset]).map_or(0, |i| i + 1);
+    let end = memchr::memchr2(b'\n', b'\r', &bytes[offset..]).map_or(text.len(), |i| offset + i);
+    (line, start..end)
+}
+
 fn snippet(text: &str, location: FileRange) -> Snippet {
-    let lines = LineIndex::new(text);
-    let line = lines.line_col(location.range.start, PositionEncoding::Utf8).line;
-    let line_range = lines.line_range(line).unwrap_or(0..0);
-    let line = line as usize;
+    let (line, line_range) = line_around(text, location.range.start);
     let range = location.range.clone();
     let before = slice(text, line_range.start..range.start.max(line_range.start));
     let after = slice(text, range.end.min(line_range.end)..line_range.end);
@@ -269,8 +297,21 @@ impl HoverCard {
 mod tests {
     use expect_test::{Expect, expect};
 
+    use dossier_ingest::{LineIndex, PositionEncoding};
+
     use super::*;
     use crate::analysis::fixture::fixture;
+
+    proptest::proptest! {
+        /// Lines are found as the line index finds them, anywhere.
+        #[test]
+        fn line_around_agrees_with_the_line_index(text in "[a\\r\\n 張😀]{0,30}", offset in 0usize..40) {
+            let lines = LineIndex::new(&text);
+            let line = lines.line_col(offset, PositionEncoding::Utf8).line;
+            let wanted = (line as usize, lines.line_range(line).unwrap());
+            proptest::prop_assert_eq!(line_around(&text, offset), wanted);
+        }
+    }
 
     fn check(fixture_text: &str, expect: Expect) {
         let fixture = fixture(fixture_text);
