@@ -565,3 +565,56 @@ fn two_roots_make_one_index() {
     assert_eq!(registration["params"]["registrations"][0]["method"], "workspace/didChangeWatchedFiles");
     assert!(client.shutdown().success());
 }
+
+/// The text a range of an open buffer covers (its text is not the file's on disk).
+fn slice_buffer(encoding: Encoding, text: &str, range: &Value) -> String {
+    let offset = |position: &Value| {
+        let line = position["line"].as_u64().unwrap() as u32;
+        let character = position["character"].as_u64().unwrap() as u32;
+        positions::offset(text, line, character, encoding)
+    };
+    text[offset(&range["start"])..offset(&range["end"])].to_owned()
+}
+
+/// Requests on a buffer edited since the last build are answered at once,
+/// from that build mapped through the edit: positions after a line typed at
+/// the top still find their names, and ranges come back in the edited text.
+fn edited_buffer_answers_in_the_edited_text(encoding: Encoding) {
+    let dir = workspace();
+    let mut client = start(&dir, encoding);
+    let note = root(&dir).join("notes/research.md");
+    open(&mut client, &note, RESEARCH);
+    let body = RESEARCH.strip_prefix("# Research\n\n").unwrap();
+    let edited = format!("# Research\n\n😀 A first line typed just now, 在阿里巴巴.\r\n{body}");
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": file_uri(&note), "version": 2 }, "contentChanges": [{ "text": edited }] }),
+    );
+    for (needle, label) in [("Wu Yongming", "吴泳铭"), ("張勇", "張勇"), ("Zhang Yong", "張勇")] {
+        let response = client.request("textDocument/hover", at(&client, &note, &edited, needle, 1));
+        assert_eq!(hover_label(&response), label, "{needle}: {response}");
+        assert_eq!(slice_buffer(encoding, &edited, &response["result"]["range"]), needle, "{response}");
+    }
+    let mut params = at(&client, &note, &edited, "Zhang Yong", 2);
+    params["context"] = json!({ "includeDeclaration": false });
+    let response = client.request("textDocument/references", params);
+    let in_note: Vec<String> = response["result"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{response}"))
+        .iter()
+        .filter(|location| location["uri"] == file_uri(&note))
+        .map(|location| slice_buffer(encoding, &edited, &location["range"]))
+        .collect();
+    assert_eq!(in_note, ["張勇", "Zhang Yong"], "{response}");
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn edited_buffer_answers_in_the_edited_text_in_utf16() {
+    edited_buffer_answers_in_the_edited_text(Encoding::Utf16);
+}
+
+#[test]
+fn edited_buffer_answers_in_the_edited_text_in_utf8() {
+    edited_buffer_answers_in_the_edited_text(Encoding::Utf8);
+}
