@@ -132,8 +132,15 @@ impl Store {
     /// and recreated; `None` (with a warning) when there is no usable cache,
     /// and the caller works without one.
     pub fn open(root: &Path) -> Option<Store> {
+        // Only `.dossier/` itself is ever created: a root that is not an
+        // existing folder gets no cache rather than a new folder.
+        if !root.is_dir() {
+            return None;
+        }
         let dir = root.join(STORE_DIR);
-        if let Err(error) = std::fs::create_dir_all(&dir) {
+        if let Err(error) = std::fs::create_dir(&dir)
+            && error.kind() != std::io::ErrorKind::AlreadyExists
+        {
             tracing::warn!("cannot create {}: {error}; working without a cache", dir.display());
             return None;
         }
@@ -328,6 +335,14 @@ mod tests {
         assert_eq!(store.keys(), ["a.txt"]);
         store.remove(["a.txt"]);
         assert!(store.keys().is_empty());
+    }
+
+    #[test]
+    fn a_missing_root_gets_no_cache_and_no_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("missing");
+        assert!(Store::open(&missing).is_none());
+        assert!(!missing.exists());
     }
 
     #[test]
