@@ -107,6 +107,8 @@ fn targets() -> Result<Vec<String>> {
 /// What one run of one target did.
 struct Summary {
     target: String,
+    /// Seconds spent fuzzing (libFuzzer's count), and in all (with the build).
+    fuzzing_seconds: Option<u64>,
     seconds: f64,
     executions: Option<u64>,
     crashed: bool,
@@ -116,7 +118,8 @@ impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let executions = self.executions.map_or("? executions".to_owned(), |n| format!("{n} executions"));
         let outcome = if self.crashed { "FAILED" } else { "no failure" };
-        write!(f, "{}: {:.0} s, {executions}, {outcome}", self.target, self.seconds)
+        let fuzzing = self.fuzzing_seconds.map_or("?".to_owned(), |seconds| seconds.to_string());
+        write!(f, "{}: {fuzzing} s fuzzing ({:.0} s in all), {executions}, {outcome}", self.target, self.seconds)
     }
 }
 
@@ -148,6 +151,7 @@ fn fuzz(target: &str, seconds: u64, sanitizer: &str) -> Result<Summary> {
     let started = Instant::now();
     let mut child = command.spawn().context("cannot start cargo fuzz")?;
     let mut executions = None;
+    let mut fuzzing_seconds = None;
     let mut artifacts = Vec::new();
     for line in BufReader::new(child.stderr.take().expect("stderr is piped")).lines() {
         let line = line.context("cannot read cargo fuzz's output")?;
@@ -155,16 +159,24 @@ fn fuzz(target: &str, seconds: u64, sanitizer: &str) -> Result<Summary> {
         if let Some(count) = line.strip_prefix("stat::number_of_executed_units:") {
             executions = count.trim().parse().ok();
         }
+        // "Done 5234 runs in 6 second(s)"
+        if let Some(done) = line.strip_prefix("Done ") {
+            fuzzing_seconds = done.split_whitespace().nth(3).and_then(|seconds| seconds.parse().ok());
+        }
         if let Some((_, path)) = line.split_once("Test unit written to ") {
             artifacts.push(PathBuf::from(path.trim()));
         }
     }
     let status = child.wait().context("cargo fuzz did not finish")?;
     let crashed = !status.success();
+    if crashed && artifacts.is_empty() {
+        bail!("cargo fuzz failed for `{target}` with {status} and left no failing input (did it build?)");
+    }
     for artifact in &artifacts {
         keep(artifact, &saved)?;
     }
-    Ok(Summary { target: target.to_owned(), seconds: started.elapsed().as_secs_f64(), executions, crashed })
+    let seconds = started.elapsed().as_secs_f64();
+    Ok(Summary { target: target.to_owned(), fuzzing_seconds, seconds, executions, crashed })
 }
 
 /// Where the failing inputs of a target are kept for `cargo test`.
