@@ -94,6 +94,24 @@ pub(crate) fn display_path(path: &Path) -> String {
     text.strip_prefix("./").map(str::to_owned).unwrap_or(text)
 }
 
+/// Prints the problems found in the notes (broken front matter, an alias
+/// claimed twice) to stderr as warnings, one line each with the note's line.
+pub(crate) fn report_problems(index: &dossier_index::Index) {
+    for problem in index.problems() {
+        let location = &problem.location;
+        let line = index
+            .source(&location.path)
+            .map(|source| {
+                dossier_ingest::LineIndex::new(&source.document.text)
+                    .line_col(location.text_range.start, dossier_ingest::PositionEncoding::Utf8)
+                    .line
+                    + 1
+            })
+            .unwrap_or(1);
+        eprintln!("warning: {}:{line}: {}", location.path, problem.message);
+    }
+}
+
 /// Prints failures to stderr, one line each.
 pub(crate) fn report_errors(errors: &[FileError]) {
     for error in errors {

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::{
     args::{CorpusOptions, Format},
-    load::{load_sources, report_errors},
+    load::{load_sources, report_errors, report_problems},
     output::print_json,
     terms::counts_by_path,
 };
@@ -21,6 +21,7 @@ pub(crate) fn run(text: &str, paths: &[PathBuf], options: &CorpusOptions) -> any
     let (sources, errors) = load_sources(paths, options);
     report_errors(&errors);
     let index = Index::build(sources);
+    report_problems(&index);
     let Some(id) = index.lookup(text) else {
         let suggestions = index.suggest(text, 5);
         let mut message = format!("no term matches “{text}”");

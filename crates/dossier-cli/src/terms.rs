@@ -7,13 +7,14 @@ use serde_json::json;
 
 use crate::{
     args::{CorpusOptions, Format},
-    load::{load_sources, report_errors},
+    load::{load_sources, report_errors, report_problems},
     output::{print_json, table},
 };
 
 pub(crate) fn run(paths: &[PathBuf], options: &CorpusOptions) -> anyhow::Result<ExitCode> {
     let (sources, errors) = load_sources(paths, options);
     let index = Index::build(sources);
+    report_problems(&index);
     match options.format {
         Format::Json => {
             let terms: Vec<_> = index.terms().iter().map(term_json).collect();

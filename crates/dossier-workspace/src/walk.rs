@@ -41,8 +41,16 @@ pub fn walk(paths: &[PathBuf]) -> (Vec<WalkedFile>, Vec<FileError>) {
         for entry in walker {
             match entry {
                 Ok(entry) => {
-                    if entry.file_type().is_some_and(|t| t.is_file()) {
+                    let file_type = entry.file_type();
+                    if file_type.is_some_and(|t| t.is_file()) {
                         push_file(entry.into_path(), &mut files, &mut errors);
+                    } else if entry.depth() == 0 && !file_type.is_some_and(|t| t.is_dir()) {
+                        // Found while walking, a FIFO or device is passed over (opening a FIFO
+                        // waits for a writer); named by the user, it deserves a word.
+                        errors.push(FileError {
+                            path: entry.into_path(),
+                            error: "not a regular file (a pipe, socket or device)".to_owned(),
+                        });
                     }
                 }
                 Err(error) => errors.push(walk_error(root, error)),
