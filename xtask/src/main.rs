@@ -4,6 +4,7 @@
 //! - `cargo xtask ci`: what CI runs (fmt check, clippy, the tests).
 //! - `cargo xtask dist`: the release binary and the VS Code extension in `target/dist/`.
 //! - `cargo xtask bench [--size 100MB] [--quick]`: the benchmark report in `target/bench/`.
+//! - `cargo xtask fuzz [--seconds N] [TARGET...]`: the fuzz targets in `fuzz/` (`--replay`: the saved inputs).
 
 mod bench;
 mod ci;
@@ -29,7 +30,7 @@ fn main() -> Result<()> {
         "bench" => bench::run(rest),
         "fuzz" => fuzz::run(rest),
         _ => {
-            eprintln!("usage: cargo xtask <ingest|ci|dist|bench>");
+            eprintln!("usage: cargo xtask <ingest|ci|dist|bench|fuzz>");
             if task == "help" { Ok(()) } else { bail!("unknown task `{task}`") }
         }
     }
