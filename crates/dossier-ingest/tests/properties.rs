@@ -128,12 +128,15 @@ proptest! {
         ],
     ) {
         let Ok(document) = ingest("p.bin", &bytes, &IngestConfig::default()) else { return Ok(()) };
-        let mut previous_end = 0;
+        let mut previous: std::ops::Range<usize> = 0..0;
         for (offset, c) in document.text.char_indices() {
             let original = document.text_map.to_original(offset..offset + c.len_utf8());
-            prop_assert!(original.start >= previous_end, "{original:?} after {previous_end}");
+            // Characters follow each other in the original, except that one
+            // sequence may decode to several characters (a Big5 pair gives two
+            // code points): those share the sequence's range.
+            prop_assert!(original.start >= previous.end || original == previous, "{original:?} after {previous:?}");
             prop_assert!(original.start <= original.end && original.end <= bytes.len());
-            previous_end = original.end;
+            previous = original;
         }
         let mut previous_span_end = 0;
         for span in &document.spans {
@@ -186,4 +189,21 @@ proptest! {
             }
         }
     }
+}
+
+/// Regression: a Big5 pair that decodes to two code points maps both
+/// characters to the pair's two bytes.
+#[test]
+fn big5_pair_decoding_to_two_characters_shares_its_bytes() {
+    let bytes = [0x88, 0x64, 0x64, 0x64, 0x88, 0x74, 0x68, 0x65];
+    let document = ingest("big5.txt", &bytes, &IngestConfig::default()).unwrap();
+    let ranges: Vec<_> = document
+        .text
+        .char_indices()
+        .map(|(offset, c)| document.text_map.to_original(offset..offset + c.len_utf8()))
+        .collect();
+    assert_eq!(document.encoding, "Big5");
+    assert!(ranges.windows(2).any(|w| w[1] == w[0] && w[0].len() == 2), "a pair gives two characters: {ranges:?}");
+    assert!(ranges.windows(2).all(|w| w[1].start >= w[0].end || w[1] == w[0]), "{ranges:?}");
+    assert!(ranges.iter().all(|r| r.end <= bytes.len()));
 }
