@@ -85,26 +85,24 @@ fn nvim_plugin_hover_definition_references_on_a_note() {
         found
     };
 
-    // The corpus defines Wu Yongming by a sentence, and the server's definition
-    // is that whole sentence. FIXME: a LocationLink whose targetSelectionRange
-    // is the name inside the sentence would put the cursor on the name; then
-    // this can demand an alias, like the mentions below.
+    // The corpus defines Wu Yongming by a sentence; the definition is the name
+    // inside it, so that the cursor lands on the name.
     let definitions = found("definition");
     for definition in &definitions {
         assert!(
-            !definition.text.contains(['\n', '\r']) && ALIASES.iter().any(|alias| definition.text.contains(alias)),
-            "definition: {definition} is not a one-line sentence naming one of {ALIASES:?}\n\nreport: {report:#}"
+            ALIASES.contains(&definition.text.as_str()),
+            "definition: {definition} is not one of {ALIASES:?}\n\nreport: {report:#}"
         );
     }
 
-    // References: with includeDeclaration the definition comes first (the
-    // sentence again, FIXME as above); every other one is a mention, exactly
-    // an alias, among them the note's own "Wu Yongming".
+    // References (with includeDeclaration): every one is a mention, exactly an
+    // alias, the declaration first, and the note's own "Wu Yongming" among them.
     let references = found("references");
-    let mentions = match references.split_first() {
-        Some((first, rest)) if definitions.iter().any(|d| d.path == first.path && d.range == first.range) => rest,
-        _ => &references[..],
-    };
+    assert!(
+        definitions.iter().any(|d| references.first().is_some_and(|r| d.path == r.path && d.range == r.range)),
+        "references do not start with the declaration\n\nreport: {report:#}"
+    );
+    let mentions = &references[..];
     for mention in mentions {
         assert!(
             ALIASES.contains(&mention.text.as_str()),

@@ -62,7 +62,11 @@ async fn run(shared: Arc<Shared>, client: Client) {
     loop {
         let job = take_job(&mut shared.inputs());
         let reload = job.roots.is_some();
+        // The progress ends when the last sender is dropped: the one kept
+        // here lives until the new snapshot is published, so that a client
+        // seeing the end can ask and be answered from the new index.
         let (progress, reports) = tokio::sync::watch::channel((0usize, 0usize));
+        let progress = Arc::new(progress);
         if reload {
             loads += 1;
             let status = Status { state: StatusState::Ingesting, ..shared.snapshot().status() };
@@ -74,6 +78,7 @@ async fn run(shared: Arc<Shared>, client: Client) {
         let encoding = shared.encoding();
         let built = tokio::task::spawn_blocking({
             let worker = Arc::clone(&worker);
+            let progress = Arc::clone(&progress);
             move || {
                 let mut worker = worker.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
                 worker.apply(job, encoding, &|done, total| {
@@ -93,6 +98,7 @@ async fn run(shared: Arc<Shared>, client: Client) {
             }
             Err(error) => tracing::error!("rebuilding the index failed: {error}"),
         }
+        drop(progress);
         shared.wake.notified().await;
     }
 }
