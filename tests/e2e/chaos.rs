@@ -21,7 +21,7 @@
 use std::{
     collections::{BTreeMap, HashMap},
     fs,
-    io::{BufRead, BufReader, Read, Write},
+    io::{BufReader, Read, Write},
     path::{Path, PathBuf},
     process::{Child, ChildStdin, Command, Stdio},
     sync::{
@@ -31,7 +31,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use dossier_lsp_client::{Client, Encoding, file_uri, positions, write_message};
+use dossier_lsp_client::{Client, Encoding, file_uri, positions, read_message, write_message};
 use serde_json::{Value, json};
 
 use crate::support::{copy_tree, dossier_binary, seeds};
@@ -748,26 +748,6 @@ impl Drop for Pipe {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn read_message(reader: &mut impl BufRead) -> Option<Value> {
-    let mut length = None;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(value) = line.strip_prefix("Content-Length:") {
-            length = value.trim().parse().ok();
-        }
-    }
-    let mut body = vec![0; length?];
-    reader.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
 }
 
 // Regressions the chaos test found, one small test each.

@@ -57,7 +57,9 @@ pub fn write_message(stdin: &mut impl Write, message: &Value) {
     stdin.flush().unwrap();
 }
 
-fn read_message(reader: &mut impl BufRead) -> Option<Value> {
+/// Reads one framed message; `None` at the end of the stream or on a
+/// message that cannot be read.
+pub fn read_message(reader: &mut impl BufRead) -> Option<Value> {
     let mut length = None;
     loop {
         let mut line = String::new();
