@@ -785,7 +785,7 @@ fn reading_a_file_does_not_make_the_watcher_rebuild_again() {
         response["result"].as_array().is_some_and(|symbols| !symbols.is_empty())
     });
     let statuses = |client: &Client| client.notifications.iter().filter(|n| n["method"] == "dossier/status").count();
-    let mut second_of_requests = |client: &mut Client| {
+    let second_of_requests = |client: &mut Client| {
         for _ in 0..10 {
             client.request("workspace/symbol", json!({ "query": "" }));
             std::thread::sleep(Duration::from_millis(100));
