@@ -21,17 +21,14 @@
 use std::{
     collections::{BTreeMap, HashMap},
     fs,
-    io::{BufReader, Read, Write},
+    io::Write,
     path::{Path, PathBuf},
-    process::{Child, ChildStdin, Command, Stdio},
-    sync::{
-        Arc, Mutex,
-        mpsc::{self, Receiver},
-    },
+    process::{Child, ChildStdin},
+    sync::{Arc, Mutex, mpsc::Receiver},
     time::{Duration, Instant},
 };
 
-use dossier_lsp_client::{Client, Encoding, file_uri, positions, read_message, write_message};
+use dossier_lsp_client::{Client, Encoding, ServerProcess, file_uri, positions, write_message};
 use serde_json::{Value, json};
 
 use crate::support::{copy_tree, dossier_binary, seeds};
@@ -544,32 +541,7 @@ struct Pipe {
 
 impl Pipe {
     fn start(root: &Path, seed: u64) -> Pipe {
-        let mut child = Command::new(dossier_binary())
-            .arg("lsp")
-            .env("DOSSIER_LOG", "info")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("dossier lsp starts");
-        let (sender, incoming) = mpsc::channel();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        std::thread::spawn(move || {
-            while let Some(message) = read_message(&mut stdout) {
-                if sender.send(message).is_err() {
-                    break;
-                }
-            }
-        });
-        let log = Arc::new(Mutex::new(String::new()));
-        let mut stderr = child.stderr.take().unwrap();
-        let sink = Arc::clone(&log);
-        std::thread::spawn(move || {
-            let mut buffer = [0; 4096];
-            while let Ok(n @ 1..) = stderr.read(&mut buffer) {
-                sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buffer[..n]));
-            }
-        });
+        let ServerProcess { mut child, incoming, stderr: log } = ServerProcess::spawn(dossier_binary());
         let stdin = child.stdin.take().unwrap();
         let mut pipe = Pipe {
             child,

@@ -50,6 +50,51 @@ pub struct Client {
     pub initialize_result: Value,
 }
 
+/// A running `binary lsp` whose output is read on two threads: the framed
+/// messages from stdout, and stderr (its log) into a shared string.
+pub struct ServerProcess {
+    /// The process, with its stdin still attached.
+    pub child: Child,
+    /// The server's messages, in order.
+    pub incoming: Receiver<Value>,
+    /// Everything the server logged so far.
+    pub stderr: Arc<Mutex<String>>,
+}
+
+impl ServerProcess {
+    /// Starts `binary lsp` with logs at `info`.
+    pub fn spawn(binary: &Path) -> ServerProcess {
+        let mut child = Command::new(binary)
+            .arg("lsp")
+            .env("DOSSIER_LOG", "info")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("dossier lsp starts");
+        let (sender, incoming) = mpsc::channel();
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            while let Some(message) = read_message(&mut reader) {
+                if sender.send(message).is_err() {
+                    break;
+                }
+            }
+        });
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let mut child_stderr = child.stderr.take().unwrap();
+        let log = Arc::clone(&stderr);
+        std::thread::spawn(move || {
+            let mut buffer = [0; 4096];
+            while let Ok(n @ 1..) = child_stderr.read(&mut buffer) {
+                log.lock().unwrap().push_str(&String::from_utf8_lossy(&buffer[..n]));
+            }
+        });
+        ServerProcess { child, incoming, stderr }
+    }
+}
+
 /// Writes one framed message.
 pub fn write_message(stdin: &mut impl Write, message: &Value) {
     let body = serde_json::to_string(message).unwrap();
@@ -99,36 +144,7 @@ impl Client {
         extra_capabilities: Value,
         options: Value,
     ) -> Client {
-        let mut child = Command::new(binary)
-            .arg("lsp")
-            .env("DOSSIER_LOG", "info")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("dossier lsp starts");
-        let (sender, incoming) = mpsc::channel();
-        let stdout = child.stdout.take().unwrap();
-        std::thread::spawn(move || {
-            let mut reader = BufReader::new(stdout);
-            while let Some(message) = read_message(&mut reader) {
-                if sender.send(message).is_err() {
-                    break;
-                }
-            }
-        });
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let mut child_stderr = child.stderr.take().unwrap();
-        let log = Arc::clone(&stderr);
-        std::thread::spawn(move || {
-            let mut buffer = [0; 4096];
-            while let Ok(n) = child_stderr.read(&mut buffer) {
-                if n == 0 {
-                    break;
-                }
-                log.lock().unwrap().push_str(&String::from_utf8_lossy(&buffer[..n]));
-            }
-        });
+        let ServerProcess { mut child, incoming, stderr } = ServerProcess::spawn(binary);
         let mut client = Client {
             stdin: child.stdin.take(),
             child,
