@@ -6,6 +6,10 @@
 //!
 //! It panics when the server misbehaves: its callers are tests and benchmarks,
 //! for which a panic with the server's log is the most useful failure.
+//!
+//! Every wait is bounded by the client's timeout ([`TIMEOUT`] unless
+//! [`Client::set_timeout`] says otherwise: a benchmark on a large corpus
+//! waits longer for a rebuild than a test on a small workspace should).
 #![deny(missing_docs)]
 
 use std::{
@@ -21,7 +25,8 @@ use std::{
 
 use serde_json::{Value, json};
 
-/// How long any single wait may take before the test fails.
+/// How long any single wait may take before the test fails, unless the
+/// client was given another timeout.
 pub const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Which position encodings the client offers.
@@ -37,8 +42,10 @@ pub enum Encoding {
 pub struct Client {
     child: Child,
     stdin: Option<ChildStdin>,
-    incoming: Receiver<Value>,
+    /// The server's messages, each with when its last byte was read.
+    incoming: Receiver<(Value, Instant)>,
     next_id: i64,
+    timeout: Duration,
     /// Every notification received so far, in order.
     pub notifications: Vec<Value>,
     /// Every request the server sent, in order.
@@ -64,35 +71,48 @@ pub struct ServerProcess {
 impl ServerProcess {
     /// Starts `binary lsp` with logs at `info`.
     pub fn spawn(binary: &Path) -> ServerProcess {
-        let mut child = Command::new(binary)
-            .arg("lsp")
-            .env("DOSSIER_LOG", "info")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("dossier lsp starts");
-        let (sender, incoming) = mpsc::channel();
-        let stdout = child.stdout.take().unwrap();
-        std::thread::spawn(move || {
-            let mut reader = BufReader::new(stdout);
-            while let Some(message) = read_message(&mut reader) {
-                if sender.send(message).is_err() {
-                    break;
-                }
-            }
-        });
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let mut child_stderr = child.stderr.take().unwrap();
-        let log = Arc::clone(&stderr);
-        std::thread::spawn(move || {
-            let mut buffer = [0; 4096];
-            while let Ok(n @ 1..) = child_stderr.read(&mut buffer) {
-                log.lock().unwrap().push_str(&String::from_utf8_lossy(&buffer[..n]));
-            }
-        });
+        let (child, incoming, stderr) = spawn_reading(binary, |message, _| message);
         ServerProcess { child, incoming, stderr }
     }
+}
+
+/// Starts `binary lsp` with logs at `info`, reads its framed messages on a
+/// thread (each passed through `wrap` with the moment its last byte was read,
+/// before it is parsed) and its stderr into a shared string on another.
+fn spawn_reading<T: Send + 'static>(
+    binary: &Path,
+    wrap: fn(Value, Instant) -> T,
+) -> (Child, Receiver<T>, Arc<Mutex<String>>) {
+    let mut child = Command::new(binary)
+        .arg("lsp")
+        .env("DOSSIER_LOG", "info")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("dossier lsp starts");
+    let (sender, incoming) = mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        let mut reader = BufReader::new(stdout);
+        while let Some(body) = read_body(&mut reader) {
+            let received = Instant::now();
+            let Ok(message) = serde_json::from_slice(&body) else { break };
+            if sender.send(wrap(message, received)).is_err() {
+                break;
+            }
+        }
+    });
+    let stderr = Arc::new(Mutex::new(String::new()));
+    let mut child_stderr = child.stderr.take().unwrap();
+    let log = Arc::clone(&stderr);
+    std::thread::spawn(move || {
+        let mut buffer = [0; 4096];
+        while let Ok(n @ 1..) = child_stderr.read(&mut buffer) {
+            log.lock().unwrap().push_str(&String::from_utf8_lossy(&buffer[..n]));
+        }
+    });
+    (child, incoming, stderr)
 }
 
 /// Writes one framed message.
@@ -105,6 +125,11 @@ pub fn write_message(stdin: &mut impl Write, message: &Value) {
 /// Reads one framed message; `None` at the end of the stream or on a
 /// message that cannot be read.
 pub fn read_message(reader: &mut impl BufRead) -> Option<Value> {
+    serde_json::from_slice(&read_body(reader)?).ok()
+}
+
+/// Reads one framed message's body; `None` at the end of the stream.
+fn read_body(reader: &mut impl BufRead) -> Option<Vec<u8>> {
     let mut length = None;
     loop {
         let mut line = String::new();
@@ -121,7 +146,7 @@ pub fn read_message(reader: &mut impl BufRead) -> Option<Value> {
     }
     let mut body = vec![0; length?];
     reader.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
+    Some(body)
 }
 
 impl Client {
@@ -144,12 +169,13 @@ impl Client {
         extra_capabilities: Value,
         options: Value,
     ) -> Client {
-        let ServerProcess { mut child, incoming, stderr } = ServerProcess::spawn(binary);
+        let (mut child, incoming, stderr) = spawn_reading(binary, |message, received| (message, received));
         let mut client = Client {
             stdin: child.stdin.take(),
             child,
             incoming,
             next_id: 0,
+            timeout: TIMEOUT,
             notifications: Vec::new(),
             server_requests: Vec::new(),
             stderr,
@@ -188,6 +214,11 @@ impl Client {
         client
     }
 
+    /// Bounds every later wait by `timeout` instead of [`TIMEOUT`].
+    pub fn set_timeout(&mut self, timeout: Duration) {
+        self.timeout = timeout;
+    }
+
     /// What the server logged so far, for failure messages.
     pub fn stderr(&self) -> String {
         self.stderr.lock().unwrap().clone()
@@ -212,22 +243,36 @@ impl Client {
 
     /// Sends a request and waits for its response (the whole message).
     pub fn request(&mut self, method: &str, params: Value) -> Value {
+        self.timed_request(method, params).0
+    }
+
+    /// [`Client::request`], with the time from just before the request was
+    /// written to when the last byte of its response was read: the server's
+    /// latency, pipes included, without this client's parsing of the answer.
+    pub fn timed_request(&mut self, method: &str, params: Value) -> (Value, Duration) {
         self.next_id += 1;
         let id = self.next_id;
+        let sent = Instant::now();
         self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
-        self.response(json!(id))
+        let (response, received) = self.timed_response(json!(id));
+        (response, received.saturating_duration_since(sent))
     }
 
     /// Waits for the response to request `id` (`null` for the answer to a
     /// message that could not be read).
     pub fn response(&mut self, id: Value) -> Value {
-        let deadline = Instant::now() + TIMEOUT;
+        self.timed_response(id).0
+    }
+
+    /// [`Client::response`] and when its last byte was read.
+    fn timed_response(&mut self, id: Value) -> (Value, Instant) {
+        let deadline = Instant::now() + self.timeout;
         loop {
-            let message = self.next_message(deadline).unwrap_or_else(|| {
-                panic!("no response to request {id} within {TIMEOUT:?}; server log:\n{}", self.stderr())
+            let (message, received) = self.next_timed_message(deadline).unwrap_or_else(|| {
+                panic!("no response to request {id} within {:?}; server log:\n{}", self.timeout, self.stderr())
             });
             if message.get("method").is_none() && message["id"] == id {
-                return message;
+                return (message, received);
             }
         }
     }
@@ -236,9 +281,14 @@ impl Client {
     /// recording its notifications on the way; `None` at the deadline or
     /// when the server has closed its output.
     fn next_message(&mut self, deadline: Instant) -> Option<Value> {
+        self.next_timed_message(deadline).map(|(message, _)| message)
+    }
+
+    /// [`Client::next_message`] and when its last byte was read.
+    fn next_timed_message(&mut self, deadline: Instant) -> Option<(Value, Instant)> {
         let left = deadline.saturating_duration_since(Instant::now());
-        let message = match self.incoming.recv_timeout(left) {
-            Ok(message) => message,
+        let (message, received) = match self.incoming.recv_timeout(left) {
+            Ok(timed) => timed,
             Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return None,
         };
         if message.get("method").is_some() {
@@ -250,7 +300,7 @@ impl Client {
                 self.notifications.push(message.clone());
             }
         }
-        Some(message)
+        Some((message, received))
     }
 
     /// Waits for a notification (already received or to come) matching `wanted`.
@@ -258,25 +308,25 @@ impl Client {
         if let Some(found) = self.notifications.iter().find(|n| n["method"] == method && wanted(&n["params"])) {
             return found.clone();
         }
-        let deadline = Instant::now() + TIMEOUT;
+        let deadline = Instant::now() + self.timeout;
         loop {
             match self.next_message(deadline) {
                 Some(message) if message["method"] == method && wanted(&message["params"]) => return message,
                 Some(_) => {}
-                None => panic!("no {method} notification as wanted within {TIMEOUT:?}; log:\n{}", self.stderr()),
+                None => panic!("no {method} notification as wanted within {:?}; log:\n{}", self.timeout, self.stderr()),
             }
         }
     }
 
     /// Waits for a request from the server (already received or to come).
     pub fn wait_for_server_request(&mut self, method: &str) -> Value {
-        let deadline = Instant::now() + TIMEOUT;
+        let deadline = Instant::now() + self.timeout;
         loop {
             if let Some(found) = self.server_requests.iter().find(|r| r["method"] == method) {
                 return found.clone();
             }
             if self.next_message(deadline).is_none() {
-                panic!("no {method} request from the server within {TIMEOUT:?}; log:\n{}", self.stderr());
+                panic!("no {method} request from the server within {:?}; log:\n{}", self.timeout, self.stderr());
             }
         }
     }
@@ -288,7 +338,7 @@ impl Client {
 
     /// Repeats a request until `done(response)`, with a bounded deadline.
     pub fn poll(&mut self, method: &str, params: Value, done: impl Fn(&Value) -> bool) -> Value {
-        let deadline = Instant::now() + TIMEOUT;
+        let deadline = Instant::now() + self.timeout;
         loop {
             let response = self.request(method, params.clone());
             if done(&response) {
