@@ -1,6 +1,8 @@
 //! Ingests the files named on the command line and prints what was found,
 //! with wall time and peak memory, to compare detector settings by hand:
 //! `cargo run --release -p dossier-ingest --example ingest_stats -- seeds/*.txt`.
+//! Each document's line ends with hashes of its decoded and normalized
+//! texts, so two builds can be compared by their output.
 //! The last line sums up: throughput after the first document (which loads
 //! the language models) and what a document holds per MB of input.
 
@@ -27,13 +29,15 @@ fn main() {
                 let shares: Vec<String> =
                     document.languages.iter().map(|share| format!("{} {:.3}", share.language, share.share)).collect();
                 println!(
-                    "{path}: {} {} [{}] {} spans, {} text / {} normalized breakpoints, {:?}",
+                    "{path}: {} {} [{}] {} spans, {} text / {} normalized breakpoints, texts {:016x} {:016x}, {:?}",
                     document.encoding,
                     document.language,
                     shares.join(", "),
                     document.spans.len(),
                     document.text_map.breakpoints(),
                     document.normalized.alignment_breakpoints(),
+                    xxhash_rust::xxh3::xxh3_64(document.text.as_bytes()),
+                    xxhash_rust::xxh3::xxh3_64(document.normalized.text.as_bytes()),
                     file_started.elapsed(),
                 );
                 for span in &document.spans {

@@ -16,9 +16,9 @@
 //!   also has kana or kana is a fifth of the document's Han and kana, Chinese
 //!   otherwise;
 //! - Chinese is Simplified or Traditional by the characters themselves: those
-//!   that `zhconv` would change when converting to the other variant, counted
-//!   per line; a line without clear evidence follows the nearest line with
-//!   it, or the whole document's count;
+//!   that converting alone to the other variant would change ([`crate::han`]),
+//!   counted per line; a line without clear evidence follows the nearest
+//!   line with it, or the whole document's count;
 //! - scripts used by one shipped language only (Thai, Greek, Hebrew,
 //!   Devanagari) map straight to it.
 
@@ -26,12 +26,11 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use lingua::{Language, LanguageDetector, LanguageDetectorBuilder};
-use zhconv::{Variant, get_builtin_converter};
-
 use crate::document::{LanguageShare, LanguageTag};
+use crate::han::VariantCounts;
 use crate::quick_language::{QuickDetector, QuickVerdict, SampleLength};
 use crate::script::{ScriptClass, ScriptRun};
+use lingua::{Language, LanguageDetector, LanguageDetectorBuilder};
 
 /// Groups of short pieces with fewer letters than this (in their sample) are
 /// not given to `lingua`: its guesses on a word or two are noise.
@@ -103,6 +102,9 @@ struct Piece {
     /// From the first letter's start to the last letter's end.
     letters: Range<usize>,
     letter_count: usize,
+    /// Han pieces only: their variant-specific characters, counted while
+    /// the piece is cut out, so the text is read once.
+    variants: VariantCounts,
     line: usize,
     language: Decision,
     /// An unsure guess, used only when no neighbour is decided.
@@ -132,7 +134,7 @@ pub(crate) fn detect(text: &str, runs: &[ScriptRun], allowlist: Option<&[String]
     }
     detect_alphabetic_groups(text, &mut pieces, &allowed, &mut detectors);
     mark_japanese_han(&mut pieces, &allowed);
-    decide_chinese_variants(text, &mut pieces, &allowed);
+    decide_chinese_variants(&mut pieces, &allowed);
     resolve_short_pieces(&mut pieces);
     summarize(&pieces)
 }
@@ -147,7 +149,15 @@ fn split_into_pieces(text: &str, runs: &[ScriptRun]) -> Vec<Piece> {
             start = range.end;
             let mut letters: Option<Range<usize>> = None;
             let mut letter_count = 0;
-            for (offset, c) in segment.char_indices().filter(|&(_, c)| is_letter(c)) {
+            let mut variants = VariantCounts::default();
+            let is_han = run.script == ScriptClass::Han;
+            for (offset, c) in segment.char_indices() {
+                if is_han {
+                    variants.add(c);
+                }
+                if !is_letter(c) {
+                    continue;
+                }
                 let position = range.start + offset;
                 letter_count += 1;
                 let letter_end = position + c.len_utf8();
@@ -159,6 +169,7 @@ fn split_into_pieces(text: &str, runs: &[ScriptRun]) -> Vec<Piece> {
                     range,
                     letters,
                     letter_count,
+                    variants,
                     line,
                     language: Decision::Unresolved,
                     fallback: None,
@@ -379,28 +390,14 @@ fn mark_japanese_han(pieces: &mut [Piece], allowed: &Allowed) {
     }
 }
 
-/// Counts of variant-specific characters.
-#[derive(Debug, Default, Clone, Copy)]
-struct VariantEvidence {
-    simplified: usize,
-    traditional: usize,
+/// Counts of variant-specific characters: characters that converting to
+/// Simplified would change are Traditional, and the other way round.
+trait VariantEvidence {
+    fn clear_winner(self, min_evidence: usize, ratio: usize) -> Option<ChineseVariant>;
+    fn majority(self) -> Option<ChineseVariant>;
 }
 
-impl VariantEvidence {
-    fn of(text: &str) -> Self {
-        // Characters that converting to Simplified would change are
-        // Traditional, and the other way round.
-        VariantEvidence {
-            traditional: get_builtin_converter(Variant::ZhHans).count_replaced(text),
-            simplified: get_builtin_converter(Variant::ZhHant).count_replaced(text),
-        }
-    }
-
-    fn add(&mut self, other: VariantEvidence) {
-        self.simplified += other.simplified;
-        self.traditional += other.traditional;
-    }
-
+impl VariantEvidence for VariantCounts {
     /// The variant the evidence clearly points to, if any.
     fn clear_winner(self, min_evidence: usize, ratio: usize) -> Option<ChineseVariant> {
         if self.traditional >= min_evidence && self.traditional >= ratio * self.simplified.max(1) {
@@ -432,14 +429,14 @@ enum ChineseVariant {
 /// evidence decides itself; other lines follow the nearest line with clear
 /// evidence (so concatenated documents in both variants come out right), and
 /// the document's majority when no line is clear.
-fn decide_chinese_variants(text: &str, pieces: &mut [Piece], allowed: &Allowed) {
-    let mut lines: Vec<(usize, VariantEvidence)> = Vec::new();
-    let mut document = VariantEvidence::default();
+fn decide_chinese_variants(pieces: &mut [Piece], allowed: &Allowed) {
+    let mut lines: Vec<(usize, VariantCounts)> = Vec::new();
+    let mut document = VariantCounts::default();
     for piece in pieces.iter().filter(|piece| piece.language == Decision::Chinese) {
-        let evidence = VariantEvidence::of(&text[piece.range.clone()]);
-        document.add(evidence);
+        let evidence = piece.variants;
+        document.add_counts(evidence);
         match lines.last_mut() {
-            Some((line, line_evidence)) if *line == piece.line => line_evidence.add(evidence),
+            Some((line, line_evidence)) if *line == piece.line => line_evidence.add_counts(evidence),
             _ => lines.push((piece.line, evidence)),
         }
     }

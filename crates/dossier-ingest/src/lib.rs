@@ -34,6 +34,7 @@
 mod decode;
 mod detect;
 mod document;
+pub mod han;
 mod line_index;
 mod normalize;
 mod quick_language;
