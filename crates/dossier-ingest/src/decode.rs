@@ -310,31 +310,10 @@ fn push_replacement(
 /// happen to contain no NUL byte (random bytes decode to about 12% control
 /// characters). One broken character in a short text is not binary.
 fn check_not_binary(decoded: &Decoded) -> Result<(), IngestError> {
-    // Byte by byte, without decoding characters: a character starts at
-    // every byte that is not a continuation byte; controls are C0 and DEL
-    // (one byte) and C1 (`C2 80` to `C2 9F`); U+FFFD is `EF BF BD`.
     let bytes = decoded.text.as_bytes();
-    let mut chars = 0usize;
-    let mut suspicious = 0usize;
-    let mut first_suspicious = None;
-    for (index, &byte) in bytes.iter().enumerate() {
-        if byte & 0xC0 == 0x80 {
-            continue;
-        }
-        chars += 1;
-        let is_suspicious = match byte {
-            b'\t' | b'\n' | b'\r' | b'\x0C' | b'\x1B' => false,
-            0x00..=0x1F | 0x7F => true,
-            0xC2 => matches!(bytes.get(index + 1), Some(0x80..=0x9F)),
-            0xEF => bytes.get(index + 1..index + 3) == Some(&[0xBF, 0xBD]),
-            _ => false,
-        };
-        if is_suspicious {
-            suspicious += 1;
-            first_suspicious.get_or_insert(index);
-        }
-    }
+    let (chars, suspicious) = count_suspicious(bytes);
     if suspicious >= 3 && suspicious * 12 > chars {
+        let first_suspicious = (0..bytes.len()).find(|&index| is_suspicious_at(bytes, index));
         let offset = first_suspicious.map_or(0, |index| decoded.text_map.to_original(index..index).start);
         return Err(IngestError::Binary {
             reason: format!(
@@ -344,6 +323,49 @@ fn check_not_binary(decoded: &Decoded) -> Result<(), IngestError> {
         });
     }
     Ok(())
+}
+
+/// The number of characters of a UTF-8 text and how many of them are
+/// replacement or control characters, without decoding characters: a
+/// character starts at every byte that is not a continuation byte; controls
+/// are C0 and DEL (one byte) and C1 (`C2 80` to `C2 9F`); U+FFFD is
+/// `EF BF BD`. The one-byte tests run over blocks of bytes with byte
+/// counters, which the compiler turns into vector code; the two multi-byte
+/// ones search for their rarer first bytes.
+fn count_suspicious(bytes: &[u8]) -> (usize, usize) {
+    let mut chars = 0usize;
+    let mut suspicious = 0usize;
+    // At most 255 bytes per block, so that the per-block counts fit in a u8.
+    for block in bytes.chunks(255) {
+        let mut block_chars = 0u8;
+        let mut block_controls = 0u8;
+        for &byte in block {
+            block_chars += u8::from(byte & 0xC0 != 0x80);
+            block_controls += u8::from(is_control_byte(byte));
+        }
+        chars += usize::from(block_chars);
+        suspicious += usize::from(block_controls);
+    }
+    suspicious += memchr::memchr_iter(0xC2, bytes).filter(|&index| is_c1_control_at(bytes, index)).count();
+    suspicious += memchr::memmem::find_iter(bytes, "\u{FFFD}".as_bytes()).count();
+    (chars, suspicious)
+}
+
+/// A C0 control other than the white space and escape of ordinary text, or DEL.
+fn is_control_byte(byte: u8) -> bool {
+    (byte < 0x20 && byte != b'\t' && byte != b'\n' && byte != b'\r' && byte != b'\x0C' && byte != b'\x1B')
+        || byte == 0x7F
+}
+
+fn is_c1_control_at(bytes: &[u8], index: usize) -> bool {
+    bytes[index] == 0xC2 && matches!(bytes.get(index + 1), Some(0x80..=0x9F))
+}
+
+/// Whether a suspicious character starts at `index`, as [`count_suspicious`] counts them.
+fn is_suspicious_at(bytes: &[u8], index: usize) -> bool {
+    is_control_byte(bytes[index])
+        || is_c1_control_at(bytes, index)
+        || bytes.get(index..index + 3) == Some("\u{FFFD}".as_bytes())
 }
 
 /// Collects per-offset warnings of one kind, reporting the first few and then
@@ -403,6 +425,15 @@ mod tests {
             shown.push(format!("warning: {}", warning.message));
         }
         expect.assert_eq(&shown.join("\n"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn suspicious_characters_counted_in_blocks_as_one_by_one(text in "(\\PC|[\\x00-\\x1F\\x7F\\u{80}-\\u{9F}\\u{FFFD}])*") {
+            let bytes = text.as_bytes();
+            let one_by_one = (text.chars().count(), (0..bytes.len()).filter(|&index| is_suspicious_at(bytes, index)).count());
+            proptest::prop_assert_eq!(count_suspicious(bytes), one_by_one);
+        }
     }
 
     #[test]
