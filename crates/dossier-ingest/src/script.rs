@@ -98,18 +98,34 @@ pub struct ScriptRun {
 /// Splits `text` into script runs covering it in order. Empty text has no
 /// runs; text without any letter of a script is one [`ScriptClass::Common`] run.
 pub fn script_runs(text: &str) -> Vec<ScriptRun> {
+    let bytes = text.as_bytes();
     let mut runs: Vec<ScriptRun> = Vec::new();
-    for (index, c) in text.char_indices() {
-        let Some(script) = ScriptClass::of(c) else { continue };
-        match runs.last_mut() {
-            Some(last) if last.script == script => {}
-            Some(last) => {
-                last.range.end = index;
-                runs.push(ScriptRun { script, range: index..index });
+    let mut index = 0;
+    while index < bytes.len() {
+        // The two commonest cases read from the bytes, without decoding a
+        // char: ASCII, and CJK Unified Ideographs (U+4E00 to U+9FFF: lead
+        // byte E5 to E9, or E4 with a second byte from B8).
+        let byte = bytes[index];
+        let (script, len) = if byte < 0x80 {
+            (byte.is_ascii_alphabetic().then_some(ScriptClass::Latin), 1)
+        } else if (0xE5..=0xE9).contains(&byte) || (byte == 0xE4 && bytes[index + 1] >= 0xB8) {
+            (Some(ScriptClass::Han), 3)
+        } else {
+            let c = text[index..].chars().next().expect("index is on a char boundary");
+            (ScriptClass::of(c), c.len_utf8())
+        };
+        if let Some(script) = script {
+            match runs.last_mut() {
+                Some(last) if last.script == script => {}
+                Some(last) => {
+                    last.range.end = index;
+                    runs.push(ScriptRun { script, range: index..index });
+                }
+                // Leading neutral characters join the first run.
+                None => runs.push(ScriptRun { script, range: 0..index }),
             }
-            // Leading neutral characters join the first run.
-            None => runs.push(ScriptRun { script, range: 0..index }),
         }
+        index += len;
     }
     match runs.last_mut() {
         Some(last) => last.range.end = text.len(),
@@ -147,6 +163,44 @@ mod tests {
                 other => panic!("{c:?} is {other:?}"),
             };
             assert_eq!(ScriptClass::of(c), from_table, "{c:?}");
+        }
+    }
+
+    /// Script runs as they were found before the byte-level shortcuts: one
+    /// `ScriptClass::of` per char.
+    fn script_runs_char_by_char(text: &str) -> Vec<ScriptRun> {
+        let mut runs: Vec<ScriptRun> = Vec::new();
+        for (index, c) in text.char_indices() {
+            let Some(script) = ScriptClass::of(c) else { continue };
+            match runs.last_mut() {
+                Some(last) if last.script == script => {}
+                Some(last) => {
+                    last.range.end = index;
+                    runs.push(ScriptRun { script, range: index..index });
+                }
+                None => runs.push(ScriptRun { script, range: 0..index }),
+            }
+        }
+        match runs.last_mut() {
+            Some(last) => last.range.end = text.len(),
+            None if !text.is_empty() => runs.push(ScriptRun { script: ScriptClass::Common, range: 0..text.len() }),
+            None => {}
+        }
+        runs
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn byte_shortcuts_find_the_runs_chars_find(text in "([a-z ,.]|\\PC|[\u{3400}-\u{A000}]|[\u{3000}-\u{30FF}])*") {
+            proptest::prop_assert_eq!(script_runs(&text), script_runs_char_by_char(&text));
+        }
+    }
+
+    #[test]
+    fn byte_shortcuts_agree_on_every_char() {
+        for c in (0..=char::MAX as u32).filter_map(char::from_u32) {
+            let text = format!("a{c}b{c}");
+            assert_eq!(script_runs(&text), script_runs_char_by_char(&text), "{c:?}");
         }
     }
 
