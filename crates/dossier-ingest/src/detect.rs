@@ -22,6 +22,7 @@
 //! - scripts used by one shipped language only (Thai, Greek, Hebrew,
 //!   Devanagari) map straight to it.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -225,12 +226,13 @@ fn detect_alphabetic_groups(text: &str, pieces: &mut [Piece], allowed: &Allowed,
 
 fn detect_group(text: &str, group: &mut [Piece], allowed: &Allowed, detectors: &mut Detectors) {
     let script = group[0].script;
-    let samples: Vec<String> = group.iter().map(|piece| lingua_sample(&text[piece.range.clone()])).collect();
+    let samples: Vec<Cow<'_, str>> = group.iter().map(|piece| lingua_sample(&text[piece.range.clone()])).collect();
     let long: Vec<usize> =
         (0..group.len()).filter(|&index| letter_count(&samples[index]) >= MIN_LETTERS_ALONE).collect();
     if long.is_empty() {
-        let joined: Vec<&str> = samples.iter().map(String::as_str).collect();
-        let sample = lingua_sample(&joined.join(" "));
+        let joined: Vec<&str> = samples.iter().map(|sample| &**sample).collect();
+        let joined = joined.join(" ");
+        let sample = lingua_sample(&joined);
         if letter_count(&sample) < MIN_LETTERS_FOR_LINGUA || sample.split(' ').nth(1).is_none() {
             return;
         }
@@ -337,13 +339,15 @@ fn is_letter(c: char) -> bool {
 }
 
 /// The words of `text` worth showing to `lingua`: no URLs, addresses or
-/// identifiers, which are not in any language; at most [`SAMPLE_BYTES`].
-fn lingua_sample(text: &str) -> String {
-    let mut sample = String::new();
+/// identifiers, which are not in any language; at most [`SAMPLE_BYTES`],
+/// separated by single spaces. Borrowed from `text` when those words are
+/// already a stretch of it (a line of prose), so most lines are not copied.
+fn lingua_sample(text: &str) -> Cow<'_, str> {
+    let mut sample = Sample::Empty;
     for word in text.split_whitespace() {
-        let is_noise = word.contains("://")
-            || word.starts_with("www.")
-            || word.contains(['@', '_', '=', '/', '\\'])
+        // Bytes, not chars: the marks are ASCII ("://" has a '/').
+        let is_noise = word.starts_with("www.")
+            || word.bytes().any(|byte| matches!(byte, b'@' | b'_' | b'=' | b'/' | b'\\'))
             || word.len() > 40;
         if is_noise {
             continue;
@@ -351,12 +355,42 @@ fn lingua_sample(text: &str) -> String {
         if sample.len() + word.len() > SAMPLE_BYTES {
             break;
         }
-        if !sample.is_empty() {
-            sample.push(' ');
-        }
-        sample.push_str(word);
+        let start = word.as_ptr() as usize - text.as_ptr() as usize;
+        let end = start + word.len();
+        sample = match sample {
+            Sample::Empty => Sample::Borrowed(start..end),
+            Sample::Borrowed(range) if &text[range.end..start] == " " => Sample::Borrowed(range.start..end),
+            Sample::Borrowed(range) => Sample::Owned(format!("{} {word}", &text[range])),
+            Sample::Owned(mut owned) => {
+                owned.push(' ');
+                owned.push_str(word);
+                Sample::Owned(owned)
+            }
+        };
     }
-    sample
+    match sample {
+        Sample::Empty => Cow::Borrowed(""),
+        Sample::Borrowed(range) => Cow::Borrowed(&text[range]),
+        Sample::Owned(owned) => Cow::Owned(owned),
+    }
+}
+
+/// A sample being put together: a stretch of the text while its words are
+/// one space apart, a copy once they are not.
+enum Sample {
+    Empty,
+    Borrowed(Range<usize>),
+    Owned(String),
+}
+
+impl Sample {
+    fn len(&self) -> usize {
+        match self {
+            Sample::Empty => 0,
+            Sample::Borrowed(range) => range.len(),
+            Sample::Owned(owned) => owned.len(),
+        }
+    }
 }
 
 /// Han on a line that also has kana is Japanese, and all Han is when kana
@@ -893,6 +927,43 @@ fn tag_of(language: Language) -> LanguageTag {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `lingua_sample` as it was before it borrowed: always a new string.
+    fn lingua_sample_copied(text: &str) -> String {
+        let mut sample = String::new();
+        for word in text.split_whitespace() {
+            let is_noise = word.contains("://")
+                || word.starts_with("www.")
+                || word.contains(['@', '_', '=', '/', '\\'])
+                || word.len() > 40;
+            if is_noise {
+                continue;
+            }
+            if sample.len() + word.len() > SAMPLE_BYTES {
+                break;
+            }
+            if !sample.is_empty() {
+                sample.push(' ');
+            }
+            sample.push_str(word);
+        }
+        sample
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn borrowed_samples_are_the_copied_samples(text in "([a-z]{1,12}|[ \t\u{3000}]{1,3}|www\\.|://|[@_=/\\\\]|\\PC)*") {
+            let sample = lingua_sample(&text);
+            proptest::prop_assert_eq!(&*sample, lingua_sample_copied(&text));
+        }
+    }
+
+    #[test]
+    fn prose_samples_are_borrowed() {
+        let line = "Alibaba and Ant Group moved their offices to Hangzhou.";
+        assert!(matches!(lingua_sample(line), Cow::Borrowed(sample) if sample == line));
+        assert!(matches!(lingua_sample("Alibaba  and Ant"), Cow::Owned(sample) if sample == "Alibaba and Ant"));
+    }
 
     #[test]
     fn is_letter_agrees_with_is_alphabetic() {
