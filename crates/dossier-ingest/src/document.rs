@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::decode::{Decoded, decode};
 use crate::detect::detect;
@@ -89,6 +89,12 @@ pub struct Document {
 }
 
 impl Document {
+    /// The document's language detection, to store and hand back to
+    /// [`ingest_with_detection`] when the same bytes are ingested again.
+    pub fn detection(&self) -> Detection {
+        Detection { language: self.language.clone(), languages: self.languages.clone(), spans: self.spans.clone() }
+    }
+
     /// Number of Unicode scalar values in the decoded text.
     pub fn chars(&self) -> usize {
         self.text.chars().count()
@@ -101,7 +107,7 @@ impl Document {
 }
 
 /// A BCP 47 language tag such as `en`, `zh-Hans`, `zh-Hant`, `ja` or `und`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct LanguageTag(pub String);
 
@@ -124,7 +130,7 @@ impl std::fmt::Display for LanguageTag {
 }
 
 /// One language's share of a document's letters.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LanguageShare {
     /// The language.
     pub language: LanguageTag,
@@ -133,7 +139,7 @@ pub struct LanguageShare {
 }
 
 /// A stretch of the document in one language.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LanguageSpan {
     /// Start byte offset in the original file.
     pub start: usize,
@@ -142,6 +148,30 @@ pub struct LanguageSpan {
     /// The stretch's language.
     pub language: LanguageTag,
 }
+
+/// What language detection found in a document: the part of a [`Document`]
+/// worth storing between runs, since detection is the costly part of
+/// [`ingest`] (see [`ingest_with_detection`]). Offsets are into the original
+/// bytes, so a detection stays valid as long as the bytes and the
+/// [`IngestConfig::languages`] it was made with do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Detection {
+    /// [`Document::language`].
+    pub language: LanguageTag,
+    /// [`Document::languages`].
+    pub languages: Vec<LanguageShare>,
+    /// [`Document::spans`].
+    pub spans: Vec<LanguageSpan>,
+}
+
+/// The version of language detection: changes whenever a change to Dossier
+/// may detect other languages or spans for the same bytes and settings, so
+/// that stored [`Detection`]s made by an older version are dropped, not
+/// reused. Part of what a cache of detections should key on.
+///
+/// 1: Simplified vs Traditional evidence counted per character with the
+/// tables of [`crate::han`] (before: `zhconv`'s phrase conversion).
+pub const DETECTION_VERSION: u32 = 1;
 
 /// A non-fatal problem found while ingesting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -184,29 +214,64 @@ impl TextMap {
 /// Safe to call from many threads at once: the language detectors are
 /// shared, built on first use.
 pub fn ingest(path: &str, bytes: &[u8], config: &IngestConfig) -> Result<Document, IngestError> {
+    ingest_inner(path, bytes, config, None)
+}
+
+/// Ingests one file's bytes as [`ingest`] does, but takes its languages from
+/// `detection` (made by [`Document::detection`] from an earlier ingestion of
+/// the same bytes with the same [`IngestConfig::languages`] and the same
+/// [`DETECTION_VERSION`]) instead of detecting them: decoding and
+/// normalization only. Spans past the end of `bytes` are clipped to it; any
+/// other mismatch is the caller's to prevent (compare [`Document::hash`]).
+pub fn ingest_with_detection(
+    path: &str,
+    bytes: &[u8],
+    config: &IngestConfig,
+    detection: Detection,
+) -> Result<Document, IngestError> {
+    ingest_inner(path, bytes, config, Some(detection))
+}
+
+fn ingest_inner(
+    path: &str,
+    bytes: &[u8],
+    config: &IngestConfig,
+    stored: Option<Detection>,
+) -> Result<Document, IngestError> {
     let size = bytes.len() as u64;
     let limit = config.max_file_size.min(MAX_DOCUMENT_BYTES);
     if size > limit {
         return Err(IngestError::TooLarge { size, limit });
     }
     let Decoded { text, encoding, text_map, warnings } = decode(bytes)?;
-    let runs = script_runs(&text);
-    let detection = detect(&text, &runs, config.languages.as_deref());
-    let spans = detection
-        .spans
-        .iter()
-        .map(|(range, language)| {
-            let original = text_map.to_original(range.clone());
-            LanguageSpan { start: original.start, end: original.end, language: language.clone() }
-        })
-        .collect();
+    let Detection { language, languages, spans } = match stored {
+        Some(mut stored) => {
+            for span in &mut stored.spans {
+                span.end = span.end.min(bytes.len());
+                span.start = span.start.min(span.end);
+            }
+            stored
+        }
+        None => {
+            let detection = detect(&text, &script_runs(&text), config.languages.as_deref());
+            let spans = detection
+                .spans
+                .iter()
+                .map(|(range, language)| {
+                    let original = text_map.to_original(range.clone());
+                    LanguageSpan { start: original.start, end: original.end, language: language.clone() }
+                })
+                .collect();
+            Detection { language: detection.main_language(), languages: detection.languages, spans }
+        }
+    };
     let normalized = Normalized::new(&text);
     Ok(Document {
         path: path.to_owned(),
         encoding,
         bytes: bytes.len(),
-        language: detection.main_language(),
-        languages: detection.languages,
+        language,
+        languages,
         spans,
         normalized,
         text,

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use dossier_ingest::{Document, IngestConfig, IngestError, ingest};
+use dossier_ingest::{Detection, Document, IngestConfig, IngestError, LanguageSpan, ingest, ingest_with_detection};
 use encoding_rs::Encoding;
 use expect_test::{Expect, expect};
 
@@ -726,4 +726,36 @@ fn ingest_is_safe_from_many_threads() {
         handles.into_iter().map(|handle| handle.join().unwrap()).collect()
     });
     assert_eq!(languages, ["en", "zh-Hant", "ru", "en", "zh-Hant", "ru"]);
+}
+
+#[test]
+fn stored_detection_rebuilds_the_same_document() {
+    for prefix in ["000", "001", "002", "003", "004"] {
+        let (bytes, document) = seed(prefix);
+        // Through JSON, as a cache would store it.
+        let stored: Detection = serde_json::from_str(&serde_json::to_string(&document.detection()).unwrap()).unwrap();
+        assert_eq!(stored, document.detection());
+        let rebuilt = ingest_with_detection(&document.path, &bytes, &IngestConfig::default(), stored).unwrap();
+        assert_eq!(rebuilt.detection(), document.detection(), "{prefix}");
+        assert_eq!(
+            (&rebuilt.text, &rebuilt.normalized.text, &rebuilt.hash, rebuilt.encoding, &rebuilt.warnings),
+            (&document.text, &document.normalized.text, &document.hash, document.encoding, &document.warnings),
+            "{prefix}"
+        );
+        let found = document.normalized.text.len() / 2..document.normalized.text.len();
+        assert_eq!(rebuilt.original_range(found.clone()), document.original_range(found), "{prefix}");
+    }
+}
+
+#[test]
+fn stored_detection_is_taken_as_given_and_clipped_to_the_bytes() {
+    let text = "The company announced a complete reorganization of its online retail business.";
+    let detection = Detection {
+        language: dossier_ingest::LanguageTag("fr".to_owned()),
+        languages: Vec::new(),
+        spans: vec![LanguageSpan { start: 4, end: 1000, language: dossier_ingest::LanguageTag("fr".to_owned()) }],
+    };
+    let document = ingest_with_detection("t.txt", text.as_bytes(), &IngestConfig::default(), detection).unwrap();
+    assert_eq!(document.language.as_str(), "fr");
+    assert_eq!((document.spans[0].start, document.spans[0].end), (4, text.len()));
 }
