@@ -10,16 +10,17 @@
 //! with a Simplified form other than the char-by-char one as whole words
 //! (乾旱 is 干旱, though 乾 alone folds to itself).
 
-use std::collections::HashMap;
-
-use dossier_ingest::Normalized;
+use dossier_ingest::{Normalized, han};
 
 use crate::dictionary::dictionary;
 
-/// Folds text to keys, caching the per-character Han folds it has computed.
+/// Folds text to keys. It holds no state since Han characters fold through
+/// the static tables of [`dossier_ingest::han`] (it used to cache `zhconv`'s
+/// answers); callers still make one with `Folder::default()` and keep one
+/// per thread, which costs nothing.
 #[derive(Default)]
 pub(crate) struct Folder {
-    han: HashMap<char, char>,
+    _stateless: (),
 }
 
 impl Folder {
@@ -87,14 +88,8 @@ impl Folder {
     /// The Simplified form of one Han character (itself when it has none or
     /// when the fold is not one character long).
     pub(crate) fn simplified(&mut self, c: char) -> char {
-        *self.han.entry(c).or_insert_with(|| {
-            let folded = zhconv::zhconv(c.encode_utf8(&mut [0; 4]), zhconv::Variant::ZhHans);
-            let mut chars = folded.chars();
-            match (chars.next(), chars.next()) {
-                (Some(s), None) if s.len_utf8() == c.len_utf8() => s,
-                _ => c,
-            }
-        })
+        let simplified = han::to_simplified(c);
+        if simplified.len_utf8() == c.len_utf8() { simplified } else { c }
     }
 }
 
@@ -142,5 +137,25 @@ mod tests {
         let folded = folder.fold_same_length(text);
         assert_eq!(folded.len(), text.len());
         assert_eq!(folded, "张勇说 ant financial’s 淘宝");
+    }
+
+    #[test]
+    fn han_folds_as_zhconv_folds_one_char() {
+        // What the folder did before it used `dossier_ingest::han`: zhconv on
+        // one char, kept when it is one char of the same UTF-8 length.
+        let zhconv_fold = |c: char| {
+            let folded = zhconv::zhconv(c.encode_utf8(&mut [0; 4]), zhconv::Variant::ZhHans);
+            let mut chars = folded.chars();
+            match (chars.next(), chars.next()) {
+                (Some(s), None) if s.len_utf8() == c.len_utf8() => s,
+                _ => c,
+            }
+        };
+        let mut folder = Folder::default();
+        let han_chars = (0..=char::MAX as u32).filter_map(char::from_u32).filter(|&c| is_han(c));
+        for c in han_chars {
+            assert_eq!(folder.simplified(c), zhconv_fold(c), "{c:?}");
+        }
+        assert_eq!(folder.simplified('㗲'), '㗲', "𠵾 is longer in UTF-8");
     }
 }
