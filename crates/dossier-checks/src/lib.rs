@@ -460,24 +460,28 @@ fn check_index(index: &Index, sources: &[(&Document, &[u8])]) {
         if let Some(definition) = &term.definition {
             check_location(&definition.location, "definition");
         }
-        for mention in &term.mentions {
+        let mut counted = 0;
+        for mention in index.mentions(term.id) {
+            counted += 1;
             check_location(&mention.location, &mention.surface);
-            let listed = index.mentions_in(&mention.location.path);
+            let mut listed = index.mentions_in(&mention.location.path);
             assert!(
-                listed.contains(&(mention.location.text_range.clone(), term.id)),
+                listed.any(|listed| listed == (mention.location.text_range.clone(), term.id)),
                 "mention {mention:?} of {:?} is not in mentions_in",
                 term.label
             );
         }
+        assert_eq!(counted, term.mention_count, "mentions of {:?}", term.label);
+        assert_eq!(term.sources.iter().map(|s| s.count).sum::<usize>(), counted, "per source {:?}", term.label);
     }
     for (document, _) in sources {
-        let listed = index.mentions_in(&document.path);
+        let listed: Vec<_> = index.mentions_in(&document.path).collect();
         for pair in listed.windows(2) {
             assert!(pair[0].0.end <= pair[1].0.start, "mentions overlap or are unsorted: {pair:?}");
         }
         for (range, id) in listed {
             assert!(document.text.get(range.clone()).is_some(), "{range:?} does not slice {}", document.path);
-            assert_eq!(index.term_at(&document.path, range.start), Some((*id, range.clone())), "term at {range:?}");
+            assert_eq!(index.term_at(&document.path, range.start), Some((id, range.clone())), "term at {range:?}");
         }
         // Any char boundary (a sample on long texts) may be asked about.
         let step = (document.text.len() / 512).max(1);

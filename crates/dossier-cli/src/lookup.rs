@@ -88,9 +88,8 @@ fn card_json(index: &Index, term: &Term) -> serde_json::Value {
             "text": d.text,
         })
     });
-    let mentions: Vec<_> = term
-        .mentions
-        .iter()
+    let mentions: Vec<_> = index
+        .mentions(term.id)
         .map(|m| {
             let place = places.place(&m.location);
             json!({
@@ -99,7 +98,7 @@ fn card_json(index: &Index, term: &Term) -> serde_json::Value {
                 "end": m.location.original_range.end,
                 "line": place.line,
                 "character": place.character,
-                "surface": m.surface,
+                "surface": &*m.surface,
                 "snippet": place.snippet,
             })
         })
@@ -140,8 +139,8 @@ fn card_text(index: &Index, term: &Term) -> String {
         out.push_str(&format!("dictionary (CC-CEDICT): {headword} [{}]: {}\n", gloss.pinyin, gloss.text));
     }
     let counts = counts_by_path(term);
-    out.push_str(&format!("mentions: {} in {} files\n", term.mentions.len(), counts.len()));
-    for mention in &term.mentions {
+    out.push_str(&format!("mentions: {} in {} files\n", term.mention_count, counts.len()));
+    for mention in index.mentions(term.id) {
         let place = places.place(&mention.location);
         out.push_str(&format!(
             "  {}:{}:{}  {}\n",

@@ -28,11 +28,7 @@ pub(crate) fn run(paths: &[PathBuf], options: &CorpusOptions) -> anyhow::Result<
 
 /// Mention counts per source path, in path order.
 pub(crate) fn counts_by_path(term: &Term) -> BTreeMap<&str, usize> {
-    let mut counts = BTreeMap::new();
-    for mention in &term.mentions {
-        *counts.entry(&*mention.location.path).or_insert(0) += 1;
-    }
-    counts
+    term.sources.iter().map(|s| (&*s.path, s.count)).collect()
 }
 
 fn term_json(term: &Term) -> serde_json::Value {
@@ -42,7 +38,7 @@ fn term_json(term: &Term) -> serde_json::Value {
         "label": term.label,
         "kind": term.kind,
         "aliases": term.aliases,
-        "mentions": term.mentions.len(),
+        "mentions": term.mention_count,
         "documents": documents,
     })
 }
@@ -60,7 +56,7 @@ fn terms_table(terms: &[Term]) -> String {
             vec![
                 term.label.clone(),
                 serde_json::to_value(term.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
-                term.mentions.len().to_string(),
+                term.mention_count.to_string(),
                 aliases.join(", "),
                 counts.join(" "),
             ]

@@ -50,7 +50,7 @@ fn main() {
             continue;
         }
         let aliases: Vec<&str> = term.aliases.iter().map(|a| a.text.as_str()).collect();
-        println!("{} [{:?}] {} mentions: {}", term.label, term.kind, term.mentions.len(), aliases.join(", "));
+        println!("{} [{:?}] {} mentions: {}", term.label, term.kind, term.mention_count, aliases.join(", "));
         if let Some(gloss) = &term.gloss {
             println!("    {} [{}] {}", gloss.simplified, gloss.pinyin, gloss.text);
         }

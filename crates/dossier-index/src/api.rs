@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::{
     fold::{Folder, is_han, letters_key},
+    mentions::Scan,
     romanize::romanizations,
 };
 
@@ -160,8 +161,8 @@ pub struct Gloss {
 pub struct Mention {
     /// Where it is.
     pub location: Location,
-    /// The text as written in the source.
-    pub surface: String,
+    /// The text as written in the source (shared by the source's mentions written alike).
+    pub surface: Arc<str>,
     /// Whether the source is a document or a note.
     pub kind: SourceKind,
 }
@@ -181,8 +182,30 @@ pub struct Term {
     pub definition: Option<Definition>,
     /// The dictionary's gloss of its Han alias, when CC-CEDICT has one.
     pub gloss: Option<Gloss>,
-    /// Every mention, in documents and notes, ordered by path then offset.
-    pub mentions: Vec<Mention>,
+    /// How many mentions it has, in documents and notes.
+    pub mention_count: usize,
+    /// How many in each source that mentions it, ordered by path.
+    /// [`Index::mentions`] lists them.
+    pub sources: Vec<SourceMentions>,
+}
+
+/// How many mentions of a term one source has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceMentions {
+    /// The source's path.
+    pub path: Arc<str>,
+    /// Whether it is a document or a note.
+    pub kind: SourceKind,
+    /// How many mentions.
+    pub count: usize,
+    /// The source's position in [`Index::sources`].
+    index: usize,
+}
+
+impl SourceMentions {
+    pub(crate) fn new(path: Arc<str>, kind: SourceKind, index: usize) -> SourceMentions {
+        SourceMentions { path, kind, count: 0, index }
+    }
 }
 
 impl Term {
@@ -222,34 +245,41 @@ pub struct Completion {
 }
 
 /// The index over every source of a workspace. Immutable once built: a new
-/// version is built and swapped in when sources change.
+/// version is built (see [`crate::IndexBuilder`]) and swapped in when
+/// sources change. Versions share what they found in the sources that did
+/// not change.
 #[derive(Debug, Default)]
 pub struct Index {
     sources: Vec<Arc<Source>>,
+    /// Per source (same order as `sources`): its mentions of the patterns.
+    scans: Vec<Arc<Scan>>,
+    /// The term of each pattern of the scans, `None` for aliases not accepted.
+    term_of_pattern: Vec<Option<TermId>>,
     terms: Vec<Term>,
     /// Folded alias key → term.
     by_key: HashMap<String, TermId>,
     /// Letters-only key of a Latin alias or of the pinyin of a Han alias →
     /// term, or `None` when two terms share it.
     by_letters: HashMap<String, Option<TermId>>,
-    /// Per source (same order as `sources`), mention ranges in the decoded text, sorted.
-    by_source: Vec<Vec<(Range<usize>, TermId)>>,
     /// (key, term, alias) sorted by key: folded aliases and pinyin of Han aliases.
     completions: Vec<(String, TermId, String)>,
     problems: Vec<NoteProblem>,
 }
 
 impl Index {
-    /// Builds the index from every source. Linear in the total size of the sources.
+    /// Builds the index from every source (one per path). Linear in the
+    /// total size of the sources. To build one version after another, use an
+    /// [`IndexBuilder`]: it redoes only what changed.
     pub fn build(sources: Vec<Arc<Source>>) -> Index {
-        crate::builder::build(sources)
+        crate::IndexBuilder::new().build(sources)
     }
 
     /// Assembles an index and fills its lookup tables.
     pub(crate) fn from_parts(
         sources: Vec<Arc<Source>>,
+        scans: Vec<Arc<Scan>>,
+        term_of_pattern: Vec<Option<TermId>>,
         terms: Vec<Term>,
-        by_source: Vec<Vec<(Range<usize>, TermId)>>,
         problems: Vec<NoteProblem>,
         folder: &mut Folder,
     ) -> Index {
@@ -283,7 +313,7 @@ impl Index {
         }
         completions.sort();
         completions.dedup();
-        Index { sources, terms, by_key, by_letters, by_source, completions, problems }
+        Index { sources, scans, term_of_pattern, terms, by_key, by_letters, completions, problems }
     }
 
     /// The sources, ordered by path.
@@ -354,12 +384,10 @@ impl Index {
     /// finds names not yet in the corpus but resolvable by romanization.
     pub fn term_at(&self, path: &str, text_offset: usize) -> Option<(TermId, Range<usize>)> {
         let index = self.source_index(path)?;
-        let spans = &self.by_source[index];
-        let after = spans.partition_point(|(range, _)| range.start <= text_offset);
-        if let Some((range, id)) = after.checked_sub(1).map(|i| &spans[i])
-            && range.contains(&text_offset)
+        if let Some(hit) = self.scans[index].hit_at(text_offset)
+            && let Some(id) = self.term_of_pattern[hit.pattern as usize]
         {
-            return Some((*id, range.clone()));
+            return Some((id, hit.text_range()));
         }
         let source = &self.sources[index];
         if source.kind == SourceKind::Note {
@@ -370,6 +398,10 @@ impl Index {
 
     /// A run of capitalized Latin words around `offset` that resolves by romanization ("Zhang Yong").
     fn name_at(&self, text: &str, offset: usize) -> Option<(TermId, Range<usize>)> {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
         let line_start = text[..offset.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
         let line_end = text[line_start..].find('\n').map_or(text.len(), |i| line_start + i);
         let line = &text[line_start..line_end];
@@ -403,8 +435,29 @@ impl Index {
 
     /// Every mention in the source at `path`: decoded-text ranges with their
     /// terms, sorted by offset (for highlighting a whole file at once).
-    pub fn mentions_in(&self, path: &str) -> &[(Range<usize>, TermId)] {
-        self.source_index(path).map_or(&[], |i| &self.by_source[i])
+    pub fn mentions_in(&self, path: &str) -> impl Iterator<Item = (Range<usize>, TermId)> + '_ {
+        let hits = self.source_index(path).map_or(&[][..], |i| &self.scans[i].hits);
+        hits.iter().filter_map(|hit| Some((hit.text_range(), self.term_of_pattern[hit.pattern as usize]?)))
+    }
+
+    /// Every mention of a term, in documents and notes, ordered by path then
+    /// offset. Made on demand from the sources' tables: count with
+    /// [`Term::mention_count`] and [`Term::sources`] instead.
+    pub fn mentions(&self, id: TermId) -> impl Iterator<Item = Mention> + '_ {
+        self.term(id).sources.iter().flat_map(move |counted| {
+            let scan = &self.scans[counted.index];
+            scan.hits.iter().filter(move |hit| self.term_of_pattern[hit.pattern as usize] == Some(id)).map(move |hit| {
+                Mention {
+                    location: Location {
+                        path: Arc::clone(&counted.path),
+                        text_range: hit.text_range(),
+                        original_range: hit.original_range(),
+                    },
+                    surface: Arc::clone(&scan.surfaces[hit.surface as usize]),
+                    kind: counted.kind,
+                }
+            })
+        })
     }
 
     /// Completions for what the user is typing; Latin letters also match the

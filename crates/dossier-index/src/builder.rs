@@ -16,18 +16,18 @@ use std::{
     sync::Arc,
 };
 
+use rayon::prelude::*;
+
 use crate::{
-    Alias, AliasSource, Definition, DefinitionOrigin, Gloss, Index, Location, Mention, NoteProblem, Script, Source,
-    SourceKind, Term, TermId, TermKind,
-    candidates::{Evidence, Found},
+    Alias, AliasSource, Definition, DefinitionOrigin, Gloss, Index, Location, NoteProblem, Script, Source, SourceKind,
+    SourceMentions, Term, TermId, TermKind,
+    candidates::{Candidates, Evidence, Interner, Name, Written, alias_key},
     definitions,
     dictionary::dictionary,
-    extract_en, extract_zh,
     fold::{Folder, is_han, letters_key},
     glosses::{self, Context},
-    mentions::Matcher,
+    mentions::{Matcher, Scan},
     notes::{self, NoteHeader},
-    patterns, quoted,
     romanize::romanizations,
 };
 
@@ -47,6 +47,8 @@ struct Node {
     key: String,
     /// Surfaces as written, with how often the extractors saw each.
     surfaces: Vec<(String, u32)>,
+    /// The interned ids of the surfaces the documents' candidates added.
+    surface_ids: Vec<u32>,
     /// How often each kind of evidence was seen.
     evidence: [u32; EVIDENCE_KINDS],
     kind_votes: [u32; 6],
@@ -89,12 +91,17 @@ struct NoteInfo {
     header: NoteHeader,
 }
 
+/// Linking for one version of the index: nodes for every name the sources
+/// yield, merged into terms. Rebuilt for each version (it is proportional to
+/// the distinct names, not to the bytes).
 #[derive(Default)]
-struct Builder {
+struct Linker {
     folder: Folder,
     nodes: Vec<Node>,
     by_key: HashMap<String, usize>,
-    /// Surfaces already folded: most candidates recur, and folding is the costly part.
+    /// The node of each interned key (`u32::MAX`: none yet).
+    node_of_string: Vec<u32>,
+    /// Surfaces already folded (notes' and the dictionary's names).
     by_surface: HashMap<String, Option<usize>>,
     parent: Vec<usize>,
     /// The note owning each union-find root.
@@ -104,47 +111,66 @@ struct Builder {
     problems: Vec<NoteProblem>,
 }
 
-impl Builder {
+impl Linker {
     fn intern(&mut self, surface: &str) -> Option<usize> {
         if let Some(&node) = self.by_surface.get(surface) {
             return node;
         }
-        let node = self.intern_key(surface);
+        let node = alias_key(&mut self.folder, surface).map(|key| self.node_of_key(&key));
         self.by_surface.insert(surface.to_owned(), node);
         node
     }
 
-    fn intern_key(&mut self, surface: &str) -> Option<usize> {
-        let key = self.folder.key(surface);
-        if key.chars().count() < 2 && !key.chars().any(is_han) || key.is_empty() {
-            return None;
+    fn node_of_key(&mut self, key: &str) -> usize {
+        if let Some(&id) = self.by_key.get(key) {
+            return id;
         }
-        let next = self.nodes.len();
-        let id = *self.by_key.entry(key.clone()).or_insert(next);
-        if id == next {
-            self.nodes.push(Node { key, ..Node::default() });
-            self.parent.push(id);
-            self.root_note.push(None);
-        }
-        Some(id)
+        let id = self.nodes.len();
+        self.by_key.insert(key.to_owned(), id);
+        self.nodes.push(Node { key: key.to_owned(), ..Node::default() });
+        self.parent.push(id);
+        self.root_note.push(None);
+        id
     }
 
-    fn add_surface(&mut self, node: usize, surface: &str) {
-        let surfaces = &mut self.nodes[node].surfaces;
-        match surfaces.iter_mut().find(|(s, _)| s == surface) {
-            Some((_, count)) => *count += 1,
-            None => surfaces.push((surface.to_owned(), 1)),
+    /// Adds one document's candidates, as if found one by one in order.
+    fn add_candidates(&mut self, candidates: &Candidates, interner: &Interner) {
+        let nodes: Vec<Option<usize>> = candidates
+            .names
+            .iter()
+            .map(|name| {
+                let key = name.key?;
+                let known = self.node_of_string[key as usize];
+                if known != u32::MAX {
+                    return Some(known as usize);
+                }
+                let node = self.node_of_key(interner.get(key));
+                self.node_of_string[key as usize] = node as u32;
+                Some(node)
+            })
+            .collect();
+        for found in &candidates.found {
+            let name = candidates.names[found.name as usize];
+            let Some(node) = nodes[found.name as usize] else { continue };
+            let n = &mut self.nodes[node];
+            // While candidates are added, `surface_ids` runs beside `surfaces`.
+            match n.surface_ids.iter().position(|&id| id == name.surface) {
+                Some(i) => n.surfaces[i].1 += found.count,
+                None => {
+                    n.surface_ids.push(name.surface);
+                    n.surfaces.push((interner.get(name.surface).to_owned(), found.count));
+                }
+            }
+            n.evidence[found.evidence as usize] += found.count;
+            n.kind_votes[TERM_KINDS.iter().position(|k| *k == found.kind).unwrap_or(5)] += found.count;
         }
-    }
-
-    fn add_found(&mut self, text: &str, found: &Found) -> Option<usize> {
-        let surface = text[found.range.clone()].trim();
-        let node = self.intern(surface)?;
-        self.add_surface(node, surface);
-        let n = &mut self.nodes[node];
-        n.evidence[found.evidence as usize] += 1;
-        n.kind_votes[TERM_KINDS.iter().position(|k| *k == found.kind).unwrap_or(5)] += 1;
-        Some(node)
+        for &(left, right) in &candidates.pairs {
+            let node = |slot: u32| nodes[candidates.found[slot as usize].name as usize];
+            if let (Some(a), Some(b)) = (node(left), node(right)) {
+                self.nodes[a].named_by_pattern = true;
+                self.pairs.push((a, b));
+            }
+        }
     }
 
     fn find(&mut self, mut node: usize) -> usize {
@@ -171,9 +197,9 @@ impl Builder {
         }
     }
 
-    fn add_note(&mut self, index: usize, source: &Source) {
+    /// Adds a note (the `index`th source) and the aliases its front matter declares.
+    fn add_note(&mut self, index: usize, source: &Source, header: NoteHeader) {
         let document = &source.document;
-        let header = notes::parse_note(&document.path, &document.text);
         if let Some(message) = &header.problem {
             self.problems.push(NoteProblem {
                 location: location(source, header.front_matter.clone()),
@@ -219,20 +245,18 @@ impl Builder {
         self.notes.push(NoteInfo { source: index, path: document.path.clone(), header });
     }
 
-    fn add_document(&mut self, source: &Source) {
-        let text = &source.document.text;
-        let mut found = extract_en::extract(text);
-        found.extend(extract_zh::extract(text, &mut self.folder));
-        found.extend(quoted::extract(text));
-        for f in &found {
-            self.add_found(text, f);
+    /// Accepts the nodes with enough evidence and links them: pattern pairs,
+    /// romanizations, then the dictionary's English names. `words` are the
+    /// corpus's lower-case Latin words.
+    fn link(&mut self, words: &HashMap<String, u32>) {
+        for node in &mut self.nodes {
+            node.accepted = Linker::accept(node);
         }
-        for pair in patterns::extract(text, &found) {
-            if let (Some(a), Some(b)) = (self.add_found(text, &pair.left), self.add_found(text, &pair.right)) {
-                self.nodes[a].named_by_pattern = true;
-                self.pairs.push((a, b));
-            }
+        for (a, b) in std::mem::take(&mut self.pairs) {
+            self.union(a, b);
         }
+        self.link_romanizations();
+        self.link_dictionary(words);
     }
 
     /// Whether a node's evidence is enough for a term of its own.
@@ -317,7 +341,7 @@ impl Builder {
     /// Links Han names to the English names CC-CEDICT gives them, when a
     /// sense fits the corpus (see `glosses`). `words` are the corpus's
     /// lower-case Latin words.
-    fn link_dictionary(&mut self, words: &HashSet<String>) {
+    fn link_dictionary(&mut self, words: &HashMap<String, u32>) {
         let dictionary = dictionary();
         let mut links = Vec::new();
         {
@@ -398,47 +422,235 @@ pub(crate) fn script_of(text: &str) -> Script {
     if !letters.is_empty() && letters.iter().all(|&c| (c as u32) < 0x0250) { Script::Latin } else { Script::Other }
 }
 
-/// Builds the index; see the module documentation.
-pub(crate) fn build(mut sources: Vec<Arc<Source>>) -> Index {
-    sources.sort_by(|a, b| a.document.path.cmp(&b.document.path));
-    let mut builder = Builder::default();
-    for (index, source) in sources.iter().enumerate() {
-        match source.kind {
-            SourceKind::Note => builder.add_note(index, source),
-            SourceKind::Document => builder.add_document(source),
-        }
-    }
-    for node in &mut builder.nodes {
-        node.accepted = Builder::accept(node);
-    }
-    for (a, b) in std::mem::take(&mut builder.pairs) {
-        builder.union(a, b);
-    }
-    builder.link_romanizations();
-    builder.link_dictionary(&latin_words(&sources));
+/// Builds versions of the index, keeping what each source yields on its
+/// own — a document's candidate names, a note's front matter, the mentions
+/// found in it — so that the next version costs the sources that changed
+/// plus the linking of names, which is proportional to the distinct names,
+/// not to the bytes. Mentions are found again in every source only when
+/// the set of accepted aliases changes.
+///
+/// Every version equals what [`Index::build`] builds from the same
+/// sources: what is kept depends on one source alone, and everything global
+/// is recomputed.
+#[derive(Default)]
+pub struct IndexBuilder {
+    folder: Folder,
+    /// What each source of the last version yields, by path.
+    entries: HashMap<Arc<str>, Entry>,
+    /// The lower-case Latin words of every source (to choose dictionary
+    /// senses by), with the number of sources using each.
+    words: HashMap<String, u32>,
+    /// The documents' candidate names and keys.
+    interner: Interner,
+    /// How many strings the interner held when last compacted.
+    compacted: usize,
+    patterns: Option<Arc<Patterns>>,
+}
 
-    // One automaton over every accepted alias key, one pass per source.
-    let accepted: Vec<usize> = (0..builder.nodes.len()).filter(|&id| builder.nodes[id].accepted).collect();
-    let matcher = Matcher::new(accepted.iter().map(|&node| (builder.nodes[node].key.clone(), node)).collect());
-    let front_matters: HashMap<usize, Range<usize>> =
-        builder.notes.iter().map(|n| (n.source, n.header.front_matter.clone())).collect();
-    let mut hits_per_source = Vec::with_capacity(sources.len());
-    let mut lower_case_mentions = vec![0u32; builder.nodes.len()];
-    for (index, source) in sources.iter().enumerate() {
-        let skip = front_matters.get(&index).cloned().unwrap_or(0..0);
-        let hits = matcher.find(&source.document, &mut builder.folder, skip);
-        for hit in &hits {
-            builder.nodes[hit.value].mentions += 1;
-            if source.document.text[hit.text_range.clone()].starts_with(char::is_lowercase) {
-                lower_case_mentions[hit.value] += 1;
+/// The interner is compacted when it holds this many times the strings it
+/// held after the last compaction (and at least `MIN_COMPACTED`).
+const COMPACT_GROWTH: usize = 2;
+const MIN_COMPACTED: usize = 1 << 16;
+
+/// The automaton over the accepted alias keys of one version.
+struct Patterns {
+    /// The keys, in node order; a hit's pattern is an index into them.
+    keys: Vec<Box<str>>,
+    matcher: Matcher,
+    /// Tells scans made with this automaton from older ones.
+    generation: u64,
+}
+
+/// What one source yields on its own.
+struct Entry {
+    source: Arc<Source>,
+    /// The path shared by every location in the source.
+    path: Arc<str>,
+    part: Part,
+    scan: Option<Arc<Scan>>,
+}
+
+/// A source's scan as an index version uses it.
+struct Scanned {
+    path: Arc<str>,
+    scan: Arc<Scan>,
+}
+
+/// A note's front matter, or a document's candidate names (as extracted,
+/// then interned).
+enum Part<N = Name> {
+    Note(NoteHeader),
+    Document(Candidates<N>),
+}
+
+impl std::fmt::Debug for IndexBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IndexBuilder").field("sources", &self.entries.len()).finish_non_exhaustive()
+    }
+}
+
+impl IndexBuilder {
+    /// A builder that has built nothing yet.
+    pub fn new() -> IndexBuilder {
+        IndexBuilder::default()
+    }
+
+    /// Builds the index of `sources` (one per path), reusing what the last
+    /// build found in every source that is unchanged: the same `Arc`, or the
+    /// same kind, content hash and text.
+    pub fn build(&mut self, mut sources: Vec<Arc<Source>>) -> Index {
+        sources.sort_by(|a, b| a.document.path.cmp(&b.document.path));
+        sources.dedup_by(|a, b| a.document.path == b.document.path);
+        self.update(&sources);
+        let mut linker = Linker {
+            folder: std::mem::take(&mut self.folder),
+            node_of_string: vec![u32::MAX; self.interner.len()],
+            ..Linker::default()
+        };
+        for (index, source) in sources.iter().enumerate() {
+            match &self.entries[source.document.path.as_str()].part {
+                Part::Note(header) => linker.add_note(index, source, header.clone()),
+                Part::Document(candidates) => linker.add_candidates(candidates, &self.interner),
             }
         }
-        hits_per_source.push(hits);
+        linker.link(&self.words);
+        let accepted: Vec<usize> = (0..linker.nodes.len()).filter(|&id| linker.nodes[id].accepted).collect();
+        let patterns = self.patterns_for(&linker, &accepted);
+        self.scan(&sources, &linker, &patterns);
+        let scans: Vec<Scanned> = sources
+            .iter()
+            .map(|source| {
+                let entry = &self.entries[source.document.path.as_str()];
+                let scan = Arc::clone(entry.scan.as_ref().expect("every source is scanned"));
+                Scanned { path: Arc::clone(&entry.path), scan }
+            })
+            .collect();
+        let index = assemble(sources, scans, &mut linker, &accepted);
+        self.folder = linker.folder;
+        index
+    }
+
+    /// Brings the kept entries and words up to `sources` (sorted by path):
+    /// forgets the sources that are gone or changed, and extracts what the
+    /// new and changed ones yield, in parallel.
+    fn update(&mut self, sources: &[Arc<Source>]) {
+        let unchanged = |entry: &Entry, source: &Arc<Source>| {
+            let (old, new) = (&entry.source, source);
+            Arc::ptr_eq(old, new)
+                || old.kind == new.kind
+                    && old.document.hash == new.document.hash
+                    && old.document.text == new.document.text
+        };
+        let wanted: HashMap<&str, &Arc<Source>> = sources.iter().map(|s| (s.document.path.as_str(), s)).collect();
+        let stale: Vec<Arc<str>> = self
+            .entries
+            .iter()
+            .filter(|(path, entry)| wanted.get(&***path).is_none_or(|source| !unchanged(entry, source)))
+            .map(|(path, _)| Arc::clone(path))
+            .collect();
+        for path in stale {
+            let entry = self.entries.remove(&path).expect("a kept entry");
+            for word in latin_words(&entry.source.document.text) {
+                if let Some(count) = self.words.get_mut(&word) {
+                    *count -= 1;
+                    if *count == 0 {
+                        self.words.remove(&word);
+                    }
+                }
+            }
+        }
+        for (path, source) in &wanted {
+            if let Some(entry) = self.entries.get_mut(*path) {
+                // Unchanged: keep what it yields, with the newest `Arc`.
+                entry.source = Arc::clone(source);
+            }
+        }
+        let new: Vec<&Arc<Source>> =
+            sources.iter().filter(|s| !self.entries.contains_key(s.document.path.as_str())).collect();
+        let extracted: Vec<(&Arc<Source>, Part<Written>, HashSet<String>)> = new
+            .par_iter()
+            .map_init(Folder::default, |folder, &source| {
+                let text = &source.document.text;
+                let part = match source.kind {
+                    SourceKind::Note => Part::Note(notes::parse_note(&source.document.path, text)),
+                    SourceKind::Document => Part::Document(Candidates::extract(text, folder)),
+                };
+                (source, part, latin_words(text))
+            })
+            .collect();
+        for (source, part, words) in extracted {
+            for word in words {
+                *self.words.entry(word).or_default() += 1;
+            }
+            let part = match part {
+                Part::Note(header) => Part::Note(header),
+                Part::Document(candidates) => Part::Document(candidates.intern(&mut self.interner)),
+            };
+            let path: Arc<str> = Arc::from(source.document.path.as_str());
+            self.entries.insert(Arc::clone(&path), Entry { source: Arc::clone(source), path, part, scan: None });
+        }
+        if self.interner.len() > (COMPACT_GROWTH * self.compacted).max(MIN_COMPACTED) {
+            self.interner.compact(self.entries.values_mut().filter_map(|entry| match &mut entry.part {
+                Part::Document(candidates) => Some(candidates),
+                Part::Note(_) => None,
+            }));
+            self.compacted = self.interner.len();
+        }
+    }
+
+    /// The automaton over the `accepted` nodes' keys: the last one when the
+    /// keys are the same, so that unchanged sources keep their scans.
+    fn patterns_for(&mut self, linker: &Linker, accepted: &[usize]) -> Arc<Patterns> {
+        if let Some(patterns) = &self.patterns
+            && patterns.keys.len() == accepted.len()
+            && patterns.keys.iter().zip(accepted).all(|(key, &node)| **key == *linker.nodes[node].key)
+        {
+            return Arc::clone(patterns);
+        }
+        let keys: Vec<Box<str>> = accepted.iter().map(|&node| linker.nodes[node].key.as_str().into()).collect();
+        let matcher = Matcher::new(keys.iter().enumerate().map(|(i, key)| (key.to_string(), i)).collect());
+        let generation = self.patterns.as_ref().map_or(0, |p| p.generation + 1);
+        let patterns = Arc::new(Patterns { keys, matcher, generation });
+        self.patterns = Some(Arc::clone(&patterns));
+        patterns
+    }
+
+    /// Finds the mentions in every source without a scan by `patterns`, in parallel.
+    fn scan(&mut self, sources: &[Arc<Source>], linker: &Linker, patterns: &Patterns) {
+        let front_matters: HashMap<usize, Range<usize>> =
+            linker.notes.iter().map(|n| (n.source, n.header.front_matter.clone())).collect();
+        let mut todo: Vec<(usize, &mut Entry)> = Vec::new();
+        let mut entries: HashMap<&str, &mut Entry> =
+            self.entries.iter_mut().map(|(path, entry)| (&**path, entry)).collect();
+        for (index, source) in sources.iter().enumerate() {
+            let entry = entries.remove(source.document.path.as_str()).expect("an entry per source");
+            if entry.scan.as_ref().is_none_or(|scan| scan.generation != patterns.generation) {
+                todo.push((index, entry));
+            }
+        }
+        todo.par_iter_mut().for_each_init(Folder::default, |folder, (index, entry)| {
+            let skip = front_matters.get(index).cloned().unwrap_or(0..0);
+            entry.scan = Some(Arc::new(Scan::new(&patterns.matcher, patterns.generation, &entry.source, folder, skip)));
+        });
+    }
+}
+
+/// Builds the index from the linked names and every source's scan; see the
+/// module documentation. Proportional to the distinct names and to the
+/// (source, alias) pairs, not to the mentions.
+fn assemble(sources: Vec<Arc<Source>>, scans: Vec<Scanned>, linker: &mut Linker, accepted: &[usize]) -> Index {
+    let mut lower_case_mentions = vec![0u32; linker.nodes.len()];
+    for scanned in &scans {
+        for found in &scanned.scan.patterns {
+            let node = accepted[found.pattern as usize];
+            linker.nodes[node].mentions += found.count;
+            lower_case_mentions[node] += found.lower_case;
+        }
     }
     // A capitalized word that is mostly written in lower case is an ordinary
     // word ("Day", "Internet", "Review"), not a name.
-    for &id in &accepted {
-        let node = &mut builder.nodes[id];
+    for &id in accepted {
+        let node = &mut linker.nodes[id];
         let single_word = !node.key.contains(' ') && node.key.chars().all(|c| c.is_alphabetic() && !is_han(c));
         let strong = node.note.is_some()
             || node.romanized
@@ -452,63 +664,81 @@ pub(crate) fn build(mut sources: Vec<Arc<Source>>) -> Index {
     // Groups of accepted nodes become terms.
     let mut group_of_root: HashMap<usize, usize> = HashMap::new();
     let mut groups: Vec<Vec<usize>> = Vec::new();
-    for &id in &accepted {
-        if !builder.nodes[id].accepted {
+    for &id in accepted {
+        if !linker.nodes[id].accepted {
             continue;
         }
-        let root = builder.find(id);
+        let root = linker.find(id);
         let group = *group_of_root.entry(root).or_insert_with(|| {
             groups.push(Vec::new());
             groups.len() - 1
         });
         groups[group].push(id);
     }
-    let mut group_of_node = vec![usize::MAX; builder.nodes.len()];
+    let mut group_of_node = vec![usize::MAX; linker.nodes.len()];
     for (g, members) in groups.iter().enumerate() {
         for &m in members {
             group_of_node[m] = g;
         }
     }
 
-    let mut group_mentions: Vec<Vec<Mention>> = vec![Vec::new(); groups.len()];
-    let mut extra_surfaces: Vec<Vec<String>> = vec![Vec::new(); builder.nodes.len()];
-    let mut source_hits: Vec<Vec<(Range<usize>, usize)>> = Vec::with_capacity(sources.len());
-    for (source, hits) in sources.iter().zip(hits_per_source) {
-        let mut spans = Vec::with_capacity(hits.len());
-        for hit in hits {
-            let group = group_of_node[hit.value];
+    // Per group, in source order: the count in each source, the Han
+    // surfaces of each alias, and the best defining sentence among its
+    // document mentions (the first of the best).
+    let mut group_sources: Vec<Vec<SourceMentions>> = vec![Vec::new(); groups.len()];
+    let mut best_sentence: Vec<Option<(u8, usize, Range<usize>)>> = vec![None; groups.len()];
+    let mut first_mention: Vec<Option<(usize, [u32; 2])>> = vec![None; groups.len()];
+    let mut extra_surfaces: Vec<Vec<Arc<str>>> = vec![Vec::new(); linker.nodes.len()];
+    for (index, (source, scanned)) in sources.iter().zip(&scans).enumerate() {
+        let scan = &scanned.scan;
+        for &(pattern, surface) in &scan.han_surfaces {
+            let node = accepted[pattern as usize];
+            let surface = &scan.surfaces[surface as usize];
+            if group_of_node[node] != usize::MAX && !extra_surfaces[node].contains(surface) {
+                extra_surfaces[node].push(Arc::clone(surface));
+            }
+        }
+        let mut best_here: Vec<(usize, u8, [u32; 2])> = Vec::new();
+        for found in &scan.patterns {
+            let group = group_of_node[accepted[found.pattern as usize]];
             if group == usize::MAX {
                 continue;
             }
-            let surface = source.document.text[hit.text_range.clone()].to_owned();
-            if surface.chars().any(is_han) && !extra_surfaces[hit.value].contains(&surface) {
-                extra_surfaces[hit.value].push(surface.clone());
+            let counts = &mut group_sources[group];
+            if counts.last().is_none_or(|last| last.path != scanned.path) {
+                counts.push(SourceMentions::new(Arc::clone(&scanned.path), source.kind, index));
             }
-            spans.push((hit.text_range.clone(), group));
-            group_mentions[group].push(Mention {
-                location: Location {
-                    path: Arc::from(source.document.path.as_str()),
-                    text_range: hit.text_range,
-                    original_range: hit.original_range,
-                },
-                surface,
-                kind: source.kind,
-            });
+            counts.last_mut().expect("just pushed").count += found.count as usize;
+            match &mut first_mention[group] {
+                Some((first, at)) if *first == index => *at = (*at).min(found.first_at),
+                Some(_) => {}
+                none => *none = Some((index, found.first_at)),
+            }
+            if found.definition_score > 0 {
+                best_here.push((group, found.definition_score, found.defined_at));
+            }
         }
-        source_hits.push(spans);
+        // Within a source, several aliases of one term: the best, then the first.
+        best_here.sort_by_key(|&(group, score, at)| (group, std::cmp::Reverse(score), at));
+        best_here.dedup_by_key(|&mut (group, ..)| group);
+        for (group, score, at) in best_here {
+            if score > best_sentence[group].as_ref().map_or(0, |(best, ..)| *best) {
+                best_sentence[group] = Some((score, index, at[0] as usize..at[1] as usize));
+            }
+        }
     }
 
     // Terms, most mentioned first.
     let note_of_group: Vec<Option<usize>> =
-        groups.iter().map(|members| members.iter().find_map(|&m| builder.nodes[m].note)).collect();
+        groups.iter().map(|members| members.iter().find_map(|&m| linker.nodes[m].note)).collect();
     let labels: Vec<String> = groups
         .iter()
         .enumerate()
         .map(|(g, members)| match note_of_group[g] {
-            Some(note) => builder.notes[note].header.label.clone(),
+            Some(note) => linker.notes[note].header.label.clone(),
             None => members
                 .iter()
-                .map(|&m| &builder.nodes[m])
+                .map(|&m| &linker.nodes[m])
                 .max_by(|a, b| {
                     let extracted = |n: &Node| n.surfaces.iter().map(|(_, c)| c).sum::<u32>();
                     a.mentions
@@ -521,7 +751,8 @@ pub(crate) fn build(mut sources: Vec<Arc<Source>>) -> Index {
         })
         .collect();
     let mut order: Vec<usize> = (0..groups.len()).collect();
-    order.sort_by(|&a, &b| group_mentions[b].len().cmp(&group_mentions[a].len()).then(labels[a].cmp(&labels[b])));
+    let mention_counts: Vec<usize> = group_sources.iter().map(|counts| counts.iter().map(|c| c.count).sum()).collect();
+    order.sort_by(|&a, &b| mention_counts[b].cmp(&mention_counts[a]).then(labels[a].cmp(&labels[b])));
     let mut term_of_group = vec![TermId(0); groups.len()];
     for (rank, &g) in order.iter().enumerate() {
         term_of_group[g] = TermId(rank as u32);
@@ -530,7 +761,7 @@ pub(crate) fn build(mut sources: Vec<Arc<Source>>) -> Index {
     let mut terms = Vec::with_capacity(groups.len());
     for &g in &order {
         let members = &groups[g];
-        let nodes: Vec<&Node> = members.iter().map(|&m| &builder.nodes[m]).collect();
+        let nodes: Vec<&Node> = members.iter().map(|&m| &linker.nodes[m]).collect();
         let mut aliases: Vec<(Alias, u32)> = Vec::new();
         for (&m, node) in members.iter().zip(&nodes) {
             let primary = node.primary_surface().to_owned();
@@ -539,7 +770,7 @@ pub(crate) fn build(mut sources: Vec<Arc<Source>>) -> Index {
                 .iter()
                 .map(|d| (d.clone(), u32::MAX))
                 .chain(node.surfaces.iter().cloned())
-                .chain(extra_surfaces[m].iter().map(|s| (s.clone(), 0)));
+                .chain(extra_surfaces[m].iter().map(|s| (s.to_string(), 0)));
             for (text, count) in surfaces {
                 if aliases.iter().any(|(a, _)| a.text == text) {
                     continue;
@@ -566,7 +797,7 @@ pub(crate) fn build(mut sources: Vec<Arc<Source>>) -> Index {
                 .push((Alias { script: script_of(&label), text: label.clone(), source: AliasSource::Note }, u32::MAX));
         }
         aliases.sort_by(|(a, ca), (b, cb)| a.source.cmp(&b.source).then(cb.cmp(ca)).then(a.text.cmp(&b.text)));
-        let kind = match note_of_group[g].and_then(|n| builder.notes[n].header.kind) {
+        let kind = match note_of_group[g].and_then(|n| linker.notes[n].header.kind) {
             Some(kind) => kind,
             None => {
                 let mut votes = [0u32; 6];
@@ -580,17 +811,16 @@ pub(crate) fn build(mut sources: Vec<Arc<Source>>) -> Index {
                 if *count > 0 { TERM_KINDS[best] } else { TermKind::Unknown }
             }
         };
-        let mentions = std::mem::take(&mut group_mentions[g]);
         let definition = match note_of_group[g] {
             Some(note) => {
-                let info = &builder.notes[note];
+                let info = &linker.notes[note];
                 Some(Definition {
                     origin: DefinitionOrigin::Note,
                     location: location(&sources[info.source], info.header.title_range.clone()),
                     text: info.header.summary.clone(),
                 })
             }
-            None => corpus_definition(&sources, &mentions),
+            None => corpus_definition(&sources, best_sentence[g].take(), first_mention[g]),
         };
         terms.push(Term {
             id: term_of_group[g],
@@ -599,27 +829,24 @@ pub(crate) fn build(mut sources: Vec<Arc<Source>>) -> Index {
             aliases: aliases.into_iter().map(|(a, _)| a).collect(),
             definition,
             gloss: term_gloss(&nodes),
-            mentions,
+            mention_count: mention_counts[g],
+            sources: std::mem::take(&mut group_sources[g]),
         });
     }
 
-    let by_source: Vec<Vec<(Range<usize>, TermId)>> = source_hits
-        .into_iter()
-        .map(|spans| spans.into_iter().map(|(range, g)| (range, term_of_group[g])).collect())
+    let term_of_pattern: Vec<Option<TermId>> = accepted
+        .iter()
+        .map(|&node| (group_of_node[node] != usize::MAX).then(|| term_of_group[group_of_node[node]]))
         .collect();
-    Index::from_parts(sources, terms, by_source, builder.problems, &mut builder.folder)
+    let scans = scans.into_iter().map(|scanned| scanned.scan).collect();
+    let problems = std::mem::take(&mut linker.problems);
+    Index::from_parts(sources, scans, term_of_pattern, terms, problems, &mut linker.folder)
 }
 
-/// The lower-case words of the sources' Latin text, to choose dictionary senses by.
-fn latin_words(sources: &[Arc<Source>]) -> HashSet<String> {
-    let mut words = HashSet::new();
-    for source in sources {
-        let text = &source.document.text;
-        words.extend(
-            text.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 3).map(str::to_ascii_lowercase),
-        );
-    }
-    words
+/// The distinct lower-case words of a text's Latin letters, to choose
+/// dictionary senses by.
+fn latin_words(text: &str) -> HashSet<String> {
+    text.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 3).map(str::to_ascii_lowercase).collect()
 }
 
 /// The dictionary's gloss for a term: the sense that gave it an English name,
@@ -646,25 +873,21 @@ fn term_gloss(nodes: &[&Node]) -> Option<Gloss> {
     })
 }
 
-/// The best defining sentence among a term's document mentions, else its first mention.
-fn corpus_definition(sources: &[Arc<Source>], mentions: &[Mention]) -> Option<Definition> {
-    let text_of = |mention: &Mention| {
-        sources.binary_search_by(|s| s.document.path.as_str().cmp(&mention.location.path)).ok().map(|i| &sources[i])
-    };
-    let mut best: Option<(u8, &Mention)> = None;
-    for mention in mentions.iter().filter(|m| m.kind == SourceKind::Document) {
-        let Some(source) = text_of(mention) else { continue };
-        let score = definitions::score(&source.document.text, mention.location.text_range.clone());
-        if score > best.map_or(0, |(s, _)| s) {
-            best = Some((score, mention));
+/// The sentence around a term's best defining mention (`best`: its score,
+/// source and range), else around its first mention (`first`).
+fn corpus_definition(
+    sources: &[Arc<Source>],
+    best: Option<(u8, usize, Range<usize>)>,
+    first: Option<(usize, [u32; 2])>,
+) -> Option<Definition> {
+    let (origin, source, range) = match (best, first) {
+        (Some((_, source, range)), _) => (DefinitionOrigin::Sentence, &sources[source], range),
+        (None, Some((source, at))) => {
+            (DefinitionOrigin::FirstMention, &sources[source], at[0] as usize..at[1] as usize)
         }
-    }
-    let (origin, mention) = match best {
-        Some((_, mention)) => (DefinitionOrigin::Sentence, mention),
-        None => (DefinitionOrigin::FirstMention, mentions.first()?),
+        (None, None) => return None,
     };
-    let source = text_of(mention)?;
-    let sentence = definitions::sentence_around(&source.document.text, mention.location.text_range.clone());
+    let sentence = definitions::sentence_around(&source.document.text, range);
     Some(Definition {
         origin,
         text: source.document.text[sentence.clone()].to_owned(),

@@ -1,9 +1,15 @@
 //! What the extractors hand to the builder: spans of a document that look like
 //! names or terms, with a hint of their kind and how strong the evidence is.
 
-use std::ops::Range;
+use std::{
+    collections::{HashMap, HashSet},
+    ops::Range,
+};
 
-use crate::TermKind;
+use crate::{
+    TermKind,
+    fold::{Folder, is_han},
+};
 
 /// A span of a document's decoded text that may name a term.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,4 +52,160 @@ pub(crate) struct AliasPair {
     pub(crate) left: Found,
     /// The second name, as found.
     pub(crate) right: Found,
+}
+
+/// A document's candidates as the builder keeps them between builds: each
+/// distinct (surface, evidence, kind) once with how often it was found, in
+/// the order first found, so that linking them is proportional to the
+/// distinct names, not to the bytes, and a new version of the index needs
+/// no extractor run over the documents that did not change. Names are
+/// [`Written`] as extracted, then [`Name`]s interned by the builder.
+#[derive(Debug)]
+pub(crate) struct Candidates<N = Name> {
+    /// Distinct surfaces (trimmed), in the order first found, with their keys.
+    pub(crate) names: Vec<N>,
+    /// Distinct (name, evidence, kind), in the order first found.
+    pub(crate) found: Vec<Counted>,
+    /// Pattern pairs: indexes into `found` (left, right), without repeats.
+    pub(crate) pairs: Vec<(u32, u32)>,
+}
+
+/// A surface as written and its matching key.
+#[derive(Debug)]
+pub(crate) struct Written {
+    pub(crate) surface: Box<str>,
+    /// `None` when it is too short to be an alias (one Latin letter).
+    pub(crate) key: Option<Box<str>>,
+}
+
+/// A surface and its key as ids of the builder's [`Interner`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Name {
+    pub(crate) surface: u32,
+    pub(crate) key: Option<u32>,
+}
+
+/// One kind of evidence for one name, with how often it was found.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Counted {
+    pub(crate) name: u32,
+    pub(crate) evidence: Evidence,
+    pub(crate) kind: TermKind,
+    pub(crate) count: u32,
+}
+
+impl Candidates<Written> {
+    /// Runs every extractor over one document's decoded text.
+    pub(crate) fn extract(text: &str, folder: &mut Folder) -> Candidates<Written> {
+        let mut found = crate::extract_en::extract(text);
+        found.extend(crate::extract_zh::extract(text, folder));
+        found.extend(crate::quoted::extract(text));
+        let pairs = crate::patterns::extract(text, &found);
+        let mut candidates = Candidates { names: Vec::new(), found: Vec::new(), pairs: Vec::new() };
+        let mut names: HashMap<&str, u32> = HashMap::new();
+        let mut slots: HashMap<(u32, Evidence, TermKind), u32> = HashMap::new();
+        let mut add = |found: &Found| -> u32 {
+            let surface = text[found.range.clone()].trim();
+            let name = *names.entry(surface).or_insert_with(|| {
+                candidates.names.push(Written { surface: surface.into(), key: alias_key(folder, surface) });
+                candidates.names.len() as u32 - 1
+            });
+            let slot = *slots.entry((name, found.evidence, found.kind)).or_insert_with(|| {
+                candidates.found.push(Counted { name, evidence: found.evidence, kind: found.kind, count: 0 });
+                candidates.found.len() as u32 - 1
+            });
+            candidates.found[slot as usize].count += 1;
+            slot
+        };
+        for f in &found {
+            add(f);
+        }
+        let mut seen = HashSet::new();
+        let mut pair_slots = Vec::new();
+        for pair in &pairs {
+            let both = (add(&pair.left), add(&pair.right));
+            if seen.insert(both) {
+                pair_slots.push(both);
+            }
+        }
+        candidates.pairs = pair_slots;
+        candidates
+    }
+
+    /// The same candidates with their strings interned.
+    pub(crate) fn intern(self, interner: &mut Interner) -> Candidates {
+        let names = self
+            .names
+            .iter()
+            .map(|name| Name {
+                surface: interner.intern(&name.surface),
+                key: name.key.as_deref().map(|key| interner.intern(key)),
+            })
+            .collect();
+        Candidates { names, found: self.found, pairs: self.pairs }
+    }
+}
+
+impl Candidates {
+    /// Renumbers the names' strings (see [`Interner::compact`]).
+    pub(crate) fn renumber(&mut self, new_id: &mut impl FnMut(u32) -> u32) {
+        for name in &mut self.names {
+            name.surface = new_id(name.surface);
+            name.key = name.key.map(&mut *new_id);
+        }
+    }
+}
+
+/// The strings of every document's candidates, each once, by id: a corpus
+/// repeats its names in every document.
+#[derive(Debug, Default)]
+pub(crate) struct Interner {
+    ids: HashMap<Box<str>, u32>,
+    strings: Vec<Box<str>>,
+}
+
+impl Interner {
+    pub(crate) fn intern(&mut self, text: &str) -> u32 {
+        if let Some(&id) = self.ids.get(text) {
+            return id;
+        }
+        let id = self.strings.len() as u32;
+        self.strings.push(text.into());
+        self.ids.insert(text.into(), id);
+        id
+    }
+
+    pub(crate) fn get(&self, id: u32) -> &str {
+        &self.strings[id as usize]
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.strings.len()
+    }
+
+    /// Keeps only the strings `candidates` use, renumbering them, so that
+    /// the interner follows the corpus and not its history of edits.
+    pub(crate) fn compact<'a>(&mut self, candidates: impl Iterator<Item = &'a mut Candidates>) {
+        let old = std::mem::take(self);
+        let mut new_ids = vec![u32::MAX; old.strings.len()];
+        let mut new_id = |id: u32| {
+            if new_ids[id as usize] == u32::MAX {
+                new_ids[id as usize] = self.intern(&old.strings[id as usize]);
+            }
+            new_ids[id as usize]
+        };
+        for candidates in candidates {
+            candidates.renumber(&mut new_id);
+        }
+    }
+}
+
+/// The key an alias is matched by, or `None` when it is too short to be one:
+/// one Latin letter or digit is no name, one Han character may be (淘).
+pub(crate) fn alias_key(folder: &mut Folder, surface: &str) -> Option<Box<str>> {
+    let key = folder.key(surface);
+    if key.is_empty() || key.chars().count() < 2 && !key.chars().any(is_han) {
+        return None;
+    }
+    Some(key.into_boxed_str())
 }

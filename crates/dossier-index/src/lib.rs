@@ -21,7 +21,7 @@
 //! // One term for the Han name and its pinyin; Traditional forms fold to it.
 //! let wu = index.lookup("Wu Yongming").unwrap();
 //! assert_eq!(index.lookup("吴泳铭"), Some(wu));
-//! assert_eq!(index.term(wu).mentions.len(), 3);
+//! assert_eq!(index.term(wu).mention_count, 3);
 //! assert_eq!(index.lookup("張勇"), index.lookup("Zhang Yong"));
 //! ```
 //!
@@ -54,3 +54,4 @@ mod quoted;
 mod romanize;
 
 pub use api::*;
+pub use builder::IndexBuilder;

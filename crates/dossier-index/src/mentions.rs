@@ -8,12 +8,15 @@
 //! "Ant"; alphabetic words need word boundaries ("Ma" is not in "Make"), Han
 //! text has none.
 
-use std::ops::Range;
+use std::{collections::HashMap, ops::Range, sync::Arc};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
 use dossier_ingest::Document;
 
-use crate::fold::{Folder, is_word_char};
+use crate::{
+    Source, SourceKind, definitions,
+    fold::{Folder, is_han, is_word_char},
+};
 
 /// The automaton over every alias key, each pattern carrying a value (the builder's alias node).
 pub(crate) struct Matcher {
@@ -83,6 +86,124 @@ impl Matcher {
             hits.push(Hit { value: self.values[pattern], text_range, original_range });
         }
         hits
+    }
+}
+
+/// One source's mentions of one automaton's patterns, kept by the builder
+/// while both are unchanged and shared by the index versions built from it:
+/// the only part of a build proportional to the bytes.
+#[derive(Debug)]
+pub(crate) struct Scan {
+    /// The automaton's generation (see `builder::Patterns`).
+    pub(crate) generation: u64,
+    /// Every match, in text order (they never overlap).
+    pub(crate) hits: Vec<ScanHit>,
+    /// The distinct texts of the hits, shared by the mentions made of them.
+    pub(crate) surfaces: Vec<Arc<str>>,
+    /// Per pattern found here, what a build needs to know of its hits, by pattern.
+    pub(crate) patterns: Vec<PatternHits>,
+    /// The distinct (pattern, surface) pairs whose surface has Han
+    /// characters, in the order first found: variants of an alias as written.
+    pub(crate) han_surfaces: Vec<(u32, u32)>,
+}
+
+/// One match of a [`Scan`]. Offsets fit in `u32`: documents are at most
+/// `MAX_DOCUMENT_BYTES`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ScanHit {
+    /// The pattern's value.
+    pub(crate) pattern: u32,
+    /// Index into `Scan::surfaces`.
+    pub(crate) surface: u32,
+    pub(crate) text_range: [u32; 2],
+    pub(crate) original_range: [u32; 2],
+}
+
+/// A summary of one pattern's hits in one source.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PatternHits {
+    pub(crate) pattern: u32,
+    pub(crate) count: u32,
+    /// The first hit's text range.
+    pub(crate) first_at: [u32; 2],
+    /// How many are written in lower case ("internet" for "Internet").
+    pub(crate) lower_case: u32,
+    /// The best score of a defining sentence around one of them
+    /// (`definitions::score`; 0 in notes), and the first hit so scored.
+    pub(crate) definition_score: u8,
+    pub(crate) defined_at: [u32; 2],
+}
+
+impl ScanHit {
+    pub(crate) fn text_range(&self) -> Range<usize> {
+        self.text_range[0] as usize..self.text_range[1] as usize
+    }
+
+    pub(crate) fn original_range(&self) -> Range<usize> {
+        self.original_range[0] as usize..self.original_range[1] as usize
+    }
+}
+
+impl Scan {
+    /// Finds the mentions in `source`, skipping those that start inside `skip`.
+    pub(crate) fn new(
+        matcher: &Matcher,
+        generation: u64,
+        source: &Source,
+        folder: &mut Folder,
+        skip: Range<usize>,
+    ) -> Scan {
+        let text = &source.document.text;
+        let mut surfaces: Vec<Arc<str>> = Vec::new();
+        let mut surface_ids: HashMap<&str, u32> = HashMap::new();
+        let mut patterns: HashMap<u32, PatternHits> = HashMap::new();
+        let mut han_surfaces = Vec::new();
+        let mut seen_han = std::collections::HashSet::new();
+        let mut hits = Vec::new();
+        for hit in matcher.find(&source.document, folder, skip) {
+            let written = &text[hit.text_range.clone()];
+            let pattern = hit.value as u32;
+            let surface = *surface_ids.entry(written).or_insert_with(|| {
+                surfaces.push(Arc::from(written));
+                surfaces.len() as u32 - 1
+            });
+            if written.chars().any(is_han) && seen_han.insert((pattern, surface)) {
+                han_surfaces.push((pattern, surface));
+            }
+            let text_range = [hit.text_range.start as u32, hit.text_range.end as u32];
+            let summary = patterns.entry(pattern).or_insert(PatternHits {
+                pattern,
+                count: 0,
+                first_at: text_range,
+                lower_case: 0,
+                definition_score: 0,
+                defined_at: [0, 0],
+            });
+            summary.count += 1;
+            summary.lower_case += u32::from(written.starts_with(char::is_lowercase));
+            if source.kind == SourceKind::Document {
+                let score = definitions::score(text, hit.text_range.clone());
+                if score > summary.definition_score {
+                    summary.definition_score = score;
+                    summary.defined_at = text_range;
+                }
+            }
+            hits.push(ScanHit {
+                pattern,
+                surface,
+                text_range,
+                original_range: [hit.original_range.start as u32, hit.original_range.end as u32],
+            });
+        }
+        let mut patterns: Vec<PatternHits> = patterns.into_values().collect();
+        patterns.sort_by_key(|p| p.pattern);
+        Scan { generation, hits, surfaces, patterns, han_surfaces }
+    }
+
+    /// The hits around `text_offset`: the last one starting at or before it.
+    pub(crate) fn hit_at(&self, text_offset: usize) -> Option<&ScanHit> {
+        let after = self.hits.partition_point(|hit| hit.text_range[0] as usize <= text_offset);
+        after.checked_sub(1).map(|i| &self.hits[i]).filter(|hit| hit.text_range().contains(&text_offset))
     }
 }
 

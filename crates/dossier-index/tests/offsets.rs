@@ -72,12 +72,12 @@ proptest! {
         let text: String = pieces.iter().map(|&i| PIECES[i]).collect();
         let index = index_of(&text);
         for term in index.terms() {
-            for mention in &term.mentions {
+            for mention in index.mentions(term.id) {
                 let source = index.source(&mention.location.path).unwrap();
                 let original = if &*mention.location.path == "a.txt" { text.as_bytes().to_vec() } else {
                     source.document.text.as_bytes().to_vec()
                 };
-                prop_assert_eq!(&source.document.text[mention.location.text_range.clone()], mention.surface.as_str());
+                prop_assert_eq!(&source.document.text[mention.location.text_range.clone()], &*mention.surface);
                 prop_assert_eq!(&original[mention.location.original_range.clone()], mention.surface.as_bytes());
                 // The text found really is one of the term's aliases.
                 prop_assert_eq!(index.lookup(&mention.surface), Some(term.id), "{:?}", mention.surface);

@@ -5,12 +5,13 @@
 //! `dossier/status`. Wake-ups that arrive while it builds coalesce into one
 //! more build over the latest inputs (latest wins).
 //!
-//! Work per change is proportional to what changed, except for the index
-//! build itself (`Index::build` is a full rebuild): a changed path is read
+//! Work per change is proportional to what changed: a changed path is read
 //! and ingested alone (no walk of the workspace), an open buffer whose text
-//! is the file's on disk reuses the disk's source, a build whose sources are
-//! all the same as the last one's is skipped, and the lines of unchanged
-//! sources are kept from one snapshot to the next. Each root's language
+//! is the file's on disk reuses the disk's source, the [`IndexBuilder`]
+//! extracts names and finds mentions only in the sources that changed
+//! (mentions everywhere only when the set of aliases changes), a build whose
+//! sources are all the same as the last one's is skipped, and the lines of
+//! unchanged sources are kept from one snapshot to the next. Each root's language
 //! detections persist in its [`Store`] (`.dossier/cache.redb`), so a restart
 //! only detects the languages of files that changed.
 //!
@@ -26,7 +27,7 @@ use std::{
     time::Duration,
 };
 
-use dossier_index::{Index, Source, SourceKind};
+use dossier_index::{Index, IndexBuilder, Source, SourceKind};
 use dossier_workspace::{CONFIG_FILE, FileRole, IngestCache, Store, WorkspaceConfig, load_workspace_with_store, walk};
 use notify_debouncer_full::{
     DebounceEventResult, Debouncer, RecommendedCache, new_debouncer,
@@ -173,6 +174,8 @@ struct Worker {
     disk: BTreeMap<PathBuf, Arc<Source>>,
     disk_cache: IngestCache,
     buffer_cache: IngestCache,
+    /// Keeps what each source yields, so that a build redoes only what changed.
+    builder: IndexBuilder,
     /// The sources of the last build, in path order, and its index.
     built: Option<(Vec<Arc<Source>>, Arc<Index>)>,
     /// The lines of each source of the last build: (source hash, lines) by path.
@@ -193,6 +196,7 @@ impl Worker {
             disk: BTreeMap::new(),
             disk_cache: IngestCache::default(),
             buffer_cache: IngestCache::default(),
+            builder: IndexBuilder::new(),
             built: None,
             lines: HashMap::new(),
             open: HashSet::new(),
@@ -261,7 +265,7 @@ impl Worker {
             {
                 Arc::clone(index)
             }
-            _ => Arc::new(Index::build(sources.clone())),
+            _ => Arc::new(self.builder.build(sources.clone())),
         };
         self.built = Some((sources, Arc::clone(&index)));
         let lines = self.lines_of(&index);

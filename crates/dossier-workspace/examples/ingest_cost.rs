@@ -53,7 +53,7 @@ fn main() {
     for run in 0..2 {
         let start = Instant::now();
         let index = Index::build(sources.clone());
-        let mentions: usize = index.terms().iter().map(|term| term.mentions.len()).sum();
+        let mentions: usize = index.terms().iter().map(|term| term.mention_count).sum();
         println!(
             "index build {run}: {:.2?}, {} terms, {mentions} mentions, resident {:.0} MB",
             start.elapsed(),

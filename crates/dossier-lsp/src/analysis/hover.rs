@@ -1,7 +1,7 @@
 //! The hover card of a term: label and kind, aliases by script, definition,
 //! mention counts per document with its language, and a few snippets.
 
-use std::{collections::BTreeMap, ops::Range, sync::Arc};
+use std::{ops::Range, sync::Arc};
 
 use dossier_index::{DefinitionOrigin, Gloss, Index, Script, SourceKind, Term, TermKind};
 
@@ -83,7 +83,7 @@ pub fn hover(index: &Index, path: &str, offset: usize) -> Option<HoverCard> {
         }),
         gloss: term.gloss_to_show().cloned(),
         documents: document_counts(index, term),
-        note_mentions: term.mentions.iter().filter(|m| m.kind == SourceKind::Note).count(),
+        note_mentions: term.sources.iter().filter(|s| s.kind == SourceKind::Note).map(|s| s.count).sum(),
         snippets: snippets(index, term),
     })
 }
@@ -115,27 +115,13 @@ fn aliases_by_script(term: &Term) -> Vec<(&'static str, Vec<String>)> {
 }
 
 fn document_counts(index: &Index, term: &Term) -> Vec<(Arc<str>, String, usize)> {
-    // Mentions come ordered by path: count runs, comparing the shared path
-    // by pointer first (a term can have tens of thousands of mentions, and
-    // hover answers on every move of the mouse).
-    let mut counts: Vec<(&Arc<str>, usize)> = Vec::new();
-    for mention in term.mentions.iter().filter(|m| m.kind == SourceKind::Document) {
-        let path = &mention.location.path;
-        match counts.last_mut() {
-            Some((last, count)) if Arc::ptr_eq(last, path) || *last == path => *count += 1,
-            _ => counts.push((path, 1)),
-        }
-    }
-    // Merged by path in case the order is ever not by path.
-    let mut merged: BTreeMap<&Arc<str>, usize> = BTreeMap::new();
-    for (path, count) in counts {
-        *merged.entry(path).or_default() += count;
-    }
-    let mut documents: Vec<(Arc<str>, String, usize)> = merged
-        .into_iter()
-        .map(|(path, count)| {
-            let language = index.source(path).map_or_else(|| "und".to_owned(), |s| s.document.language.to_string());
-            (Arc::clone(path), language, count)
+    let mut documents: Vec<(Arc<str>, String, usize)> = term
+        .sources
+        .iter()
+        .filter(|s| s.kind == SourceKind::Document)
+        .map(|s| {
+            let language = index.source(&s.path).map_or_else(|| "und".to_owned(), |s| s.document.language.to_string());
+            (Arc::clone(&s.path), language, s.count)
         })
         .collect();
     documents.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
@@ -144,21 +130,16 @@ fn document_counts(index: &Index, term: &Term) -> Vec<(Arc<str>, String, usize)>
 
 /// Mentions in documents first, one per document, then in notes.
 fn snippets(index: &Index, term: &Term) -> Vec<Snippet> {
-    let mut seen: Vec<&Arc<str>> = Vec::new();
-    let mut out = Vec::new();
-    let by_kind = |kind| term.mentions.iter().filter(move |m| m.kind == kind);
-    for mention in by_kind(SourceKind::Document).chain(by_kind(SourceKind::Note)) {
-        if out.len() == SNIPPETS {
-            break;
-        }
-        if seen.contains(&&mention.location.path) {
-            continue;
-        }
-        let Some(text) = source_text(index, &mention.location.path) else { continue };
-        seen.push(&mention.location.path);
-        out.push(snippet(text, FileRange::from(&mention.location)));
-    }
-    out
+    let by_kind = |kind| term.sources.iter().filter(move |s| s.kind == kind);
+    by_kind(SourceKind::Document)
+        .chain(by_kind(SourceKind::Note))
+        .filter_map(|source| {
+            let text = source_text(index, &source.path)?;
+            let (range, _) = index.mentions_in(&source.path).find(|(_, id)| *id == term.id)?;
+            Some(snippet(text, FileRange { path: Arc::clone(&source.path), range }))
+        })
+        .take(SNIPPETS)
+        .collect()
 }
 
 /// The line (0-based) holding `offset` and the byte range of its content,

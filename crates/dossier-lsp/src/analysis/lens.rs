@@ -1,6 +1,6 @@
 //! Code lenses: "N mentions in M documents" on a defining note's title line.
 
-use std::{collections::BTreeSet, ops::Range};
+use std::ops::Range;
 
 use dossier_index::{DefinitionOrigin, Index, SourceKind, TermId};
 
@@ -27,12 +27,12 @@ pub fn code_lenses(index: &Index, path: &str) -> Vec<MentionLens> {
             if definition.origin != DefinitionOrigin::Note || &*definition.location.path != path {
                 return None;
             }
-            let in_documents: Vec<_> = term.mentions.iter().filter(|m| m.kind == SourceKind::Document).collect();
-            let documents: BTreeSet<&str> = in_documents.iter().map(|m| &*m.location.path).collect();
+            let documents: Vec<_> = term.sources.iter().filter(|s| s.kind == SourceKind::Document).collect();
+            let mentions = documents.iter().map(|s| s.count).sum();
             Some(MentionLens {
                 range: definition.location.text_range.clone(),
                 term: term.id,
-                title: format!("{} in {}", plural(in_documents.len(), "mention"), plural(documents.len(), "document")),
+                title: format!("{} in {}", plural(mentions, "mention"), plural(documents.len(), "document")),
             })
         })
         .collect()

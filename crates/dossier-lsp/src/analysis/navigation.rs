@@ -23,21 +23,19 @@ pub fn definition(index: &Index, path: &str, offset: usize) -> Vec<FileRange> {
             .collect();
     }
     let Some((id, _)) = index.term_at(path, offset) else { return Vec::new() };
-    declaration(index.term(id)).into_iter().collect()
+    declaration(index, index.term(id)).into_iter().collect()
 }
 
 /// Where a term is declared: its name inside the defining note's title or
 /// the defining sentence, so that an editor jumps to and highlights the name
 /// rather than a whole sentence; the whole definition when no mention lies
 /// inside it.
-fn declaration(term: &dossier_index::Term) -> Option<FileRange> {
+fn declaration(index: &Index, term: &dossier_index::Term) -> Option<FileRange> {
     let definition = FileRange::from(&term.definition.as_ref()?.location);
-    let name = term.mentions.iter().map(|m| FileRange::from(&m.location)).find(|mention| {
-        mention.path == definition.path
-            && definition.range.start <= mention.range.start
-            && mention.range.end <= definition.range.end
+    let name = index.mentions_in(&definition.path).find(|(range, id)| {
+        *id == term.id && definition.range.start <= range.start && range.end <= definition.range.end
     });
-    Some(name.unwrap_or(definition))
+    Some(name.map_or(definition.clone(), |(range, _)| FileRange { path: definition.path, range }))
 }
 
 /// Every mention of the term under the cursor, ordered by path then offset.
@@ -46,8 +44,8 @@ fn declaration(term: &dossier_index::Term) -> Option<FileRange> {
 pub fn references(index: &Index, path: &str, offset: usize, include_declaration: bool) -> Vec<FileRange> {
     let Some((id, range)) = index.term_at(path, offset) else { return Vec::new() };
     let term = index.term(id);
-    let declaration = declaration(term);
-    let mut found: Vec<FileRange> = term.mentions.iter().map(|m| FileRange::from(&m.location)).collect();
+    let declaration = declaration(index, term);
+    let mut found: Vec<FileRange> = index.mentions(id).map(|m| FileRange::from(&m.location)).collect();
     // A romanization in a note ("Zhang Yong" for 張勇) is resolved by
     // `term_at` without being one of the term's mentions: its other
     // occurrences in notes are found the same way.

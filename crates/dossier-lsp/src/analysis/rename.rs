@@ -65,7 +65,7 @@ pub fn rename(index: &Index, path: &str, offset: usize, new_name: &str) -> Resul
     let (id, _) = index.term_at(path, offset).ok_or(RenameError::NoTerm)?;
     let term = index.term(id);
     let mut ranges: BTreeMap<Arc<str>, Vec<Range<usize>>> = BTreeMap::new();
-    for mention in term.mentions.iter().filter(|m| m.kind == SourceKind::Note && m.surface == old) {
+    for mention in index.mentions(id).filter(|m| m.kind == SourceKind::Note && *m.surface == *old) {
         ranges.entry(Arc::clone(&mention.location.path)).or_default().push(mention.location.text_range.clone());
     }
     if let Some(definition) = &term.definition

@@ -124,7 +124,7 @@ pub fn workspace_symbols(index: &Index, query: &str, limit: usize) -> Vec<TermSy
             names.filter_map(|name| match_score(&name.to_lowercase(), &query)).min()
         };
         let Some(score) = score else { continue };
-        let location = match (&term.definition, term.mentions.first()) {
+        let location = match (&term.definition, index.mentions(term.id).next()) {
             (Some(definition), _) => FileRange::from(&definition.location),
             (None, Some(mention)) => FileRange::from(&mention.location),
             (None, None) => continue,

@@ -1,0 +1,156 @@
+//! An [`IndexBuilder`] that has built earlier versions builds the same index
+//! as a build from scratch: random sequences of edits (documents added,
+//! changed, removed; notes declaring, renaming and dropping aliases) on
+//! the sample corpus, compared after every step.
+
+use std::{path::Path, sync::Arc, sync::OnceLock};
+
+use dossier_index::{Index, IndexBuilder, Source, SourceKind};
+use dossier_ingest::{IngestConfig, ingest};
+use proptest::prelude::*;
+
+fn workspace() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().parent().unwrap()
+}
+
+fn source(kind: SourceKind, path: &str, text: &str) -> Arc<Source> {
+    // Language detection plays no part in the index: skip it.
+    let config = IngestConfig { languages: Some(vec!["und".to_owned()]), ..IngestConfig::default() };
+    Arc::new(Source { kind, document: ingest(path, text.as_bytes(), &config).unwrap() })
+}
+
+/// The sample corpus: its documents and notes.
+fn seeds() -> &'static Vec<Arc<Source>> {
+    static SEEDS: OnceLock<Vec<Arc<Source>>> = OnceLock::new();
+    SEEDS.get_or_init(|| {
+        let mut sources = Vec::new();
+        for (dir, kind) in [("seeds", SourceKind::Document), ("seeds/notes", SourceKind::Note)] {
+            for entry in std::fs::read_dir(workspace().join(dir)).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_file() {
+                    let text = String::from_utf8(std::fs::read(&path).unwrap()).unwrap();
+                    let name = path.strip_prefix(workspace()).unwrap().to_string_lossy().into_owned();
+                    sources.push(source(kind, &name, &text));
+                }
+            }
+        }
+        sources.sort_by(|a, b| a.document.path.cmp(&b.document.path));
+        sources
+    })
+}
+
+/// Texts an edit writes: known names in three scripts, a name new to the
+/// corpus (which changes the set of aliases), front matter.
+const DOCUMENT_TEXTS: &[&str] = &[
+    "Jack Ma founded Alibaba in Hangzhou. 马云创立了阿里巴巴。",
+    "張勇卸任，吳泳銘接任。Daniel Zhang handed over to Eddie Wu.",
+    "The startup Zorblax Dynamics (ZBX) sells to Taobao merchants. Zorblax Dynamics grew fast.",
+    "淘宝和天猫是阿里巴巴的平台。",
+    "",
+];
+const NOTE_TEXTS: &[&str] = &[
+    "---\ntitle: Zorblax\naliases: [Zorblax Dynamics, ZBX]\n---\n# Zorblax\n\nA startup.\n",
+    "---\ntitle: Taobao\naliases: [淘宝, 淘寶]\nkind: product\n---\n# Taobao\n\nThe marketplace.\n",
+    "# Reading notes\n\nJack Ma and 張勇 met at 阿里巴巴.\n",
+    "---\ntitle: Jack Ma\naliases: [马云]\n---\nBroken: [unclosed\n",
+];
+
+#[derive(Debug, Clone)]
+enum Edit {
+    /// Writes a text into a path (new or existing).
+    Write { kind: SourceKind, slot: usize, text: usize },
+    /// Changes an existing source by appending a text.
+    Append { source: usize, text: usize },
+    /// Removes a source.
+    Remove { source: usize },
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        (0..3usize, 0..DOCUMENT_TEXTS.len()).prop_map(|(slot, text)| Edit::Write {
+            kind: SourceKind::Document,
+            slot,
+            text
+        }),
+        (0..3usize, 0..NOTE_TEXTS.len()).prop_map(|(slot, text)| Edit::Write { kind: SourceKind::Note, slot, text }),
+        (0..16usize, 0..DOCUMENT_TEXTS.len()).prop_map(|(source, text)| Edit::Append { source, text }),
+        (0..16usize).prop_map(|source| Edit::Remove { source }),
+    ]
+}
+
+fn apply(sources: &mut Vec<Arc<Source>>, edit: &Edit) {
+    match *edit {
+        Edit::Write { kind, slot, text } => {
+            let (path, text) = match kind {
+                SourceKind::Document => (format!("new/{slot}.txt"), DOCUMENT_TEXTS[text]),
+                SourceKind::Note => (format!("new/{slot}.md"), NOTE_TEXTS[text]),
+            };
+            sources.retain(|s| s.document.path != path);
+            sources.push(source(kind, &path, text));
+        }
+        Edit::Append { source: i, text } if !sources.is_empty() => {
+            let i = i % sources.len();
+            let old = &sources[i];
+            let changed = format!("{}\n{}\n", old.document.text, DOCUMENT_TEXTS[text]);
+            sources[i] = source(old.kind, &old.document.path.clone(), &changed);
+        }
+        Edit::Remove { source: i } if !sources.is_empty() => {
+            sources.remove(i % sources.len());
+        }
+        Edit::Append { .. } | Edit::Remove { .. } => {}
+    }
+}
+
+/// Asserts that two indexes answer alike.
+fn assert_same(built: &Index, scratch: &Index) {
+    assert_eq!(built.terms().len(), scratch.terms().len());
+    for (a, b) in built.terms().iter().zip(scratch.terms()) {
+        assert_eq!(a.id, b.id);
+        assert_eq!((&a.label, a.kind, &a.aliases), (&b.label, b.kind, &b.aliases));
+        assert_eq!((&a.definition, &a.gloss), (&b.definition, &b.gloss), "{}", a.label);
+        assert_eq!((a.mention_count, &a.sources), (b.mention_count, &b.sources), "{}", a.label);
+        assert!(built.mentions(a.id).eq(scratch.mentions(b.id)), "the mentions of {}", a.label);
+    }
+    assert_eq!(built.problems(), scratch.problems());
+    for source in scratch.sources() {
+        let path = &source.document.path;
+        assert!(built.mentions_in(path).eq(scratch.mentions_in(path)), "the mentions in {path}");
+        for offset in (0..source.document.text.len()).step_by(7) {
+            assert_eq!(built.term_at(path, offset), scratch.term_at(path, offset), "{path} at {offset}");
+        }
+    }
+    assert_eq!(built.complete("zh", 20), scratch.complete("zh", 20));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn every_version_equals_a_build_from_scratch(edits in proptest::collection::vec(edit(), 1..6)) {
+        let mut sources = seeds().clone();
+        let mut builder = IndexBuilder::new();
+        assert_same(&builder.build(sources.clone()), &Index::build(sources.clone()));
+        for edit in &edits {
+            apply(&mut sources, edit);
+            assert_same(&builder.build(sources.clone()), &Index::build(sources.clone()));
+        }
+    }
+}
+
+#[test]
+fn a_new_alias_is_found_in_every_source() {
+    // A name new to the corpus changes the set of aliases: every source is
+    // scanned again, and the name's mentions in the other document count.
+    let mut sources = seeds().clone();
+    let mut builder = IndexBuilder::new();
+    builder.build(sources.clone());
+    apply(&mut sources, &Edit::Write { kind: SourceKind::Document, slot: 0, text: 2 });
+    let first = builder.build(sources.clone());
+    let zorblax = first.lookup("Zorblax Dynamics").expect("a new name becomes a term");
+    assert_eq!(first.term(zorblax).mention_count, 2);
+    apply(&mut sources, &Edit::Write { kind: SourceKind::Document, slot: 1, text: 2 });
+    let second = builder.build(sources.clone());
+    let zorblax = second.lookup("Zorblax Dynamics").unwrap();
+    assert_eq!(second.term(zorblax).mention_count, 4);
+    assert_same(&second, &Index::build(sources));
+}
