@@ -147,7 +147,13 @@ impl Normalizer<'_> {
     }
 
     fn single_char(&mut self, c: char, range: Range<usize>) {
-        if c.is_whitespace() {
+        if is_stable_punctuation(c) {
+            // Not white space, not removed and not cased (a test checks):
+            // only folded, without the case tables' search.
+            self.buffer.clear();
+            self.buffer.push(fold_punctuation(c).unwrap_or(c));
+            self.emit(range);
+        } else if c.is_whitespace() {
             self.white_space(c, range);
         } else if is_removed(c) {
             // Invisible: produces nothing, and a white space run goes on
@@ -161,7 +167,7 @@ impl Normalizer<'_> {
             self.buffer.clear();
             push_folded(&mut self.buffer, ascii);
             self.emit(range);
-        } else if is_stable_punctuation(c) || is_nfkc_quick(iter::once(c)) == IsNormalized::Yes {
+        } else if is_nfkc_quick(iter::once(c)) == IsNormalized::Yes {
             self.buffer.clear();
             push_folded(&mut self.buffer, c);
             self.emit(range);
@@ -235,13 +241,29 @@ fn plain_run_len(text: &str) -> usize {
     let mut run = 0;
     let mut last_len = 0;
     while run < bytes.len() {
+        let byte = bytes[run];
+        if byte.is_ascii_graphic() {
+            run += 1;
+            last_len = 1;
+            // The rest of the word, in a tight loop.
+            while run < bytes.len() && bytes[run].is_ascii_graphic() {
+                run += 1;
+            }
+            continue;
+        }
         // A single space between two printable characters stays a space:
         // the run goes on across it (a run never starts with one, so a
         // white space run before it has been flushed).
-        let is_lone_space = bytes[run] == b' ' && run > 0 && bytes.get(run + 1).is_some_and(u8::is_ascii_graphic);
-        if bytes[run].is_ascii_graphic() || is_lone_space {
+        if byte == b' ' && run > 0 && bytes.get(run + 1).is_some_and(u8::is_ascii_graphic) {
             run += 1;
             last_len = 1;
+            continue;
+        }
+        // CJK Unified Ideographs from their UTF-8 bytes (lead byte E5 to
+        // E9, or E4 with a second byte from B8), without decoding them.
+        if (0xE5..=0xE9).contains(&byte) || (byte == 0xE4 && bytes[run + 1] >= 0xB8) {
+            run += 3;
+            last_len = 3;
             continue;
         }
         let Some(c) = text[run..].chars().next() else { break };
@@ -366,6 +388,7 @@ mod tests {
             if is_stable_punctuation(c) {
                 assert!(is_starter && quick == IsNormalized::Yes, "{c:?}");
                 assert!(!c.is_whitespace() && !is_removed(c), "{c:?}");
+                assert!(c.to_lowercase().eq([c]), "{c:?}");
             }
             let slow_starts_segment = c.is_ascii() || (is_starter && quick != IsNormalized::Maybe);
             assert_eq!(starts_segment(c), slow_starts_segment, "{c:?}");
