@@ -148,29 +148,14 @@ fn split_into_pieces(text: &str, runs: &[ScriptRun]) -> Vec<Piece> {
         for segment in text[run.range.clone()].split_inclusive('\n') {
             let range = start..start + segment.len();
             start = range.end;
-            let mut letters: Option<Range<usize>> = None;
-            let mut letter_count = 0;
-            let mut variants = VariantCounts::default();
-            let is_han = run.script == ScriptClass::Han;
-            for (offset, c) in segment.char_indices() {
-                if is_han {
-                    variants.add(c);
-                }
-                if !is_letter(c) {
-                    continue;
-                }
-                let position = range.start + offset;
-                letter_count += 1;
-                let letter_end = position + c.len_utf8();
-                letters = Some(letters.map_or(position..letter_end, |found| found.start..letter_end));
-            }
-            if let Some(letters) = letters {
+            let scan = SegmentScan::of(segment, run.script == ScriptClass::Han);
+            if let Some(letters) = scan.letters {
                 pieces.push(Piece {
                     script: run.script,
+                    letters: range.start + letters.start..range.start + letters.end,
                     range,
-                    letters,
-                    letter_count,
-                    variants,
+                    letter_count: scan.letter_count,
+                    variants: scan.variants,
                     line,
                     language: Decision::Unresolved,
                     fallback: None,
@@ -181,6 +166,60 @@ fn split_into_pieces(text: &str, runs: &[ScriptRun]) -> Vec<Piece> {
         }
     }
     pieces
+}
+
+/// What a piece's text holds: its letters and, in Han text, the evidence for
+/// Simplified or Traditional.
+#[derive(Debug, Default, PartialEq)]
+struct SegmentScan {
+    /// From the first letter's start to the last letter's end.
+    letters: Option<Range<usize>>,
+    letter_count: usize,
+    variants: VariantCounts,
+}
+
+impl SegmentScan {
+    /// Scans `segment` once, reading ASCII and CJK Unified Ideographs from
+    /// the bytes (all ideographs are letters); `count_variants` for Han.
+    fn of(segment: &str, count_variants: bool) -> Self {
+        let bytes = segment.as_bytes();
+        let mut scan = SegmentScan::default();
+        let mut index = 0;
+        while index < bytes.len() {
+            let byte = bytes[index];
+            if byte < 0x80 {
+                if byte.is_ascii_alphabetic() {
+                    scan.letter(index, 1);
+                }
+                index += 1;
+            } else if (0xE5..=0xE9).contains(&byte) || (byte == 0xE4 && bytes[index + 1] >= 0xB8) {
+                if count_variants {
+                    let code = u32::from(byte & 0x0F) << 12
+                        | u32::from(bytes[index + 1] & 0x3F) << 6
+                        | u32::from(bytes[index + 2] & 0x3F);
+                    scan.variants.add(char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER));
+                }
+                scan.letter(index, 3);
+                index += 3;
+            } else {
+                let c = segment[index..].chars().next().expect("index is on a char boundary");
+                if count_variants {
+                    scan.variants.add(c);
+                }
+                if is_letter(c) {
+                    scan.letter(index, c.len_utf8());
+                }
+                index += c.len_utf8();
+            }
+        }
+        scan
+    }
+
+    fn letter(&mut self, start: usize, len: usize) {
+        self.letter_count += 1;
+        let first = self.letters.as_ref().map_or(start, |letters| letters.start);
+        self.letters = Some(first..start + len);
+    }
 }
 
 fn first_guess(piece: &Piece, allowed: &Allowed) -> Decision {
@@ -963,6 +1002,27 @@ mod tests {
         let line = "Alibaba and Ant Group moved their offices to Hangzhou.";
         assert!(matches!(lingua_sample(line), Cow::Borrowed(sample) if sample == line));
         assert!(matches!(lingua_sample("Alibaba  and Ant"), Cow::Owned(sample) if sample == "Alibaba and Ant"));
+    }
+
+    /// What `SegmentScan::of` finds, one char at a time.
+    fn scan_char_by_char(segment: &str, count_variants: bool) -> SegmentScan {
+        let mut scan = SegmentScan::default();
+        for (offset, c) in segment.char_indices() {
+            if count_variants {
+                scan.variants.add(c);
+            }
+            if c.is_alphabetic() {
+                scan.letter(offset, c.len_utf8());
+            }
+        }
+        scan
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn segment_scan_reads_bytes_as_chars(text in "([a-z ,.]|\\PC|[\u{3400}-\u{A000}])*", count_variants: bool) {
+            proptest::prop_assert_eq!(SegmentScan::of(&text, count_variants), scan_char_by_char(&text, count_variants));
+        }
     }
 
     #[test]
