@@ -6,7 +6,10 @@
 //!
 //! `cargo run --release -p dossier-lsp --example references_cost -- target/bench/corpus`
 
-use std::{path::PathBuf, time::Instant};
+use std::{
+    path::PathBuf,
+    time::{Duration, Instant},
+};
 
 use dossier_index::{Index, SourceKind};
 use dossier_lsp::{
@@ -14,6 +17,21 @@ use dossier_lsp::{
     convert,
 };
 use dossier_workspace::{WorkspaceConfig, load_workspace};
+
+/// The costs of one note's term.
+struct Row {
+    count: usize,
+    hovered: Duration,
+    analysis: Duration,
+    positions: Duration,
+    uris: Duration,
+    to_value: Duration,
+    to_text: Duration,
+    drop_value: Duration,
+    direct: Duration,
+    chunked: Duration,
+    bytes: usize,
+}
 
 fn main() {
     let root = PathBuf::from(std::env::args().nth(1).expect("a workspace folder")).canonicalize().unwrap();
@@ -70,19 +88,52 @@ fn main() {
             })
             .collect();
         let uris = start.elapsed();
-        let start = Instant::now();
         let locations: Vec<_> =
             locations.into_iter().map(|(uri, range)| tower_lsp_server::ls_types::Location { uri, range }).collect();
-        // As the server answers: through a `serde_json::Value`.
-        let bytes = serde_json::to_vec(&serde_json::to_value(&locations).unwrap()).unwrap().len();
-        let serialization = start.elapsed();
-        rows.push((found.len(), hovered, analysis, positions, uris, serialization, bytes));
+        // As `tower-lsp-server` answers: into a `serde_json::Value`, then the
+        // value to text, then the value dropped.
+        let start = Instant::now();
+        let value = serde_json::to_value(&locations).unwrap();
+        let to_value = start.elapsed();
+        let start = Instant::now();
+        let bytes = serde_json::to_string(&value).unwrap().len();
+        let to_text = start.elapsed();
+        let start = Instant::now();
+        drop(value);
+        let drop_value = start.elapsed();
+        // For comparison: the same text written straight from the locations.
+        let start = Instant::now();
+        std::hint::black_box(serde_json::to_string(&locations).unwrap());
+        let direct = start.elapsed();
+        let start = Instant::now();
+        for chunk in locations.chunks(1000) {
+            let value = serde_json::to_value(chunk).unwrap();
+            std::hint::black_box(serde_json::to_string(&value).unwrap());
+        }
+        let chunked = start.elapsed();
+        rows.push(Row {
+            count: found.len(),
+            hovered,
+            analysis,
+            positions,
+            uris,
+            to_value,
+            to_text,
+            drop_value,
+            direct,
+            chunked,
+            bytes,
+        });
     }
-    rows.sort_by_key(|row| std::cmp::Reverse(row.0));
-    println!("locations | hover | analysis | positions | URIs | JSON | bytes");
-    for (count, hovered, analysis, positions, uris, serialization, bytes) in rows.iter().take(8) {
+    rows.sort_by_key(|row| std::cmp::Reverse(row.count));
+    println!(
+        "locations | hover | analysis | positions | URIs | to Value | Value to text | drop Value | (direct text) | bytes"
+    );
+    for Row { count, hovered, analysis, positions, uris, to_value, to_text, drop_value, direct, chunked, bytes } in
+        rows.iter().take(8)
+    {
         println!(
-            "{count} | {hovered:.2?} | {analysis:.2?} | {positions:.2?} | {uris:.2?} | {serialization:.2?} | {bytes}"
+            "{count} | {hovered:.2?} | {analysis:.2?} | {positions:.2?} | {uris:.2?} | {to_value:.2?} | {to_text:.2?} | {drop_value:.2?} | ({direct:.2?}) | ({chunked:.2?}) | {bytes}"
         );
     }
 }
