@@ -572,12 +572,12 @@ fn resolve_short_pieces(pieces: &mut [Piece]) {
         })
         .collect();
     let is_decided = |index: usize| decided[index].is_some();
-    let previous_decided = nearest_before(pieces.len(), is_decided, |_| 0u8);
-    let next_decided = nearest_after(pieces.len(), is_decided, |_| 0u8);
+    let previous_decided = nearest_before(pieces.len(), is_decided, |_| 0);
+    let next_decided = nearest_after(pieces.len(), is_decided, |_| 0);
     // Only pieces skipped for the budget look for the nearest decided piece of
     // their own script, however far; the others look next door.
-    let previous_same_script = nearest_before(pieces.len(), is_decided, |index| pieces[index].script);
-    let next_same_script = nearest_after(pieces.len(), is_decided, |index| pieces[index].script);
+    let previous_same_script = nearest_before(pieces.len(), is_decided, |index| pieces[index].script as usize);
+    let next_same_script = nearest_after(pieces.len(), is_decided, |index| pieces[index].script as usize);
     for index in 0..pieces.len() {
         if pieces[index].language != Decision::Unresolved {
             continue;
@@ -604,20 +604,25 @@ fn resolve_short_pieces(pieces: &mut [Piece]) {
     }
 }
 
+/// The keys of [`nearest_before`] and [`nearest_after`] are below this:
+/// there are fewer script classes. An array, not a hash map: they are
+/// asked once per piece, and a document has tens of thousands of pieces.
+const NEAREST_KEYS: usize = 16;
+
 /// For every index, the nearest earlier index with the same key for which
 /// `is_candidate` holds.
-fn nearest_before<K: Eq + std::hash::Hash>(
+fn nearest_before(
     len: usize,
     is_candidate: impl Fn(usize) -> bool,
-    key: impl Fn(usize) -> K,
+    key: impl Fn(usize) -> usize,
 ) -> Vec<Option<usize>> {
-    let mut last: HashMap<K, usize> = HashMap::new();
+    let mut last = [None; NEAREST_KEYS];
     let mut nearest = Vec::with_capacity(len);
     for index in 0..len {
         let index_key = key(index);
-        nearest.push(last.get(&index_key).copied());
+        nearest.push(last[index_key]);
         if is_candidate(index) {
-            last.insert(index_key, index);
+            last[index_key] = Some(index);
         }
     }
     nearest
@@ -625,30 +630,34 @@ fn nearest_before<K: Eq + std::hash::Hash>(
 
 /// For every index, the nearest later index with the same key for which
 /// `is_candidate` holds.
-fn nearest_after<K: Eq + std::hash::Hash>(
-    len: usize,
-    is_candidate: impl Fn(usize) -> bool,
-    key: impl Fn(usize) -> K,
-) -> Vec<Option<usize>> {
-    let mut next: HashMap<K, usize> = HashMap::new();
+fn nearest_after(len: usize, is_candidate: impl Fn(usize) -> bool, key: impl Fn(usize) -> usize) -> Vec<Option<usize>> {
+    let mut next = [None; NEAREST_KEYS];
     let mut nearest = vec![None; len];
     for index in (0..len).rev() {
         let index_key = key(index);
-        nearest[index] = next.get(&index_key).copied();
+        nearest[index] = next[index_key];
         if is_candidate(index) {
-            next.insert(index_key, index);
+            next[index_key] = Some(index);
         }
     }
     nearest
 }
 
+const _: () =
+    assert!((ScriptClass::Common as usize) < NEAREST_KEYS, "a script class past the arrays of `nearest_before`");
+
 fn summarize(pieces: &[Piece]) -> Detection {
-    let mut letters_per_language: HashMap<&LanguageTag, usize> = HashMap::new();
+    // A document has a few languages and many pieces: a short list, looked
+    // up from the last language found, beats hashing the tag per piece.
+    let mut letters_per_language: Vec<(&LanguageTag, usize)> = Vec::new();
     let mut spans: Vec<(Range<usize>, LanguageTag)> = Vec::new();
     let mut total_letters = 0;
     for piece in pieces {
         let Decision::Tag(tag) = &piece.language else { continue };
-        *letters_per_language.entry(tag).or_default() += piece.letter_count;
+        match letters_per_language.iter_mut().rev().find(|(language, _)| *language == tag) {
+            Some((_, letters)) => *letters += piece.letter_count,
+            None => letters_per_language.push((tag, piece.letter_count)),
+        }
         total_letters += piece.letter_count;
         match spans.last_mut() {
             Some((range, last)) if last == tag => range.end = piece.letters.end,
@@ -814,7 +823,23 @@ struct Detectors {
     asked: HashMap<(ScriptClass, String), Option<Guess>>,
 }
 
+/// The candidates for `script` when every language is allowed.
+fn default_candidates(script: ScriptClass) -> &'static Candidates {
+    static LATIN: OnceLock<Candidates> = OnceLock::new();
+    static CYRILLIC: OnceLock<Candidates> = OnceLock::new();
+    static ARABIC: OnceLock<Candidates> = OnceLock::new();
+    static OTHER: OnceLock<Candidates> = OnceLock::new();
+    let cell = match script {
+        ScriptClass::Latin => &LATIN,
+        ScriptClass::Cyrillic => &CYRILLIC,
+        ScriptClass::Arabic => &ARABIC,
+        _ => &OTHER,
+    };
+    cell.get_or_init(|| Candidates::of(&Allowed::new(None).lingua_languages(script)))
+}
+
 /// What a script's text may be.
+#[derive(Clone)]
 enum Candidates {
     /// No allowed language is written in the script.
     None,
@@ -822,6 +847,17 @@ enum Candidates {
     Single(Language),
     /// Several are: the quick pass or `lingua` decides.
     Several(Arc<ScriptDetectors>),
+}
+
+impl Candidates {
+    /// The candidates among `languages` (sorted).
+    fn of(languages: &[Language]) -> Self {
+        match languages {
+            [] => Candidates::None,
+            [only] => Candidates::Single(*only),
+            _ => Candidates::Several(cached_detectors(languages)),
+        }
+    }
 }
 
 /// The language of a sample, as far as it could be told.
@@ -867,12 +903,13 @@ impl Detectors {
 
     fn candidates(&mut self, script: ScriptClass, allowed: &Allowed) -> &Candidates {
         self.by_script.entry(script).or_insert_with(|| {
-            let languages = allowed.lingua_languages(script);
-            match languages.as_slice() {
-                [] => Candidates::None,
-                [only] => Candidates::Single(*only),
-                _ => Candidates::Several(cached_detectors(&languages)),
+            if allowed.primary.is_none() {
+                // Every language allowed, as usual: found once per process,
+                // not once per document (the language lists are built as
+                // hash sets, the detectors looked up under a lock).
+                return default_candidates(script).clone();
             }
+            Candidates::of(&allowed.lingua_languages(script))
         })
     }
 
