@@ -96,7 +96,8 @@ impl Hasher for WordHasher {
     }
 }
 
-type WordTable = HashMap<&'static str, u8, BuildHasherDefault<WordHasher>>;
+/// Keyed by bytes, so that words lowercased on the stack need no UTF-8 check.
+type WordTable = HashMap<&'static [u8], u8, BuildHasherDefault<WordHasher>>;
 
 /// Every function word with the set of languages (bits, in the order of
 /// [`FUNCTION_WORDS`]) it belongs to.
@@ -106,7 +107,7 @@ fn function_words() -> &'static WordTable {
         let mut words = WordTable::default();
         for (bit, (_, list)) in FUNCTION_WORDS.iter().enumerate() {
             for word in list.split_whitespace() {
-                *words.entry(word).or_default() |= 1 << bit;
+                *words.entry(word.as_bytes()).or_default() |= 1 << bit;
             }
         }
         words
@@ -223,28 +224,7 @@ impl QuickDetector {
         if self.function_word_mask == 0 {
             return (None, FunctionWordEvidence::None);
         }
-        let table = function_words();
-        let mut hits = [0usize; FUNCTION_WORDS.len()];
-        let mut words = 0;
-        let mut lower = String::new();
-        for word in sample.split(|c: char| !c.is_alphabetic()).filter(|word| !word.is_empty()) {
-            words += 1;
-            if word.len() > MAX_FUNCTION_WORD_BYTES {
-                continue;
-            }
-            lower.clear();
-            if word.is_ascii() {
-                lower.push_str(word);
-                lower.make_ascii_lowercase();
-            } else {
-                lower.extend(word.chars().flat_map(char::to_lowercase));
-            }
-            let Some(&bits) = table.get(lower.as_str()) else { continue };
-            let bits = bits & self.function_word_mask;
-            for (bit, count) in hits.iter_mut().enumerate() {
-                *count += usize::from(bits & (1 << bit) != 0);
-            }
-        }
+        let (hits, words) = count_function_words(sample, self.function_word_mask);
         // The best count and language (the first in table order on a tie),
         // and the runner-up's count.
         let (mut best, mut leader, mut runner_up) = (0, None, 0);
@@ -271,6 +251,59 @@ impl QuickDetector {
     }
 }
 
+/// How many words of `sample` are function words of each language in
+/// `mask` (by bit), and how many words it has: its runs of letters.
+fn count_function_words(sample: &str, mask: u8) -> ([usize; FUNCTION_WORDS.len()], usize) {
+    let table = function_words();
+    let mut hits = [0usize; FUNCTION_WORDS.len()];
+    let mut count = |lower: &[u8]| {
+        let Some(&bits) = table.get(lower) else { return };
+        let bits = bits & mask;
+        for (bit, count) in hits.iter_mut().enumerate() {
+            *count += usize::from(bits & (1 << bit) != 0);
+        }
+    };
+    let mut words = 0;
+    if sample.is_ascii() {
+        // Most samples: words are runs of ASCII letters, lowercased on the
+        // stack.
+        let bytes = sample.as_bytes();
+        let mut index = 0;
+        while index < bytes.len() {
+            if !bytes[index].is_ascii_alphabetic() {
+                index += 1;
+                continue;
+            }
+            let start = index;
+            while index < bytes.len() && bytes[index].is_ascii_alphabetic() {
+                index += 1;
+            }
+            words += 1;
+            let word = &bytes[start..index];
+            if word.len() > MAX_FUNCTION_WORD_BYTES {
+                continue;
+            }
+            let mut lower = [0u8; MAX_FUNCTION_WORD_BYTES];
+            for (lower, byte) in lower.iter_mut().zip(word) {
+                *lower = byte.to_ascii_lowercase();
+            }
+            count(&lower[..word.len()]);
+        }
+    } else {
+        let mut lower = String::new();
+        for word in sample.split(|c: char| !c.is_alphabetic()).filter(|word| !word.is_empty()) {
+            words += 1;
+            if word.len() > MAX_FUNCTION_WORD_BYTES {
+                continue;
+            }
+            lower.clear();
+            lower.extend(word.chars().flat_map(char::to_lowercase));
+            count(lower.as_bytes());
+        }
+    }
+    (hits, words)
+}
+
 enum FunctionWordEvidence {
     None,
     Weak,
@@ -293,6 +326,35 @@ mod tests {
     fn no_function_word_is_too_long_to_be_looked_up() {
         for word in FUNCTION_WORDS.iter().flat_map(|(_, list)| list.split_whitespace()) {
             assert!(word.len() <= MAX_FUNCTION_WORD_BYTES, "{word}");
+        }
+    }
+
+    /// `count_function_words` without its ASCII shortcut.
+    fn count_function_words_by_chars(sample: &str, mask: u8) -> ([usize; FUNCTION_WORDS.len()], usize) {
+        let mut hits = [0usize; FUNCTION_WORDS.len()];
+        let mut words = 0;
+        for word in sample.split(|c: char| !c.is_alphabetic()).filter(|word| !word.is_empty()) {
+            words += 1;
+            let lower: String = word.chars().flat_map(char::to_lowercase).collect();
+            if word.len() > MAX_FUNCTION_WORD_BYTES {
+                continue;
+            }
+            let Some(&bits) = function_words().get(lower.as_bytes()) else { continue };
+            for (bit, count) in hits.iter_mut().enumerate() {
+                *count += usize::from(bits & mask & (1 << bit) != 0);
+            }
+        }
+        (hits, words)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_words_are_counted_as_chars_are(
+            sample in "((the|The|THE|and|de|der|het|il|zum|über|a|xyzzy|Alibaba)[ ,.'0-9]{1,2})*",
+            mask: u8,
+        ) {
+            let mask = mask & 0x7F;
+            proptest::prop_assert_eq!(count_function_words(&sample, mask), count_function_words_by_chars(&sample, mask));
         }
     }
 
