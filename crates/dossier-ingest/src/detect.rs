@@ -367,12 +367,15 @@ fn letter_count(text: &str) -> usize {
     text.chars().filter(|&c| is_letter(c)).count()
 }
 
-/// `char::is_alphabetic` with the common cases first: ASCII and CJK
-/// Unified Ideographs (all letters) skip the Unicode table search.
+/// `char::is_alphabetic` with the common cases first: ASCII, CJK Unified
+/// Ideographs (all letters) and CJK punctuation (none) skip the Unicode
+/// table search.
 fn is_letter(c: char) -> bool {
     match c {
         _ if c.is_ascii() => c.is_ascii_alphabetic(),
         '\u{4E00}'..='\u{9FFF}' => true,
+        // The punctuation of Chinese text: general, CJK and full-width.
+        '\u{2000}'..='\u{206F}' | '\u{3000}'..='\u{3004}' | '\u{3008}'..='\u{3020}' | '\u{FF01}'..='\u{FF20}' => false,
         _ => c.is_alphabetic(),
     }
 }
