@@ -28,6 +28,7 @@ use crate::{
     glosses::{self, Context},
     mentions::{Matcher, Scan},
     notes::{self, NoteHeader},
+    persist::{self, BuildCache},
     romanize::romanizations,
 };
 
@@ -445,6 +446,8 @@ pub struct IndexBuilder {
     /// How many strings the interner held when last compacted.
     compacted: usize,
     patterns: Option<Arc<Patterns>>,
+    /// Where documents' candidates and scans are kept between runs.
+    cache: Option<Arc<dyn BuildCache>>,
 }
 
 /// The interner is compacted when it holds this many times the strings it
@@ -459,6 +462,8 @@ struct Patterns {
     matcher: Matcher,
     /// Tells scans made with this automaton from older ones.
     generation: u64,
+    /// A hash of the keys, to tell stored scans made with the same keys.
+    fingerprint: u64,
 }
 
 /// What one source yields on its own.
@@ -468,6 +473,23 @@ struct Entry {
     path: Arc<str>,
     part: Part,
     scan: Option<Arc<Scan>>,
+    /// A hash of the source's text (what stored values are checked against).
+    text_hash: u64,
+    /// A scan read from the cache, with its automaton's fingerprint, until
+    /// the automaton of this run is known.
+    stored_scan: Option<(u64, Scan)>,
+    /// Whether the cache lacks what is kept here.
+    unsaved: bool,
+}
+
+/// What a new or changed source yields, found in parallel.
+struct Extracted<'a> {
+    source: &'a Arc<Source>,
+    part: Part<Written>,
+    stored_scan: Option<(u64, Scan)>,
+    text_hash: u64,
+    unsaved: bool,
+    words: HashSet<String>,
 }
 
 /// A source's scan as an index version uses it.
@@ -493,6 +515,35 @@ impl IndexBuilder {
     /// A builder that has built nothing yet.
     pub fn new() -> IndexBuilder {
         IndexBuilder::default()
+    }
+
+    /// A builder that reads what it finds in documents from `cache` before
+    /// finding it again, and writes it there on [`IndexBuilder::save`].
+    pub fn with_cache(cache: Arc<dyn BuildCache>) -> IndexBuilder {
+        IndexBuilder { cache: Some(cache), ..IndexBuilder::default() }
+    }
+
+    /// Writes to the cache what the builds since the last save found, in
+    /// one call of [`BuildCache::put`]. Call it after publishing an index:
+    /// nothing waits for it.
+    pub fn save(&mut self) {
+        let Some(cache) = &self.cache else { return };
+        let patterns = self.patterns.as_deref();
+        let mut values = Vec::new();
+        for entry in self.entries.values_mut().filter(|entry| entry.unsaved) {
+            entry.unsaved = false;
+            let Part::Document(candidates) = &entry.part else { continue };
+            let scan = match (patterns, &entry.scan) {
+                (Some(patterns), Some(scan)) if scan.generation == patterns.generation => {
+                    Some((patterns.fingerprint, &**scan))
+                }
+                _ => None,
+            };
+            values.push((entry.path.to_string(), persist::encode(entry.text_hash, candidates, &self.interner, scan)));
+        }
+        if !values.is_empty() {
+            cache.put(values);
+        }
     }
 
     /// Builds the index of `sources` (one per path), reusing what the last
@@ -567,27 +618,47 @@ impl IndexBuilder {
         }
         let new: Vec<&Arc<Source>> =
             sources.iter().filter(|s| !self.entries.contains_key(s.document.path.as_str())).collect();
-        let extracted: Vec<(&Arc<Source>, Part<Written>, HashSet<String>)> = new
+        let cache = self.cache.as_deref();
+        let extracted: Vec<Extracted<'_>> = new
             .par_iter()
             .map_init(Folder::default, |folder, &source| {
                 let text = &source.document.text;
-                let part = match source.kind {
-                    SourceKind::Note => Part::Note(notes::parse_note(&source.document.path, text)),
-                    SourceKind::Document => Part::Document(Candidates::extract(text, folder)),
+                let text_hash = persist::text_hash(text);
+                let (part, stored_scan, unsaved) = match source.kind {
+                    SourceKind::Note => (Part::Note(notes::parse_note(&source.document.path, text)), None, false),
+                    SourceKind::Document => {
+                        let stored = cache
+                            .and_then(|cache| cache.get(&source.document.path))
+                            .and_then(|bytes| persist::decode(&bytes, text_hash, text));
+                        match stored {
+                            Some(stored) => (Part::Document(stored.candidates), stored.scan, false),
+                            None => (Part::Document(Candidates::extract(text, folder)), None, true),
+                        }
+                    }
                 };
-                (source, part, latin_words(text))
+                Extracted { source, part, stored_scan, text_hash, unsaved, words: latin_words(text) }
             })
             .collect();
-        for (source, part, words) in extracted {
-            for word in words {
+        for extracted in extracted {
+            for word in extracted.words {
                 *self.words.entry(word).or_default() += 1;
             }
-            let part = match part {
+            let part = match extracted.part {
                 Part::Note(header) => Part::Note(header),
                 Part::Document(candidates) => Part::Document(candidates.intern(&mut self.interner)),
             };
+            let source = extracted.source;
             let path: Arc<str> = Arc::from(source.document.path.as_str());
-            self.entries.insert(Arc::clone(&path), Entry { source: Arc::clone(source), path, part, scan: None });
+            let entry = Entry {
+                source: Arc::clone(source),
+                path: Arc::clone(&path),
+                part,
+                scan: None,
+                text_hash: extracted.text_hash,
+                stored_scan: extracted.stored_scan,
+                unsaved: extracted.unsaved,
+            };
+            self.entries.insert(path, entry);
         }
         if self.interner.len() > (COMPACT_GROWTH * self.compacted).max(MIN_COMPACTED) {
             self.interner.compact(self.entries.values_mut().filter_map(|entry| match &mut entry.part {
@@ -610,7 +681,13 @@ impl IndexBuilder {
         let keys: Vec<Box<str>> = accepted.iter().map(|&node| linker.nodes[node].key.as_str().into()).collect();
         let matcher = Matcher::new(keys.iter().enumerate().map(|(i, key)| (key.to_string(), i)).collect());
         let generation = self.patterns.as_ref().map_or(0, |p| p.generation + 1);
-        let patterns = Arc::new(Patterns { keys, matcher, generation });
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        for key in &keys {
+            hasher.update(key.as_bytes());
+            hasher.update(&[0]);
+        }
+        let fingerprint = hasher.digest();
+        let patterns = Arc::new(Patterns { keys, matcher, generation, fingerprint });
         self.patterns = Some(Arc::clone(&patterns));
         patterns
     }
@@ -629,8 +706,16 @@ impl IndexBuilder {
             }
         }
         todo.par_iter_mut().for_each_init(Folder::default, |folder, (index, entry)| {
+            if let Some((fingerprint, mut stored)) = entry.stored_scan.take()
+                && fingerprint == patterns.fingerprint
+            {
+                stored.generation = patterns.generation;
+                entry.scan = Some(Arc::new(stored));
+                return;
+            }
             let skip = front_matters.get(index).cloned().unwrap_or(0..0);
             entry.scan = Some(Arc::new(Scan::new(&patterns.matcher, patterns.generation, &entry.source, folder, skip)));
+            entry.unsaved = true;
         });
     }
 }
@@ -846,7 +931,16 @@ fn assemble(sources: Vec<Arc<Source>>, scans: Vec<Scanned>, linker: &mut Linker,
 /// The distinct lower-case words of a text's Latin letters, to choose
 /// dictionary senses by.
 fn latin_words(text: &str) -> HashSet<String> {
-    text.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 3).map(str::to_ascii_lowercase).collect()
+    let mut words = HashSet::new();
+    let mut lower = String::new();
+    for word in text.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 3) {
+        lower.clear();
+        lower.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+        if !words.contains(&lower) {
+            words.insert(lower.clone());
+        }
+    }
+    words
 }
 
 /// The dictionary's gloss for a term: the sense that gave it an English name,

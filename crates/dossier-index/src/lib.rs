@@ -50,8 +50,10 @@ mod glosses;
 mod mentions;
 mod notes;
 mod patterns;
+mod persist;
 mod quoted;
 mod romanize;
 
 pub use api::*;
 pub use builder::IndexBuilder;
+pub use persist::{BuildCache, FORMAT as BUILD_CACHE_FORMAT};

@@ -3,9 +3,16 @@
 //! changed, removed; notes declaring, renaming and dropping aliases) on
 //! the sample corpus, compared after every step.
 
-use std::{path::Path, sync::Arc, sync::OnceLock};
+use std::{
+    collections::HashMap,
+    path::Path,
+    sync::{
+        Arc, Mutex, OnceLock,
+        atomic::{AtomicUsize, Ordering},
+    },
+};
 
-use dossier_index::{Index, IndexBuilder, Source, SourceKind};
+use dossier_index::{BuildCache, Index, IndexBuilder, Source, SourceKind};
 use dossier_ingest::{IngestConfig, ingest};
 use proptest::prelude::*;
 
@@ -153,4 +160,55 @@ fn a_new_alias_is_found_in_every_source() {
     let zorblax = second.lookup("Zorblax Dynamics").unwrap();
     assert_eq!(second.term(zorblax).mention_count, 4);
     assert_same(&second, &Index::build(sources));
+}
+
+/// A [`BuildCache`] in memory, counting what it is asked.
+#[derive(Default)]
+struct MemoryCache {
+    values: Mutex<HashMap<String, Vec<u8>>>,
+    hits: AtomicUsize,
+}
+
+impl BuildCache for MemoryCache {
+    fn get(&self, path: &str) -> Option<Vec<u8>> {
+        let value = self.values.lock().unwrap().get(path).cloned();
+        self.hits.fetch_add(usize::from(value.is_some()), Ordering::Relaxed);
+        value
+    }
+
+    fn put(&self, values: Vec<(String, Vec<u8>)>) {
+        self.values.lock().unwrap().extend(values);
+    }
+}
+
+#[test]
+fn a_restart_reads_what_the_last_run_saved() {
+    let cache = Arc::new(MemoryCache::default());
+    let mut sources = seeds().clone();
+    apply(&mut sources, &Edit::Write { kind: SourceKind::Document, slot: 0, text: 2 });
+    let mut first = IndexBuilder::with_cache(cache.clone());
+    first.build(sources.clone());
+    first.save();
+    let documents = sources.iter().filter(|s| s.kind == SourceKind::Document).count();
+    assert_eq!(cache.values.lock().unwrap().len(), documents, "a value per document, none per note");
+
+    // A new run on the same sources reads every document's value.
+    let restarted = IndexBuilder::with_cache(cache.clone()).build(sources.clone());
+    assert_eq!(cache.hits.load(Ordering::Relaxed), documents);
+    assert_same(&restarted, &Index::build(sources.clone()));
+
+    // A changed document's value is stale: it is found again, and the
+    // result is still that of a build from scratch.
+    apply(&mut sources, &Edit::Append { source: 0, text: 1 });
+    let mut changed = IndexBuilder::with_cache(cache.clone());
+    assert_same(&changed.build(sources.clone()), &Index::build(sources.clone()));
+    changed.save();
+
+    // Damaged values are ignored.
+    for value in cache.values.lock().unwrap().values_mut() {
+        let middle = value.len() / 2;
+        value[middle] ^= 0x55;
+    }
+    let damaged = IndexBuilder::with_cache(cache.clone()).build(sources.clone());
+    assert_same(&damaged, &Index::build(sources));
 }

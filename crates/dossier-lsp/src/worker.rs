@@ -11,9 +11,11 @@
 //! extracts names and finds mentions only in the sources that changed
 //! (mentions everywhere only when the set of aliases changes), a build whose
 //! sources are all the same as the last one's is skipped, and the lines of
-//! unchanged sources are kept from one snapshot to the next. Each root's language
-//! detections persist in its [`Store`] (`.dossier/cache.redb`), so a restart
-//! only detects the languages of files that changed.
+//! unchanged sources are kept from one snapshot to the next. Each root's
+//! language detections and what the builder found in its documents persist
+//! in its [`Store`] (`.dossier/cache.redb`, written after each build is
+//! published), so a restart only detects and extracts the files that
+//! changed.
 //!
 //! It also owns the file watcher, which only marks paths dirty: whether a
 //! path is a document, a note or noise (Vim's `4913` probe, `~` backups,
@@ -27,7 +29,7 @@ use std::{
     time::Duration,
 };
 
-use dossier_index::{Index, IndexBuilder, Source, SourceKind};
+use dossier_index::{BuildCache, Index, IndexBuilder, Source, SourceKind};
 use dossier_workspace::{CONFIG_FILE, FileRole, IngestCache, Store, WorkspaceConfig, load_workspace_with_store, walk};
 use notify_debouncer_full::{
     DebounceEventResult, Debouncer, RecommendedCache, new_debouncer,
@@ -100,6 +102,14 @@ async fn run(shared: Arc<Shared>, client: Client) {
             Err(error) => tracing::error!("rebuilding the index failed: {error}"),
         }
         drop(progress);
+        // What the build found is stored once its index is out: nobody waits for it.
+        let worker = Arc::clone(&worker);
+        let saved = tokio::task::spawn_blocking(move || {
+            worker.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).builder.save();
+        });
+        if let Err(error) = saved.await {
+            tracing::error!("saving the index cache failed: {error}");
+        }
         shared.wake.notified().await;
     }
 }
@@ -163,7 +173,38 @@ struct Root {
     path: PathBuf,
     config: WorkspaceConfig,
     /// `None` when the cache cannot be used (see `Store::open`).
-    store: Option<Store>,
+    store: Option<Arc<Store>>,
+}
+
+/// The index builder's cache: each root's store, chosen by path.
+struct RootStores(Vec<(PathBuf, Arc<Store>)>);
+
+impl RootStores {
+    /// The store of the innermost root holding `path`.
+    fn of(&self, path: &str) -> Option<usize> {
+        let path = Path::new(path);
+        (0..self.0.len()).filter(|&i| path.starts_with(&self.0[i].0)).max_by_key(|&i| self.0[i].0.as_os_str().len())
+    }
+}
+
+impl BuildCache for RootStores {
+    fn get(&self, path: &str) -> Option<Vec<u8>> {
+        BuildCache::get(&*self.0[self.of(path)?].1, path)
+    }
+
+    fn put(&self, values: Vec<(String, Vec<u8>)>) {
+        let mut by_store: Vec<Vec<(String, Vec<u8>)>> = vec![Vec::new(); self.0.len()];
+        for (path, value) in values {
+            if let Some(store) = self.of(&path) {
+                by_store[store].push((path, value));
+            }
+        }
+        for (values, (_, store)) in by_store.into_iter().zip(&self.0) {
+            if !values.is_empty() {
+                BuildCache::put(&**store, values);
+            }
+        }
+    }
 }
 
 /// The worker's own state: only the worker touches it.
@@ -301,14 +342,17 @@ impl Worker {
                     tracing::warn!("{error}; using the defaults");
                     WorkspaceConfig::default()
                 });
-                let store = Store::open(&path);
+                let store = Store::open(&path).map(Arc::new);
                 Root { path, config, store }
             })
             .collect();
+        let stores = self.roots.iter().filter_map(|root| Some((root.path.clone(), Arc::clone(root.store.as_ref()?))));
+        self.builder = IndexBuilder::with_cache(Arc::new(RootStores(stores.collect())));
+        self.built = None;
         self.disk.clear();
         self.disk_cache.clear();
         for root in &self.roots {
-            let loaded = load_workspace_with_store(&root.path, &root.config, root.store.as_ref(), progress);
+            let loaded = load_workspace_with_store(&root.path, &root.config, root.store.as_deref(), progress);
             for error in &loaded.errors {
                 tracing::warn!("{error}");
             }
@@ -394,7 +438,7 @@ impl Worker {
         let read = read_at_most(path, root.config.ingest.max_file_size);
         let source = read.and_then(|bytes| {
             self.disk_cache
-                .ingest_with_store(path, display, kind, &bytes, &root.config.ingest, root.store.as_ref())
+                .ingest_with_store(path, display, kind, &bytes, &root.config.ingest, root.store.as_deref())
                 .map_err(|error| error.error)
         });
         match source {

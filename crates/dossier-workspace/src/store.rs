@@ -1,12 +1,15 @@
-//! The persisted cache: what language detection found in each file, kept in
-//! a `redb` database at `<root>/.dossier/cache.redb`, so that a restart
-//! re-detects only the files that changed.
+//! The persisted cache: what language detection found in each file and what
+//! the index builder found in each document, kept in a `redb` database at
+//! `<root>/.dossier/cache.redb`, so that a restart re-detects and
+//! re-extracts only the files that changed.
 //!
 //! Only what is expensive to recompute is stored: the detected languages,
-//! their shares and spans (`lingua` is most of an ingestion's time). The
-//! decoded text, its map to the original bytes and the normalized matching
-//! text are recomputed from the bytes on load, which is fast and keeps the
-//! ingest crate's alignment internals out of the file.
+//! their shares and spans (`lingua` is most of an ingestion's time), and
+//! the index builder's values ([`BuildCache`]: candidate names, which cost
+//! jieba, and mentions, which cost the automaton). The decoded text, its
+//! map to the original bytes and the normalized matching text are
+//! recomputed from the bytes on load, which is fast and keeps the ingest
+//! crate's alignment internals out of the file.
 //!
 //! Robustness, in order of the failures users meet:
 //! - every write is one transaction, committed durably: a process killed in
@@ -28,6 +31,7 @@ use std::{
     path::{Path, PathBuf},
 };
 
+use dossier_index::BuildCache;
 use dossier_ingest::{Document, IngestConfig, LanguageShare, LanguageSpan, LanguageTag};
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 use serde::{Deserialize, Serialize};
@@ -50,6 +54,10 @@ const PAGE_CACHE_BYTES: usize = 8 << 20;
 
 const META: TableDefinition<'_, &str, u64> = TableDefinition::new("meta");
 const DETECTIONS: TableDefinition<'_, &str, &[u8]> = TableDefinition::new("detections");
+/// The index builder's values (see `dossier_index::BuildCache`), by path.
+const INDEX: TableDefinition<'_, &str, &[u8]> = TableDefinition::new("index");
+/// Every table of entries keyed by path.
+const TABLES: [TableDefinition<'_, &str, &[u8]>; 2] = [DETECTIONS, INDEX];
 const SCHEMA_KEY: &str = "schema";
 
 /// What language detection found in one file, as stored.
@@ -185,7 +193,7 @@ impl Store {
     }
 
     /// Empties the cache unless it was written with [`SCHEMA_VERSION`], and
-    /// makes sure both tables exist.
+    /// makes sure every table exists.
     fn check_schema(&self) -> Result<(), String> {
         guarded(|| {
             let transaction = self.db.begin_write().map_err(|e| e.to_string())?;
@@ -196,11 +204,15 @@ impl Store {
                     if let Some(version) = version {
                         tracing::info!("cache schema {version} is not {SCHEMA_VERSION}: starting over");
                     }
-                    transaction.delete_table(DETECTIONS).map_err(|e| e.to_string())?;
+                    for table in TABLES {
+                        transaction.delete_table(table).map_err(|e| e.to_string())?;
+                    }
                     meta.insert(SCHEMA_KEY, SCHEMA_VERSION).map_err(|e| e.to_string())?;
                 }
             }
-            transaction.open_table(DETECTIONS).map_err(|e| e.to_string())?;
+            for table in TABLES {
+                transaction.open_table(table).map_err(|e| e.to_string())?;
+            }
             transaction.commit().map_err(|e| e.to_string())
         })
     }
@@ -255,10 +267,10 @@ impl Store {
         }
         let removed = guarded(|| {
             let transaction = self.db.begin_write().map_err(|e| e.to_string())?;
-            {
-                let mut table = transaction.open_table(DETECTIONS).map_err(|e| e.to_string())?;
-                for key in keys {
-                    table.remove(key).map_err(|e| e.to_string())?;
+            for table in TABLES {
+                let mut table = transaction.open_table(table).map_err(|e| e.to_string())?;
+                for key in &keys {
+                    table.remove(*key).map_err(|e| e.to_string())?;
                 }
             }
             transaction.commit().map_err(|e| e.to_string())
@@ -273,8 +285,8 @@ impl Store {
     pub fn retain(&self, keep: impl Fn(&str) -> bool) {
         let retained = guarded(|| {
             let transaction = self.db.begin_write().map_err(|e| e.to_string())?;
-            {
-                let mut table = transaction.open_table(DETECTIONS).map_err(|e| e.to_string())?;
+            for table in TABLES {
+                let mut table = transaction.open_table(table).map_err(|e| e.to_string())?;
                 table.retain(|key, _| keep(key)).map_err(|e| e.to_string())?;
             }
             transaction.commit().map_err(|e| e.to_string())
@@ -297,6 +309,38 @@ impl Store {
             Ok(keys)
         });
         keys.unwrap_or_default()
+    }
+}
+
+/// The index builder's values, in the same database and transactions as
+/// the detections: read one by one, written a build at a time.
+impl BuildCache for Store {
+    fn get(&self, path: &str) -> Option<Vec<u8>> {
+        let found = guarded(|| {
+            let transaction = self.db.begin_read().map_err(|e| e.to_string())?;
+            let table = transaction.open_table(INDEX).map_err(|e| e.to_string())?;
+            Ok(table.get(path).map_err(|e| e.to_string())?.map(|value| value.value().to_vec()))
+        });
+        found.unwrap_or_else(|error| {
+            tracing::debug!("{}: cannot read {path}: {error}", self.file.display());
+            None
+        })
+    }
+
+    fn put(&self, values: Vec<(String, Vec<u8>)>) {
+        let written = guarded(|| {
+            let transaction = self.db.begin_write().map_err(|e| e.to_string())?;
+            {
+                let mut table = transaction.open_table(INDEX).map_err(|e| e.to_string())?;
+                for (path, value) in &values {
+                    table.insert(path.as_str(), value.as_slice()).map_err(|e| e.to_string())?;
+                }
+            }
+            transaction.commit().map_err(|e| e.to_string())
+        });
+        if let Err(error) = written {
+            tracing::warn!("{}: cannot write the cache: {error}", self.file.display());
+        }
     }
 }
 
@@ -335,6 +379,21 @@ mod tests {
         assert_eq!(store.keys(), ["a.txt"]);
         store.remove(["a.txt"]);
         assert!(store.keys().is_empty());
+    }
+
+    #[test]
+    fn index_values_survive_a_reopen_and_leave_with_their_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        BuildCache::put(&store, vec![("a.txt".to_owned(), vec![1, 2, 3]), ("b.txt".to_owned(), vec![4])]);
+        store.put(&[("a.txt".to_owned(), detection(1))]);
+        drop(store);
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(BuildCache::get(&store, "a.txt"), Some(vec![1, 2, 3]));
+        store.remove(["a.txt"]);
+        assert_eq!((BuildCache::get(&store, "a.txt"), store.get("a.txt")), (None, None));
+        store.retain(|path| path != "b.txt");
+        assert_eq!(BuildCache::get(&store, "b.txt"), None);
     }
 
     #[test]
