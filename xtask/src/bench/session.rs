@@ -57,7 +57,11 @@ pub(crate) fn lsp(binary: &Path, corpus: &Corpus, report: &mut Report) -> Result
     report.add("references_p99_ms", "references p99", references.p99(), "ms");
     let largest = references.counts.iter().max().copied().unwrap_or(0);
     report.note(
-        format!("parsed by the bench: {:.1} ms; largest {largest} locations", references.parsed_p99()),
+        format!(
+            "parsed by the bench: {:.1} ms; max {:.1} ms (the largest answer, {largest} locations)",
+            references.parsed_p99(),
+            references.max()
+        ),
         "≤ 30 ms",
     );
     let timed = latency(&mut client, &targets, "textDocument/completion", &|t| t.completion());
@@ -106,6 +110,10 @@ impl Latency {
 
     fn p99(&self) -> f64 {
         millis(self.received[self.received.len() * 99 / 100])
+    }
+
+    fn max(&self) -> f64 {
+        self.received.last().map_or(f64::NAN, |&time| millis(time))
     }
 
     fn parsed_p99(&self) -> f64 {
