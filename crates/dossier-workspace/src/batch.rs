@@ -68,13 +68,6 @@ pub fn ingest_files(
         .collect()
 }
 
-/// The settings for ingesting bytes whose detection comes from the cache:
-/// an empty language allowlist, so that no language model runs (every
-/// stretch is `und` until [`Detection::apply`] puts the stored languages in).
-pub(crate) fn without_detection(config: &IngestConfig) -> IngestConfig {
-    IngestConfig { languages: Some(Vec::new()), ..config.clone() }
-}
-
 /// Ingests bytes, taking the language detection from `store` when it has a
 /// matching entry (same path, same content hash, same settings). Returns the
 /// document and, when detection ran, what to store for next time.
@@ -86,8 +79,7 @@ pub fn ingest_with_store(
 ) -> Result<(Document, Option<Detection>), IngestError> {
     let hash = xxhash_rust::xxh3::xxh3_64(bytes);
     if let Some(stored) = store.and_then(|store| store.get(display)).filter(|stored| stored.matches(hash, config)) {
-        let mut document = dossier_ingest::ingest(display, bytes, &without_detection(config))?;
-        stored.apply(&mut document);
+        let document = dossier_ingest::ingest_with_detection(display, bytes, config, stored.into_detection())?;
         return Ok((document, None));
     }
     let document = dossier_ingest::ingest(display, bytes, config)?;

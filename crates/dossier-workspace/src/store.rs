@@ -92,19 +92,22 @@ impl Detection {
         self.hash == hash && self.settings == settings_fingerprint(config)
     }
 
-    /// Puts the stored detection into a document ingested without detection.
-    pub fn apply(self, document: &mut Document) {
-        document.language = LanguageTag(self.language);
-        document.languages = self
-            .languages
-            .into_iter()
-            .map(|(language, share)| LanguageShare { language: LanguageTag(language), share })
-            .collect();
-        document.spans = self
-            .spans
-            .into_iter()
-            .map(|(start, end, language)| LanguageSpan { start, end, language: LanguageTag(language) })
-            .collect();
+    /// The stored detection, to ingest the same bytes with
+    /// (`dossier_ingest::ingest_with_detection`).
+    pub fn into_detection(self) -> dossier_ingest::Detection {
+        dossier_ingest::Detection {
+            language: LanguageTag(self.language),
+            languages: self
+                .languages
+                .into_iter()
+                .map(|(language, share)| LanguageShare { language: LanguageTag(language), share })
+                .collect(),
+            spans: self
+                .spans
+                .into_iter()
+                .map(|(start, end, language)| LanguageSpan { start, end, language: LanguageTag(language) })
+                .collect(),
+        }
     }
 }
 
@@ -112,6 +115,7 @@ impl Detection {
 fn settings_fingerprint(config: &IngestConfig) -> u64 {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     SCHEMA_VERSION.hash(&mut hasher);
+    dossier_ingest::DETECTION_VERSION.hash(&mut hasher);
     config.languages.hash(&mut hasher);
     hasher.finish()
 }
@@ -436,16 +440,17 @@ mod tests {
     }
 
     #[test]
-    fn a_detection_applied_to_a_document_ingested_without_detection_gives_the_full_document() {
+    fn a_stored_detection_gives_the_full_document() {
         let text =
             "過去一年，馬雲三次內部表態。Make Alibaba Great Again, said the employees in a long English sentence.";
         let config = IngestConfig::default();
         let full = dossier_ingest::ingest("a.txt", text.as_bytes(), &config).unwrap();
         let stored = Detection::of(&full, 7, &config);
-        let mut cheap =
-            dossier_ingest::ingest("a.txt", text.as_bytes(), &crate::batch::without_detection(&config)).unwrap();
-        assert_ne!(cheap.spans, full.spans, "the test needs detection to matter");
-        stored.apply(&mut cheap);
+        let without = IngestConfig { languages: Some(Vec::new()), ..IngestConfig::default() };
+        let undetected = dossier_ingest::ingest("a.txt", text.as_bytes(), &without).unwrap();
+        assert_ne!(undetected.spans, full.spans, "the test needs detection to matter");
+        let cheap =
+            dossier_ingest::ingest_with_detection("a.txt", text.as_bytes(), &config, stored.into_detection()).unwrap();
         assert_eq!(cheap.language, full.language);
         assert_eq!(cheap.languages, full.languages);
         assert_eq!(cheap.spans, full.spans);
