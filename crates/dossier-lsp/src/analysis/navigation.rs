@@ -46,6 +46,7 @@ pub fn references(index: &Index, path: &str, offset: usize, include_declaration:
     let term = index.term(id);
     let declaration = declaration(index, term);
     let mut found: Vec<FileRange> = index.mentions(id).map(|m| FileRange::from(&m.location)).collect();
+    let mentioned = found.len();
     // A romanization in a note ("Zhang Yong" for 張勇) is resolved by
     // `term_at` without being one of the term's mentions: its other
     // occurrences in notes are found the same way.
@@ -60,14 +61,24 @@ pub fn references(index: &Index, path: &str, offset: usize, include_declaration:
             }
         }
     }
-    found.sort_by(|a, b| (&a.path, a.range.start).cmp(&(&b.path, b.range.start)));
-    found.dedup();
-    let mut out: Vec<FileRange> = Vec::new();
-    if include_declaration && let Some(declaration) = &declaration {
-        out.push(declaration.clone());
+    // The mentions come ordered by path then offset: only the romanizations
+    // found above need sorting in (a term's answer can hold hundreds of
+    // thousands of mentions, and ordering compares paths character by
+    // character, where equality first compares the shared `Arc`s).
+    let by_place = |a: &FileRange, b: &FileRange| (&a.path, a.range.start).cmp(&(&b.path, b.range.start));
+    debug_assert!(found[..mentioned].is_sorted_by(|a, b| by_place(a, b).is_le()));
+    if found.len() > mentioned {
+        found.sort_by(by_place);
     }
-    out.extend(found.into_iter().filter(|range| Some(range) != declaration.as_ref()));
-    out
+    found.dedup();
+    if let Some(declaration) = declaration {
+        // Ranges first: cheaper than the paths, which share long prefixes.
+        found.retain(|found| found.range != declaration.range || found.path != declaration.path);
+        if include_declaration {
+            found.insert(0, declaration);
+        }
+    }
+    found
 }
 
 /// The link whose text contains `offset` (its ends included).
