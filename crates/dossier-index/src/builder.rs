@@ -247,9 +247,9 @@ impl Linker {
     }
 
     /// Accepts the nodes with enough evidence and links them: pattern pairs,
-    /// romanizations, then the dictionary's English names. `words` are the
-    /// corpus's lower-case Latin words.
-    fn link(&mut self, words: &HashMap<String, u32>) {
+    /// romanizations, then the dictionary's English names. `has_word` tells
+    /// the corpus's lower-case Latin words.
+    fn link(&mut self, has_word: &dyn Fn(&str) -> bool) {
         for node in &mut self.nodes {
             node.accepted = Linker::accept(node);
         }
@@ -257,7 +257,7 @@ impl Linker {
             self.union(a, b);
         }
         self.link_romanizations();
-        self.link_dictionary(words);
+        self.link_dictionary(has_word);
     }
 
     /// Whether a node's evidence is enough for a term of its own.
@@ -340,15 +340,15 @@ impl Linker {
     }
 
     /// Links Han names to the English names CC-CEDICT gives them, when a
-    /// sense fits the corpus (see `glosses`). `words` are the corpus's
+    /// sense fits the corpus (see `glosses`). `has_word` tells the corpus's
     /// lower-case Latin words.
-    fn link_dictionary(&mut self, words: &HashMap<String, u32>) {
+    fn link_dictionary(&mut self, has_word: &dyn Fn(&str) -> bool) {
         let dictionary = dictionary();
         let mut links = Vec::new();
         {
             let by_key = &self.by_key;
             let has_term = |name: &str| by_key.contains_key(&Folder::default().key(name));
-            let context = Context { words, has_term: &has_term };
+            let context = Context { has_word, has_term: &has_term };
             for (id, node) in self.nodes.iter().enumerate() {
                 if node.key.chars().count() < 2 || !node.key.chars().all(is_han) {
                     continue;
@@ -438,9 +438,9 @@ pub struct IndexBuilder {
     folder: Folder,
     /// What each source of the last version yields, by path.
     entries: HashMap<Arc<str>, Entry>,
-    /// The lower-case Latin words of every source (to choose dictionary
-    /// senses by), with the number of sources using each.
-    words: HashMap<String, u32>,
+    /// For each interned string, how many sources have it among their
+    /// lower-case Latin words (to choose dictionary senses by).
+    word_counts: Vec<u32>,
     /// The documents' candidate names and keys.
     interner: Interner,
     /// How many strings the interner held when last compacted.
@@ -480,6 +480,8 @@ struct Entry {
     stored_scan: Option<(u64, Scan)>,
     /// Whether the cache lacks what is kept here.
     unsaved: bool,
+    /// The source's distinct lower-case Latin words, interned.
+    words: Vec<u32>,
 }
 
 /// What a new or changed source yields, found in parallel.
@@ -489,7 +491,7 @@ struct Extracted<'a> {
     stored_scan: Option<(u64, Scan)>,
     text_hash: u64,
     unsaved: bool,
-    words: HashSet<String>,
+    words: Vec<Box<str>>,
 }
 
 /// A source's scan as an index version uses it.
@@ -539,7 +541,8 @@ impl IndexBuilder {
                 }
                 _ => None,
             };
-            values.push((entry.path.to_string(), persist::encode(entry.text_hash, candidates, &self.interner, scan)));
+            let value = persist::encode(entry.text_hash, candidates, &entry.words, &self.interner, scan);
+            values.push((entry.path.to_string(), value));
         }
         if !values.is_empty() {
             cache.put(values);
@@ -564,7 +567,8 @@ impl IndexBuilder {
                 Part::Document(candidates) => linker.add_candidates(candidates, &self.interner),
             }
         }
-        linker.link(&self.words);
+        let (interner, word_counts) = (&self.interner, &self.word_counts);
+        linker.link(&|word: &str| interner.id(word).is_some_and(|id| word_counts[id as usize] > 0));
         let accepted: Vec<usize> = (0..linker.nodes.len()).filter(|&id| linker.nodes[id].accepted).collect();
         let patterns = self.patterns_for(&linker, &accepted);
         self.scan(&sources, &linker, &patterns);
@@ -601,13 +605,8 @@ impl IndexBuilder {
             .collect();
         for path in stale {
             let entry = self.entries.remove(&path).expect("a kept entry");
-            for word in latin_words(&entry.source.document.text) {
-                if let Some(count) = self.words.get_mut(&word) {
-                    *count -= 1;
-                    if *count == 0 {
-                        self.words.remove(&word);
-                    }
-                }
+            for &word in &entry.words {
+                self.word_counts[word as usize] -= 1;
             }
         }
         for (path, source) in &wanted {
@@ -624,24 +623,30 @@ impl IndexBuilder {
             .map_init(Folder::default, |folder, &source| {
                 let text = &source.document.text;
                 let text_hash = persist::text_hash(text);
-                let (part, stored_scan, unsaved) = match source.kind {
-                    SourceKind::Note => (Part::Note(notes::parse_note(&source.document.path, text)), None, false),
+                let note = || Part::Note(notes::parse_note(&source.document.path, text));
+                let (part, words, stored_scan, unsaved) = match source.kind {
+                    SourceKind::Note => (note(), latin_words(text), None, false),
                     SourceKind::Document => {
                         let stored = cache
                             .and_then(|cache| cache.get(&source.document.path))
                             .and_then(|bytes| persist::decode(&bytes, text_hash, text));
                         match stored {
-                            Some(stored) => (Part::Document(stored.candidates), stored.scan, false),
-                            None => (Part::Document(Candidates::extract(text, folder)), None, true),
+                            Some(stored) => (Part::Document(stored.candidates), stored.words, stored.scan, false),
+                            None => {
+                                let candidates = Candidates::extract(text, folder);
+                                (Part::Document(candidates), latin_words(text), None, true)
+                            }
                         }
                     }
                 };
-                Extracted { source, part, stored_scan, text_hash, unsaved, words: latin_words(text) }
+                Extracted { source, part, stored_scan, text_hash, unsaved, words }
             })
             .collect();
         for extracted in extracted {
-            for word in extracted.words {
-                *self.words.entry(word).or_default() += 1;
+            let words: Vec<u32> = extracted.words.iter().map(|word| self.interner.intern(word)).collect();
+            self.word_counts.resize(self.interner.len(), 0);
+            for &word in &words {
+                self.word_counts[word as usize] += 1;
             }
             let part = match extracted.part {
                 Part::Note(header) => Part::Note(header),
@@ -657,15 +662,29 @@ impl IndexBuilder {
                 text_hash: extracted.text_hash,
                 stored_scan: extracted.stored_scan,
                 unsaved: extracted.unsaved,
+                words,
             };
             self.entries.insert(path, entry);
         }
         if self.interner.len() > (COMPACT_GROWTH * self.compacted).max(MIN_COMPACTED) {
-            self.interner.compact(self.entries.values_mut().filter_map(|entry| match &mut entry.part {
-                Part::Document(candidates) => Some(candidates),
-                Part::Note(_) => None,
-            }));
+            let entries = &mut self.entries;
+            self.interner.compact(|new_id| {
+                for entry in entries.values_mut() {
+                    if let Part::Document(candidates) = &mut entry.part {
+                        candidates.renumber(new_id);
+                    }
+                    for word in &mut entry.words {
+                        *word = new_id(*word);
+                    }
+                }
+            });
             self.compacted = self.interner.len();
+            self.word_counts = vec![0; self.interner.len()];
+            for entry in self.entries.values() {
+                for &word in &entry.words {
+                    self.word_counts[word as usize] += 1;
+                }
+            }
         }
     }
 
@@ -930,16 +949,18 @@ fn assemble(sources: Vec<Arc<Source>>, scans: Vec<Scanned>, linker: &mut Linker,
 
 /// The distinct lower-case words of a text's Latin letters, to choose
 /// dictionary senses by.
-fn latin_words(text: &str) -> HashSet<String> {
-    let mut words = HashSet::new();
+fn latin_words(text: &str) -> Vec<Box<str>> {
+    let mut words: HashSet<Box<str>> = HashSet::new();
     let mut lower = String::new();
     for word in text.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 3) {
         lower.clear();
         lower.extend(word.chars().map(|c| c.to_ascii_lowercase()));
-        if !words.contains(&lower) {
-            words.insert(lower.clone());
+        if !words.contains(lower.as_str()) {
+            words.insert(lower.as_str().into());
         }
     }
+    let mut words: Vec<Box<str>> = words.into_iter().collect();
+    words.sort_unstable();
     words
 }
 

@@ -148,7 +148,7 @@ impl Candidates<Written> {
 
 impl Candidates {
     /// Renumbers the names' strings (see [`Interner::compact`]).
-    pub(crate) fn renumber(&mut self, new_id: &mut impl FnMut(u32) -> u32) {
+    pub(crate) fn renumber(&mut self, new_id: &mut dyn FnMut(u32) -> u32) {
         for name in &mut self.names {
             name.surface = new_id(name.surface);
             name.key = name.key.map(&mut *new_id);
@@ -160,7 +160,7 @@ impl Candidates {
 /// repeats its names in every document.
 #[derive(Debug, Default)]
 pub(crate) struct Interner {
-    ids: HashMap<Box<str>, u32>,
+    ids: rustc_hash::FxHashMap<Box<str>, u32>,
     strings: Vec<Box<str>>,
 }
 
@@ -183,20 +183,23 @@ impl Interner {
         self.strings.len()
     }
 
-    /// Keeps only the strings `candidates` use, renumbering them, so that
-    /// the interner follows the corpus and not its history of edits.
-    pub(crate) fn compact<'a>(&mut self, candidates: impl Iterator<Item = &'a mut Candidates>) {
+    /// The id of a string interned before.
+    pub(crate) fn id(&self, text: &str) -> Option<u32> {
+        self.ids.get(text).copied()
+    }
+
+    /// Keeps only the strings still in use, renumbering them, so that the
+    /// interner follows the corpus and not its history of edits. `renumber`
+    /// must pass every id in use through the function it is given.
+    pub(crate) fn compact(&mut self, renumber: impl FnOnce(&mut dyn FnMut(u32) -> u32)) {
         let old = std::mem::take(self);
         let mut new_ids = vec![u32::MAX; old.strings.len()];
-        let mut new_id = |id: u32| {
+        renumber(&mut |id: u32| {
             if new_ids[id as usize] == u32::MAX {
                 new_ids[id as usize] = self.intern(&old.strings[id as usize]);
             }
             new_ids[id as usize]
-        };
-        for candidates in candidates {
-            candidates.renumber(&mut new_id);
-        }
+        });
     }
 }
 

@@ -16,7 +16,7 @@
 //! itself uses. A sense that scores too little is no link at all, so a
 //! dictionary name needs some support from the corpus.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use crate::{
     TermKind,
@@ -102,8 +102,8 @@ pub(crate) struct Sense<'a> {
 
 /// What the corpus offers to choose between senses.
 pub(crate) struct Context<'a> {
-    /// Lower-case words of the corpus's Latin text.
-    pub(crate) words: &'a HashMap<String, u32>,
+    /// Whether the corpus's Latin text has a word (in lower case).
+    pub(crate) has_word: &'a dyn Fn(&str) -> bool,
     /// Whether a name (any script, as written) is a name or term of the corpus.
     pub(crate) has_term: &'a dyn Fn(&str) -> bool,
 }
@@ -155,7 +155,7 @@ fn score(sense: &Sense<'_>, context: &Context<'_>) -> usize {
     let mut shared: HashSet<String> = HashSet::new();
     let mut han_words: HashSet<&str> = HashSet::new();
     for gloss in &sense.glosses {
-        shared.extend(words(gloss).filter(|w| !name_words.contains(w) && context.words.contains_key(w)));
+        shared.extend(words(gloss).filter(|w| !name_words.contains(w) && (context.has_word)(w)));
         han_words.extend(cited_words(gloss).filter(|w| *w != sense.entry.simplified && (context.has_term)(w)));
     }
     let named = sense.names.iter().any(|n| (context.has_term)(n));
@@ -319,6 +319,8 @@ fn kind_of(glosses: &[&str]) -> TermKind {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
     use expect_test::{Expect, expect};
 
     use super::*;
@@ -424,12 +426,14 @@ mod tests {
         let words: HashMap<String, u32> =
             ["online", "shopping", "commerce", "company", "sales"].map(|w| (w.to_owned(), 1)).into();
         let has_term = |name: &str| name == "Alibaba";
-        let context = Context { words: &words, has_term: &has_term };
+        let has_word = |w: &str| words.contains_key(w);
+        let context = Context { has_word: &has_word, has_term: &has_term };
         let sense = best_sense(dictionary(), "阿里巴巴", &context).unwrap();
         assert_eq!(sense.names, ["Alibaba"], "the company, not the Arabian Nights");
         let nothing: HashMap<String, u32> = HashMap::new();
         let no_terms = |_: &str| false;
-        let empty = Context { words: &nothing, has_term: &no_terms };
+        let no_words = |w: &str| nothing.contains_key(w);
+        let empty = Context { has_word: &no_words, has_term: &no_terms };
         assert_eq!(best_sense(dictionary(), "阿里巴巴", &empty), None, "no support, no link");
         assert_eq!(best_sense(dictionary(), "拼多多", &context).unwrap().names, ["Pinduoduo"]);
     }

@@ -20,7 +20,7 @@ use crate::{
 
 /// Bump when the layout below or what the extractors or the automaton find
 /// changes: stored values of another format are ignored.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// Where an [`IndexBuilder`](crate::IndexBuilder) keeps what it found in
 /// each document between runs, keyed by the document's path. Errors are
@@ -35,6 +35,8 @@ pub trait BuildCache: Send + Sync {
 /// What is stored of one document.
 pub(crate) struct Stored {
     pub(crate) candidates: Candidates<Written>,
+    /// The document's distinct lower-case Latin words.
+    pub(crate) words: Vec<Box<str>>,
     /// The mentions, with the fingerprint of the automaton's keys.
     pub(crate) scan: Option<(u64, Scan)>,
 }
@@ -66,7 +68,13 @@ pub(crate) fn text_hash(text: &str) -> u64 {
 }
 
 /// Encodes what is kept of a document whose text hashes to `text`.
-pub(crate) fn encode(text: u64, candidates: &Candidates, interner: &Interner, scan: Option<(u64, &Scan)>) -> Vec<u8> {
+pub(crate) fn encode(
+    text: u64,
+    candidates: &Candidates,
+    words: &[u32],
+    interner: &Interner,
+    scan: Option<(u64, &Scan)>,
+) -> Vec<u8> {
     let mut out = Encoder(Vec::with_capacity(64 + 32 * candidates.names.len()));
     out.u32(FORMAT);
     out.u64(text);
@@ -92,6 +100,10 @@ pub(crate) fn encode(text: u64, candidates: &Candidates, interner: &Interner, sc
     for &(left, right) in &candidates.pairs {
         out.u32(left);
         out.u32(right);
+    }
+    out.u32(words.len() as u32);
+    for &word in words {
+        out.str(interner.get(word));
     }
     match scan {
         None => out.0.push(0),
@@ -171,12 +183,16 @@ pub(crate) fn decode(bytes: &[u8], text_hash: u64, text: &str) -> Option<Stored>
         }
         candidates.pairs.push((left, right));
     }
+    let mut words = Vec::new();
+    for _ in 0..input.len(4)? {
+        words.push(input.str()?.into());
+    }
     let scan = match input.u8()? {
         0 => None,
         1 => Some(decode_scan(&mut input, text)?),
         _ => return None,
     };
-    input.0.is_empty().then_some(Stored { candidates, scan })
+    input.0.is_empty().then_some(Stored { candidates, words, scan })
 }
 
 fn decode_scan(input: &mut Decoder<'_>, text: &str) -> Option<(u64, Scan)> {
@@ -291,10 +307,11 @@ mod tests {
         let written = Candidates::extract(TEXT, &mut folder);
         let mut interner = Interner::default();
         let candidates = Candidates::extract(TEXT, &mut folder).intern(&mut interner);
+        let words = ["founded", "festival"].map(|w| interner.intern(w));
         let keys = ["jack ma", "马云", "alibaba", "淘宝"];
         let matcher = Matcher::new(keys.iter().enumerate().map(|(i, k)| (k.to_string(), i)).collect());
         let scan = Scan::new(&matcher, 0, &source, &mut folder, 0..0);
-        (encode(text_hash(TEXT), &candidates, &interner, Some((7, &scan))), written, scan)
+        (encode(text_hash(TEXT), &candidates, &words, &interner, Some((7, &scan))), written, scan)
     }
 
     #[test]
@@ -307,6 +324,7 @@ mod tests {
         assert_eq!(names(&decoded.candidates), names(&written));
         assert_eq!(format!("{:?}", decoded.candidates.found), format!("{:?}", written.found));
         assert_eq!(decoded.candidates.pairs, written.pairs);
+        assert_eq!(decoded.words, ["founded".into(), "festival".into()]);
         let (fingerprint, decoded_scan) = decoded.scan.expect("a scan");
         assert_eq!(fingerprint, 7);
         assert_eq!(format!("{decoded_scan:?}"), format!("{scan:?}"));

@@ -130,7 +130,7 @@ fn assert_same(built: &Index, scratch: &Index) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(24))]
+    #![proptest_config(ProptestConfig::with_cases(16))]
 
     #[test]
     fn every_version_equals_a_build_from_scratch(edits in proptest::collection::vec(edit(), 1..6)) {

@@ -306,7 +306,12 @@ impl Worker {
             {
                 Arc::clone(index)
             }
-            _ => Arc::new(self.builder.build(sources.clone())),
+            _ => {
+                let start = std::time::Instant::now();
+                let index = self.builder.build(sources.clone());
+                tracing::info!("index of {} sources built in {:.0?}", sources.len(), start.elapsed());
+                Arc::new(index)
+            }
         };
         self.built = Some((sources, Arc::clone(&index)));
         let lines = self.lines_of(&index);
@@ -352,15 +357,17 @@ impl Worker {
         self.disk.clear();
         self.disk_cache.clear();
         for root in &self.roots {
+            let start = std::time::Instant::now();
             let loaded = load_workspace_with_store(&root.path, &root.config, root.store.as_deref(), progress);
             for error in &loaded.errors {
                 tracing::warn!("{error}");
             }
             tracing::info!(
-                "{}: {} sources, {} with languages from the cache",
+                "{}: {} sources, {} with languages from the cache, read in {:.0?}",
                 root.path.display(),
                 loaded.sources.len(),
-                loaded.from_store
+                loaded.from_store,
+                start.elapsed()
             );
             for source in loaded.sources {
                 let path = PathBuf::from(&source.document.path);
