@@ -1,6 +1,5 @@
 //! What the built-in dictionary costs, and what it links: the time and
-//! resident memory of the first `Index::build` (which parses CC-CEDICT; the
-//! `zhconv` tables every index needs are loaded first, apart), then
+//! resident memory of the first `Index::build` (which parses CC-CEDICT), then
 //! an index of the files given on the command line with every term that has a
 //! dictionary alias or gloss.
 //!
@@ -22,11 +21,6 @@ fn resident_kib() -> u64 {
 }
 
 fn main() {
-    // zhconv's tables are loaded with the first Han text of any index; measure them apart.
-    let before = resident_kib();
-    let start = Instant::now();
-    zhconv::zhconv("馬雲", zhconv::Variant::ZhHans);
-    println!("zhconv tables: {:.1?}, resident memory +{} KiB", start.elapsed(), resident_kib() - before);
     let before = resident_kib();
     let start = Instant::now();
     Index::build(Vec::new());

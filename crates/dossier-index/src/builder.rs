@@ -411,11 +411,10 @@ fn location(source: &Source, text_range: Range<usize>) -> Location {
 /// The script of an alias as written.
 pub(crate) fn script_of(text: &str) -> Script {
     if text.chars().any(is_han) {
-        let simplified = zhconv::zhconv(text, zhconv::Variant::ZhHans);
-        let traditional = zhconv::zhconv(text, zhconv::Variant::ZhHant);
-        return match (simplified == text, traditional == text) {
-            (true, true) => Script::Han,
-            (true, false) => Script::HanSimplified,
+        let counts = dossier_ingest::han::VariantCounts::of(text);
+        return match (counts.simplified, counts.traditional) {
+            (0, 0) => Script::Han,
+            (_, 0) => Script::HanSimplified,
             _ => Script::HanTraditional,
         };
     }
