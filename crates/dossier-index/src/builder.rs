@@ -17,6 +17,7 @@ use std::{
 };
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::{
     Alias, AliasSource, Definition, DefinitionOrigin, Gloss, Index, Location, NoteProblem, Script, Source, SourceKind,
@@ -437,9 +438,9 @@ pub struct IndexBuilder {
     folder: Folder,
     /// What each source of the last version yields, by path.
     entries: HashMap<Arc<str>, Entry>,
-    /// For each interned string, how many sources have it among their
-    /// lower-case Latin words (to choose dictionary senses by).
-    word_counts: Vec<u32>,
+    /// For each hash of a lower-case Latin word ([`word_hash`]), how many
+    /// sources have it (to choose dictionary senses by).
+    word_counts: FxHashMap<u64, u32>,
     /// The documents' candidate names and keys.
     interner: Interner,
     /// How many strings the interner held when last compacted.
@@ -479,8 +480,8 @@ struct Entry {
     stored_scan: Option<(u64, Scan)>,
     /// Whether the cache lacks what is kept here.
     unsaved: bool,
-    /// The source's distinct lower-case Latin words, interned.
-    words: Vec<u32>,
+    /// The hashes of the source's distinct lower-case Latin words.
+    words: Vec<u64>,
 }
 
 /// What a new or changed source yields, found in parallel.
@@ -490,7 +491,7 @@ struct Extracted<'a> {
     stored_scan: Option<(u64, Scan)>,
     text_hash: u64,
     unsaved: bool,
-    words: Vec<Box<str>>,
+    words: Vec<u64>,
 }
 
 /// A source's scan as an index version uses it.
@@ -566,8 +567,8 @@ impl IndexBuilder {
                 Part::Document(candidates) => linker.add_candidates(candidates, &self.interner),
             }
         }
-        let (interner, word_counts) = (&self.interner, &self.word_counts);
-        linker.link(&|word: &str| interner.id(word).is_some_and(|id| word_counts[id as usize] > 0));
+        let word_counts = &self.word_counts;
+        linker.link(&|word: &str| word_counts.contains_key(&word_hash(word)));
         let accepted: Vec<usize> = (0..linker.nodes.len()).filter(|&id| linker.nodes[id].accepted).collect();
         let patterns = self.patterns_for(&linker, &accepted);
         self.scan(&sources, &linker, &patterns);
@@ -604,8 +605,13 @@ impl IndexBuilder {
             .collect();
         for path in stale {
             let entry = self.entries.remove(&path).expect("a kept entry");
-            for &word in &entry.words {
-                self.word_counts[word as usize] -= 1;
+            for word in &entry.words {
+                if let Some(count) = self.word_counts.get_mut(word) {
+                    *count -= 1;
+                    if *count == 0 {
+                        self.word_counts.remove(word);
+                    }
+                }
             }
         }
         for (path, source) in &wanted {
@@ -642,10 +648,9 @@ impl IndexBuilder {
             })
             .collect();
         for extracted in extracted {
-            let words: Vec<u32> = extracted.words.iter().map(|word| self.interner.intern(word)).collect();
-            self.word_counts.resize(self.interner.len(), 0);
+            let words = extracted.words;
             for &word in &words {
-                self.word_counts[word as usize] += 1;
+                *self.word_counts.entry(word).or_default() += 1;
             }
             let part = match extracted.part {
                 Part::Note(header) => Part::Note(header),
@@ -672,18 +677,9 @@ impl IndexBuilder {
                     if let Part::Document(candidates) = &mut entry.part {
                         candidates.renumber(new_id);
                     }
-                    for word in &mut entry.words {
-                        *word = new_id(*word);
-                    }
                 }
             });
             self.compacted = self.interner.len();
-            self.word_counts = vec![0; self.interner.len()];
-            for entry in self.entries.values() {
-                for &word in &entry.words {
-                    self.word_counts[word as usize] += 1;
-                }
-            }
         }
     }
 
@@ -946,21 +942,29 @@ fn assemble(sources: Vec<Arc<Source>>, scans: Vec<Scanned>, linker: &mut Linker,
     Index::from_parts(sources, scans, term_of_pattern, terms, problems, &mut linker.folder)
 }
 
-/// The distinct lower-case words of a text's Latin letters, to choose
-/// dictionary senses by.
-fn latin_words(text: &str) -> Vec<Box<str>> {
-    let mut words: HashSet<Box<str>> = HashSet::new();
+/// The hashes of the distinct lower-case words of a text's Latin letters,
+/// to choose dictionary senses by: only ever asked whether a word is there,
+/// so a 64-bit hash stands for it (a collision would be one gloss word too
+/// many in one sense's score).
+fn latin_words(text: &str) -> Vec<u64> {
     let mut lower = String::new();
-    for word in text.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 3) {
-        lower.clear();
-        lower.extend(word.chars().map(|c| c.to_ascii_lowercase()));
-        if !words.contains(lower.as_str()) {
-            words.insert(lower.as_str().into());
-        }
-    }
-    let mut words: Vec<Box<str>> = words.into_iter().collect();
+    let mut words: Vec<u64> = text
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| w.len() >= 3)
+        .map(|word| {
+            lower.clear();
+            lower.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+            word_hash(&lower)
+        })
+        .collect();
     words.sort_unstable();
+    words.dedup();
     words
+}
+
+/// The hash a lower-case word is known by.
+fn word_hash(word: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(word.as_bytes())
 }
 
 /// The dictionary's gloss for a term: the sense that gave it an English name,

@@ -183,11 +183,6 @@ impl Interner {
         self.strings.len()
     }
 
-    /// The id of a string interned before.
-    pub(crate) fn id(&self, text: &str) -> Option<u32> {
-        self.ids.get(text).copied()
-    }
-
     /// Keeps only the strings still in use, renumbering them, so that the
     /// interner follows the corpus and not its history of edits. `renumber`
     /// must pass every id in use through the function it is given.

@@ -20,7 +20,7 @@ use crate::{
 
 /// Bump when the layout below or what the extractors or the automaton find
 /// changes: stored values of another format are ignored.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 
 /// Where an [`IndexBuilder`](crate::IndexBuilder) keeps what it found in
 /// each document between runs, keyed by the document's path. Errors are
@@ -35,8 +35,8 @@ pub trait BuildCache: Send + Sync {
 /// What is stored of one document.
 pub(crate) struct Stored {
     pub(crate) candidates: Candidates<Written>,
-    /// The document's distinct lower-case Latin words.
-    pub(crate) words: Vec<Box<str>>,
+    /// The hashes of the document's distinct lower-case Latin words.
+    pub(crate) words: Vec<u64>,
     /// The mentions, with the fingerprint of the automaton's keys.
     pub(crate) scan: Option<(u64, Scan)>,
 }
@@ -71,7 +71,7 @@ pub(crate) fn text_hash(text: &str) -> u64 {
 pub(crate) fn encode(
     text: u64,
     candidates: &Candidates,
-    words: &[u32],
+    words: &[u64],
     interner: &Interner,
     scan: Option<(u64, &Scan)>,
 ) -> Vec<u8> {
@@ -103,7 +103,7 @@ pub(crate) fn encode(
     }
     out.u32(words.len() as u32);
     for &word in words {
-        out.str(interner.get(word));
+        out.u64(word);
     }
     match scan {
         None => out.0.push(0),
@@ -184,8 +184,8 @@ pub(crate) fn decode(bytes: &[u8], text_hash: u64, text: &str) -> Option<Stored>
         candidates.pairs.push((left, right));
     }
     let mut words = Vec::new();
-    for _ in 0..input.len(4)? {
-        words.push(input.str()?.into());
+    for _ in 0..input.len(8)? {
+        words.push(input.u64()?);
     }
     let scan = match input.u8()? {
         0 => None,
@@ -307,7 +307,7 @@ mod tests {
         let written = Candidates::extract(TEXT, &mut folder);
         let mut interner = Interner::default();
         let candidates = Candidates::extract(TEXT, &mut folder).intern(&mut interner);
-        let words = ["founded", "festival"].map(|w| interner.intern(w));
+        let words = [3, 5];
         let keys = ["jack ma", "马云", "alibaba", "淘宝"];
         let matcher = Matcher::new(keys.iter().enumerate().map(|(i, k)| (k.to_string(), i)).collect());
         let scan = Scan::new(&matcher, 0, &source, &mut folder, 0..0);
@@ -324,7 +324,7 @@ mod tests {
         assert_eq!(names(&decoded.candidates), names(&written));
         assert_eq!(format!("{:?}", decoded.candidates.found), format!("{:?}", written.found));
         assert_eq!(decoded.candidates.pairs, written.pairs);
-        assert_eq!(decoded.words, ["founded".into(), "festival".into()]);
+        assert_eq!(decoded.words, [3, 5]);
         let (fingerprint, decoded_scan) = decoded.scan.expect("a scan");
         assert_eq!(fingerprint, 7);
         assert_eq!(format!("{decoded_scan:?}"), format!("{scan:?}"));
