@@ -356,6 +356,7 @@ impl Worker {
         self.built = None;
         self.disk.clear();
         self.disk_cache.clear();
+        std::thread::spawn(dossier_index::preload);
         for root in &self.roots {
             let start = std::time::Instant::now();
             let loaded = load_workspace_with_store(&root.path, &root.config, root.store.as_deref(), progress);
