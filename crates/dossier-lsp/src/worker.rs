@@ -48,8 +48,10 @@ use crate::{
 
 /// How long the watcher waits for a burst of events to settle. An editor's
 /// save (a temporary file renamed over the old one) settles within a few
-/// milliseconds, and the wait is part of every "saved → updated" delay.
-const DEBOUNCE: Duration = Duration::from_millis(50);
+/// milliseconds, and the wait is part of every "saved → updated" delay;
+/// longer bursts (a checkout) coalesce in the worker anyway, which builds
+/// once over the latest inputs after the build under way.
+const DEBOUNCE: Duration = Duration::from_millis(25);
 
 /// Folders never read (as `dossier-workspace` walks them).
 const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules", ".dossier"];
