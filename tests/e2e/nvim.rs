@@ -118,6 +118,20 @@ fn nvim_plugin_hover_definition_references_on_a_note() {
         mentions.iter().any(|mention| mention.path.extension().is_some_and(|extension| extension == "txt")),
         "references should include mentions in corpus documents\n\nreport: {report:#}"
     );
+
+    // The code lens command fills the quickfix list with the same references.
+    let quickfix: Vec<PathBuf> = report["lens_quickfix"]
+        .as_array()
+        .unwrap_or_else(|| panic!("the plugin has no dossier.showReferences command\n\nreport: {report:#}"))
+        .iter()
+        .map(|path| PathBuf::from(path.as_str().unwrap_or_default()))
+        .collect();
+    let expected: Vec<&PathBuf> = references.iter().map(|r| &r.path).collect();
+    let listed: Vec<&PathBuf> = quickfix.iter().collect();
+    assert_eq!(listed.len(), expected.len(), "the quickfix list of dossier.showReferences\n\nreport: {report:#}");
+    for path in &expected {
+        assert!(quickfix.contains(path), "{} is not in the quickfix list\n\nreport: {report:#}", path.display());
+    }
 }
 
 /// A location of a definition or references result, with the text it spans.

@@ -1,7 +1,8 @@
 // The Dossier extension: starts `dossier lsp` for Markdown notes and adds what
 // the protocol alone doesn't give VS Code: a status bar item fed by the
-// server's `dossier/status` notification, "Dossier: Find Term" and
-// "Dossier: Restart Server". Everything that can be decided without VS Code
+// server's `dossier/status` notification, "Dossier: Find Term",
+// "Dossier: Restart Server", and the command of the server's "N mentions"
+// code lenses. Everything that can be decided without VS Code
 // lives in settings.ts, status.ts and terms.ts, which have unit tests.
 
 import * as fs from "node:fs";
@@ -20,7 +21,7 @@ import {
 
 import { SERVER_ARGS, parseSettings, resolveServerPath, serverEnvironment } from "./settings";
 import { STATUS_NOTIFICATION, clientStateView, parseStatus, statusView, type StatusView } from "./status";
-import { type TermEntry, termEntries } from "./terms";
+import { type TermEntry, referencesTarget, termEntries } from "./terms";
 
 /** The client id: VS Code reads `dossier.trace.server` because of it. */
 const CLIENT_ID = "dossier";
@@ -41,6 +42,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("dossier.restartServer", restartServer),
     vscode.commands.registerCommand("dossier.findTerm", findTerm),
     vscode.commands.registerCommand("dossier.showOutput", () => output.show(true)),
+    vscode.commands.registerCommand("dossier.showReferences", showReferences),
     vscode.workspace.onDidChangeConfiguration((event) => {
       // The trace level is read by the client itself; anything about the
       // server process needs a new process.
@@ -54,6 +56,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
 export async function deactivate(): Promise<void> {
   await stopServer();
+}
+
+/** The code lens's command: VS Code's references view for the term at the lens. */
+async function showReferences(...args: unknown[]): Promise<void> {
+  const target = referencesTarget(args);
+  if (!target) {
+    output.appendLine(`dossier.showReferences: unexpected arguments ${JSON.stringify(args)}`);
+    return;
+  }
+  const position = new vscode.Position(target.line, target.character);
+  await vscode.commands.executeCommand("editor.action.findReferences", vscode.Uri.parse(target.uri), position);
 }
 
 function showStatus(view: StatusView): void {

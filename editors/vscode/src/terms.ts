@@ -60,3 +60,25 @@ export function termEntries(
     (a, b) => compare(a.label.toLowerCase(), b.label.toLowerCase()) || compare(a.label, b.label) || compare(a.detail, b.detail),
   );
 }
+
+/** Where the server's "N mentions" code lens points: a note and the position of its term. */
+export interface ReferencesTarget {
+  uri: string;
+  line: number;
+  character: number;
+}
+
+/**
+ * The arguments of the `dossier.showReferences` command the server puts in
+ * its code lenses, `[uri, { line, character }]`, or undefined when they are
+ * not that shape (a newer or older server).
+ */
+export function referencesTarget(args: unknown[]): ReferencesTarget | undefined {
+  const [uri, position] = args;
+  if (typeof uri !== "string" || typeof position !== "object" || position === null) {
+    return undefined;
+  }
+  const { line, character } = position as { line?: unknown; character?: unknown };
+  const isIndex = (n: unknown): n is number => typeof n === "number" && Number.isInteger(n) && n >= 0;
+  return isIndex(line) && isIndex(character) ? { uri, line, character } : undefined;
+}

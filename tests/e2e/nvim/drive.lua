@@ -223,6 +223,23 @@ local function run()
     context = { includeDeclaration = true },
   })
   step("references")
+
+  -- The command of the "N mentions" code lenses, run as `vim.lsp.codelens.run` runs it.
+  local lens_command = vim.lsp.commands["dossier.showReferences"]
+  if lens_command then
+    vim.fn.setqflist({}, "r", { items = {} })
+    lens_command(
+      { title = "mentions", command = "dossier.showReferences", arguments = { report.uri, position } },
+      { client_id = client.id, bufnr = bufnr }
+    )
+    vim.wait(math.max(1000, math.min(15000, remaining_ms())), function()
+      return #vim.fn.getqflist() > 0
+    end, 20)
+    report.lens_quickfix = vim.tbl_map(function(item)
+      return vim.api.nvim_buf_get_name(item.bufnr)
+    end, vim.fn.getqflist())
+  end
+  step("code lens command")
 end
 
 local ok, err = xpcall(run, debug.traceback)

@@ -394,6 +394,31 @@ function M.terms(query, picker)
   end, bufnr)
 end
 
+--- The command of the server's "N mentions" code lenses (`vim.lsp.codelens.run`
+--- runs it): the references of the term at the lens, in the quickfix list.
+--- Its arguments are the note's URI and the position, in the client's encoding.
+local function show_references(command, ctx)
+  local arguments = command.arguments or {}
+  local uri, position = arguments[1], arguments[2]
+  if type(uri) ~= "string" or type(position) ~= "table" then
+    vim.notify("Dossier: unexpected code lens arguments", vim.log.levels.WARN)
+    return
+  end
+  local params = { textDocument = { uri = uri }, position = position, context = { includeDeclaration = true } }
+  local bufnr = ctx and ctx.bufnr or vim.uri_to_bufnr(uri)
+  vim.lsp.buf_request(bufnr, "textDocument/references", params, function(err, result, response_ctx)
+    if err or type(result) ~= "table" or vim.tbl_isempty(result) then
+      vim.notify("Dossier: no references", vim.log.levels.INFO)
+      return
+    end
+    local client = vim.lsp.get_client_by_id(response_ctx.client_id)
+    local items = vim.lsp.util.locations_to_items(result, client and client.offset_encoding or "utf-16")
+    vim.fn.setqflist({}, " ", { title = "Dossier: references", items = items })
+    vim.cmd("copen")
+  end)
+end
+M._show_references = show_references
+
 local function define_commands()
   vim.api.nvim_create_user_command("DossierTerms", function(opts)
     M.terms(opts.args, opts.bang and "quickfix" or nil)
@@ -426,6 +451,7 @@ function M.setup(options)
     desc = "Dossier: attach the language server",
   })
   define_commands()
+  vim.lsp.commands["dossier.showReferences"] = show_references
 
   -- Buffers opened before setup().
   for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do

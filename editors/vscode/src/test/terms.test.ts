@@ -3,7 +3,7 @@
 import * as assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { symbolKindName, termEntries } from "../terms";
+import { referencesTarget, symbolKindName, termEntries } from "../terms";
 
 const range = (line: number, start: number, end: number) => ({
   start: { line, character: start },
@@ -51,5 +51,23 @@ describe("symbolKindName", () => {
     assert.equal(symbolKindName(26), "TypeParameter");
     assert.equal(symbolKindName(0), "Symbol");
     assert.equal(symbolKindName(99), "Symbol");
+  });
+});
+
+describe("referencesTarget", () => {
+  it("reads the code lens's note and position", () => {
+    assert.deepEqual(referencesTarget(["file:///work/notes/taobao.md", { line: 5, character: 2 }]), {
+      uri: "file:///work/notes/taobao.md",
+      line: 5,
+      character: 2,
+    });
+  });
+
+  it("refuses arguments of another shape", () => {
+    assert.equal(referencesTarget([]), undefined);
+    assert.equal(referencesTarget([42, { line: 1, character: 1 }]), undefined);
+    assert.equal(referencesTarget(["file:///a.md", null]), undefined);
+    assert.equal(referencesTarget(["file:///a.md", { line: -1, character: 0 }]), undefined);
+    assert.equal(referencesTarget(["file:///a.md", { line: 1.5, character: 0 }]), undefined);
   });
 });
