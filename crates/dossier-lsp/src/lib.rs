@@ -40,6 +40,8 @@ mod state;
 mod transport;
 mod worker;
 
+use std::sync::Arc;
+
 use tokio::io::{AsyncRead, AsyncWrite};
 use tower_lsp_server::{LspService, Server};
 
@@ -61,8 +63,11 @@ pub fn run_stdio() -> std::io::Result<()> {
 /// multi-threaded tokio runtime. Messages that cannot be read are answered
 /// with an error and the server carries on.
 pub async fn serve(input: impl AsyncRead + Unpin + Send + 'static, output: impl AsyncWrite + Unpin + Send + 'static) {
-    let (guarded, server_input, server_output) = transport::Guarded::new(input, output);
-    let (service, socket) = LspService::new(server::Server::new);
+    let splices = Arc::new(transport::Splices::default());
+    let (guarded, server_input, server_output) = transport::Guarded::new(input, output, Arc::clone(&splices));
+    let (service, socket) = LspService::build(move |client| server::Server::new(client, splices))
+        .custom_method(transport::SPLICED_REFERENCES, server::Server::spliced_references)
+        .finish();
     Server::new(server_input, server_output, socket).serve(service).await;
     guarded.finish().await;
 }

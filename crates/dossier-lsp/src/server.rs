@@ -21,6 +21,7 @@ use crate::{
     analysis::{completion, hover, inlay, lens, navigation, rename, symbols},
     convert::{self, LineIndex, PositionEncoding},
     state::{Buffer, ClientSupport, Shared, View},
+    transport::Splices,
     worker,
 };
 
@@ -32,11 +33,33 @@ const REQUEST_FAILED: i64 = -32803;
 pub(crate) struct Server {
     client: Client,
     shared: Arc<Shared>,
+    splices: Arc<Splices>,
+}
+
+/// The params of [`crate::transport::SPLICED_REFERENCES`]: a references request and its id.
+#[derive(Debug, serde::Deserialize)]
+pub(crate) struct SplicedReferences {
+    id: serde_json::Value,
+    params: lsp::ReferenceParams,
 }
 
 impl Server {
-    pub(crate) fn new(client: Client) -> Server {
-        Server { client, shared: Arc::default() }
+    pub(crate) fn new(client: Client, splices: Arc<Splices>) -> Server {
+        Server { client, shared: Arc::default(), splices }
+    }
+
+    /// `textDocument/references` as the transport passes it on: the answer
+    /// is written as JSON text for the transport to put into the response
+    /// (see `transport`), which is `null` here.
+    pub(crate) async fn spliced_references(&self, params: SplicedReferences) -> jsonrpc::Result<serde_json::Value> {
+        let locations = LanguageServer::references(self, params.params).await?;
+        let text = serde_json::to_vec(&locations).map_err(|error| jsonrpc::Error {
+            code: jsonrpc::ErrorCode::InternalError,
+            message: format!("cannot write the references: {error}").into(),
+            data: None,
+        })?;
+        self.splices.put(&params.id, text);
+        Ok(serde_json::Value::Null)
     }
 
     /// The current view: never waits for a rebuild.
