@@ -54,9 +54,16 @@ impl Snapshot {
 
     /// The decoded text and the lines of a source of the index.
     pub(crate) fn text_and_lines(&self, path: &str) -> Option<(&str, &Lines)> {
-        let sources = self.index.sources();
-        let at = sources.binary_search_by(|source| source.document.path.as_str().cmp(path)).ok()?;
-        Some((sources[at].document.text.as_str(), self.lines.get(at)?))
+        self.text_and_lines_at(self.source_index(path)?)
+    }
+
+    /// The position of the source at `path` in the index's sources.
+    fn source_index(&self, path: &str) -> Option<usize> {
+        self.index.sources().binary_search_by(|source| source.document.path.as_str().cmp(path)).ok()
+    }
+
+    fn text_and_lines_at(&self, at: usize) -> Option<(&str, &Lines)> {
+        Some((self.index.sources().get(at)?.document.text.as_str(), self.lines.get(at)?))
     }
 
     /// The counts and state for `dossier/status`.
@@ -79,10 +86,10 @@ pub(crate) struct View {
     pub(crate) snapshot: Arc<Snapshot>,
     pub(crate) encoding: PositionEncoding,
     edited: HashMap<String, Edited>,
-    /// The URI of the last path converted: locations come sorted by path,
-    /// and building a URI (percent-encoding the path) is the dearest part of
-    /// converting one.
-    last_uri: RefCell<Option<(Arc<str>, lsp::Uri)>>,
+    /// The last file converted, with its URI and source: locations come
+    /// sorted by path, and building a URI (percent-encoding the path) and
+    /// finding the source are the dearest parts of converting one.
+    last_uri: RefCell<Option<LastFile>>,
     /// The last range start converted in that file, for counting columns on
     /// from it (see `Lines::range_after`).
     last_start: RefCell<Option<(usize, lsp::Position)>>,
@@ -163,24 +170,37 @@ impl View {
     pub(crate) fn location(&self, range: &FileRange) -> Option<lsp::Location> {
         let mut last = self.last_uri.borrow_mut();
         let mut last_start = self.last_start.borrow_mut();
-        let uri = match &*last {
-            Some((path, uri)) if *path == range.path => uri.clone(),
+        // Locations come in runs of one file: the file is looked up once a run.
+        let file = match &*last {
+            Some(file) if Arc::ptr_eq(&file.path, &range.path) || file.path == range.path => file,
             _ => {
                 let uri = convert::path_to_uri(Path::new(&*range.path))?;
-                *last = Some((Arc::clone(&range.path), uri.clone()));
+                let source = match self.edited.contains_key(&*range.path) {
+                    true => None,
+                    false => Some(self.snapshot.source_index(&range.path)?),
+                };
                 *last_start = None;
-                uri
+                last.insert(LastFile { path: Arc::clone(&range.path), uri, source })
             }
         };
-        let lsp_range = match self.edited.get(&*range.path) {
-            Some(_) => self.range(&range.path, range.range.clone())?,
-            None => {
-                let (text, lines) = self.snapshot.text_and_lines(&range.path)?;
+        let lsp_range = match file.source {
+            None => self.range(&range.path, range.range.clone())?,
+            Some(at) => {
+                let (text, lines) = self.snapshot.text_and_lines_at(at)?;
                 lines.range_after(text, range.range.clone(), self.encoding, &mut last_start)
             }
         };
-        Some(lsp::Location { uri, range: lsp_range })
+        Some(lsp::Location { uri: file.uri.clone(), range: lsp_range })
     }
+}
+
+/// The file of the last location a [`View`] made.
+#[derive(Debug)]
+struct LastFile {
+    path: Arc<str>,
+    uri: lsp::Uri,
+    /// Its position in the snapshot's sources; `None` for a buffer edited since.
+    source: Option<usize>,
 }
 
 /// An open buffer: the client's text overrides the disk.

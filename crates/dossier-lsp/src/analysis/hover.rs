@@ -3,7 +3,7 @@
 
 use std::{ops::Range, sync::Arc};
 
-use dossier_index::{DefinitionOrigin, Gloss, Index, Script, SourceKind, Term, TermKind};
+use dossier_index::{DefinitionOrigin, Gloss, Index, Script, SourceKind, SourceMentions, Term, TermKind};
 
 use super::{FileRange, kind_name, plural, slice, source_text};
 
@@ -29,8 +29,13 @@ pub struct HoverCard {
     pub definition: Option<DefinitionCard>,
     /// The dictionary's gloss, when no note or defining sentence does better.
     pub gloss: Option<Gloss>,
-    /// Mentions per document: path, language, count; most mentioned first.
+    /// The documents that mention it most (at most `DOCUMENTS`): path,
+    /// language, count; most mentioned first.
     pub documents: Vec<(Arc<str>, String, usize)>,
+    /// How many documents mention it.
+    pub document_count: usize,
+    /// How many mentions those documents have in all.
+    pub document_mentions: usize,
     /// Mentions in notes.
     pub note_mentions: usize,
     /// A few mentions in context: where, the 0-based line, the context and the mention's range in it.
@@ -82,7 +87,9 @@ pub fn hover(index: &Index, path: &str, offset: usize) -> Option<HoverCard> {
             origin: d.origin,
         }),
         gloss: term.gloss_to_show().cloned(),
-        documents: document_counts(index, term),
+        documents: top_documents(index, term),
+        document_count: term.sources.iter().filter(|s| s.kind == SourceKind::Document).count(),
+        document_mentions: term.sources.iter().filter(|s| s.kind == SourceKind::Document).map(|s| s.count).sum(),
         note_mentions: term.sources.iter().filter(|s| s.kind == SourceKind::Note).map(|s| s.count).sum(),
         snippets: snippets(index, term),
     })
@@ -114,18 +121,24 @@ fn aliases_by_script(term: &Term) -> Vec<(&'static str, Vec<String>)> {
         .collect()
 }
 
-fn document_counts(index: &Index, term: &Term) -> Vec<(Arc<str>, String, usize)> {
-    let mut documents: Vec<(Arc<str>, String, usize)> = term
-        .sources
-        .iter()
-        .filter(|s| s.kind == SourceKind::Document)
+/// The `DOCUMENTS` documents that mention the term most, most first (ties
+/// by path): a term can be in every document of the corpus, and hover
+/// answers on every move of the mouse.
+fn top_documents(index: &Index, term: &Term) -> Vec<(Arc<str>, String, usize)> {
+    let mut documents: Vec<&SourceMentions> = term.sources.iter().filter(|s| s.kind == SourceKind::Document).collect();
+    let order = |a: &&SourceMentions, b: &&SourceMentions| b.count.cmp(&a.count).then_with(|| a.path.cmp(&b.path));
+    if documents.len() > DOCUMENTS {
+        documents.select_nth_unstable_by(DOCUMENTS - 1, order);
+        documents.truncate(DOCUMENTS);
+    }
+    documents.sort_by(order);
+    documents
+        .into_iter()
         .map(|s| {
             let language = index.source(&s.path).map_or_else(|| "und".to_owned(), |s| s.document.language.to_string());
             (Arc::clone(&s.path), language, s.count)
         })
-        .collect();
-    documents.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
-    documents
+        .collect()
 }
 
 /// Mentions in documents first, one per document, then in notes.
@@ -243,18 +256,18 @@ impl HoverCard {
                 escape(&gloss.pinyin)
             ));
         }
-        let total: usize = self.documents.iter().map(|d| d.2).sum();
         out.push_str(&format!(
             "\n{} in {}, {} in notes\n",
-            plural(total, "mention"),
-            plural(self.documents.len(), "document"),
+            plural(self.document_mentions, "mention"),
+            plural(self.document_count, "document"),
             self.note_mentions
         ));
-        for (path, language, count) in self.documents.iter().take(DOCUMENTS) {
+        for (path, language, count) in &self.documents {
             out.push_str(&format!("- {} ({language}): {count}\n", escape(file_name(path))));
         }
-        if self.documents.len() > DOCUMENTS {
-            out.push_str(&format!("- and {} more\n", plural(self.documents.len() - DOCUMENTS, "document")));
+        if self.document_count > self.documents.len() {
+            let more = self.document_count - self.documents.len();
+            out.push_str(&format!("- and {} more\n", plural(more, "document")));
         }
         if !self.snippets.is_empty() {
             out.push_str("\n---\n");
@@ -506,6 +519,8 @@ Eddie Wu also chairs Taobao and Tmall.
             }),
             gloss: None,
             documents: vec![("/c/a.txt".into(), "en".to_owned(), 2)],
+            document_count: 1,
+            document_mentions: 2,
             note_mentions: 1,
             snippets: vec![Snippet {
                 location: FileRange { path: "/c/a.txt".into(), range: 10..15 },
