@@ -34,7 +34,8 @@ use crate::{
 };
 
 const EVIDENCE_KINDS: usize = 10;
-const TERM_KINDS: [TermKind; 6] = [
+/// Every kind, in the order of `Node::kind_votes` (and of stored values).
+pub(crate) const TERM_KINDS: [TermKind; 6] = [
     TermKind::Person,
     TermKind::Organization,
     TermKind::Product,

@@ -13,7 +13,7 @@
 use std::sync::Arc;
 
 use crate::{
-    TermKind,
+    builder::TERM_KINDS,
     candidates::{Candidates, Counted, Evidence, Interner, Written},
     mentions::{PatternHits, Scan, ScanHit},
 };
@@ -53,15 +53,6 @@ const EVIDENCE: [Evidence; 9] = [
     Evidence::Pattern,
 ];
 
-const KINDS: [TermKind; 6] = [
-    TermKind::Person,
-    TermKind::Organization,
-    TermKind::Product,
-    TermKind::Place,
-    TermKind::Concept,
-    TermKind::Unknown,
-];
-
 /// The hash a stored value is checked against.
 pub(crate) fn text_hash(text: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(text.as_bytes())
@@ -93,7 +84,7 @@ pub(crate) fn encode(
     for found in &candidates.found {
         out.u32(found.name);
         out.0.push(found.evidence as u8);
-        out.0.push(KINDS.iter().position(|k| *k == found.kind).unwrap_or(5) as u8);
+        out.0.push(TERM_KINDS.iter().position(|k| *k == found.kind).unwrap_or(5) as u8);
         out.u32(found.count);
     }
     out.u32(candidates.pairs.len() as u32);
@@ -171,7 +162,7 @@ pub(crate) fn decode(bytes: &[u8], text_hash: u64, text: &str) -> Option<Stored>
             return None;
         }
         let evidence = *EVIDENCE.get(usize::from(input.u8()?))?;
-        let kind = *KINDS.get(usize::from(input.u8()?))?;
+        let kind = *TERM_KINDS.get(usize::from(input.u8()?))?;
         let count = input.u32()?;
         candidates.found.push(Counted { name, evidence, kind, count });
     }
