@@ -343,6 +343,14 @@ fn shutdown_then_exit_ends_the_process() {
 }
 
 #[test]
+fn exit_without_shutdown_ends_the_process_with_status_1() {
+    let dir = workspace();
+    let mut client = Client::start(dossier_binary(), &root(&dir), Encoding::Utf16);
+    client.notify("exit", Value::Null);
+    assert_eq!(client.wait_for_exit().code(), Some(1), "the specification asks for 1 without shutdown");
+}
+
+#[test]
 fn first_ingestion_reports_progress_and_status() {
     let dir = workspace();
     let mut client = Client::start_with(

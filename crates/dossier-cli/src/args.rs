@@ -84,8 +84,10 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Lookup { text, paths, options } => crate::lookup::run(&text, &default_paths(paths), &options),
         Command::Lsp => {
             init_logging();
-            dossier_lsp::run_stdio()?;
-            Ok(ExitCode::SUCCESS)
+            // As the specification asks: 0 after `shutdown`, 1 when the
+            // client sent `exit` without it or went away.
+            let shut_down = dossier_lsp::run_stdio()?;
+            Ok(if shut_down { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
     }
 }

@@ -40,34 +40,46 @@ mod state;
 mod transport;
 mod worker;
 
-use std::sync::Arc;
+use std::sync::{
+    Arc,
+    atomic::{AtomicBool, Ordering},
+};
 
 use tokio::io::{AsyncRead, AsyncWrite};
 use tower_lsp_server::{LspService, Server};
 
 /// Serves LSP over stdin and stdout until the client sends `exit` (or closes
 /// stdin). Builds its own multi-threaded tokio runtime; returns an error only
-/// when that runtime cannot be built.
+/// when that runtime cannot be built, else what [`serve`] returns: whether
+/// `shutdown` came first (the process then exits with 0, else with 1, as
+/// the specification asks).
 ///
 /// On return, work still running (a rebuild, the blocking stdin reader) is
 /// abandoned rather than awaited, so that the process ends promptly.
-pub fn run_stdio() -> std::io::Result<()> {
+pub fn run_stdio() -> std::io::Result<bool> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    let shut_down = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
     runtime.shutdown_background();
-    Ok(())
+    Ok(shut_down)
 }
 
 /// Serves LSP over any byte streams (a pipe, `tokio::io::duplex` in tests)
 /// until the client sends `exit` or closes `input`. Must run inside a
 /// multi-threaded tokio runtime. Messages that cannot be read are answered
-/// with an error and the server carries on.
-pub async fn serve(input: impl AsyncRead + Unpin + Send + 'static, output: impl AsyncWrite + Unpin + Send + 'static) {
+/// with an error and the server carries on. Returns whether the client
+/// asked for `shutdown` before the end.
+pub async fn serve(
+    input: impl AsyncRead + Unpin + Send + 'static,
+    output: impl AsyncWrite + Unpin + Send + 'static,
+) -> bool {
     let splices = Arc::new(transport::Splices::default());
+    let shut_down = Arc::new(AtomicBool::new(false));
     let (guarded, server_input, server_output) = transport::Guarded::new(input, output, Arc::clone(&splices));
-    let (service, socket) = LspService::build(move |client| server::Server::new(client, splices))
+    let server_shut_down = Arc::clone(&shut_down);
+    let (service, socket) = LspService::build(move |client| server::Server::new(client, splices, server_shut_down))
         .custom_method(transport::SPLICED_REFERENCES, server::Server::spliced_references)
         .finish();
     Server::new(server_input, server_output, socket).serve(service).await;
     guarded.finish().await;
+    shut_down.load(Ordering::SeqCst)
 }

@@ -8,7 +8,10 @@
 use std::{
     collections::HashMap,
     path::{Path, PathBuf},
-    sync::Arc,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
 };
 
 use tower_lsp_server::{
@@ -34,6 +37,8 @@ pub(crate) struct Server {
     client: Client,
     shared: Arc<Shared>,
     splices: Arc<Splices>,
+    /// Set by `shutdown`: the process's exit code depends on it.
+    shut_down: Arc<AtomicBool>,
 }
 
 /// The params of [`crate::transport::SPLICED_REFERENCES`]: a references request and its id.
@@ -44,8 +49,8 @@ pub(crate) struct SplicedReferences {
 }
 
 impl Server {
-    pub(crate) fn new(client: Client, splices: Arc<Splices>) -> Server {
-        Server { client, shared: Arc::default(), splices }
+    pub(crate) fn new(client: Client, splices: Arc<Splices>, shut_down: Arc<AtomicBool>) -> Server {
+        Server { client, shared: Arc::default(), splices, shut_down }
     }
 
     /// `textDocument/references` as the transport passes it on: the answer
@@ -288,6 +293,7 @@ impl LanguageServer for Server {
     }
 
     async fn shutdown(&self) -> jsonrpc::Result<()> {
+        self.shut_down.store(true, Ordering::SeqCst);
         Ok(())
     }
 
