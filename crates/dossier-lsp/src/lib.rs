@@ -4,9 +4,13 @@
 //! until the client sends `exit`:
 //!
 //! ```no_run
-//! fn main() -> std::io::Result<()> {
+//! use std::process::ExitCode;
+//!
+//! fn main() -> std::io::Result<ExitCode> {
 //!     // Logs go to stderr (the CLI installs a `tracing` subscriber); stdout carries the protocol.
-//!     dossier_lsp::run_stdio()
+//!     let shut_down = dossier_lsp::run_stdio()?;
+//!     // 0 after `shutdown`, 1 when the client sent `exit` without it or went away.
+//!     Ok(if shut_down { ExitCode::SUCCESS } else { ExitCode::from(1) })
 //! }
 //! ```
 //!
@@ -26,9 +30,11 @@
 //! the snapshot was built is answered from it through the edit (a `View`
 //! in `state.rs`). The worker is the only builder: it ingests and builds on
 //! a blocking thread and swaps the new snapshot in; wake-ups during a build
-//! coalesce into one more build over the latest inputs. Language detections
-//! persist per workspace root in `.dossier/cache.redb`, so a restart only
-//! detects the languages of files that changed.
+//! coalesce into one more build over the latest inputs; each build redoes
+//! only what changed (`dossier_index::IndexBuilder`). Language detections
+//! and what the index builder found in each document persist per workspace
+//! root in `.dossier/cache.redb`, so a restart only detects and extracts
+//! the files that changed.
 #![deny(missing_docs)]
 // Stdout carries the protocol: nothing else may print there.
 #![deny(clippy::print_stdout)]
