@@ -6,7 +6,7 @@ use dossier_ingest::Document;
 use serde::Serialize;
 
 use crate::{
-    fold::{Folder, is_han, letters_key},
+    fold::{self, is_han, letters_key},
     mentions::Scan,
     romanize::romanizations,
 };
@@ -281,7 +281,6 @@ impl Index {
         term_of_pattern: Vec<Option<TermId>>,
         terms: Vec<Term>,
         problems: Vec<NoteProblem>,
-        folder: &mut Folder,
     ) -> Index {
         let mut by_key = HashMap::new();
         let mut by_letters: HashMap<String, Option<TermId>> = HashMap::new();
@@ -291,7 +290,7 @@ impl Index {
         };
         for term in &terms {
             for alias in &term.aliases {
-                let key = folder.key(&alias.text);
+                let key = fold::key(&alias.text);
                 by_key.entry(key.clone()).or_insert(term.id);
                 completions.push((key.clone(), term.id, alias.text.clone()));
                 let person = term.kind == TermKind::Person;
@@ -343,7 +342,7 @@ impl Index {
     /// Resolves text through any alias, in either Han script or in pinyin.
     /// Does not scan the corpus.
     pub fn lookup(&self, text: &str) -> Option<TermId> {
-        let key = Folder::default().key(text);
+        let key = fold::key(text);
         if let Some(&id) = self.by_key.get(&key) {
             return Some(id);
         }
@@ -360,7 +359,7 @@ impl Index {
 
     /// Up to `limit` labels or aliases close to `text`, for "did you mean".
     pub fn suggest(&self, text: &str, limit: usize) -> Vec<String> {
-        let query = Folder::default().key(text);
+        let query = fold::key(text);
         if query.is_empty() {
             return Vec::new();
         }
@@ -463,7 +462,7 @@ impl Index {
     /// Completions for what the user is typing; Latin letters also match the
     /// pinyin of Han aliases ("wuyo" offers 吴泳铭).
     pub fn complete(&self, prefix: &str, limit: usize) -> Vec<Completion> {
-        let key = Folder::default().key(prefix);
+        let key = fold::key(prefix);
         if key.is_empty() {
             return Vec::new();
         }

@@ -25,7 +25,7 @@ use crate::{
     candidates::{Candidates, Evidence, Interner, Name, Written, alias_key},
     definitions,
     dictionary::dictionary,
-    fold::{Folder, is_han, letters_key},
+    fold::{self, is_han, letters_key},
     glosses::{self, Context},
     mentions::{Matcher, Scan},
     notes::{self, NoteHeader},
@@ -99,7 +99,6 @@ struct NoteInfo {
 /// the distinct names, not to the bytes).
 #[derive(Default)]
 struct Linker {
-    folder: Folder,
     nodes: Vec<Node>,
     by_key: HashMap<String, usize>,
     /// The node of each interned key (`u32::MAX`: none yet).
@@ -119,7 +118,7 @@ impl Linker {
         if let Some(&node) = self.by_surface.get(surface) {
             return node;
         }
-        let node = alias_key(&mut self.folder, surface).map(|key| self.node_of_key(&key));
+        let node = alias_key(surface).map(|key| self.node_of_key(&key));
         self.by_surface.insert(surface.to_owned(), node);
         node
     }
@@ -349,7 +348,7 @@ impl Linker {
         let mut links = Vec::new();
         {
             let by_key = &self.by_key;
-            let has_term = |name: &str| by_key.contains_key(&Folder::default().key(name));
+            let has_term = |name: &str| by_key.contains_key(&fold::key(name));
             let context = Context { has_word, has_term: &has_term };
             for (id, node) in self.nodes.iter().enumerate() {
                 if node.key.chars().count() < 2 || !node.key.chars().all(is_han) {
@@ -436,7 +435,6 @@ pub(crate) fn script_of(text: &str) -> Script {
 /// is recomputed.
 #[derive(Default)]
 pub struct IndexBuilder {
-    folder: Folder,
     /// What each source of the last version yields, by path.
     entries: HashMap<Arc<str>, Entry>,
     /// For each hash of a lower-case Latin word ([`word_hash`]), how many
@@ -557,11 +555,7 @@ impl IndexBuilder {
         sources.sort_by(|a, b| a.document.path.cmp(&b.document.path));
         sources.dedup_by(|a, b| a.document.path == b.document.path);
         self.update(&sources);
-        let mut linker = Linker {
-            folder: std::mem::take(&mut self.folder),
-            node_of_string: vec![u32::MAX; self.interner.len()],
-            ..Linker::default()
-        };
+        let mut linker = Linker { node_of_string: vec![u32::MAX; self.interner.len()], ..Linker::default() };
         for (index, source) in sources.iter().enumerate() {
             match &self.entries[source.document.path.as_str()].part {
                 Part::Note(header) => linker.add_note(index, source, header.clone()),
@@ -581,9 +575,7 @@ impl IndexBuilder {
                 Scanned { path: Arc::clone(&entry.path), scan }
             })
             .collect();
-        let index = assemble(sources, scans, &mut linker, &accepted);
-        self.folder = linker.folder;
-        index
+        assemble(sources, scans, &mut linker, &accepted)
     }
 
     /// Brings the kept entries and words up to `sources` (sorted by path):
@@ -626,7 +618,7 @@ impl IndexBuilder {
         let cache = self.cache.as_deref();
         let extracted: Vec<Extracted<'_>> = new
             .par_iter()
-            .map_init(Folder::default, |folder, &source| {
+            .map(|&source| {
                 let text = &source.document.text;
                 let text_hash = persist::text_hash(text);
                 let note = || Part::Note(notes::parse_note(&source.document.path, text));
@@ -639,7 +631,7 @@ impl IndexBuilder {
                         match stored {
                             Some(stored) => (Part::Document(stored.candidates), stored.words, stored.scan, false),
                             None => {
-                                let candidates = Candidates::extract(text, folder);
+                                let candidates = Candidates::extract(text);
                                 (Part::Document(candidates), latin_words(text), None, true)
                             }
                         }
@@ -720,7 +712,7 @@ impl IndexBuilder {
                 todo.push((index, entry));
             }
         }
-        todo.par_iter_mut().for_each_init(Folder::default, |folder, (index, entry)| {
+        todo.par_iter_mut().for_each(|(index, entry)| {
             if let Some((fingerprint, mut stored)) = entry.stored_scan.take()
                 && fingerprint == patterns.fingerprint
             {
@@ -729,7 +721,7 @@ impl IndexBuilder {
                 return;
             }
             let skip = front_matters.get(index).cloned().unwrap_or(0..0);
-            entry.scan = Some(Arc::new(Scan::new(&patterns.matcher, patterns.generation, &entry.source, folder, skip)));
+            entry.scan = Some(Arc::new(Scan::new(&patterns.matcher, patterns.generation, &entry.source, skip)));
             entry.unsaved = true;
         });
     }
@@ -940,7 +932,7 @@ fn assemble(sources: Vec<Arc<Source>>, scans: Vec<Scanned>, linker: &mut Linker,
         .collect();
     let scans = scans.into_iter().map(|scanned| scanned.scan).collect();
     let problems = std::mem::take(&mut linker.problems);
-    Index::from_parts(sources, scans, term_of_pattern, terms, problems, &mut linker.folder)
+    Index::from_parts(sources, scans, term_of_pattern, terms, problems)
 }
 
 /// The hashes of the distinct lower-case words of a text's Latin letters,

@@ -8,7 +8,7 @@ use std::{
 
 use crate::{
     TermKind,
-    fold::{Folder, is_han},
+    fold::{self, is_han},
 };
 
 /// A span of a document's decoded text that may name a term.
@@ -96,9 +96,9 @@ pub(crate) struct Counted {
 
 impl Candidates<Written> {
     /// Runs every extractor over one document's decoded text.
-    pub(crate) fn extract(text: &str, folder: &mut Folder) -> Candidates<Written> {
+    pub(crate) fn extract(text: &str) -> Candidates<Written> {
         let mut found = crate::extract_en::extract(text);
-        found.extend(crate::extract_zh::extract(text, folder));
+        found.extend(crate::extract_zh::extract(text));
         found.extend(crate::quoted::extract(text));
         let pairs = crate::patterns::extract(text, &found);
         let mut candidates = Candidates { names: Vec::new(), found: Vec::new(), pairs: Vec::new() };
@@ -107,7 +107,7 @@ impl Candidates<Written> {
         let mut add = |found: &Found| -> u32 {
             let surface = text[found.range.clone()].trim();
             let name = *names.entry(surface).or_insert_with(|| {
-                candidates.names.push(Written { surface: surface.into(), key: alias_key(folder, surface) });
+                candidates.names.push(Written { surface: surface.into(), key: alias_key(surface) });
                 candidates.names.len() as u32 - 1
             });
             let slot = *slots.entry((name, found.evidence, found.kind)).or_insert_with(|| {
@@ -200,8 +200,8 @@ impl Interner {
 
 /// The key an alias is matched by, or `None` when it is too short to be one:
 /// one Latin letter or digit is no name, one Han character may be (淘).
-pub(crate) fn alias_key(folder: &mut Folder, surface: &str) -> Option<Box<str>> {
-    let key = folder.key(surface);
+pub(crate) fn alias_key(surface: &str) -> Option<Box<str>> {
+    let key = fold::key(surface);
     if key.is_empty() || key.chars().count() < 2 && !key.chars().any(is_han) {
         return None;
     }

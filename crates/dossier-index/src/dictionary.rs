@@ -12,7 +12,7 @@
 
 use std::{collections::HashMap, io::Read, sync::OnceLock};
 
-use crate::fold::{Folder, is_han, letters_key};
+use crate::fold::{self, is_han, letters_key};
 
 /// The gzipped CC-CEDICT release, as published by MDBG.
 const CEDICT_GZ: &[u8] = include_bytes!("../data/cedict_1_0_ts_utf-8_mdbg.txt.gz");
@@ -154,7 +154,6 @@ impl Dictionary {
     /// (乾旱 is 干旱, but 乾隆 keeps its 乾). A Traditional form listed with two
     /// different Simplified forms is left to the char-by-char fold.
     fn fold_words(&self) -> HashMap<char, Vec<(Vec<char>, String)>> {
-        let mut folder = Folder::default();
         let mut pairs: HashMap<Vec<char>, Option<String>> = HashMap::new();
         for entry in self.entries() {
             let simplified: Vec<char> = entry.simplified.chars().collect();
@@ -165,7 +164,7 @@ impl Dictionary {
                 let chars: Vec<char> = form.chars().collect();
                 let same_lengths = chars.len() == simplified.len()
                     && chars.iter().zip(&simplified).all(|(a, b)| a.len_utf8() == b.len_utf8());
-                let char_by_char: Vec<char> = chars.iter().map(|&c| folder.simplified(c)).collect();
+                let char_by_char: Vec<char> = chars.iter().map(|&c| fold::simplified(c)).collect();
                 if same_lengths && char_by_char != simplified {
                     pairs
                         .entry(chars)

@@ -16,7 +16,7 @@ use crate::{
     TermKind,
     candidates::{Evidence, Found},
     dictionary::dictionary,
-    fold::{Folder, is_han},
+    fold::{self, is_han},
 };
 
 /// Common Chinese surnames (single characters): a person name starts with one.
@@ -118,11 +118,11 @@ pub(crate) fn looks_like_person(folded: &str) -> bool {
 }
 
 /// Finds tagged proper nouns in the Han parts of `text`.
-pub(crate) fn extract(text: &str, folder: &mut Folder) -> Vec<Found> {
+pub(crate) fn extract(text: &str) -> Vec<Found> {
     if !text.chars().any(is_han) {
         return Vec::new();
     }
-    let folded = folder.fold_same_length(text);
+    let folded = fold::fold_same_length(text);
     let tags = jieba().tag(&folded, true);
     // jieba counts chars; walk the text once to turn them into byte offsets.
     let mut offsets: Vec<usize> = folded.char_indices().map(|(i, _)| i).collect();
@@ -237,7 +237,7 @@ mod tests {
     use super::*;
 
     fn check(text: &str, expect: Expect) {
-        let found: Vec<String> = extract(text, &mut Folder::default())
+        let found: Vec<String> = extract(text)
             .iter()
             .filter(|f| f.evidence != Evidence::Word)
             .map(|f| format!("{} {:?}", &text[f.range.clone()], f.kind))

@@ -2,9 +2,9 @@
 //! applies (NFKC, case, quotes, white space), plus Traditional → Simplified
 //! folding of Han characters, so that 張勇 and 张勇 share one key.
 //!
-//! Two flavours: [`Folder::key`] folds a short alias with the ingest
+//! Two flavours: [`key`] folds a short alias with the ingest
 //! normalizer itself, while
-//! [`Folder::fold_same_length`] folds a whole text char by char without ever
+//! [`fold_same_length`] folds a whole text char by char without ever
 //! changing a char's UTF-8 length, so byte offsets in the folded text are byte
 //! offsets in the text it came from. Both fold the words CC-CEDICT lists
 //! with a Simplified form other than the char-by-char one as whole words
@@ -14,85 +14,73 @@ use dossier_ingest::{Normalized, han};
 
 use crate::dictionary::dictionary;
 
-/// Folds text to keys. It holds no state since Han characters fold through
-/// the static tables of [`dossier_ingest::han`] (it used to cache `zhconv`'s
-/// answers); callers still make one with `Folder::default()` and keep one
-/// per thread, which costs nothing.
-#[derive(Default)]
-pub(crate) struct Folder {
-    _stateless: (),
+/// The matching key of a short text (an alias or a query): normalized
+/// exactly as the ingest normalizer normalizes documents (NFKC, lower case,
+/// ASCII quotes, single spaces), trimmed, with Han folded to Simplified.
+pub(crate) fn key(text: &str) -> String {
+    let normalized = Normalized::new(text).text;
+    let chars: Vec<char> = normalized.trim().chars().collect();
+    let mut key = String::with_capacity(normalized.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if let Some((len, simplified)) = fold_word(&chars[i..]) {
+            key.push_str(simplified);
+            i += len;
+            continue;
+        }
+        let c = chars[i];
+        key.push(if is_han(c) { simplified(c) } else { c });
+        i += 1;
+    }
+    key
 }
 
-impl Folder {
-    /// The matching key of a short text (an alias or a query): normalized
-    /// exactly as the ingest normalizer normalizes documents (NFKC, lower case,
-    /// ASCII quotes, single spaces), trimmed, with Han folded to Simplified.
-    pub(crate) fn key(&mut self, text: &str) -> String {
-        let normalized = Normalized::new(text).text;
-        let chars: Vec<char> = normalized.trim().chars().collect();
-        let mut key = String::with_capacity(normalized.len());
-        let mut i = 0;
-        while i < chars.len() {
-            if let Some((len, simplified)) = self.fold_word(&chars[i..]) {
-                key.push_str(simplified);
-                i += len;
-                continue;
-            }
-            let c = chars[i];
-            key.push(if is_han(c) { self.simplified(c) } else { c });
-            i += 1;
-        }
-        key
+/// The dictionary's Simplified form of the Han word starting `chars`, when
+/// it differs from the char-by-char fold (乾旱 is 干旱).
+fn fold_word(chars: &[char]) -> Option<(usize, &'static str)> {
+    if !chars.first().is_some_and(|&c| is_han(c)) {
+        return None;
     }
-
-    /// The dictionary's Simplified form of the Han word starting `chars`, when
-    /// it differs from the char-by-char fold (乾旱 is 干旱).
-    fn fold_word(&self, chars: &[char]) -> Option<(usize, &'static str)> {
-        if !chars.first().is_some_and(|&c| is_han(c)) {
-            return None;
-        }
-        dictionary().fold_word(chars)
-    }
-
-    /// Folds a text char by char (lower case, Simplified Han) where the folded
-    /// char has the same UTF-8 length, so offsets stay valid.
-    pub(crate) fn fold_same_length(&mut self, text: &str) -> String {
-        let mut folded = String::with_capacity(text.len());
-        let chars: Vec<char> = text.chars().collect();
-        let mut i = 0;
-        while i < chars.len() {
-            // Dictionary words fold char for char to chars of the same length.
-            if let Some((len, simplified)) = self.fold_word(&chars[i..]) {
-                folded.push_str(simplified);
-                i += len;
-                continue;
-            }
-            let c = chars[i];
-            i += 1;
-            let f = if is_han(c) {
-                self.simplified(c)
-            } else if c.is_uppercase() {
-                let mut lower = c.to_lowercase();
-                match (lower.next(), lower.next()) {
-                    (Some(l), None) => l,
-                    _ => c,
-                }
-            } else {
-                c
-            };
-            folded.push(if f.len_utf8() == c.len_utf8() { f } else { c });
-        }
-        folded
-    }
-
-    /// The Simplified form of one Han character (itself when it has none or
-    /// when the fold is not one character long).
-    pub(crate) fn simplified(&mut self, c: char) -> char {
-        let simplified = han::to_simplified(c);
-        if simplified.len_utf8() == c.len_utf8() { simplified } else { c }
-    }
+    dictionary().fold_word(chars)
 }
 
+/// Folds a text char by char (lower case, Simplified Han) where the folded
+/// char has the same UTF-8 length, so offsets stay valid.
+pub(crate) fn fold_same_length(text: &str) -> String {
+    let mut folded = String::with_capacity(text.len());
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        // Dictionary words fold char for char to chars of the same length.
+        if let Some((len, simplified)) = fold_word(&chars[i..]) {
+            folded.push_str(simplified);
+            i += len;
+            continue;
+        }
+        let c = chars[i];
+        i += 1;
+        let f = if is_han(c) {
+            simplified(c)
+        } else if c.is_uppercase() {
+            let mut lower = c.to_lowercase();
+            match (lower.next(), lower.next()) {
+                (Some(l), None) => l,
+                _ => c,
+            }
+        } else {
+            c
+        };
+        folded.push(if f.len_utf8() == c.len_utf8() { f } else { c });
+    }
+    folded
+}
+
+/// The Simplified form of one Han character (itself when it has none or
+/// when the fold is not one character long).
+pub(crate) fn simplified(c: char) -> char {
+    let simplified = han::to_simplified(c);
+    if simplified.len_utf8() == c.len_utf8() { simplified } else { c }
+}
 /// Lower-case ASCII letters only: the key romanizations are compared on
 /// ("Wu Yongming", "wu-yongming" and "WuYongming" agree; so do "Ele.me" and "eleme").
 pub(crate) fn letters_key(text: &str) -> String {
@@ -120,28 +108,26 @@ mod tests {
 
     #[test]
     fn keys_fold_case_space_quotes_and_han_variants() {
-        let mut folder = Folder::default();
-        assert_eq!(folder.key("  Singles’  Day "), "singles' day");
-        assert_eq!(folder.key("張勇"), folder.key("张勇"));
-        assert_eq!(folder.key("雙11"), "双11");
-        assert_eq!(folder.key("阿里雲"), "阿里云");
-        assert_eq!(folder.key("ＡＩＤＣ"), "aidc");
-        assert_eq!(folder.key("乾旱"), "干旱", "a word the dictionary folds");
-        assert_eq!(folder.key("乾隆"), "乾隆");
+        assert_eq!(key("  Singles’  Day "), "singles' day");
+        assert_eq!(key("張勇"), key("张勇"));
+        assert_eq!(key("雙11"), "双11");
+        assert_eq!(key("阿里雲"), "阿里云");
+        assert_eq!(key("ＡＩＤＣ"), "aidc");
+        assert_eq!(key("乾旱"), "干旱", "a word the dictionary folds");
+        assert_eq!(key("乾隆"), "乾隆");
     }
 
     #[test]
     fn same_length_fold_keeps_offsets() {
-        let mut folder = Folder::default();
         let text = "張勇說 Ant Financial’s 淘寶";
-        let folded = folder.fold_same_length(text);
+        let folded = fold_same_length(text);
         assert_eq!(folded.len(), text.len());
         assert_eq!(folded, "张勇说 ant financial’s 淘宝");
     }
 
     #[test]
     fn han_folds_as_zhconv_folds_one_char() {
-        // What the folder did before it used `dossier_ingest::han`: zhconv on
+        // What folding did before it used `dossier_ingest::han`: zhconv on
         // one char, kept when it is one char of the same UTF-8 length.
         let zhconv_fold = |c: char| {
             let folded = zhconv::zhconv(c.encode_utf8(&mut [0; 4]), zhconv::Variant::ZhHans);
@@ -151,11 +137,10 @@ mod tests {
                 _ => c,
             }
         };
-        let mut folder = Folder::default();
         let han_chars = (0..=char::MAX as u32).filter_map(char::from_u32).filter(|&c| is_han(c));
         for c in han_chars {
-            assert_eq!(folder.simplified(c), zhconv_fold(c), "{c:?}");
+            assert_eq!(simplified(c), zhconv_fold(c), "{c:?}");
         }
-        assert_eq!(folder.simplified('㗲'), '㗲', "𠵾 is longer in UTF-8");
+        assert_eq!(simplified('㗲'), '㗲', "𠵾 is longer in UTF-8");
     }
 }

@@ -1,6 +1,6 @@
 //! Finding every mention of every alias with one Aho-Corasick automaton.
 //!
-//! Patterns are alias keys ([`Folder::key`]); the haystack is a source's
+//! Patterns are alias keys ([`fold::key`]); the haystack is a source's
 //! normalized text folded char by char without changing byte lengths, so a
 //! match's range is a range of `Document::normalized.text` and maps back to
 //! the decoded text and the original bytes through the document's maps.
@@ -15,7 +15,7 @@ use dossier_ingest::Document;
 
 use crate::{
     Source, SourceKind, definitions,
-    fold::{Folder, is_han, is_word_char},
+    fold::{self, is_han, is_word_char},
 };
 
 /// The automaton over every alias key, each pattern carrying a value (the builder's alias node).
@@ -59,9 +59,9 @@ impl Matcher {
     }
 
     /// Every mention in `document`, in order, skipping those that start inside `skip` (text bytes).
-    pub(crate) fn find(&self, document: &Document, folder: &mut Folder, skip: Range<usize>) -> Vec<Hit> {
+    pub(crate) fn find(&self, document: &Document, skip: Range<usize>) -> Vec<Hit> {
         let Some(automaton) = &self.automaton else { return Vec::new() };
-        let haystack = folder.fold_same_length(&document.normalized.text);
+        let haystack = fold::fold_same_length(&document.normalized.text);
         let mut hits = Vec::new();
         let mut at = 0;
         while at < haystack.len() {
@@ -146,13 +146,7 @@ impl ScanHit {
 
 impl Scan {
     /// Finds the mentions in `source`, skipping those that start inside `skip`.
-    pub(crate) fn new(
-        matcher: &Matcher,
-        generation: u64,
-        source: &Source,
-        folder: &mut Folder,
-        skip: Range<usize>,
-    ) -> Scan {
+    pub(crate) fn new(matcher: &Matcher, generation: u64, source: &Source, skip: Range<usize>) -> Scan {
         let text = &source.document.text;
         let mut surfaces: Vec<Arc<str>> = Vec::new();
         let mut surface_ids: HashMap<&str, u32> = HashMap::new();
@@ -160,7 +154,7 @@ impl Scan {
         let mut han_surfaces = Vec::new();
         let mut seen_han = std::collections::HashSet::new();
         let mut hits = Vec::new();
-        for hit in matcher.find(&source.document, folder, skip) {
+        for hit in matcher.find(&source.document, skip) {
             let written = &text[hit.text_range.clone()];
             let pattern = hit.value as u32;
             let surface = *surface_ids.entry(written).or_insert_with(|| {
@@ -214,10 +208,9 @@ mod tests {
     use super::*;
 
     fn check(text: &str, patterns: &[&str], expected: &[&str]) {
-        let mut folder = Folder::default();
         let document = ingest("t.txt", text.as_bytes(), &IngestConfig::default()).unwrap();
-        let matcher = Matcher::new(patterns.iter().enumerate().map(|(i, p)| (folder.key(p), i)).collect());
-        let hits = matcher.find(&document, &mut folder, 0..0);
+        let matcher = Matcher::new(patterns.iter().enumerate().map(|(i, p)| (fold::key(p), i)).collect());
+        let hits = matcher.find(&document, 0..0);
         let found: Vec<&str> = hits.iter().map(|h| &text[h.original_range.clone()]).collect();
         assert_eq!(found, expected);
     }

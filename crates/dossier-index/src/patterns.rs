@@ -267,11 +267,11 @@ mod tests {
     use expect_test::{Expect, expect};
 
     use super::*;
-    use crate::{extract_en, extract_zh, fold::Folder};
+    use crate::{extract_en, extract_zh};
 
     fn check(text: &str, expect: Expect) {
         let mut found = extract_en::extract(text);
-        found.extend(extract_zh::extract(text, &mut Folder::default()));
+        found.extend(extract_zh::extract(text));
         let pairs: Vec<String> = extract(text, &found)
             .iter()
             .map(|p| format!("{} = {}", &text[p.left.range.clone()], &text[p.right.range.clone()]))

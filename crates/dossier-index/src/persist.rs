@@ -287,21 +287,20 @@ mod tests {
     use dossier_ingest::{IngestConfig, ingest};
 
     use super::*;
-    use crate::{Source, SourceKind, fold::Folder, mentions::Matcher};
+    use crate::{Source, SourceKind, mentions::Matcher};
 
     const TEXT: &str = "Jack Ma (马云) founded Alibaba. 馬雲說淘寶和天猫。The \"Double 11\" festival grew.";
 
     fn stored() -> (Vec<u8>, Candidates<Written>, Scan) {
-        let mut folder = Folder::default();
         let document = ingest("a.txt", TEXT.as_bytes(), &IngestConfig::default()).unwrap();
         let source = Source { kind: SourceKind::Document, document };
-        let written = Candidates::extract(TEXT, &mut folder);
+        let written = Candidates::extract(TEXT);
         let mut interner = Interner::default();
-        let candidates = Candidates::extract(TEXT, &mut folder).intern(&mut interner);
+        let candidates = Candidates::extract(TEXT).intern(&mut interner);
         let words = [3, 5];
         let keys = ["jack ma", "马云", "alibaba", "淘宝"];
         let matcher = Matcher::new(keys.iter().enumerate().map(|(i, k)| (k.to_string(), i)).collect());
-        let scan = Scan::new(&matcher, 0, &source, &mut folder, 0..0);
+        let scan = Scan::new(&matcher, 0, &source, 0..0);
         (encode(text_hash(TEXT), &candidates, &words, &interner, Some((7, &scan))), written, scan)
     }
 
