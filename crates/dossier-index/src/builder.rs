@@ -620,7 +620,8 @@ impl IndexBuilder {
             .par_iter()
             .map(|&source| {
                 let text = &source.document.text;
-                let text_hash = persist::text_hash(text);
+                // Only stored values are checked against it.
+                let text_hash = cache.map_or(0, |_| persist::text_hash(text));
                 let note = || Part::Note(notes::parse_note(&source.document.path, text));
                 let (part, words, stored_scan, unsaved) = match source.kind {
                     SourceKind::Note => (note(), latin_words(text), None, false),
