@@ -390,14 +390,14 @@ fn check_document(document: &Document, bytes: &[u8]) {
 
     // Normalized text → original bytes: every character, every prefix, and a
     // range split in two maps to the two halves' hull.
-    let normalized = &document.normalized.text;
+    let normalized = &document.normalized().text;
     let boundaries: Vec<usize> = (0..=normalized.len()).filter(|&i| normalized.is_char_boundary(i)).collect();
     let whole = document.original_range(0..normalized.len());
     assert!(whole.end <= bytes.len(), "{whole:?} past {} bytes", bytes.len());
     let mut previous = 0..0;
     for pair in boundaries.windows(2) {
         let range = pair[0]..pair[1];
-        let text_range = document.normalized.to_text(range.clone());
+        let text_range = document.normalized().to_text(range.clone());
         assert!(text_range.start < text_range.end && text_range.end <= text.len(), "{range:?} → {text_range:?}");
         assert!(text.is_char_boundary(text_range.start) && text.is_char_boundary(text_range.end), "{text_range:?}");
         let original = document.original_range(range.clone());

@@ -45,6 +45,7 @@ fn document_json(document: &Document) -> serde_json::Value {
         "spans": document.spans,
         "bytes": document.bytes,
         "chars": document.chars(),
+        "normalized_bytes": document.normalized().text.len(),
         "encoding": document.encoding,
         "hash": document.hash,
         "warnings": document.warnings,

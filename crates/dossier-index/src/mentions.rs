@@ -61,7 +61,7 @@ impl Matcher {
     /// Every mention in `document`, in order, skipping those that start inside `skip` (text bytes).
     pub(crate) fn find(&self, document: &Document, skip: Range<usize>) -> Vec<Hit> {
         let Some(automaton) = &self.automaton else { return Vec::new() };
-        let haystack = fold::fold_same_length(&document.normalized.text);
+        let haystack = fold::fold_same_length(&document.normalized().text);
         let mut hits = Vec::new();
         let mut at = 0;
         while at < haystack.len() {
@@ -78,7 +78,7 @@ impl Matcher {
                 continue;
             }
             at = range.end;
-            let text_range = document.normalized.to_text(range.clone());
+            let text_range = document.normalized().to_text(range.clone());
             if skip.contains(&text_range.start) {
                 continue;
             }

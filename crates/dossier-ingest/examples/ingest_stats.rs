@@ -35,9 +35,9 @@ fn main() {
                     shares.join(", "),
                     document.spans.len(),
                     document.text_map.breakpoints(),
-                    document.normalized.alignment_breakpoints(),
+                    document.normalized().alignment_breakpoints(),
                     xxhash_rust::xxh3::xxh3_64(document.text.as_bytes()),
-                    xxhash_rust::xxh3::xxh3_64(document.normalized.text.as_bytes()),
+                    xxhash_rust::xxh3::xxh3_64(document.normalized().text.as_bytes()),
                     file_started.elapsed(),
                 );
                 for span in &document.spans {
@@ -81,8 +81,8 @@ impl Totals {
         self.documents += 1;
         self.bytes += document.bytes;
         self.text_bytes += document.text.len();
-        self.normalized_bytes += document.normalized.text.len();
-        self.breakpoints += document.text_map.breakpoints() + document.normalized.alignment_breakpoints();
+        self.normalized_bytes += document.normalized().text.len();
+        self.breakpoints += document.text_map.breakpoints() + document.normalized().alignment_breakpoints();
         self.spans += document.spans.len();
     }
 

@@ -48,7 +48,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Decoded, IngestError> {
         return decode_utf16_without_bom(bytes)
             .ok_or_else(|| IngestError::Binary { reason: format!("NUL byte at offset {offset}") });
     }
-    let decoded = match std::str::from_utf8(bytes) {
+    let decoded = match simdutf8::basic::from_utf8(bytes) {
         // The common case, validated once: the text is the bytes.
         Ok(text) => decode_valid_utf8(text),
         Err(_) if looks_like_utf8(bytes) => decode_utf8_lossy(bytes, 0),

@@ -1,7 +1,7 @@
 //! The public shape of an ingested document. This is the contract every other
 //! crate builds on; the algorithms live in the sibling modules.
 
-use std::ops::Range;
+use std::{ops::Range, sync::OnceLock};
 
 use serde::{Deserialize, Serialize};
 
@@ -80,8 +80,9 @@ pub struct Document {
     /// spans of one language are merged, and what lies between two spans is
     /// only punctuation, digits and white space.
     pub spans: Vec<LanguageSpan>,
-    /// The normalized matching text with its alignment map.
-    pub normalized: Normalized,
+    /// The normalized matching text with its alignment map, made on first
+    /// use (see [`Document::normalized`]).
+    normalized: OnceLock<Normalized>,
     /// A stable hash of the original bytes (xxh3, hex), for incremental re-ingestion.
     pub hash: String,
     /// Things worth telling the user that did not stop ingestion.
@@ -100,9 +101,17 @@ impl Document {
         self.text.chars().count()
     }
 
+    /// The normalized matching text with its alignment map. It is made
+    /// from [`Document::text`] on the first call, from any thread, and kept:
+    /// a document whose mentions are already known (a warm start) never
+    /// pays for it.
+    pub fn normalized(&self) -> &Normalized {
+        self.normalized.get_or_init(|| Normalized::new(&self.text))
+    }
+
     /// Maps a byte range of the normalized text to a byte range of the original file.
     pub fn original_range(&self, normalized: Range<usize>) -> Range<usize> {
-        self.text_map.to_original(self.normalized.to_text(normalized))
+        self.text_map.to_original(self.normalized().to_text(normalized))
     }
 }
 
@@ -265,7 +274,6 @@ fn ingest_inner(
             Detection { language: detection.main_language(), languages: detection.languages, spans }
         }
     };
-    let normalized = Normalized::new(&text);
     Ok(Document {
         path: path.to_owned(),
         encoding,
@@ -273,7 +281,7 @@ fn ingest_inner(
         language,
         languages,
         spans,
-        normalized,
+        normalized: OnceLock::new(),
         text,
         text_map,
         hash: format!("{:016x}", xxhash_rust::xxh3::xxh3_64(bytes)),

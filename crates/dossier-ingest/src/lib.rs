@@ -20,7 +20,7 @@
 //! assert_eq!(&text[english.start..english.end], "MAGA —— Make Alibaba Great Again");
 //!
 //! // Matching happens on the normalized text; results map back to the file's bytes.
-//! let found = doc.normalized.text.find("make alibaba").unwrap();
+//! let found = doc.normalized().text.find("make alibaba").unwrap();
 //! let original = doc.original_range(found..found + "make alibaba".len());
 //! assert_eq!(&text[original], "Make Alibaba");
 //! ```

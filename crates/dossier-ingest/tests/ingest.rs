@@ -40,7 +40,7 @@ fn show(document: &Document, bytes: &[u8]) -> String {
     for warning in &document.warnings {
         writeln!(shown, "  warning at {:?}: {}", warning.offset, warning.message).unwrap();
     }
-    write!(shown, "  normalized {:?}", truncate(&document.normalized.text)).unwrap();
+    write!(shown, "  normalized {:?}", truncate(&document.normalized().text)).unwrap();
     shown
 }
 
@@ -701,7 +701,7 @@ fn original_range_maps_normalized_matches_back() {
     let text = "\u{FEFF}Ｍａｋｅ “Alibaba” Great\u{200B} Again";
     let document = ingest("quote.txt", text.as_bytes(), &IngestConfig::default()).unwrap();
     let needle = "\"alibaba\" great again";
-    let start = document.normalized.text.find(needle).expect("normalized text holds the phrase");
+    let start = document.normalized().text.find(needle).expect("normalized text holds the phrase");
     let original = document.original_range(start..start + needle.len());
     expect![[r#"
         "“Alibaba” Great\u{200b} Again"
@@ -738,11 +738,11 @@ fn stored_detection_rebuilds_the_same_document() {
         let rebuilt = ingest_with_detection(&document.path, &bytes, &IngestConfig::default(), stored).unwrap();
         assert_eq!(rebuilt.detection(), document.detection(), "{prefix}");
         assert_eq!(
-            (&rebuilt.text, &rebuilt.normalized.text, &rebuilt.hash, rebuilt.encoding, &rebuilt.warnings),
-            (&document.text, &document.normalized.text, &document.hash, document.encoding, &document.warnings),
+            (&rebuilt.text, &rebuilt.normalized().text, &rebuilt.hash, rebuilt.encoding, &rebuilt.warnings),
+            (&document.text, &document.normalized().text, &document.hash, document.encoding, &document.warnings),
             "{prefix}"
         );
-        let found = document.normalized.text.len() / 2..document.normalized.text.len();
+        let found = document.normalized().text.len() / 2..document.normalized().text.len();
         assert_eq!(rebuilt.original_range(found.clone()), document.original_range(found), "{prefix}");
     }
 }

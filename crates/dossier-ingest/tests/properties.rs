@@ -74,7 +74,7 @@ proptest! {
     #[test]
     fn normalized_ranges_map_to_original_ranges(text in tricky_string()) {
         let document = ingest("p.txt", text.as_bytes(), &IngestConfig::default()).unwrap();
-        let boundaries = char_boundaries(&document.normalized.text);
+        let boundaries = char_boundaries(&document.normalized().text);
         let mut previous_start = 0;
         for (i, &start) in boundaries.iter().enumerate() {
             for &end in &boundaries[i..] {

@@ -33,8 +33,8 @@ fn main() {
     let (cheap, _) = time(&cheap_config);
     println!("full ingestion {full:.2?}, without detection {cheap:.2?} (one thread)");
     let text: usize = documents.iter().map(|d| d.text.len()).sum();
-    let normalized: usize = documents.iter().map(|d| d.normalized.text.len()).sum();
-    let alignment: usize = documents.iter().map(|d| d.normalized.alignment_breakpoints()).sum();
+    let normalized: usize = documents.iter().map(|d| d.normalized().text.len()).sum();
+    let alignment: usize = documents.iter().map(|d| d.normalized().alignment_breakpoints()).sum();
     let text_map: usize = documents.iter().map(|d| d.text_map.breakpoints()).sum();
     let spans: usize = documents.iter().map(|d| d.spans.len()).sum();
     println!(

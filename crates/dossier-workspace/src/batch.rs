@@ -49,9 +49,11 @@ fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
     Ok(bytes)
 }
 
-/// Ingests files in parallel (rayon). The results are in the order of `files`,
-/// whatever the number of threads. `progress(done, total)` is called after
-/// each file, from any thread.
+/// Ingests files in parallel (rayon), the whole pipeline: each document's
+/// normalized matching text is made here too, rather than on its first use
+/// by one thread. The results are in the order of `files`, whatever the
+/// number of threads. `progress(done, total)` is called after each file,
+/// from any thread.
 pub fn ingest_files(
     files: &[WalkedFile],
     config: &IngestConfig,
@@ -62,6 +64,9 @@ pub fn ingest_files(
         .par_iter()
         .map(|file| {
             let result = ingest_file(&file.path, &file.display, config);
+            if let Ok(document) = &result {
+                document.normalized();
+            }
             progress(done.fetch_add(1, Ordering::Relaxed) + 1, files.len());
             result
         })
