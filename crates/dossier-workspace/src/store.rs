@@ -200,7 +200,7 @@ impl Store {
     /// makes sure every table exists.
     fn check_schema(&self) -> Result<(), String> {
         guarded(|| {
-            let transaction = self.db.begin_write().map_err(|e| e.to_string())?;
+            let transaction = self.begin_write()?;
             {
                 let mut meta = transaction.open_table(META).map_err(|e| e.to_string())?;
                 let version = meta.get(SCHEMA_KEY).map_err(|e| e.to_string())?.map(|v| v.value());
@@ -219,6 +219,15 @@ impl Store {
             }
             transaction.commit().map_err(|e| e.to_string())
         })
+    }
+
+    /// Begins a write that also records the database's allocator state
+    /// (redb's quick repair): a process killed or ended without closing the
+    /// cache leaves a file that opens at once, not one read whole to repair.
+    fn begin_write(&self) -> Result<redb::WriteTransaction, String> {
+        let mut transaction = self.db.begin_write().map_err(|e| e.to_string())?;
+        transaction.set_quick_repair(true);
+        Ok(transaction)
     }
 
     /// The database file.
@@ -248,7 +257,7 @@ impl Store {
             return;
         }
         let written = guarded(|| {
-            let transaction = self.db.begin_write().map_err(|e| e.to_string())?;
+            let transaction = self.begin_write()?;
             {
                 let mut table = transaction.open_table(DETECTIONS).map_err(|e| e.to_string())?;
                 for (key, detection) in entries {
@@ -270,7 +279,7 @@ impl Store {
             return;
         }
         let removed = guarded(|| {
-            let transaction = self.db.begin_write().map_err(|e| e.to_string())?;
+            let transaction = self.begin_write()?;
             for table in TABLES {
                 let mut table = transaction.open_table(table).map_err(|e| e.to_string())?;
                 for key in &keys {
@@ -288,7 +297,7 @@ impl Store {
     /// files that are gone, so the cache follows the workspace, not its history.
     pub fn retain(&self, keep: impl Fn(&str) -> bool) {
         let retained = guarded(|| {
-            let transaction = self.db.begin_write().map_err(|e| e.to_string())?;
+            let transaction = self.begin_write()?;
             for table in TABLES {
                 let mut table = transaction.open_table(table).map_err(|e| e.to_string())?;
                 table.retain(|key, _| keep(key)).map_err(|e| e.to_string())?;
@@ -333,7 +342,7 @@ impl BuildCache for Store {
 
     fn put(&self, values: Vec<(String, Vec<u8>)>) {
         let written = guarded(|| {
-            let transaction = self.db.begin_write().map_err(|e| e.to_string())?;
+            let transaction = self.begin_write()?;
             {
                 let mut table = transaction.open_table(INDEX).map_err(|e| e.to_string())?;
                 for (path, value) in &values {
@@ -458,6 +467,6 @@ mod tests {
             (cheap.encoding, &cheap.text, &cheap.hash, &cheap.warnings),
             (full.encoding, &full.text, &full.hash, &full.warnings)
         );
-        assert_eq!(cheap.normalized.text, full.normalized.text);
+        assert_eq!(cheap.normalized().text, full.normalized().text);
     }
 }
