@@ -12,6 +12,7 @@ use std::{
         Arc,
         atomic::{AtomicBool, Ordering},
     },
+    time::Duration,
 };
 
 use tower_lsp_server::{
@@ -30,6 +31,10 @@ use crate::{
 
 /// The LSP error code for a request that failed for a reason the user should read.
 const REQUEST_FAILED: i64 = -32803;
+
+/// How long `shutdown` waits for a build under way to end so that the
+/// caches close cleanly (clients give up on the answer after a few seconds).
+const CLOSE_WAIT: Duration = Duration::from_secs(1);
 
 /// The language server.
 #[derive(Debug)]
@@ -294,6 +299,7 @@ impl LanguageServer for Server {
 
     async fn shutdown(&self) -> jsonrpc::Result<()> {
         self.shut_down.store(true, Ordering::SeqCst);
+        self.shared.close(CLOSE_WAIT).await;
         Ok(())
     }
 

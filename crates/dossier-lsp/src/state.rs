@@ -19,7 +19,11 @@ use std::{
     collections::{HashMap, HashSet},
     ops::Range,
     path::{Path, PathBuf},
-    sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock},
+    sync::{
+        Arc, Mutex, MutexGuard, OnceLock, RwLock,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::Duration,
 };
 
 use dossier_index::{Index, SourceKind};
@@ -307,6 +311,12 @@ pub(crate) struct Shared {
     pub(crate) settings: RwLock<Settings>,
     /// Set once by `initialize`.
     pub(crate) support: OnceLock<ClientSupport>,
+    /// Set by `shutdown`: the worker stops at its next wake-up and closes
+    /// the caches.
+    pub(crate) closing: AtomicBool,
+    /// Ends (its sender is dropped) once the worker has stopped and closed
+    /// the caches; `None` until the worker starts.
+    pub(crate) stopped: Mutex<Option<tokio::sync::oneshot::Receiver<()>>>,
 }
 
 impl Default for Shared {
@@ -317,11 +327,28 @@ impl Default for Shared {
             wake: Notify::new(),
             settings: RwLock::default(),
             support: OnceLock::new(),
+            closing: AtomicBool::new(false),
+            stopped: Mutex::new(None),
         }
     }
 }
 
 impl Shared {
+    /// Stops the worker and waits, at most `wait`, until it has closed the
+    /// caches: a build under way finishes first. A cache still open when the
+    /// process ends is only slower to open next time (the database checks
+    /// itself), never wrong.
+    pub(crate) async fn close(&self, wait: Duration) {
+        self.closing.store(true, Ordering::SeqCst);
+        self.wake.notify_one();
+        let stopped = self.stopped.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
+        if let Some(stopped) = stopped
+            && tokio::time::timeout(wait, stopped).await.is_err()
+        {
+            tracing::info!("still building at shutdown: the caches close with the process");
+        }
+    }
+
     /// The current snapshot; never waits for a rebuild.
     pub(crate) fn snapshot(&self) -> Arc<Snapshot> {
         Arc::clone(&self.snapshot.read().unwrap_or_else(|poisoned| poisoned.into_inner()))

@@ -25,7 +25,7 @@
 use std::{
     collections::{BTreeMap, HashMap, HashSet},
     path::{Path, PathBuf},
-    sync::{Arc, Mutex},
+    sync::{Arc, Mutex, atomic::Ordering},
     time::Duration,
 };
 
@@ -56,15 +56,17 @@ const DEBOUNCE: Duration = Duration::from_millis(25);
 /// Folders never read (as `dossier-workspace` walks them).
 const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules", ".dossier"];
 
-/// Starts the worker; it runs until the runtime stops.
+/// Starts the worker; it runs until [`Shared::close`] or the runtime stops.
 pub(crate) fn spawn(shared: Arc<Shared>, client: Client) {
-    tokio::spawn(run(shared, client));
+    let (stopped, on_stop) = tokio::sync::oneshot::channel();
+    *shared.stopped.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(on_stop);
+    tokio::spawn(run(shared, client, stopped));
 }
 
-async fn run(shared: Arc<Shared>, client: Client) {
+async fn run(shared: Arc<Shared>, client: Client, stopped: tokio::sync::oneshot::Sender<()>) {
     let worker = Arc::new(Mutex::new(Worker::new(Arc::clone(&shared))));
     let mut loads = 0;
-    loop {
+    while !shared.closing.load(Ordering::SeqCst) {
         let job = take_job(&mut shared.inputs());
         let reload = job.roots.is_some();
         // The progress ends when the last sender is dropped: the one kept
@@ -114,6 +116,13 @@ async fn run(shared: Arc<Shared>, client: Client) {
         }
         shared.wake.notified().await;
     }
+    // Dropping the worker closes its stores (the database marks itself
+    // closed cleanly) and stops the file watcher: blocking work.
+    let closed = tokio::task::spawn_blocking(move || drop(worker)).await;
+    if let Err(error) = closed {
+        tracing::error!("closing the caches failed: {error}");
+    }
+    drop(stopped);
 }
 
 /// Asks the client to re-request lenses and hints, without waiting for it.
