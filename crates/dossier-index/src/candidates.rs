@@ -207,3 +207,29 @@ pub(crate) fn alias_key(surface: &str) -> Option<Box<str>> {
     }
     Some(key.into_boxed_str())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interned_strings_keep_their_ids_until_compacted() {
+        let mut interner = Interner::default();
+        let names = ["阿里巴巴", "Alibaba", "", "淘寶", "alibaba", "Alibaba Group"];
+        let ids: Vec<u32> = names.iter().map(|name| interner.intern(name)).collect();
+        assert_eq!(ids, [0, 1, 2, 3, 4, 5]);
+        for (name, &id) in names.iter().zip(&ids) {
+            assert_eq!(interner.intern(name), id, "{name} again");
+            assert_eq!(interner.get(id), *name);
+        }
+        assert_eq!(interner.len(), names.len());
+
+        // Only 淘寶 and Alibaba Group are still used, in that order.
+        let mut renumbered = Vec::new();
+        interner.compact(|new_id| renumbered = [3, 5, 3].map(&mut *new_id).to_vec());
+        assert_eq!(renumbered, [0, 1, 0]);
+        assert_eq!((interner.len(), interner.get(0), interner.get(1)), (2, "淘寶", "Alibaba Group"));
+        assert_eq!(interner.intern("Alibaba"), 2);
+        assert_eq!(interner.intern("淘寶"), 0);
+    }
+}
