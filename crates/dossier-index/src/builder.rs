@@ -501,7 +501,7 @@ struct Scanned {
 
 /// A note's front matter, or a document's candidate names (as extracted,
 /// then interned).
-enum Part<N = Name> {
+enum Part<N = Vec<Name>> {
     Note(NoteHeader),
     Document(Candidates<N>),
 }

@@ -145,15 +145,15 @@ pub(crate) fn decode(bytes: &[u8], text_hash: u64, text: &str) -> Option<Stored>
     if input.u32()? != FORMAT || input.u64()? != text_hash {
         return None;
     }
-    let mut candidates = Candidates { names: Vec::new(), found: Vec::new(), pairs: Vec::new() };
+    let mut candidates = Candidates { names: Written::default(), found: Vec::new(), pairs: Vec::new() };
     for _ in 0..input.len(5)? {
-        let surface = input.str()?.into();
+        let surface = input.str()?;
         let key = match input.u8()? {
             0 => None,
-            1 => Some(input.str()?.into()),
+            1 => Some(input.str()?).filter(|key| !key.is_empty()),
             _ => return None,
         };
-        candidates.names.push(Written { surface, key });
+        candidates.names.push(surface, key);
     }
     let names = candidates.names.len() as u32;
     for _ in 0..input.len(10)? {
@@ -309,7 +309,7 @@ mod tests {
         let (bytes, written, scan) = stored();
         let decoded = decode(&bytes, text_hash(TEXT), TEXT).expect("decodes");
         let names = |c: &Candidates<Written>| -> Vec<(String, Option<String>)> {
-            c.names.iter().map(|n| (n.surface.to_string(), n.key.as_deref().map(str::to_owned))).collect()
+            c.names.iter().map(|(surface, key)| (surface.to_owned(), key.map(str::to_owned))).collect()
         };
         assert_eq!(names(&decoded.candidates), names(&written));
         assert_eq!(format!("{:?}", decoded.candidates.found), format!("{:?}", written.found));
