@@ -62,13 +62,14 @@ impl Server {
     /// is written as JSON text for the transport to put into the response
     /// (see `transport`), which is `null` here.
     pub(crate) async fn spliced_references(&self, params: SplicedReferences) -> jsonrpc::Result<serde_json::Value> {
-        let locations = LanguageServer::references(self, params.params).await?;
-        let text = serde_json::to_vec(&locations).map_err(|error| jsonrpc::Error {
-            code: jsonrpc::ErrorCode::InternalError,
-            message: format!("cannot write the references: {error}").into(),
-            data: None,
-        })?;
-        self.splices.put(&params.id, text);
+        let include_declaration = params.params.context.include_declaration;
+        let text = self
+            .at_position(&params.params.text_document_position, move |view, path, _, offset| {
+                let found = navigation::references(&view.snapshot.index, path, offset, include_declaration);
+                Some(view.locations_json(&found))
+            })
+            .await?;
+        self.splices.put(&params.id, text.unwrap_or_else(|| b"null".to_vec()));
         Ok(serde_json::Value::Null)
     }
 
