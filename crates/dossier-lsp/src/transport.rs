@@ -77,31 +77,32 @@ impl Splices {
     }
 
     /// The body to send for a body the server wrote: the response to a
-    /// spliced request with its result put in.
-    fn splice(&self, body: Vec<u8>) -> Vec<u8> {
+    /// spliced request with its result put in (in parts: the result, tens of
+    /// megabytes, is not copied).
+    fn splice(&self, body: Vec<u8>) -> Body {
         // The server's own response to a spliced request is small (`null`).
         if body.len() > 512 || self.expected.lock().unwrap_or_else(|e| e.into_inner()).is_empty() {
-            return body;
+            return vec![body];
         }
-        let Ok(message) = serde_json::from_slice::<Value>(&body) else { return body };
+        let Ok(message) = serde_json::from_slice::<Value>(&body) else { return vec![body] };
         let Some(id) = message.get("id").filter(|_| message.get("method").is_none()).map(Value::to_string) else {
-            return body;
+            return vec![body];
         };
         if !self.expected.lock().unwrap_or_else(|e| e.into_inner()).remove(&id) {
-            return body;
+            return vec![body];
         }
         let result = self.results.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
         match result {
             Some(result) if message.get("result").is_some() => {
-                let mut spliced = format!(r#"{{"jsonrpc":"2.0","id":{id},"result":"#).into_bytes();
-                spliced.extend_from_slice(&result);
-                spliced.push(b'}');
-                spliced
+                vec![format!(r#"{{"jsonrpc":"2.0","id":{id},"result":"#).into_bytes(), result, b"}".to_vec()]
             }
-            _ => body,
+            _ => vec![body],
         }
     }
 }
+
+/// A message's body, or a frame, in parts written one after the other.
+type Body = Vec<Vec<u8>>;
 
 /// The tasks that move the bytes between the client and the server.
 pub(crate) struct Guarded {
@@ -120,13 +121,13 @@ impl Guarded {
     ) -> (Guarded, DuplexStream, DuplexStream) {
         let (to_server, server_input) = tokio::io::duplex(PIPE);
         let (server_output, from_server) = tokio::io::duplex(PIPE);
-        let (frames, mut outgoing) = unbounded_channel::<Vec<u8>>();
+        let (frames, mut outgoing) = unbounded_channel::<Body>();
         let forward_output = tokio::spawn(forward_frames(from_server, frames.clone(), Arc::clone(&splices)));
         let check_input = tokio::spawn(check_messages(input, to_server, frames, splices));
         let write_output = tokio::spawn(async move {
             let mut output = output;
             while let Some(frame) = outgoing.recv().await {
-                if output.write_all(&frame).await.is_err() || output.flush().await.is_err() {
+                if write_frame(&mut output, frame).await.is_err() {
                     break;
                 }
             }
@@ -145,10 +146,18 @@ impl Guarded {
 }
 
 /// Frames `body` with its `Content-Length` header.
-fn frame(body: &[u8]) -> Vec<u8> {
-    let mut framed = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-    framed.extend_from_slice(body);
-    framed
+fn frame(mut body: Body) -> Body {
+    let length: usize = body.iter().map(Vec::len).sum();
+    body.insert(0, format!("Content-Length: {length}\r\n\r\n").into_bytes());
+    body
+}
+
+/// Writes a frame's parts and flushes.
+async fn write_frame(output: &mut (impl AsyncWrite + Unpin), frame: Body) -> std::io::Result<()> {
+    for part in frame {
+        output.write_all(&part).await?;
+    }
+    output.flush().await
 }
 
 /// Reads one message's body; `None` at the end of the input. Header blocks
@@ -184,10 +193,10 @@ async fn read_body(reader: &mut (impl AsyncBufReadExt + Unpin)) -> Option<Vec<u8
 }
 
 /// Passes the server's output on, one whole frame at a time.
-async fn forward_frames(from_server: DuplexStream, frames: UnboundedSender<Vec<u8>>, splices: Arc<Splices>) {
+async fn forward_frames(from_server: DuplexStream, frames: UnboundedSender<Body>, splices: Arc<Splices>) {
     let mut reader = BufReader::new(from_server);
     while let Some(body) = read_body(&mut reader).await {
-        if frames.send(frame(&splices.splice(body))).is_err() {
+        if frames.send(frame(splices.splice(body))).is_err() {
             break;
         }
     }
@@ -197,21 +206,21 @@ async fn forward_frames(from_server: DuplexStream, frames: UnboundedSender<Vec<u
 async fn check_messages(
     input: impl AsyncRead + Unpin,
     mut to_server: DuplexStream,
-    frames: UnboundedSender<Vec<u8>>,
+    frames: UnboundedSender<Body>,
     splices: Arc<Splices>,
 ) {
     let mut reader = BufReader::new(input);
     while let Some(body) = read_body(&mut reader).await {
         match check(&body) {
             Ok(message) => {
-                if to_server.write_all(&frame(&splices.pass_on(message, body))).await.is_err() {
+                if write_frame(&mut to_server, frame(vec![splices.pass_on(message, body)])).await.is_err() {
                     break;
                 }
             }
             Err(answer) => {
                 tracing::warn!("invalid message: {}", answer["error"]["message"]);
                 if let Ok(answer) = serde_json::to_vec(&answer) {
-                    let _ = frames.send(frame(&answer));
+                    let _ = frames.send(frame(vec![answer]));
                 }
             }
         }
@@ -285,13 +294,13 @@ mod tests {
         splices.put(&json!(7), br#"[{"uri":"file:///a.txt"}]"#.to_vec());
         // Other output passes unchanged.
         let other = br#"{"jsonrpc":"2.0","id":8,"result":null}"#.to_vec();
-        assert_eq!(splices.splice(other.clone()), other);
-        let response = splices.splice(br#"{"jsonrpc":"2.0","result":null,"id":7}"#.to_vec());
+        assert_eq!(splices.splice(other.clone()).concat(), other);
+        let response = splices.splice(br#"{"jsonrpc":"2.0","result":null,"id":7}"#.to_vec()).concat();
         let response: Value = serde_json::from_slice(&response).unwrap();
         assert_eq!(response, json!({"jsonrpc": "2.0", "id": 7, "result": [{"uri": "file:///a.txt"}]}));
         // Spliced once only.
         let again = br#"{"jsonrpc":"2.0","result":null,"id":7}"#.to_vec();
-        assert_eq!(splices.splice(again.clone()), again);
+        assert_eq!(splices.splice(again.clone()).concat(), again);
     }
 
     #[test]
@@ -300,7 +309,7 @@ mod tests {
         let body = br#"{"jsonrpc":"2.0","id":"r","method":"textDocument/references","params":{}}"#.to_vec();
         splices.pass_on(check(&body).unwrap(), body);
         let cancelled = br#"{"jsonrpc":"2.0","error":{"code":-32800,"message":"canceled"},"id":"r"}"#.to_vec();
-        assert_eq!(splices.splice(cancelled.clone()), cancelled);
+        assert_eq!(splices.splice(cancelled.clone()).concat(), cancelled);
         assert!(splices.expected.lock().unwrap().is_empty());
         // Not passed on as spliced: nothing is kept for it.
         splices.put(&json!("x"), b"[]".to_vec());
