@@ -89,7 +89,13 @@ impl Snapshot {
 pub(crate) struct View {
     pub(crate) snapshot: Arc<Snapshot>,
     pub(crate) encoding: PositionEncoding,
-    edited: HashMap<String, Edited>,
+    /// The client's text of the open buffers the snapshot was not built from.
+    buffers: HashMap<String, Arc<str>>,
+    /// The edit of each of those buffers from its indexed text, made when a
+    /// request first needs it (a client may have hundreds open while a
+    /// rebuild runs, and a request reads one or two); `None` when the texts
+    /// are the same or the file is not indexed.
+    edited: RefCell<HashMap<String, Option<Arc<Edited>>>>,
     /// The last file converted, with its URI and source: locations come
     /// sorted by path, and building a URI (percent-encoding the path) and
     /// finding the source are the dearest parts of converting one.
@@ -110,16 +116,30 @@ impl View {
     /// The view of `snapshot` from a client whose open buffers are `buffers`
     /// (only those the snapshot was not built from are needed).
     pub(crate) fn new(snapshot: Arc<Snapshot>, buffers: Vec<(PathBuf, Arc<str>)>, encoding: PositionEncoding) -> View {
-        let mut edited = HashMap::new();
-        for (path, text) in buffers {
-            let Some(path) = path.to_str() else { continue };
-            let Some(indexed) = snapshot.text(path) else { continue };
-            let edit = Edit::between(indexed, &text);
-            if !edit.is_identity() {
-                edited.insert(path.to_owned(), Edited { lines: Lines::new(&text), text, edit });
-            }
+        let buffers =
+            buffers.into_iter().filter_map(|(path, text)| Some((path.into_os_string().into_string().ok()?, text)));
+        View {
+            snapshot,
+            encoding,
+            buffers: buffers.collect(),
+            edited: RefCell::default(),
+            last_uri: RefCell::new(None),
+            last_start: RefCell::new(None),
         }
-        View { snapshot, encoding, edited, last_uri: RefCell::new(None), last_start: RefCell::new(None) }
+    }
+
+    /// The open buffer at `path` with its edit from the indexed text, if it
+    /// was edited since the snapshot was built.
+    fn edited(&self, path: &str) -> Option<Arc<Edited>> {
+        if let Some(known) = self.edited.borrow().get(path) {
+            return known.clone();
+        }
+        let edited = self.buffers.get(path).and_then(|text| {
+            let edit = Edit::between(self.snapshot.text(path)?, text);
+            (!edit.is_identity()).then(|| Arc::new(Edited { lines: Lines::new(text), text: Arc::clone(text), edit }))
+        });
+        self.edited.borrow_mut().insert(path.to_owned(), edited.clone());
+        edited
     }
 
     /// The indexed text of a source.
@@ -130,7 +150,7 @@ impl View {
     /// The offset in the indexed text of a position in the client's text;
     /// `None` outside the text, or inside a stretch edited since the build.
     pub(crate) fn offset(&self, path: &str, position: lsp::Position) -> Option<usize> {
-        match self.edited.get(path) {
+        match self.edited(path) {
             Some(edited) => {
                 edited.lines.offset(&edited.text, position, self.encoding).and_then(|o| edited.edit.new_to_old(o))
             }
@@ -144,7 +164,7 @@ impl View {
     /// The indexed range covering a range of the client's text: an end
     /// inside an edited stretch moves to the kept text around it.
     pub(crate) fn text_range(&self, path: &str, range: lsp::Range) -> Option<Range<usize>> {
-        let (start, end) = match self.edited.get(path) {
+        let (start, end) = match self.edited(path) {
             Some(edited) => {
                 let start = edited.lines.offset(&edited.text, range.start, self.encoding)?;
                 let end = edited.lines.offset(&edited.text, range.end, self.encoding)?;
@@ -161,7 +181,7 @@ impl View {
     /// The LSP range, in the client's text, of a range of the indexed text;
     /// `None` when the source is unknown or the range was edited since.
     pub(crate) fn range(&self, path: &str, range: Range<usize>) -> Option<lsp::Range> {
-        match self.edited.get(path) {
+        match self.edited(path) {
             Some(edited) => Some(edited.lines.range(&edited.text, edited.edit.old_to_new(range)?, self.encoding)),
             None => {
                 let (text, lines) = self.snapshot.text_and_lines(path)?;
@@ -214,7 +234,7 @@ impl View {
             Some(file) if Arc::ptr_eq(&file.path, &range.path) || file.path == range.path => file,
             _ => {
                 let uri = convert::path_to_uri(Path::new(&*range.path))?;
-                let source = match self.edited.contains_key(&*range.path) {
+                let source = match self.edited(&range.path).is_some() {
                     true => None,
                     false => Some(self.snapshot.source_index(&range.path)?),
                 };

@@ -109,7 +109,9 @@ async fn run(shared: Arc<Shared>, client: Client, stopped: tokio::sync::oneshot:
         // What the build found is stored once its index is out: nobody waits for it.
         let worker = Arc::clone(&worker);
         let saved = tokio::task::spawn_blocking(move || {
+            let start = std::time::Instant::now();
             worker.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).builder.save();
+            tracing::debug!("index cache saved in {:.0?}", start.elapsed());
         });
         if let Err(error) = saved.await {
             tracing::error!("saving the index cache failed: {error}");
