@@ -110,7 +110,15 @@ async fn run(shared: Arc<Shared>, client: Client, stopped: tokio::sync::oneshot:
         let worker = Arc::clone(&worker);
         let saved = tokio::task::spawn_blocking(move || {
             let start = std::time::Instant::now();
-            worker.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).builder.save();
+            let mut worker = worker.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            worker.builder.save();
+            // A load writes the whole cache, in batches: its freed pages are
+            // given back once, after its first save.
+            if reload {
+                for store in worker.roots.iter().filter_map(|root| root.store.as_deref()) {
+                    store.compact();
+                }
+            }
             tracing::debug!("index cache saved in {:.0?}", start.elapsed());
         });
         if let Err(error) = saved.await {

@@ -29,6 +29,7 @@ use std::{
     hash::{Hash, Hasher},
     panic::{AssertUnwindSafe, catch_unwind},
     path::{Path, PathBuf},
+    sync::{RwLock, RwLockReadGuard},
 };
 
 use dossier_index::BuildCache;
@@ -122,7 +123,9 @@ fn settings_fingerprint(config: &IngestConfig) -> u64 {
 
 /// The persisted cache of one workspace root.
 pub struct Store {
-    db: Database,
+    /// Written to under the read lock like any redb database; the write
+    /// lock is only for [`Store::compact`], which needs it alone.
+    db: RwLock<Database>,
     file: PathBuf,
 }
 
@@ -191,7 +194,7 @@ impl Store {
             Ok(Err(error)) => return Err(OpenError::Unreadable(error.to_string())),
             Err(_) => return Err(OpenError::Unreadable("the database panicked".to_owned())),
         };
-        let store = Store { db, file: file.to_path_buf() };
+        let store = Store { db: RwLock::new(db), file: file.to_path_buf() };
         store.check_schema().map_err(OpenError::Unreadable)?;
         Ok(store)
     }
@@ -221,11 +224,35 @@ impl Store {
         })
     }
 
+    fn db(&self) -> RwLockReadGuard<'_, Database> {
+        self.db.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Gives the space of pages that earlier writes freed back to the file
+    /// system. A first load writes every document's values and replaces
+    /// detections batch by batch: the file ends up about twice the size of
+    /// what it holds. Waits for the reads and writes under way; an error
+    /// leaves the cache as it was (redb repairs an interrupted compaction
+    /// on the next open).
+    pub fn compact(&self) {
+        let size = || std::fs::metadata(&self.file).map_or(0, |m| m.len());
+        let before = size();
+        let compacted = guarded(|| {
+            let mut db = self.db.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+            db.compact().map_err(|e| e.to_string())
+        });
+        // The file can shrink even when no page had to move (`Ok(false)`).
+        match compacted {
+            Ok(_) => tracing::debug!("{}: compacted from {before} to {} bytes", self.file.display(), size()),
+            Err(error) => tracing::warn!("{}: cannot compact the cache: {error}", self.file.display()),
+        }
+    }
+
     /// Begins a write that also records the database's allocator state
     /// (redb's quick repair): a process killed or ended without closing the
     /// cache leaves a file that opens at once, not one read whole to repair.
     fn begin_write(&self) -> Result<redb::WriteTransaction, String> {
-        let mut transaction = self.db.begin_write().map_err(|e| e.to_string())?;
+        let mut transaction = self.db().begin_write().map_err(|e| e.to_string())?;
         transaction.set_quick_repair(true);
         Ok(transaction)
     }
@@ -239,7 +266,7 @@ impl Store {
     /// Errors read as a miss: the file is then detected again.
     pub fn get(&self, key: &str) -> Option<Detection> {
         let found = guarded(|| {
-            let transaction = self.db.begin_read().map_err(|e| e.to_string())?;
+            let transaction = self.db().begin_read().map_err(|e| e.to_string())?;
             let table = transaction.open_table(DETECTIONS).map_err(|e| e.to_string())?;
             let value = table.get(key).map_err(|e| e.to_string())?;
             Ok(value.and_then(|value| serde_json::from_slice::<Detection>(value.value()).ok()))
@@ -312,7 +339,7 @@ impl Store {
     /// The stored keys, sorted (for tests and diagnostics).
     pub fn keys(&self) -> Vec<String> {
         let keys = guarded(|| {
-            let transaction = self.db.begin_read().map_err(|e| e.to_string())?;
+            let transaction = self.db().begin_read().map_err(|e| e.to_string())?;
             let table = transaction.open_table(DETECTIONS).map_err(|e| e.to_string())?;
             let mut keys = Vec::new();
             for entry in table.iter().map_err(|e| e.to_string())? {
@@ -330,7 +357,7 @@ impl Store {
 impl BuildCache for Store {
     fn get(&self, path: &str) -> Option<Vec<u8>> {
         let found = guarded(|| {
-            let transaction = self.db.begin_read().map_err(|e| e.to_string())?;
+            let transaction = self.db().begin_read().map_err(|e| e.to_string())?;
             let table = transaction.open_table(INDEX).map_err(|e| e.to_string())?;
             Ok(table.get(path).map_err(|e| e.to_string())?.map(|value| value.value().to_vec()))
         });
@@ -422,14 +449,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         store.put(&[("a.txt".to_owned(), detection(1))]);
-        let transaction = store.db.begin_write().unwrap();
+        let transaction = store.db().begin_write().unwrap();
         transaction.open_table(META).unwrap().insert(SCHEMA_KEY, SCHEMA_VERSION + 1).unwrap();
         transaction.commit().unwrap();
         drop(store);
         let store = Store::open(dir.path()).unwrap();
         assert!(store.keys().is_empty());
         assert_eq!(
-            store.db.begin_read().unwrap().open_table(META).unwrap().get(SCHEMA_KEY).unwrap().unwrap().value(),
+            store.db().begin_read().unwrap().open_table(META).unwrap().get(SCHEMA_KEY).unwrap().unwrap().value(),
             SCHEMA_VERSION
         );
     }
@@ -468,5 +495,32 @@ mod tests {
             (full.encoding, &full.text, &full.hash, &full.warnings)
         );
         assert_eq!(cheap.normalized().text, full.normalized().text);
+    }
+
+    #[test]
+    fn compaction_shrinks_the_file_and_keeps_the_values() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let value = |round: u8, i: usize| vec![round; 4096 + i];
+        // Values written, then all replaced, in small transactions as a first
+        // load writes them: the pages of the first round are freed.
+        for round in 0..2 {
+            for batch in 0..16 {
+                let values = (0..32).map(|i| (format!("docs/{batch}/{i}.txt"), value(round, i))).collect();
+                BuildCache::put(&store, values);
+            }
+        }
+        let size = || std::fs::metadata(store.file()).unwrap().len();
+        let before = size();
+        store.compact();
+        assert!(size() < before * 3 / 4, "{before} -> {} bytes", size());
+        for batch in 0..16 {
+            for i in 0..32 {
+                assert_eq!(BuildCache::get(&store, &format!("docs/{batch}/{i}.txt")), Some(value(1, i)));
+            }
+        }
+        drop(store);
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(BuildCache::get(&store, "docs/15/31.txt"), Some(value(1, 31)));
     }
 }
