@@ -123,8 +123,9 @@ fn settings_fingerprint(config: &IngestConfig) -> u64 {
 
 /// The persisted cache of one workspace root.
 pub struct Store {
-    /// Written to under the read lock like any redb database; the write
-    /// lock is only for [`Store::compact`], which needs it alone.
+    /// Read and written through shared references like any redb database;
+    /// only [`Store::compact`] takes the write lock, since redb compacts a
+    /// database only when no transaction is open.
     db: RwLock<Database>,
     file: PathBuf,
 }
