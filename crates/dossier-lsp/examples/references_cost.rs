@@ -156,27 +156,24 @@ fn main() {
     }
     rows.sort_by_key(|row| std::cmp::Reverse(row.count));
     println!(
-        "locations | hover | analysis | positions | (per file) | URIs | to Value | Value to text | drop Value | (direct text) | bytes"
+        "locations | hover | analysis | positions | (per file) | URIs | to Value | Value to text | drop Value | (direct text) | (chunked) | Value MB | bytes"
     );
-    for Row {
-        count,
-        hovered,
-        analysis,
-        positions,
-        positions_per_file,
-        uris,
-        to_value,
-        to_text,
-        drop_value,
-        direct,
-        chunked,
-        value_bytes,
-        bytes,
-    } in rows.iter().take(8)
-    {
+    for row in rows.iter().take(8) {
         println!(
-            "{count} | {hovered:.2?} | {analysis:.2?} | {positions:.2?} | ({positions_per_file:.2?}) | {uris:.2?} | {to_value:.2?} | {to_text:.2?} | {drop_value:.2?} | ({direct:.2?}) | ({chunked:.2?}) | {:.0} | {bytes}",
-            *value_bytes as f64 / 1e6
+            "{} | {:.2?} | {:.2?} | {:.2?} | ({:.2?}) | {:.2?} | {:.2?} | {:.2?} | {:.2?} | ({:.2?}) | ({:.2?}) | {:.0} | {}",
+            row.count,
+            row.hovered,
+            row.analysis,
+            row.positions,
+            row.positions_per_file,
+            row.uris,
+            row.to_value,
+            row.to_text,
+            row.drop_value,
+            row.direct,
+            row.chunked,
+            row.value_bytes as f64 / 1e6,
+            row.bytes,
         );
     }
 }
