@@ -331,6 +331,25 @@ fn malformed_and_unknown_requests_get_errors_and_the_server_stays_up() {
     assert!(client.shutdown().success());
 }
 
+/// Editors' clients (VS Code's `TransportKind.stdio`, many Neovim and Helix
+/// configurations) launch a server with `--stdio`: a whole session must work so.
+#[test]
+fn lsp_with_the_stdio_flag_serves_a_whole_session() {
+    let dir = workspace();
+    let root = root(&dir);
+    let mut client =
+        Client::start_command(dossier_binary(), &["lsp", "--stdio"], &[&root], Encoding::Utf16, json!({}), Value::Null);
+    client.wait_until_ready();
+    let note = root.join("notes/research.md");
+    open(&mut client, &note, RESEARCH);
+    let hover = client.request("textDocument/hover", at(&client, &note, RESEARCH, "張勇", 0));
+    assert_eq!(hover_label(&hover), "張勇", "{hover}");
+    let definition = client.request("textDocument/definition", at(&client, &note, RESEARCH, "Wu Yongming", 0));
+    let targets = located(Encoding::Utf16, &definition["result"]);
+    assert_eq!(targets, [("001_acc51af5d4f082ee.txt".to_owned(), "Wu Yongming".to_owned())], "{definition}");
+    assert!(client.shutdown().success());
+}
+
 #[test]
 fn shutdown_then_exit_ends_the_process() {
     let dir = workspace();

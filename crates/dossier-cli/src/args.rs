@@ -38,7 +38,12 @@ enum Command {
         options: CorpusOptions,
     },
     /// Run the language server over stdin and stdout.
-    Lsp,
+    Lsp {
+        /// Accepted and ignored: stdio is the only transport. LSP clients
+        /// (VS Code's among them) pass it by convention.
+        #[arg(long)]
+        stdio: bool,
+    },
 }
 
 /// Options shared by the commands that read a corpus.
@@ -82,7 +87,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Ingest { paths, options } => crate::ingest::run(&default_paths(paths), &options),
         Command::Terms { paths, options } => crate::terms::run(&default_paths(paths), &options),
         Command::Lookup { text, paths, options } => crate::lookup::run(&text, &default_paths(paths), &options),
-        Command::Lsp => {
+        Command::Lsp { stdio: _ } => {
             init_logging();
             // As the specification asks: 0 after `shutdown`, 1 when the
             // client sent `exit` without it or went away.

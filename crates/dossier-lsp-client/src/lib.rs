@@ -71,20 +71,22 @@ pub struct ServerProcess {
 impl ServerProcess {
     /// Starts `binary lsp` with logs at `info`.
     pub fn spawn(binary: &Path) -> ServerProcess {
-        let (child, incoming, stderr) = spawn_reading(binary, |message, _| message);
+        let (child, incoming, stderr) = spawn_reading(binary, &["lsp"], |message, _| message);
         ServerProcess { child, incoming, stderr }
     }
 }
 
-/// Starts `binary lsp` with logs at `info`, reads its framed messages on a
-/// thread (each passed through `wrap` with the moment its last byte was read,
-/// before it is parsed) and its stderr into a shared string on another.
+/// Starts `binary` with `args` (`lsp`) and logs at `info`, reads its framed
+/// messages on a thread (each passed through `wrap` with the moment its last
+/// byte was read, before it is parsed) and its stderr into a shared string on
+/// another.
 fn spawn_reading<T: Send + 'static>(
     binary: &Path,
+    args: &[&str],
     wrap: fn(Value, Instant) -> T,
 ) -> (Child, Receiver<T>, Arc<Mutex<String>>) {
     let mut child = Command::new(binary)
-        .arg("lsp")
+        .args(args)
         .env("DOSSIER_LOG", "info")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -169,7 +171,20 @@ impl Client {
         extra_capabilities: Value,
         options: Value,
     ) -> Client {
-        let (mut child, incoming, stderr) = spawn_reading(binary, |message, received| (message, received));
+        Client::start_command(binary, &["lsp"], roots, encoding, extra_capabilities, options)
+    }
+
+    /// Starts `binary` with `args` (`lsp`, or `lsp --stdio` as editors launch
+    /// it) on several workspace folders, and initializes it.
+    pub fn start_command(
+        binary: &Path,
+        args: &[&str],
+        roots: &[&Path],
+        encoding: Encoding,
+        extra_capabilities: Value,
+        options: Value,
+    ) -> Client {
+        let (mut child, incoming, stderr) = spawn_reading(binary, args, |message, received| (message, received));
         let mut client = Client {
             stdin: child.stdin.take(),
             child,

@@ -13,7 +13,6 @@ import {
   LanguageClient,
   type LanguageClientOptions,
   State,
-  TransportKind,
   type WorkspaceSymbol,
   WorkspaceSymbolRequest,
   WorkspaceSymbolResolveRequest,
@@ -126,8 +125,10 @@ async function startServer(): Promise<void> {
 
   const executable: Executable = {
     command: resolved.command,
+    // No `transport` field: with one, vscode-languageclient appends its own
+    // `--stdio` to the arguments. Without it the client speaks over the
+    // child's stdio all the same, and starts exactly `dossier lsp`.
     args: [...SERVER_ARGS],
-    transport: TransportKind.stdio,
     options: { env: serverEnvironment(process.env, settings.extraEnv), cwd: workspaceFolders[0] },
   };
   const clientOptions: LanguageClientOptions = {
