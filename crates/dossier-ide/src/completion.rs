@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use dossier_index::{Index, TermKind};
 
-use super::{is_han, kind_name};
+use crate::{is_han, kind_name};
 
 /// How many candidates a completion offers.
 pub const LIMIT: usize = 50;
@@ -133,7 +133,7 @@ mod tests {
     use expect_test::{Expect, expect};
 
     use super::*;
-    use crate::analysis::fixture::fixture;
+    use crate::fixture::fixture;
 
     fn check(fixture_text: &str, expect: Expect) {
         let fixture = fixture(fixture_text);

@@ -5,7 +5,7 @@ use std::{ops::Range, path::Path};
 
 use dossier_index::{Index, NoteProblem};
 
-use super::{
+use crate::{
     navigation::{is_external, links, relative_target, resolve_link},
     source_text,
 };
@@ -71,7 +71,7 @@ mod tests {
     use expect_test::{Expect, expect};
 
     use super::*;
-    use crate::analysis::fixture::fixture;
+    use crate::fixture::fixture;
 
     fn check(fixture_text: &str, expect: Expect) {
         let fixture = fixture(fixture_text);

@@ -31,7 +31,7 @@ pub(crate) struct Fixture {
 impl Fixture {
     /// The text of the cursor's file.
     pub(crate) fn text(&self) -> &str {
-        super::source_text(&self.index, &self.path).unwrap()
+        crate::source_text(&self.index, &self.path).unwrap()
     }
 }
 
@@ -66,10 +66,10 @@ pub(crate) fn fixture(text: &str) -> Fixture {
 }
 
 /// Renders ranges as `path start..end "text"` lines, for snapshots.
-pub(crate) fn render_ranges(index: &Index, ranges: &[super::FileRange]) -> String {
+pub(crate) fn render_ranges(index: &Index, ranges: &[crate::FileRange]) -> String {
     let mut out = String::new();
     for range in ranges {
-        let text = super::source_text(index, &range.path).map_or("", |text| super::slice(text, range.range.clone()));
+        let text = crate::source_text(index, &range.path).map_or("", |text| crate::slice(text, range.range.clone()));
         out.push_str(&format!("{range} {text:?}\n"));
     }
     out

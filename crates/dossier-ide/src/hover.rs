@@ -5,7 +5,7 @@ use std::{ops::Range, sync::Arc};
 
 use dossier_index::{DefinitionOrigin, Gloss, Index, Script, SourceKind, SourceMentions, Term, TermKind};
 
-use super::{FileRange, kind_name, plural, slice, source_text};
+use crate::{FileRange, kind_name, plural, slice, source_text};
 
 /// How many snippets a card shows.
 const SNIPPETS: usize = 3;
@@ -294,7 +294,7 @@ mod tests {
     use dossier_ingest::{LineIndex, PositionEncoding};
 
     use super::*;
-    use crate::analysis::fixture::fixture;
+    use crate::fixture::fixture;
 
     proptest::proptest! {
         /// Lines are found as the line index finds them, anywhere.

@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use dossier_index::{Index, Script, Term};
 
-use super::{is_han, is_note, slice, source_text};
+use crate::{is_han, is_note, slice, source_text};
 
 /// One hint, shown after a mention.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,7 +60,7 @@ mod tests {
     use expect_test::{Expect, expect};
 
     use super::*;
-    use crate::analysis::fixture::fixture;
+    use crate::fixture::fixture;
 
     fn check(fixture_text: &str, expect: Expect) {
         let fixture = fixture(fixture_text);

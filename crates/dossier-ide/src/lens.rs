@@ -4,7 +4,7 @@ use std::ops::Range;
 
 use dossier_index::{DefinitionOrigin, Index, SourceKind, TermId};
 
-use super::plural;
+use crate::plural;
 
 /// One lens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,7 +43,7 @@ mod tests {
     use expect_test::{Expect, expect};
 
     use super::*;
-    use crate::analysis::fixture::fixture;
+    use crate::fixture::fixture;
 
     fn check(fixture_text: &str, expect: Expect) {
         let fixture = fixture(fixture_text);

@@ -1,7 +1,25 @@
-//! What the server knows, as plain functions over an [`Index`] and byte
-//! offsets in a source's decoded text, returning plain Rust values. Nothing
-//! here knows LSP: the handlers in `server.rs` convert at the edge, so every
-//! feature is tested here without a server.
+//! Dossier's features as plain functions over an [`Index`] and byte offsets
+//! in a source's decoded text, returning plain Rust values: hover cards,
+//! navigation, references, completion, symbols, diagnostics, lenses, inlay
+//! hints and rename. The language server (`dossier-lsp`) and the command
+//! line (`dossier-cli`) are two renderings of what this crate answers; it
+//! knows nothing about LSP, JSON-RPC, terminals or the file system, so every
+//! feature is tested here with `$0` fixtures and snapshots.
+//!
+//! ```
+//! use std::sync::Arc;
+//!
+//! use dossier_index::{Index, Source, SourceKind};
+//! use dossier_ingest::{IngestConfig, ingest};
+//!
+//! let text = "张勇是阿里巴巴的CEO。张勇说。";
+//! let document = ingest("/corpus/a.txt", text.as_bytes(), &IngestConfig::default()).unwrap();
+//! let index = Index::build(vec![Arc::new(Source { kind: SourceKind::Document, document })]);
+//! // The card of the name under byte offset 0.
+//! let card = dossier_ide::hover::hover(&index, "/corpus/a.txt", 0);
+//! assert!(card.is_some());
+//! ```
+#![deny(missing_docs)]
 
 pub mod completion;
 pub mod diagnostics;

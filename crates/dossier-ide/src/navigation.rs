@@ -7,7 +7,7 @@ use std::{
 
 use dossier_index::{Index, NoteLink, note_links};
 
-use super::{FileRange, is_note, source_text};
+use crate::{FileRange, is_note, source_text};
 
 /// Where go-to-definition goes from `offset` of the source at `path`: the
 /// linked note or document when the cursor is on a link, else the defining
@@ -50,7 +50,7 @@ pub fn references(index: &Index, path: &str, offset: usize, include_declaration:
     // A romanization in a note ("Zhang Yong" for 張勇) is resolved by
     // `term_at` without being one of the term's mentions: its other
     // occurrences in notes are found the same way.
-    let surface = source_text(index, path).map_or("", |text| super::slice(text, range));
+    let surface = source_text(index, path).map_or("", |text| crate::slice(text, range));
     if !surface.is_empty() && !term.aliases.iter().any(|alias| alias.text == surface) {
         for source in index.sources().iter().filter(|s| s.kind == dossier_index::SourceKind::Note) {
             for (start, _) in source.document.text.match_indices(surface) {
@@ -188,7 +188,7 @@ mod tests {
     use expect_test::{Expect, expect};
 
     use super::*;
-    use crate::analysis::fixture::{fixture, render_ranges};
+    use crate::fixture::{fixture, render_ranges};
 
     fn check_definition(fixture_text: &str, expect: Expect) {
         let fixture = fixture(fixture_text);

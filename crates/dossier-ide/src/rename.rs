@@ -5,7 +5,7 @@ use std::{collections::BTreeMap, fmt, ops::Range, sync::Arc};
 
 use dossier_index::{DefinitionOrigin, Index, SourceKind};
 
-use super::{is_han, slice, source_text};
+use crate::{is_han, slice, source_text};
 
 /// Why a rename is refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,7 +100,7 @@ mod tests {
     use expect_test::{Expect, expect};
 
     use super::*;
-    use crate::analysis::fixture::fixture;
+    use crate::fixture::fixture;
 
     fn check(fixture_text: &str, new_name: &str, expect: Expect) {
         let fixture = fixture(fixture_text);

@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use dossier_index::{Index, TermId, TermKind};
 
-use super::FileRange;
+use crate::FileRange;
 
 /// How many workspace symbols a query returns at most.
 pub const WORKSPACE_SYMBOL_LIMIT: usize = 1000;
@@ -167,7 +167,7 @@ mod tests {
     use expect_test::{Expect, expect};
 
     use super::*;
-    use crate::analysis::fixture::fixture;
+    use crate::fixture::fixture;
 
     fn check_headings(text: &str, expect: Expect) {
         fn render(text: &str, headings: &[Heading], depth: usize, out: &mut String) {

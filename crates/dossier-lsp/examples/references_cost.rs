@@ -11,11 +11,9 @@ use std::{
     time::{Duration, Instant},
 };
 
+use dossier_ide::{hover, navigation};
 use dossier_index::{Index, SourceKind};
-use dossier_lsp::{
-    analysis::{hover, navigation},
-    convert,
-};
+use dossier_lsp::convert;
 use dossier_workspace::{WorkspaceConfig, load_workspace};
 
 /// The costs of one note's term.

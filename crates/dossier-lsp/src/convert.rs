@@ -14,7 +14,7 @@ use dossier_index::Index;
 pub use dossier_ingest::{LineCol, LineIndex, PositionEncoding};
 use tower_lsp_server::ls_types::{self as lsp, PositionEncodingKind, Uri};
 
-use crate::analysis::{FileRange, source_text};
+use dossier_ide::{FileRange, source_text};
 
 /// Negotiates the position encoding: UTF-8 when the client offers it (our
 /// offsets are UTF-8), else UTF-16, which every client must support.

@@ -19,8 +19,8 @@
 //! server), `server.rs` (the LSP handlers, thin), [`convert`] (every
 //! conversion between LSP and Dossier values: URIs, positions in UTF-8 or
 //! UTF-16), `state.rs` (the open buffers and the current index snapshot),
-//! `worker.rs` (loading, watching, rebuilding) and [`analysis`] (what each
-//! feature answers, as plain functions over an index).
+//! `worker.rs` (loading, watching, rebuilding). What each feature answers
+//! comes from `dossier_ide`, as plain functions over an index.
 //!
 //! Threading: handlers run concurrently on a multi-threaded tokio runtime.
 //! Notifications that change inputs (`didOpen`, `didChange`, watched files,
@@ -39,7 +39,6 @@
 // Stdout carries the protocol: nothing else may print there.
 #![deny(clippy::print_stdout)]
 
-pub mod analysis;
 pub mod convert;
 mod server;
 mod state;

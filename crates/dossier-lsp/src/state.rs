@@ -31,10 +31,9 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
 use tower_lsp_server::ls_types::{self as lsp, notification::Notification};
 
-use crate::{
-    analysis::FileRange,
-    convert::{self, Edit, Lines, PositionEncoding},
-};
+use dossier_ide::FileRange;
+
+use crate::convert::{self, Edit, Lines, PositionEncoding};
 
 /// One immutable version of everything requests read.
 #[derive(Debug, Default)]
@@ -53,7 +52,7 @@ pub(crate) struct Snapshot {
 impl Snapshot {
     /// The decoded text of a source of the index.
     pub(crate) fn text(&self, path: &str) -> Option<&str> {
-        crate::analysis::source_text(&self.index, path)
+        dossier_ide::source_text(&self.index, path)
     }
 
     /// The decoded text and the lines of a source of the index.

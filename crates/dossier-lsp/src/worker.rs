@@ -40,8 +40,9 @@ use tower_lsp_server::{
     ls_types::{self as lsp, NumberOrString, Uri},
 };
 
+use dossier_ide::diagnostics::{Severity, note_diagnostics};
+
 use crate::{
-    analysis::diagnostics::{Severity, note_diagnostics},
     convert::{self, LineIndex, Lines, PositionEncoding},
     state::{Inputs, Shared, Snapshot, Status, StatusNotification, StatusState},
 };
