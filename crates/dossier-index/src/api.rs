@@ -264,6 +264,8 @@ pub struct Index {
     /// (key, term, alias) sorted by key: folded aliases and pinyin of Han aliases.
     completions: Vec<(String, TermId, String)>,
     problems: Vec<NoteProblem>,
+    /// The notes' links, resolved (see [`crate::graph`]).
+    pub(crate) graph: crate::graph::NoteGraph,
 }
 
 impl Index {
@@ -312,7 +314,8 @@ impl Index {
         }
         completions.sort();
         completions.dedup();
-        Index { sources, scans, term_of_pattern, terms, by_key, by_letters, completions, problems }
+        let graph = crate::graph::NoteGraph::default();
+        Index { sources, scans, term_of_pattern, terms, by_key, by_letters, completions, problems, graph }
     }
 
     /// The sources, ordered by path.
@@ -323,6 +326,11 @@ impl Index {
     /// The source with this path.
     pub fn source(&self, path: &str) -> Option<&Arc<Source>> {
         self.source_index(path).map(|i| &self.sources[i])
+    }
+
+    /// The position of the source with this path in [`Index::sources`].
+    pub(crate) fn source_position(&self, path: &str) -> Option<usize> {
+        self.source_index(path)
     }
 
     fn source_index(&self, path: &str) -> Option<usize> {

@@ -47,6 +47,7 @@ mod extract_en;
 mod extract_zh;
 mod fold;
 mod glosses;
+mod graph;
 mod mentions;
 mod notes;
 mod patterns;
@@ -55,6 +56,7 @@ mod quoted;
 mod romanize;
 
 pub use api::*;
+pub use graph::{Backlink, GraphLink, is_external, relative_target, scan_links, slug};
 
 /// Parses the built-in dictionary now rather than in the first build that
 /// needs it (about 0.1 s of CPU): call it on a thread of its own while the

@@ -40,6 +40,7 @@
 #![deny(clippy::print_stdout)]
 
 pub mod convert;
+mod diagnostics;
 mod server;
 mod state;
 mod transport;

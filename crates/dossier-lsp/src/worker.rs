@@ -40,10 +40,9 @@ use tower_lsp_server::{
     ls_types::{self as lsp, NumberOrString, Uri},
 };
 
-use dossier_ide::diagnostics::{Severity, note_diagnostics};
-
 use crate::{
-    convert::{self, LineIndex, Lines, PositionEncoding},
+    convert::{Lines, PositionEncoding},
+    diagnostics::PublishedDiagnostics,
     state::{Inputs, Shared, Snapshot, Status, StatusNotification, StatusState},
 };
 
@@ -247,7 +246,7 @@ struct Worker {
     open: HashSet<PathBuf>,
     watcher: Option<Debouncer<RecommendedWatcher, RecommendedCache>>,
     /// The diagnostics last published, by note.
-    published: HashMap<PathBuf, Vec<lsp::Diagnostic>>,
+    published: PublishedDiagnostics,
     ready: bool,
 }
 
@@ -264,7 +263,7 @@ impl Worker {
             lines: HashMap::new(),
             open: HashSet::new(),
             watcher: None,
-            published: HashMap::new(),
+            published: PublishedDiagnostics::default(),
             ready: false,
         }
     }
@@ -528,46 +527,7 @@ impl Worker {
         versions: &HashMap<PathBuf, i32>,
         encoding: PositionEncoding,
     ) -> Vec<(Uri, Vec<lsp::Diagnostic>, Option<i32>)> {
-        let problems = index.problems();
-        let exists = |path: &Path| path.exists();
-        let mut current: HashMap<PathBuf, Vec<lsp::Diagnostic>> = HashMap::new();
-        for source in index.sources().iter().filter(|s| s.kind == SourceKind::Note) {
-            let path = &source.document.path;
-            let found = note_diagnostics(index, &problems, path, &exists);
-            if found.is_empty() {
-                continue;
-            }
-            let lines = LineIndex::new(&source.document.text);
-            let diagnostics = found
-                .into_iter()
-                .map(|d| lsp::Diagnostic {
-                    range: convert::range(&lines, d.range, encoding),
-                    severity: Some(match d.severity {
-                        Severity::Error => lsp::DiagnosticSeverity::ERROR,
-                        Severity::Warning => lsp::DiagnosticSeverity::WARNING,
-                    }),
-                    source: Some("dossier".to_owned()),
-                    message: d.message,
-                    ..lsp::Diagnostic::default()
-                })
-                .collect();
-            current.insert(PathBuf::from(path), diagnostics);
-        }
-        let mut changed = Vec::new();
-        for (path, diagnostics) in &current {
-            if self.published.get(path) != Some(diagnostics)
-                && let Some(uri) = convert::path_to_uri(path)
-            {
-                changed.push((uri, diagnostics.clone(), versions.get(path).copied()));
-            }
-        }
-        for path in self.published.keys().filter(|path| !current.contains_key(*path)) {
-            if let Some(uri) = convert::path_to_uri(path) {
-                changed.push((uri, Vec::new(), versions.get(path).copied()));
-            }
-        }
-        self.published = current;
-        changed
+        self.published.update(index, versions, encoding)
     }
 }
 

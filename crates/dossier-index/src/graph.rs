@@ -1,0 +1,315 @@
+//! Notes as a graph: every link written in a note (`[[name]]`,
+//! `[[name|label]]`, `[[name#heading]]`, relative Markdown links), resolved
+//! to the source it points to, and for every source the links to it (its
+//! backlinks).
+//!
+//! A link resolves, in this order: by path relative to the linking note
+//! (with or without `.md`); through the index's own alias lookup to the note
+//! that defines the term (so a Traditional, Simplified or pinyin form of a
+//! note's title or alias finds the note, as the index folds them); by file
+//! name or stem, normalized as people write them (NFKC, case, Traditional
+//! folded to Simplified, spaces and underscores as dashes, apostrophes
+//! dropped), notes before documents. Each step is a hash or binary-search
+//! lookup: resolving never scans the sources.
+//!
+//! The graph is rebuilt with every index version, in time linear in the
+//! links with small constants: the links of a source whose text is
+//! unchanged are kept from the last version (the [`LinkCache`] of the
+//! [`crate::IndexBuilder`]), and each distinct (folder, target) pair is
+//! resolved once per version. Resolution itself is redone for every link,
+//! because any changed note can change where a link elsewhere goes (a new
+//! title, an alias taken away); at 190,000 links that is a few tens of
+//! milliseconds, cheaper than tracking which links each name could capture.
+
+use std::{
+    collections::HashMap,
+    ops::Range,
+    path::{Component, Path, PathBuf},
+    sync::Arc,
+};
+
+use crate::{DefinitionOrigin, Index, NoteLink, Source, SourceKind, TermId, fold};
+
+/// A link written in a note, with where it goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GraphLink {
+    /// The target as written (without `|label` or `#heading`).
+    pub target: String,
+    /// Byte range of the whole link in the note's decoded text.
+    pub text_range: Range<usize>,
+    /// The position in [`Index::sources`] of the source it resolves to.
+    resolved: Option<u32>,
+}
+
+/// A link to a source, seen from the source it points to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Backlink {
+    /// The linking note's path.
+    pub path: Arc<str>,
+    /// Byte range of the whole link in the linking note.
+    pub text_range: Range<usize>,
+}
+
+/// The links of every note, resolved, and the links to every source.
+#[derive(Debug, Default)]
+pub(crate) struct NoteGraph {
+    /// Per source, in [`Index::sources`] order: the links written in it
+    /// (notes only).
+    links: Vec<Arc<[NoteLink]>>,
+    /// Per source: where each of its links goes, in the order of `links`.
+    resolved: Vec<Box<[Option<u32>]>>,
+    /// Per source: (linking source, position of the link in its `links`).
+    backlinks: Vec<Vec<(u32, u32)>>,
+    /// Per source: the term the note defines, if any.
+    term_of_note: Vec<Option<TermId>>,
+    /// Normalized file name or stem → the sources so named, best first.
+    by_name: HashMap<String, u32>,
+}
+
+/// The links scanned in each source, kept from one version to the next.
+#[derive(Debug, Default)]
+pub(crate) struct LinkCache {
+    by_path: HashMap<Arc<str>, ScannedLinks>,
+}
+
+/// A source and the links scanned in its text.
+type ScannedLinks = (Arc<Source>, Arc<[NoteLink]>);
+
+/// Builds the graph of `index`, taking the unchanged sources' links from
+/// `cache` and leaving there the links of this version.
+pub(crate) fn build(index: &Index, cache: &mut LinkCache) -> NoteGraph {
+    let sources = index.sources();
+    let mut kept = std::mem::take(&mut cache.by_path);
+    let mut links = Vec::with_capacity(sources.len());
+    for source in sources {
+        let path: Arc<str> = Arc::from(source.document.path.as_str());
+        let found = match kept.remove(&path) {
+            Some((old, found)) if Arc::ptr_eq(&old, source) || old.document.text == source.document.text => found,
+            _ if source.kind == SourceKind::Note => Arc::from(scan_links(&source.document.text)),
+            _ => Arc::from(Vec::new()),
+        };
+        cache.by_path.insert(path, (Arc::clone(source), Arc::clone(&found)));
+        links.push(found);
+    }
+
+    let mut by_name: HashMap<String, u32> = HashMap::with_capacity(sources.len() * 2);
+    for (i, source) in sources.iter().enumerate() {
+        let path = Path::new(&source.document.path);
+        let names = [path.file_name(), path.file_stem()];
+        for name in names.into_iter().flatten().filter_map(|n| n.to_str()) {
+            let better = |old: u32| {
+                let old = &sources[old as usize];
+                let rank = |s: &Source| (s.kind != SourceKind::Note, s.document.path.len());
+                rank(source) < rank(old)
+            };
+            by_name
+                .entry(slug(name))
+                .and_modify(|old| *old = if better(*old) { i as u32 } else { *old })
+                .or_insert(i as u32);
+        }
+    }
+
+    let mut term_of_note = vec![None; sources.len()];
+    for term in index.terms() {
+        if let Some(definition) = &term.definition
+            && definition.origin == DefinitionOrigin::Note
+            && let Some(i) = index.source_position(&definition.location.path)
+        {
+            term_of_note[i] = Some(term.id);
+        }
+    }
+
+    let mut graph = NoteGraph {
+        links: Vec::new(),
+        resolved: Vec::with_capacity(sources.len()),
+        backlinks: vec![Vec::new(); sources.len()],
+        term_of_note,
+        by_name,
+    };
+    // Links written alike in one folder go to the same place.
+    let mut memo: HashMap<(&Path, &str), Option<u32>> = HashMap::new();
+    for (from, (source, found)) in sources.iter().zip(&links).enumerate() {
+        let folder = Path::new(&source.document.path).parent().unwrap_or(Path::new(""));
+        let resolved: Box<[Option<u32>]> = found
+            .iter()
+            .map(|link| {
+                *memo
+                    .entry((folder, link.target.as_str()))
+                    .or_insert_with(|| graph.resolve(index, &source.document.path, &link.target))
+            })
+            .collect();
+        for (position, target) in resolved.iter().enumerate() {
+            if let Some(target) = target {
+                graph.backlinks[*target as usize].push((from as u32, position as u32));
+            }
+        }
+        graph.resolved.push(resolved);
+    }
+    drop(memo);
+    graph.links = links;
+    graph
+}
+
+impl NoteGraph {
+    /// Where `target`, written in the note at `from`, goes: see the module
+    /// documentation for the order.
+    fn resolve(&self, index: &Index, from: &str, target: &str) -> Option<u32> {
+        if is_external(target) {
+            return None;
+        }
+        let target = target.trim();
+        let relative = relative_target(from, target);
+        for candidate in [relative.clone(), PathBuf::from(format!("{}.md", relative.display()))] {
+            if let Some(i) = candidate.to_str().and_then(|path| index.source_position(path)) {
+                return Some(i as u32);
+            }
+        }
+        // `[[Singles' Day]]`, `[[張勇]]`, `[[zhangyong]]`: a note's title or alias.
+        if let Some(id) = index.lookup(target)
+            && let Some(definition) = &index.term(id).definition
+            && definition.origin == DefinitionOrigin::Note
+            && let Some(i) = index.source_position(&definition.location.path)
+        {
+            return Some(i as u32);
+        }
+        let name = Path::new(target).file_name()?.to_str()?;
+        self.by_name.get(&slug(name)).copied()
+    }
+}
+
+impl Index {
+    /// Every link written in the note at `path` (none for documents), in
+    /// text order.
+    pub fn links_in(&self, path: &str) -> impl Iterator<Item = GraphLink> + '_ {
+        let graph = &self.graph;
+        let at = self.source_position(path).filter(|&i| i < graph.links.len());
+        at.into_iter().flat_map(move |i| {
+            graph.links[i].iter().zip(&graph.resolved[i]).map(|(link, resolved)| GraphLink {
+                target: link.target.clone(),
+                text_range: link.text_range.clone(),
+                resolved: *resolved,
+            })
+        })
+    }
+
+    /// The link of the note at `path` whose text contains `offset` (its ends included).
+    pub fn link_at(&self, path: &str, offset: usize) -> Option<GraphLink> {
+        self.links_in(path).find(|link| link.text_range.start <= offset && offset <= link.text_range.end)
+    }
+
+    /// The source a link goes to, if it resolves.
+    pub fn link_target(&self, link: &GraphLink) -> Option<&Arc<Source>> {
+        link.resolved.map(|i| &self.sources()[i as usize])
+    }
+
+    /// Where `target`, written in the note at `from`, would go (for text
+    /// being typed, not yet in the index).
+    pub fn resolve_link(&self, from: &str, target: &str) -> Option<&Arc<Source>> {
+        self.graph.resolve(self, from, target).map(|i| &self.sources()[i as usize])
+    }
+
+    /// Every link to the source at `path`, ordered by linking note then offset.
+    pub fn backlinks(&self, path: &str) -> impl Iterator<Item = Backlink> + '_ {
+        let graph = &self.graph;
+        let at = self.source_position(path).filter(|&i| i < graph.backlinks.len());
+        at.into_iter().flat_map(move |i| {
+            graph.backlinks[i].iter().map(move |&(from, position)| Backlink {
+                path: Arc::from(self.sources()[from as usize].document.path.as_str()),
+                text_range: graph.links[from as usize][position as usize].text_range.clone(),
+            })
+        })
+    }
+
+    /// How many links go to the source at `path`.
+    pub fn backlink_count(&self, path: &str) -> usize {
+        self.source_position(path).and_then(|i| self.graph.backlinks.get(i)).map_or(0, Vec::len)
+    }
+
+    /// The term that the note at `path` defines (its title and aliases).
+    pub fn term_of_note(&self, path: &str) -> Option<TermId> {
+        self.source_position(path).and_then(|i| *self.graph.term_of_note.get(i)?)
+    }
+}
+
+/// Every link of a note to a note or a file: wikilinks and relative links
+/// to `.md` notes ([`crate::note_links`]), plus relative Markdown links to
+/// other files, such as corpus documents or images.
+pub fn scan_links(text: &str) -> Vec<NoteLink> {
+    let mut links = crate::note_links(text);
+    let mut at = 0;
+    while let Some(found) = text[at..].find("](") {
+        let open = at + found;
+        at = open + 2;
+        let Some(start) = text[..open].rfind('[').filter(|&start| !text[start + 1..open].contains(['\n', '[', ']']))
+        else {
+            continue;
+        };
+        let Some(length) = text[open + 2..].find([')', '\n']).filter(|&l| text[open + 2 + l..].starts_with(')')) else {
+            continue;
+        };
+        let raw = &text[open + 2..open + 2 + length];
+        let target = raw.split('#').next().unwrap_or("").trim();
+        let end = open + 2 + length + 1;
+        let note = target.ends_with(".md") || target.ends_with(".markdown");
+        if note || target.starts_with('/') || target.contains(char::is_whitespace) || is_external(target) {
+            continue;
+        }
+        // An image (`![alt](x.png)`) is a link to a file too: it is checked
+        // against the disk like any other.
+        links.push(NoteLink { target: target.to_owned(), text_range: start..end });
+    }
+    links.sort_by_key(|link| link.text_range.start);
+    links
+}
+
+/// Whether a link target leaves the workspace (a URL or an in-page anchor).
+pub fn is_external(target: &str) -> bool {
+    target.is_empty() || target.contains("://") || target.starts_with("mailto:") || target.starts_with('#')
+}
+
+/// A file name as people write it in links: the index's matching key (NFKC,
+/// lower case, Han folded to Simplified) with spaces and underscores as
+/// dashes and apostrophes dropped ("Singles' Day" is `singles-day`).
+pub fn slug(name: &str) -> String {
+    fold::key(name)
+        .chars()
+        .filter(|c| !matches!(c, '\'' | '’'))
+        .map(|c| if c.is_whitespace() || c == '_' { '-' } else { c })
+        .collect()
+}
+
+/// `target` taken relative to the folder of the note at `from`, with `.`
+/// and `..` resolved lexically.
+pub fn relative_target(from: &str, target: &str) -> PathBuf {
+    let base = Path::new(from).parent().unwrap_or(Path::new(""));
+    let mut out = PathBuf::new();
+    for component in base.join(target).components() {
+        match component {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_match_titles_to_file_names() {
+        assert_eq!(slug("Singles' Day"), "singles-day");
+        assert_eq!(slug("Jack_Ma"), "jack-ma");
+        assert_eq!(slug("淘寶"), "淘宝");
+        assert_eq!(slug("ＳＰＡＩＮ"), "spain");
+    }
+
+    #[test]
+    fn relative_targets_resolve_dot_dot() {
+        assert_eq!(relative_target("/w/notes/a.md", "../corpus/b.txt"), Path::new("/w/corpus/b.txt"));
+        assert_eq!(relative_target("/w/notes/a.md", "./c.md"), Path::new("/w/notes/c.md"));
+    }
+}
