@@ -10,3 +10,4 @@ mod hostile;
 mod lsp;
 mod nvim;
 mod support;
+mod vault;

@@ -89,13 +89,10 @@ pub fn note_at(index: &Index, path: &str, offset: usize) -> Option<Arc<str>> {
     if let Some(link) = index.link_at(path, offset) {
         return index.link_target(&link).map(|target| Arc::from(target.document.path.as_str()));
     }
-    let own = index.term_of_note(path)?;
-    let on_title = index
-        .term(own)
-        .definition
-        .as_ref()
-        .is_some_and(|d| d.location.text_range.start <= offset && offset <= d.location.text_range.end);
-    let other_term = index.term_at(path, offset).is_some_and(|(id, _)| id != own);
+    let (_, title_line) = index.note_title(path)?;
+    let on_title = title_line.start <= offset && offset <= title_line.end;
+    let own = index.term_of_note(path);
+    let other_term = index.term_at(path, offset).is_some_and(|(id, _)| Some(id) != own);
     (on_title && !other_term).then(|| Arc::from(path))
 }
 

@@ -62,6 +62,8 @@ pub(crate) struct NoteGraph {
     backlinks: Vec<Vec<(u32, u32)>>,
     /// Per source: the term the note defines, if any.
     term_of_note: Vec<Option<TermId>>,
+    /// Per source: a note's title and the range of its title line.
+    titles: Vec<(String, Range<usize>)>,
     /// Normalized file name or stem → the sources so named, best first.
     by_name: HashMap<String, u32>,
 }
@@ -69,11 +71,18 @@ pub(crate) struct NoteGraph {
 /// The links scanned in each source, kept from one version to the next.
 #[derive(Debug, Default)]
 pub(crate) struct LinkCache {
-    by_path: HashMap<Arc<str>, ScannedLinks>,
+    by_path: HashMap<Arc<str>, Arc<Scanned>>,
 }
 
-/// A source and the links scanned in its text.
-type ScannedLinks = (Arc<Source>, Arc<[NoteLink]>);
+/// What one source's text yields for the graph.
+#[derive(Debug)]
+struct Scanned {
+    source: Arc<Source>,
+    links: Arc<[NoteLink]>,
+    /// A note's title (`title:`, else its first heading, else its file stem)
+    /// and the range of its title line; empty for documents.
+    title: (String, Range<usize>),
+}
 
 /// Builds the graph of `index`, taking the unchanged sources' links from
 /// `cache` and leaving there the links of this version.
@@ -81,15 +90,16 @@ pub(crate) fn build(index: &Index, cache: &mut LinkCache) -> NoteGraph {
     let sources = index.sources();
     let mut kept = std::mem::take(&mut cache.by_path);
     let mut links = Vec::with_capacity(sources.len());
+    let mut titles = Vec::with_capacity(sources.len());
     for source in sources {
         let path: Arc<str> = Arc::from(source.document.path.as_str());
-        let found = match kept.remove(&path) {
-            Some((old, found)) if Arc::ptr_eq(&old, source) || old.document.text == source.document.text => found,
-            _ if source.kind == SourceKind::Note => Arc::from(scan_links(&source.document.text)),
-            _ => Arc::from(Vec::new()),
+        let scanned = match kept.remove(&path) {
+            Some(old) if Arc::ptr_eq(&old.source, source) || old.source.document.text == source.document.text => old,
+            _ => Arc::new(scan(source)),
         };
-        cache.by_path.insert(path, (Arc::clone(source), Arc::clone(&found)));
-        links.push(found);
+        links.push(Arc::clone(&scanned.links));
+        titles.push(scanned.title.clone());
+        cache.by_path.insert(path, scanned);
     }
 
     let mut by_name: HashMap<String, u32> = HashMap::with_capacity(sources.len() * 2);
@@ -124,6 +134,7 @@ pub(crate) fn build(index: &Index, cache: &mut LinkCache) -> NoteGraph {
         resolved: Vec::with_capacity(sources.len()),
         backlinks: vec![Vec::new(); sources.len()],
         term_of_note,
+        titles,
         by_name,
     };
     // Links written alike in one folder go to the same place.
@@ -148,6 +159,18 @@ pub(crate) fn build(index: &Index, cache: &mut LinkCache) -> NoteGraph {
     drop(memo);
     graph.links = links;
     graph
+}
+
+/// The links and title of one source.
+fn scan(source: &Arc<Source>) -> Scanned {
+    let text = &source.document.text;
+    let (links, title) = if source.kind == SourceKind::Note {
+        let header = crate::notes::parse_note(&source.document.path, text);
+        (scan_links(text), (header.label, header.title_range))
+    } else {
+        (Vec::new(), (String::new(), 0..0))
+    };
+    Scanned { source: Arc::clone(source), links: Arc::from(links), title }
 }
 
 impl NoteGraph {
@@ -223,6 +246,13 @@ impl Index {
     /// How many links go to the source at `path`.
     pub fn backlink_count(&self, path: &str) -> usize {
         self.source_position(path).and_then(|i| self.graph.backlinks.get(i)).map_or(0, Vec::len)
+    }
+
+    /// The title of the note at `path` (`title:`, else its first heading,
+    /// else its file stem) and the byte range of its title line.
+    pub fn note_title(&self, path: &str) -> Option<(&str, Range<usize>)> {
+        let (title, range) = self.graph.titles.get(self.source_position(path)?)?;
+        (!title.is_empty()).then(|| (title.as_str(), range.clone()))
     }
 
     /// The term that the note at `path` defines (its title and aliases).

@@ -41,6 +41,7 @@
 
 pub mod convert;
 mod diagnostics;
+mod note_edits;
 mod server;
 mod state;
 mod transport;
