@@ -47,7 +47,7 @@ pub fn code_actions(index: &Index, path: &str, range: Range<usize>) -> Vec<CodeA
     let mut actions = Vec::new();
     if let Some(link) = index.link_at(path, range.start)
         && index.link_target(&link).is_none()
-        && !is_external(&link.target)
+        && !is_external(link.target)
         && Path::new(&link.target).extension().is_none()
         && slice(text, link.text_range.clone()).starts_with("[[")
     {
@@ -170,7 +170,9 @@ See [[../zhang]] and [[张勇]].
             if let Some((path, text)) = &action.create {
                 out.push_str(&format!("  create {} {text:?}\n", path.display()));
             }
-            out.push_str(&render_edits(&action.edits));
+            for line in render_edits(&action.edits).lines() {
+                out.push_str(&format!("  {line}\n"));
+            }
         }
         out
     }
@@ -179,7 +181,7 @@ See [[../zhang]] and [[张勇]].
         let mut out = String::new();
         for (path, edits) in edits {
             for (range, text) in edits {
-                out.push_str(&format!("  {path} {range:?} -> {text}\n"));
+                out.push_str(&format!("{path} {range:?} -> {text}\n"));
             }
         }
         out

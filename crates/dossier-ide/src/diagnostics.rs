@@ -52,11 +52,11 @@ pub fn note_diagnostics(
         })
         .collect();
     for link in index.links_in(path) {
-        if is_external(&link.target) || index.link_target(&link).is_some() {
+        if is_external(link.target) || index.link_target(&link).is_some() {
             continue;
         }
         let names_a_file = Path::new(&link.target).extension().is_some();
-        if names_a_file && file_exists(&relative_target(path, &link.target)) {
+        if names_a_file && file_exists(&relative_target(path, link.target)) {
             continue;
         }
         out.push(NoteDiagnostic {

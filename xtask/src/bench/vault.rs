@@ -246,8 +246,28 @@ fn percentiles(report: &mut Report, keys: [&'static str; 2], labels: [&'static s
     report.add(keys[1], labels[1], millis(times[times.len() * 99 / 100]), "ms");
 }
 
+/// With `DOSSIER_BENCH_PERF` set, each server runs under `perf record`
+/// (call graphs, into `target/bench/perf-<pid>.data`), to explain a figure.
+/// The peak memory is then perf's, not the server's.
+fn profiled(binary: &Path, out: &Path) -> Result<PathBuf> {
+    if std::env::var_os("DOSSIER_BENCH_PERF").is_none() {
+        return Ok(binary.to_path_buf());
+    }
+    let wrapper = out.join("dossier-under-perf");
+    let script = format!(
+        "#!/bin/sh\nexec perf record -F 499 -g -o {}/perf-$$.data -- {} \"$@\"\n",
+        out.display(),
+        binary.display()
+    );
+    fs::write(&wrapper, script)?;
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(&wrapper, fs::Permissions::from_mode(0o755))?;
+    Ok(wrapper)
+}
+
 /// Measures the server on the vault.
 pub(crate) fn lsp(binary: &Path, vault: &Vault, report: &mut Report) -> Result<()> {
+    let binary = &profiled(binary, vault.root.parent().unwrap_or(&vault.root))?;
     let root = vault.root.canonicalize()?;
     let _ = fs::remove_dir_all(root.join(".dossier"));
     let probes = probes(vault, 50)?;
