@@ -103,7 +103,7 @@ pub(crate) fn report_problems(index: &dossier_index::Index) {
             .source(&location.path)
             .map(|source| {
                 dossier_ingest::LineIndex::new(&source.document.text)
-                    .line_col(location.text_range.start, dossier_ingest::PositionEncoding::Utf8)
+                    .line_col(&source.document.text, location.text_range.start, dossier_ingest::PositionEncoding::Utf8)
                     .line
                     + 1
             })

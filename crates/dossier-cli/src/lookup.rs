@@ -56,7 +56,7 @@ impl Places<'_> {
         };
         let document = &source.document;
         let lines = self.lines.entry(Arc::clone(&location.path)).or_insert_with(|| LineIndex::new(&document.text));
-        let position = lines.line_col(location.range.start, PositionEncoding::Utf16);
+        let position = lines.line_col(&document.text, location.range.start, PositionEncoding::Utf16);
         (document.text_map.to_original(location.range.clone()), position.line, position.col)
     }
 }

@@ -217,7 +217,7 @@ fn every_snippet(index: &Index, term: &Term) -> Vec<Snippet> {
                 lines = Some((Arc::clone(&location.path), LineIndex::new(text)));
             }
             let (_, line_index) = lines.as_ref()?;
-            let line = line_index.line_col(location.range.start, PositionEncoding::Utf8).line;
+            let line = line_index.line_col(text, location.range.start, PositionEncoding::Utf8).line;
             let line_range = line_index.line_range(line)?;
             Some(snippet(text, location, line as usize, line_range))
         })
@@ -433,7 +433,7 @@ mod tests {
         #[test]
         fn line_around_agrees_with_the_line_index(text in "[a\\r\\n 張😀]{0,30}", offset in 0usize..40) {
             let lines = LineIndex::new(&text);
-            let line = lines.line_col(offset, PositionEncoding::Utf8).line;
+            let line = lines.line_col(&text, offset, PositionEncoding::Utf8).line;
             let wanted = (line as usize, lines.line_range(line).unwrap());
             proptest::prop_assert_eq!(line_around(&text, offset), wanted);
         }

@@ -30,6 +30,7 @@ use std::{
 };
 
 use dossier_index::{BuildCache, Index, IndexBuilder, Source, SourceKind};
+use dossier_ingest::{LineIndex, PositionEncoding};
 use dossier_workspace::{CONFIG_FILE, FileRole, IngestCache, Store, WorkspaceConfig, load_workspace_with_store, walk};
 use notify_debouncer_full::{
     DebounceEventResult, Debouncer, RecommendedCache, new_debouncer,
@@ -40,11 +41,11 @@ use tower_lsp_server::{
     ls_types::{self as lsp, NumberOrString, Uri},
 };
 
-use dossier_ide::diagnostics::{Severity, note_diagnostics};
+use dossier_ide::diagnostics::note_diagnostics;
 
 use crate::{
-    convert::{self, LineIndex, Lines, PositionEncoding},
     state::{Inputs, Shared, Snapshot, Status, StatusNotification, StatusState},
+    to_proto,
 };
 
 /// How long the watcher waits for a burst of events to settle. An editor's
@@ -242,7 +243,7 @@ struct Worker {
     /// The sources of the last build, in path order, and its index.
     built: Option<(Vec<Arc<Source>>, Arc<Index>)>,
     /// The lines of each source of the last build: (source hash, lines) by path.
-    lines: HashMap<String, (String, Arc<Lines>)>,
+    lines: HashMap<String, (String, Arc<LineIndex>)>,
     /// The buffers open at the last build.
     open: HashSet<PathBuf>,
     watcher: Option<Debouncer<RecommendedWatcher, RecommendedCache>>,
@@ -344,13 +345,14 @@ impl Worker {
     /// The lines of every source of `index`, in its order: kept from the last
     /// build for the sources that did not change. Sources that are gone leave
     /// the cache.
-    fn lines_of(&mut self, index: &Index) -> Vec<Arc<Lines>> {
+    fn lines_of(&mut self, index: &Index) -> Vec<Arc<LineIndex>> {
         let mut previous = std::mem::take(&mut self.lines);
         let mut lines = Vec::with_capacity(index.sources().len());
         for source in index.sources() {
             let document = &source.document;
             let kept = previous.remove(&document.path).filter(|(hash, _)| *hash == document.hash);
-            let (hash, found) = kept.unwrap_or_else(|| (document.hash.clone(), Arc::new(Lines::new(&document.text))));
+            let (hash, found) =
+                kept.unwrap_or_else(|| (document.hash.clone(), Arc::new(LineIndex::new(&document.text))));
             lines.push(Arc::clone(&found));
             self.lines.insert(document.path.clone(), (hash, found));
         }
@@ -538,31 +540,20 @@ impl Worker {
                 continue;
             }
             let lines = LineIndex::new(&source.document.text);
-            let diagnostics = found
-                .into_iter()
-                .map(|d| lsp::Diagnostic {
-                    range: convert::range(&lines, d.range, encoding),
-                    severity: Some(match d.severity {
-                        Severity::Error => lsp::DiagnosticSeverity::ERROR,
-                        Severity::Warning => lsp::DiagnosticSeverity::WARNING,
-                    }),
-                    source: Some("dossier".to_owned()),
-                    message: d.message,
-                    ..lsp::Diagnostic::default()
-                })
-                .collect();
+            let diagnostics =
+                found.into_iter().map(|d| to_proto::diagnostic(&lines, &source.document.text, d, encoding)).collect();
             current.insert(PathBuf::from(path), diagnostics);
         }
         let mut changed = Vec::new();
         for (path, diagnostics) in &current {
             if self.published.get(path) != Some(diagnostics)
-                && let Some(uri) = convert::path_to_uri(path)
+                && let Some(uri) = to_proto::uri(path)
             {
                 changed.push((uri, diagnostics.clone(), versions.get(path).copied()));
             }
         }
         for path in self.published.keys().filter(|path| !current.contains_key(*path)) {
-            if let Some(uri) = convert::path_to_uri(path) {
+            if let Some(uri) = to_proto::uri(path) {
                 changed.push((uri, Vec::new(), versions.get(path).copied()));
             }
         }
