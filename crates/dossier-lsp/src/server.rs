@@ -410,7 +410,7 @@ impl LanguageServer for Server {
         params: lsp::DocumentSymbolParams,
     ) -> jsonrpc::Result<Option<lsp::DocumentSymbolResponse>> {
         let Some(path) = from_proto::path(&params.text_document.uri) else { return Ok(None) };
-        let is_markdown = path.extension().is_some_and(|ext| ext == "md" || ext == "markdown");
+        let is_markdown = dossier_workspace::is_markdown(&path);
         let Some(text) = self.shared.current_text(&path).filter(|_| is_markdown) else { return Ok(None) };
         let encoding = self.shared.encoding();
         analyze(move || {

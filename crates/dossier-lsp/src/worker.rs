@@ -31,7 +31,10 @@ use std::{
 
 use dossier_index::{BuildCache, Index, IndexBuilder, Source, SourceKind};
 use dossier_ingest::{LineIndex, PositionEncoding};
-use dossier_workspace::{CONFIG_FILE, FileRole, IngestCache, Store, WorkspaceConfig, load_workspace_with_store, walk};
+use dossier_workspace::{
+    CONFIG_FILE, FileRole, IngestCache, Store, WorkspaceConfig, in_skipped_dir, is_markdown, load_workspace_with_store,
+    read_file, walk,
+};
 use notify_debouncer_full::{
     DebounceEventResult, Debouncer, RecommendedCache, new_debouncer,
     notify::{RecommendedWatcher, RecursiveMode},
@@ -54,9 +57,6 @@ use crate::{
 /// longer bursts (a checkout) coalesce in the worker anyway, which builds
 /// once over the latest inputs after the build under way.
 const DEBOUNCE: Duration = Duration::from_millis(25);
-
-/// Folders never read (as `dossier-workspace` walks them).
-const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules", ".dossier"];
 
 /// Starts the worker; it runs until [`Shared::close`] or the runtime stops.
 pub(crate) fn spawn(shared: Arc<Shared>, client: Client) {
@@ -467,7 +467,7 @@ impl Worker {
             return;
         };
         let Some(root) = root_of(&self.roots, path) else { return };
-        let read = read_at_most(path, root.config.ingest.max_file_size);
+        let read = read_file(path, root.config.ingest.max_file_size).map_err(|error| error.error);
         let source = read.and_then(|bytes| {
             self.disk_cache
                 .ingest_with_store(path, display, kind, &bytes, &root.config.ingest, root.store.as_deref())
@@ -504,7 +504,7 @@ impl Worker {
     fn skipped(&self, path: &Path) -> bool {
         let Some(root) = self.root_of(path) else { return true };
         let relative = path.strip_prefix(&root.path).unwrap_or(path);
-        relative.components().any(|c| SKIPPED_DIRS.iter().any(|skip| c.as_os_str() == *skip))
+        in_skipped_dir(relative)
     }
 
     /// Document, note, or `None` for files Dossier does not read.
@@ -567,31 +567,9 @@ fn root_of<'a>(roots: &'a [Root], path: &Path) -> Option<&'a Root> {
     roots.iter().filter(|root| path.starts_with(&root.path)).max_by_key(|root| root.path.as_os_str().len())
 }
 
-/// Reads a file of at most `limit` bytes. A larger one is refused before it
-/// is read (and if it grows meanwhile, after `limit + 1` bytes), so that a
-/// huge file dropped into a workspace is never held in memory.
-fn read_at_most(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
-    use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|error| error.to_string())?;
-    let size = file.metadata().map_err(|error| error.to_string())?.len();
-    let mut bytes = Vec::new();
-    if size <= limit {
-        file.take(limit.saturating_add(1)).read_to_end(&mut bytes).map_err(|error| error.to_string())?;
-    }
-    let size = size.max(bytes.len() as u64);
-    if size > limit {
-        return Err(dossier_ingest::IngestError::TooLarge { size, limit }.to_string());
-    }
-    Ok(bytes)
-}
-
 /// Whether a watcher event only says that a file was opened, read or closed
 /// without writing.
 fn is_read(kind: &notify_debouncer_full::notify::EventKind) -> bool {
     use notify_debouncer_full::notify::event::{AccessKind, AccessMode, EventKind};
     matches!(kind, EventKind::Access(access) if *access != AccessKind::Close(AccessMode::Write))
-}
-
-fn is_markdown(path: &Path) -> bool {
-    path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("md") || ext.eq_ignore_ascii_case("markdown"))
 }
