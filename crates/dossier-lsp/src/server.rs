@@ -324,13 +324,7 @@ impl LanguageServer for Server {
     async fn hover(&self, params: lsp::HoverParams) -> jsonrpc::Result<Option<lsp::Hover>> {
         self.at_position(&params.text_document_position_params, |view, path, _, offset| {
             let card = hover::hover(&view.snapshot.index, path, offset)?;
-            Some(lsp::Hover {
-                range: Some(view.range(path, card.range.clone())?),
-                contents: lsp::HoverContents::Markup(lsp::MarkupContent {
-                    kind: lsp::MarkupKind::Markdown,
-                    value: card.to_markdown(&to_proto::file_link),
-                }),
-            })
+            Some(to_proto::hover(view.range(path, card.range.clone())?, &card))
         })
         .await
     }
@@ -388,17 +382,7 @@ impl LanguageServer for Server {
                 symbols::workspace_symbols(&view.snapshot.index, &params.query, symbols::WORKSPACE_SYMBOL_LIMIT);
             let symbols = found
                 .into_iter()
-                .filter_map(|symbol| {
-                    #[allow(deprecated, reason = "the field must be written, and is deprecated")]
-                    Some(lsp::SymbolInformation {
-                        name: symbol.label,
-                        kind: to_proto::symbol_kind(symbol.kind),
-                        tags: None,
-                        deprecated: None,
-                        location: view.location(&symbol.location)?,
-                        container_name: (!symbol.aliases.is_empty()).then(|| symbol.aliases.join(", ")),
-                    })
-                })
+                .filter_map(|symbol| Some(to_proto::workspace_symbol(view.location(&symbol.location)?, symbol)))
                 .collect();
             Some(lsp::WorkspaceSymbolResponse::Flat(symbols))
         })
@@ -426,21 +410,7 @@ impl LanguageServer for Server {
         self.on_file(&params.text_document.uri, move |view, path, _| {
             let lenses = lens::code_lenses(&view.snapshot.index, path)
                 .into_iter()
-                .filter_map(|lens| {
-                    let range = view.range(path, lens.range)?;
-                    Some(lsp::CodeLens {
-                        range,
-                        command: Some(lsp::Command {
-                            title: lens.title,
-                            command: "dossier.showReferences".to_owned(),
-                            arguments: Some(vec![
-                                serde_json::json!(uri.as_str()),
-                                serde_json::to_value(range.start).unwrap_or_default(),
-                            ]),
-                        }),
-                        data: None,
-                    })
-                })
+                .filter_map(|lens| Some(to_proto::code_lens(&uri, view.range(path, lens.range.clone())?, lens)))
                 .collect();
             Some(lenses)
         })
@@ -456,18 +426,7 @@ impl LanguageServer for Server {
             let wanted = view.text_range(path, range).unwrap_or(0..text.len());
             let hints = inlay::inlay_hints(&view.snapshot.index, path, wanted)
                 .into_iter()
-                .filter_map(|hint| {
-                    Some(lsp::InlayHint {
-                        position: view.range(path, hint.offset..hint.offset)?.start,
-                        label: lsp::InlayHintLabel::String(hint.label),
-                        kind: None,
-                        text_edits: None,
-                        tooltip: None,
-                        padding_left: Some(true),
-                        padding_right: None,
-                        data: None,
-                    })
-                })
+                .filter_map(|hint| Some(to_proto::inlay_hint(view.range(path, hint.offset..hint.offset)?.start, hint)))
                 .collect();
             Some(hints)
         })

@@ -1,6 +1,7 @@
 //! Dossier's values into LSP's: paths into URIs and Markdown links, byte
 //! ranges of a source's decoded text into LSP ranges (in the negotiated
-//! encoding), diagnostics, document symbols, completion items. With
+//! encoding), hover cards, symbols, code lenses, inlay hints, diagnostics and
+//! completion items. With
 //! `from_proto`, the one place where LSP values meet Dossier's.
 
 use std::{ops::Range, path::Path};
@@ -8,7 +9,10 @@ use std::{ops::Range, path::Path};
 use dossier_ide::{
     completion::CompletionCandidate,
     diagnostics::{NoteDiagnostic, Severity},
-    symbols::Heading,
+    hover::HoverCard,
+    inlay::NameHint,
+    lens::MentionLens,
+    symbols::{Heading, TermSymbol},
 };
 use dossier_index::TermKind;
 use dossier_ingest::{LineCol, LineIndex, PositionEncoding};
@@ -162,5 +166,61 @@ pub fn completion_item(
             new_text: candidate.insert,
         })),
         ..lsp::CompletionItem::default()
+    }
+}
+
+/// A hover card, at `range` (the hovered mention's, already converted).
+pub fn hover(range: lsp::Range, card: &HoverCard) -> lsp::Hover {
+    lsp::Hover {
+        range: Some(range),
+        contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+            kind: lsp::MarkupKind::Markdown,
+            value: card.to_markdown(&file_link),
+        }),
+    }
+}
+
+/// A term as a workspace symbol, at `location` (its definition's, already converted).
+pub fn workspace_symbol(location: lsp::Location, symbol: TermSymbol) -> lsp::SymbolInformation {
+    #[allow(deprecated, reason = "the field must be written, and is deprecated")]
+    lsp::SymbolInformation {
+        name: symbol.label,
+        kind: symbol_kind(symbol.kind),
+        tags: None,
+        deprecated: None,
+        location,
+        container_name: (!symbol.aliases.is_empty()).then(|| symbol.aliases.join(", ")),
+    }
+}
+
+/// A mention count above a note's title, at `range` of the document `uri`,
+/// whose command the client runs to show the references there (see
+/// `docs/lsp-extensions.md`).
+pub fn code_lens(uri: &Uri, range: lsp::Range, lens: MentionLens) -> lsp::CodeLens {
+    lsp::CodeLens {
+        range,
+        command: Some(lsp::Command {
+            title: lens.title,
+            command: "dossier.showReferences".to_owned(),
+            arguments: Some(vec![
+                serde_json::json!(uri.as_str()),
+                serde_json::to_value(range.start).unwrap_or_default(),
+            ]),
+        }),
+        data: None,
+    }
+}
+
+/// A romanization shown after a Han name, at `position`.
+pub fn inlay_hint(position: lsp::Position, hint: NameHint) -> lsp::InlayHint {
+    lsp::InlayHint {
+        position,
+        label: lsp::InlayHintLabel::String(hint.label),
+        kind: None,
+        text_edits: None,
+        tooltip: None,
+        padding_left: Some(true),
+        padding_right: None,
+        data: None,
     }
 }
