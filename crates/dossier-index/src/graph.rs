@@ -317,35 +317,25 @@ impl Index {
     }
 }
 
-/// Every link of a note to a note or a file: wikilinks and relative links
-/// to `.md` notes ([`crate::note_links`]), plus relative Markdown links to
-/// other files, such as corpus documents or images.
+/// Every link of a note to a note or a file, from the Markdown scanner
+/// ([`crate::markdown::links`], code-fence aware): wikilinks, and relative
+/// Markdown links and images to notes, corpus documents or other files.
 pub fn scan_links(text: &str) -> Vec<NoteLink> {
-    let mut links = crate::note_links(text);
-    let mut at = 0;
-    while let Some(found) = text[at..].find("](") {
-        let open = at + found;
-        at = open + 2;
-        let Some(start) = text[..open].rfind('[').filter(|&start| !text[start + 1..open].contains(['\n', '[', ']']))
-        else {
-            continue;
-        };
-        let Some(length) = text[open + 2..].find([')', '\n']).filter(|&l| text[open + 2 + l..].starts_with(')')) else {
-            continue;
-        };
-        let raw = &text[open + 2..open + 2 + length];
-        let target = raw.split('#').next().unwrap_or("").trim();
-        let end = open + 2 + length + 1;
-        let note = target.ends_with(".md") || target.ends_with(".markdown");
-        if note || target.starts_with('/') || target.contains(char::is_whitespace) || is_external(target) {
-            continue;
-        }
-        // An image (`![alt](x.png)`) is a link to a file too: it is checked
-        // against the disk like any other.
-        links.push(NoteLink { target: target.to_owned(), text_range: start..end });
-    }
-    links.sort_by_key(|link| link.text_range.start);
-    links
+    use crate::markdown::LinkKind;
+    crate::markdown::links(text)
+        .into_iter()
+        .filter(|link| match link.kind {
+            LinkKind::Wiki => !link.target.is_empty(),
+            // An image (`![alt](x.png)`) is a link to a file too: it is
+            // checked against the disk like any other.
+            LinkKind::Markdown | LinkKind::Image => {
+                !link.target.starts_with('/')
+                    && !link.target.contains(char::is_whitespace)
+                    && !is_external(&link.target)
+            }
+        })
+        .map(|link| NoteLink { target: link.target, heading: link.heading, label: link.label, text_range: link.range })
+        .collect()
 }
 
 /// Whether a link target leaves the workspace (a URL or an in-page anchor).

@@ -48,6 +48,7 @@ mod extract_zh;
 mod fold;
 mod glosses;
 mod graph;
+pub mod markdown;
 mod mentions;
 mod notes;
 mod patterns;

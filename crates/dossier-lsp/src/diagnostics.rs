@@ -13,11 +13,12 @@ use std::{
     sync::Arc,
 };
 
-use dossier_ide::diagnostics::{NoteDiagnostic, Severity, note_diagnostics};
+use dossier_ide::diagnostics::{NoteDiagnostic, note_diagnostics};
 use dossier_index::{Index, NoteProblem, SourceKind};
+use dossier_ingest::{LineIndex, PositionEncoding};
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
-use crate::convert::{self, LineIndex, PositionEncoding};
+use crate::to_proto;
 
 /// What the client was last sent for one note.
 struct Published {
@@ -62,37 +63,26 @@ impl PublishedDiagnostics {
                 old => old.is_some(),
             };
             if found.is_empty() {
-                if had && let Some(uri) = convert::path_to_uri(&path) {
+                if had && let Some(uri) = to_proto::uri(&path) {
                     changed.push((uri, Vec::new(), versions.get(&path).copied()));
                 }
                 continue;
             }
             let lines = LineIndex::new(&document.text);
-            let diagnostics: Vec<lsp::Diagnostic> = found.iter().map(|d| to_lsp(&lines, d, encoding)).collect();
-            if let Some(uri) = convert::path_to_uri(&path) {
+            let text = &document.text;
+            let diagnostics: Vec<lsp::Diagnostic> =
+                found.iter().map(|d| to_proto::diagnostic(&lines, text, d.clone(), encoding)).collect();
+            if let Some(uri) = to_proto::uri(&path) {
                 changed.push((uri, diagnostics, versions.get(&path).copied()));
             }
             self.by_path.insert(path, Published { hash: document.hash.clone(), found });
         }
         // Notes that are gone, or no longer notes: their diagnostics are cleared.
         for path in previous.into_keys() {
-            if let Some(uri) = convert::path_to_uri(&path) {
+            if let Some(uri) = to_proto::uri(&path) {
                 changed.push((uri, Vec::new(), versions.get(&path).copied()));
             }
         }
         changed
-    }
-}
-
-fn to_lsp(lines: &LineIndex, diagnostic: &NoteDiagnostic, encoding: PositionEncoding) -> lsp::Diagnostic {
-    lsp::Diagnostic {
-        range: convert::range(lines, diagnostic.range.clone(), encoding),
-        severity: Some(match diagnostic.severity {
-            Severity::Error => lsp::DiagnosticSeverity::ERROR,
-            Severity::Warning => lsp::DiagnosticSeverity::WARNING,
-        }),
-        source: Some("dossier".to_owned()),
-        message: diagnostic.message.clone(),
-        ..lsp::Diagnostic::default()
     }
 }

@@ -11,13 +11,13 @@ use dossier_ide::{
 };
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
-use crate::{convert, state::View};
+use crate::{state::View, to_proto};
 
 /// Text edits by note as a [`lsp::WorkspaceEdit`] of `changes`.
 pub(crate) fn workspace_edit(view: &View, edits: RenameEdits) -> Result<lsp::WorkspaceEdit, RenameError> {
     let mut changes: HashMap<Uri, Vec<lsp::TextEdit>> = HashMap::new();
     for (path, edits) in edits {
-        let Some(uri) = convert::path_to_uri(Path::new(&*path)) else { continue };
+        let Some(uri) = to_proto::uri(Path::new(&*path)) else { continue };
         // An edit that falls in text typed since the last build has no
         // place yet: refuse rather than edit only part of the places.
         let edits = edits
@@ -41,7 +41,7 @@ pub(crate) fn code_action(view: &View, action: CodeAction) -> Option<lsp::CodeAc
     };
     let edit = match action.create {
         Some((path, text)) => {
-            let uri = convert::path_to_uri(&path)?;
+            let uri = to_proto::uri(&path)?;
             let start = lsp::Position { line: 0, character: 0 };
             lsp::WorkspaceEdit {
                 document_changes: Some(lsp::DocumentChanges::Operations(vec![
