@@ -173,12 +173,19 @@ pub fn link_completions(index: &Index, path: &str, text: &str, offset: usize) ->
             push(&completion.alias, note);
         }
     }
-    // File stems, as typed (case-insensitive).
+    // File stems, as typed (case-insensitive; without allocating per note
+    // when the typed text is ASCII, since this runs over every note per key).
     let wanted = typed.trim().to_lowercase();
+    let ascii = wanted.is_ascii();
     for source in index.sources().iter().filter(|s| s.kind == SourceKind::Note) {
         let stem = file_name(&source.document.path);
         let stem = stem.rsplit_once('.').map_or(stem, |(stem, _)| stem);
-        if stem.to_lowercase().starts_with(&wanted) {
+        let matches = if ascii {
+            stem.as_bytes().get(..wanted.len()).is_some_and(|start| start.eq_ignore_ascii_case(wanted.as_bytes()))
+        } else {
+            stem.to_lowercase().starts_with(&wanted)
+        };
+        if matches {
             push(stem, &source.document.path);
         }
     }
