@@ -49,6 +49,7 @@ mod fold;
 mod glosses;
 pub mod markdown;
 mod mentions;
+mod model;
 mod notes;
 mod patterns;
 mod persist;
@@ -56,6 +57,7 @@ mod quoted;
 mod romanize;
 
 pub use api::*;
+pub use model::*;
 
 /// Parses the built-in dictionary now rather than in the first build that
 /// needs it (about 0.1 s of CPU): call it on a thread of its own while the
