@@ -38,7 +38,6 @@
 //! ([`AliasSource::Dictionary`]) and glosses them ([`Term::gloss`]).
 #![deny(missing_docs)]
 
-mod api;
 mod builder;
 mod candidates;
 mod definitions;
@@ -47,6 +46,7 @@ mod extract_en;
 mod extract_zh;
 mod fold;
 mod glosses;
+mod index;
 pub mod markdown;
 mod mentions;
 mod model;
@@ -56,7 +56,7 @@ mod persist;
 mod quoted;
 mod romanize;
 
-pub use api::*;
+pub use index::*;
 pub use model::*;
 
 /// Parses the built-in dictionary now rather than in the first build that
