@@ -384,11 +384,13 @@ try {
     console.log(`ok: ${line}`);
   }
   console.log(`screenshots in ${screenshots}`);
+  console.log(`vscode-e2e: ${passed.length} passed, 0 failed`);
 } catch (error) {
   for (const line of passed) {
     console.log(`ok: ${line}`);
   }
   console.error(`FAILED: ${error.message}`);
+  console.log(`vscode-e2e: ${passed.length} passed, 1 failed`);
   console.error(`screenshots in ${screenshots}; code-server log in ${path.join(out, "code-server.log")}`);
   process.exitCode = 1;
 }
