@@ -7,6 +7,7 @@ mod cache;
 mod chaos;
 mod cli;
 mod hostile;
+mod inlay;
 mod lsp;
 mod nvim;
 mod support;
