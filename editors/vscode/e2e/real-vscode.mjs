@@ -276,6 +276,26 @@ function check(condition, what, detail) {
   passed.push(what);
 }
 
+/**
+ * Whether the card's identity (everything down to its counts line, "… in
+ * notes") is inside the hover's visible box, unscrolled.
+ */
+async function identityFits(page) {
+  return page.evaluate(() => {
+    const hover = document.querySelector(".monaco-hover:not(.hidden)");
+    if (!hover) {
+      return "no hover";
+    }
+    const box = hover.getBoundingClientRect();
+    const counts = [...hover.querySelectorAll("p")].find((p) => /in notes$/.test(p.textContent.trim()));
+    if (!counts) {
+      return "no counts line";
+    }
+    const bottom = counts.getBoundingClientRect().bottom;
+    return bottom <= box.bottom ? "" : `the counts line ends at ${bottom}px, the hover at ${box.bottom}px`;
+  });
+}
+
 /** The card must name the term, its kind, and the name hovered. */
 function checkCard(card, expected, where) {
   check(card.includes(expected.label), `the card ${where} names the term "${expected.label}"`, card);
@@ -330,6 +350,8 @@ async function main() {
     const noteCard = await hoverName(page, NOTE_LINE, NAME);
     await screenshot(page, "hover-in-note");
     checkCard(noteCard, expected, "in the note");
+    const overflow = await identityFits(page);
+    check(overflow === "", "the card's identity fits in the hover without scrolling", overflow);
     await page.keyboard.press("Escape");
 
     // Go to definition: the card's definition, or its first mention.
