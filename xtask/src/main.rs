@@ -12,6 +12,8 @@ mod ci;
 mod dist;
 mod fuzz;
 mod ingest;
+#[cfg(test)]
+mod tidy;
 mod vscode_e2e;
 
 use std::{
