@@ -4,6 +4,7 @@
 //! `CARGO_BIN_EXE_dossier` is the binary cargo just built.
 
 mod cache;
+mod cache_folder;
 mod chaos;
 mod cli;
 mod hostile;
