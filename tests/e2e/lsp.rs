@@ -567,7 +567,7 @@ fn two_roots_make_one_index() {
     // test does not depend on which root's files sort first.
     let base = tempfile::tempdir().unwrap();
     let corpus_root = base.path().canonicalize().unwrap().join("a-corpus");
-    copy_tree(&Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../seeds")).canonicalize().unwrap(), &corpus_root);
+    copy_tree(&seeds(), &corpus_root);
     let elsewhere_root = base.path().canonicalize().unwrap().join("b-notes");
     fs::create_dir_all(&elsewhere_root).unwrap();
     let text = "# Elsewhere\n\n馬雲 and 張勇 again.\n";
