@@ -21,7 +21,7 @@ use rustc_hash::FxHashMap;
 
 use crate::{
     Alias, AliasSource, Definition, DefinitionOrigin, Gloss, Index, Location, NoteProblem, Script, Source, SourceKind,
-    SourceMentions, Term, TermId, TermKind,
+    Term, TermId, TermKind,
     candidates::{Candidates, Evidence, Interner, Name, Written, alias_key},
     definitions,
     dictionary::dictionary,
@@ -31,6 +31,7 @@ use crate::{
     notes::{self, NoteHeader},
     persist::{self, BuildCache},
     romanize::romanizations,
+    term_sources::{CountCache, Counting, Scanned},
 };
 
 const EVIDENCE_KINDS: usize = 10;
@@ -449,6 +450,8 @@ pub struct IndexBuilder {
     cache: Option<Arc<dyn BuildCache>>,
     /// The links found in each note of the last version.
     links: crate::graph::LinkCache,
+    /// The per-source counts of the last version's terms.
+    counts: CountCache,
 }
 
 /// The interner is compacted when it holds this many times the strings it
@@ -493,12 +496,6 @@ struct Extracted<'a> {
     text_hash: u64,
     unsaved: bool,
     words: Vec<u64>,
-}
-
-/// A source's scan as an index version uses it.
-struct Scanned {
-    path: Arc<str>,
-    scan: Arc<Scan>,
 }
 
 /// A note's front matter, or a document's candidate names (as extracted,
@@ -577,7 +574,8 @@ impl IndexBuilder {
                 Scanned { path: Arc::clone(&entry.path), scan }
             })
             .collect();
-        let mut index = assemble(sources, scans, &mut linker, &accepted);
+        let counting = self.counts.start(patterns.generation, accepted.len(), &sources, &scans);
+        let mut index = assemble(sources, scans, &mut linker, &accepted, counting);
         index.graph = crate::graph::build(&index, &mut self.links);
         index
     }
@@ -735,14 +733,19 @@ impl IndexBuilder {
 /// Builds the index from the linked names and every source's scan; see the
 /// module documentation. Proportional to the distinct names and to the
 /// (source, alias) pairs, not to the mentions.
-fn assemble(sources: Vec<Arc<Source>>, scans: Vec<Scanned>, linker: &mut Linker, accepted: &[usize]) -> Index {
+/// The counts of mentions per term and source come from `counting`, which
+/// redoes only the terms that changed sources mention (see `term_sources`).
+fn assemble(
+    sources: Vec<Arc<Source>>,
+    scans: Vec<Scanned>,
+    linker: &mut Linker,
+    accepted: &[usize],
+    counting: Counting<'_>,
+) -> Index {
     let mut lower_case_mentions = vec![0u32; linker.nodes.len()];
-    for scanned in &scans {
-        for found in &scanned.scan.patterns {
-            let node = accepted[found.pattern as usize];
-            linker.nodes[node].mentions += found.count;
-            lower_case_mentions[node] += found.lower_case;
-        }
+    for (&node, total) in accepted.iter().zip(counting.totals()) {
+        linker.nodes[node].mentions += total.count;
+        lower_case_mentions[node] += total.lower_case;
     }
     // A capitalized word that is mostly written in lower case is an ordinary
     // word ("Day", "Internet", "Review"), not a name.
@@ -779,48 +782,24 @@ fn assemble(sources: Vec<Arc<Source>>, scans: Vec<Scanned>, linker: &mut Linker,
         }
     }
 
-    // Per group, in source order: the count in each source, the Han
-    // surfaces of each alias, and the best defining sentence among its
-    // document mentions (the first of the best).
-    let mut group_sources: Vec<Vec<SourceMentions>> = vec![Vec::new(); groups.len()];
-    let mut best_sentence: Vec<Option<(u8, usize, Range<usize>)>> = vec![None; groups.len()];
-    let mut first_mention: Vec<Option<(usize, [u32; 2])>> = vec![None; groups.len()];
+    // Per group, in source order: the count in each source, the first
+    // mention and the best defining sentence among its document mentions.
+    let mut pattern_of_node = vec![u32::MAX; linker.nodes.len()];
+    for (pattern, &node) in accepted.iter().enumerate() {
+        pattern_of_node[node] = pattern as u32;
+    }
+    let group_patterns: Vec<Vec<u32>> =
+        groups.iter().map(|members| members.iter().map(|&m| pattern_of_node[m]).collect()).collect();
+    let mut group_counts = counting.finish(&group_patterns, &sources, &scans);
+    // The Han surfaces of each alias.
     let mut extra_surfaces: Vec<Vec<Arc<str>>> = vec![Vec::new(); linker.nodes.len()];
-    for (index, (source, scanned)) in sources.iter().zip(&scans).enumerate() {
+    for scanned in &scans {
         let scan = &scanned.scan;
         for &(pattern, surface) in &scan.han_surfaces {
             let node = accepted[pattern as usize];
             let surface = &scan.surfaces[surface as usize];
             if group_of_node[node] != usize::MAX && !extra_surfaces[node].contains(surface) {
                 extra_surfaces[node].push(Arc::clone(surface));
-            }
-        }
-        let mut best_here: Vec<(usize, u8, [u32; 2])> = Vec::new();
-        for found in &scan.patterns {
-            let group = group_of_node[accepted[found.pattern as usize]];
-            if group == usize::MAX {
-                continue;
-            }
-            let counts = &mut group_sources[group];
-            if counts.last().is_none_or(|last| last.path != scanned.path) {
-                counts.push(SourceMentions::new(Arc::clone(&scanned.path), source.kind, index));
-            }
-            counts.last_mut().expect("just pushed").count += found.count as usize;
-            match &mut first_mention[group] {
-                Some((first, at)) if *first == index => *at = (*at).min(found.first_at),
-                Some(_) => {}
-                none => *none = Some((index, found.first_at)),
-            }
-            if found.definition_score > 0 {
-                best_here.push((group, found.definition_score, found.defined_at));
-            }
-        }
-        // Within a source, several aliases of one term: the best, then the first.
-        best_here.sort_by_key(|&(group, score, at)| (group, std::cmp::Reverse(score), at));
-        best_here.dedup_by_key(|&mut (group, ..)| group);
-        for (group, score, at) in best_here {
-            if score > best_sentence[group].as_ref().map_or(0, |(best, ..)| *best) {
-                best_sentence[group] = Some((score, index, at[0] as usize..at[1] as usize));
             }
         }
     }
@@ -848,7 +827,7 @@ fn assemble(sources: Vec<Arc<Source>>, scans: Vec<Scanned>, linker: &mut Linker,
         })
         .collect();
     let mut order: Vec<usize> = (0..groups.len()).collect();
-    let mention_counts: Vec<usize> = group_sources.iter().map(|counts| counts.iter().map(|c| c.count).sum()).collect();
+    let mention_counts: Vec<usize> = group_counts.iter().map(|counts| counts.mention_count).collect();
     order.sort_by(|&a, &b| mention_counts[b].cmp(&mention_counts[a]).then(labels[a].cmp(&labels[b])));
     let mut term_of_group = vec![TermId(0); groups.len()];
     for (rank, &g) in order.iter().enumerate() {
@@ -917,7 +896,7 @@ fn assemble(sources: Vec<Arc<Source>>, scans: Vec<Scanned>, linker: &mut Linker,
                     text: info.header.summary.clone(),
                 })
             }
-            None => corpus_definition(&sources, best_sentence[g].take(), first_mention[g]),
+            None => corpus_definition(&sources, group_counts[g].best_sentence.take(), group_counts[g].first_mention),
         };
         terms.push(Term {
             id: term_of_group[g],
@@ -927,7 +906,7 @@ fn assemble(sources: Vec<Arc<Source>>, scans: Vec<Scanned>, linker: &mut Linker,
             definition,
             gloss: term_gloss(&nodes),
             mention_count: mention_counts[g],
-            sources: std::mem::take(&mut group_sources[g]),
+            sources: std::mem::take(&mut group_counts[g].sources),
         });
     }
 

@@ -56,6 +56,7 @@ mod patterns;
 mod persist;
 mod quoted;
 mod romanize;
+mod term_sources;
 
 pub use graph::{Backlink, GraphLink, is_external, relative_target, scan_links, slug};
 pub use index::*;

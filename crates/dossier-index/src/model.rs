@@ -182,7 +182,8 @@ pub struct Term {
     pub mention_count: usize,
     /// How many in each source that mentions it, ordered by path.
     /// [`Index::mentions`](crate::Index::mentions) lists them.
-    pub sources: Vec<SourceMentions>,
+    /// Shared between index versions while it is unchanged.
+    pub sources: Arc<[SourceMentions]>,
 }
 
 /// How many mentions of a term one source has.

@@ -163,6 +163,35 @@ fn a_new_alias_is_found_in_every_source() {
     assert_same(&second, &Index::build(sources));
 }
 
+#[test]
+fn edits_that_keep_the_aliases_recount_only_what_changed() {
+    // Texts with names the corpus already has keep the automaton and the
+    // terms: the builder recounts only the terms the edited sources
+    // mention, before and after, and must still equal a build from scratch.
+    let mut sources = seeds().clone();
+    let mut builder = IndexBuilder::new();
+    assert_same(&builder.build(sources.clone()), &Index::build(sources.clone()));
+    let note = sources.iter().position(|s| s.kind == SourceKind::Note).expect("a note in the seeds");
+    let steps: &[&[Edit]] = &[
+        &[Edit::Append { source: 0, text: 0 }],
+        &[Edit::Append { source: note, text: 1 }],
+        &[Edit::Append { source: 0, text: 3 }, Edit::Append { source: 1, text: 1 }],
+        &[Edit::Append { source: note, text: 4 }],
+    ];
+    for step in steps {
+        for edit in *step {
+            apply(&mut sources, edit);
+        }
+        assert_same(&builder.build(sources.clone()), &Index::build(sources.clone()));
+    }
+    // Rebuilt from the same sources, a version shares the terms' counts.
+    let again = builder.build(sources.clone());
+    let last = builder.build(sources.clone());
+    for (a, b) in again.terms().iter().zip(last.terms()) {
+        assert!(Arc::ptr_eq(&a.sources, &b.sources), "{}", a.label);
+    }
+}
+
 /// A [`BuildCache`] in memory, counting what it is asked.
 #[derive(Default)]
 struct MemoryCache {
