@@ -272,8 +272,8 @@ impl Linker {
             || node.has(Evidence::Capitalized) > 0
             || node.has(Evidence::SentenceInitial) >= 2 && words >= 2
             || node.has(Evidence::Acronym) >= 2
-            || node.has(Evidence::Number) >= 2
             || node.has(Evidence::Tagged) >= 2
+            || node.has(Evidence::Lexicon) >= 2
             || quoted >= 2
             || quoted == 1 && han && node.key.chars().count() >= 3
             || quoted == 1
@@ -745,9 +745,11 @@ fn assemble(sources: Vec<Arc<Source>>, scans: Vec<Scanned>, linker: &mut Linker,
     for &id in accepted {
         let node = &mut linker.nodes[id];
         let single_word = !node.key.contains(' ') && node.key.chars().all(|c| c.is_alphabetic() && !is_han(c));
+        // An acronym is no proof either when the word is mostly written in
+        // lower case: "VERY", "FREE" and "WOW" are shouted words.
         let strong = node.note.is_some()
             || node.romanized
-            || [Evidence::Pattern, Evidence::Quoted, Evidence::Acronym].iter().any(|&e| node.has(e) > 0);
+            || [Evidence::Pattern, Evidence::Quoted].iter().any(|&e| node.has(e) > 0);
         let lower = lower_case_mentions[id];
         if single_word && !strong && lower > 0 && lower * 3 >= node.mentions {
             node.accepted = false;
