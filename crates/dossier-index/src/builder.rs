@@ -33,7 +33,7 @@ use crate::{
     romanize::romanizations,
 };
 
-const EVIDENCE_KINDS: usize = 10;
+const EVIDENCE_KINDS: usize = 11;
 /// Every kind, in the order of `Node::kind_votes` (and of stored values).
 pub(crate) const TERM_KINDS: [TermKind; 6] = [
     TermKind::Person,
@@ -274,6 +274,7 @@ impl Linker {
             || node.has(Evidence::Acronym) >= 2
             || node.has(Evidence::Tagged) >= 2
             || node.has(Evidence::Lexicon) >= 2
+            || node.has(Evidence::Discovered) >= 3
             || quoted >= 2
             || quoted == 1 && han && node.key.chars().count() >= 3
             || quoted == 1

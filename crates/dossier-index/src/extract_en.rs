@@ -271,9 +271,9 @@ const GENERIC_CAPITALIZED: &[&str] = &[
 
 /// Acronyms too generic to be terms of a corpus (job titles, units, everyday business words).
 const GENERIC_ACRONYMS: &[&str] = &[
-    "ceo", "cfo", "coo", "cto", "cro", "cio", "cmo", "hr", "pr", "it", "us", "pc", "pcs", "qa", "ok",
-    "ppt", "kpi", "kpis", "okr", "okrs", "roi", "gdp", "app", "apps", "vs", "am", "pm", "tv", "id", "faq", "ps", "nb",
-    "etc", "ad", "ads", "vip", "diy", "usd", "rmb", "cny", "ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii",
+    "ceo", "cfo", "coo", "cto", "cro", "cio", "cmo", "hr", "pr", "it", "us", "pc", "pcs", "qa", "ok", "ppt", "kpi",
+    "kpis", "okr", "okrs", "roi", "gdp", "app", "apps", "vs", "am", "pm", "tv", "id", "faq", "ps", "nb", "etc", "ad",
+    "ads", "vip", "diy", "usd", "rmb", "cny", "ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii",
 ];
 
 /// Last words that make a phrase an organization.
@@ -411,7 +411,7 @@ fn dotted_acronym(text: &str, token: &Token) -> Option<Range<usize>> {
             return None;
         }
     }
-    if letters < 2 || word.len() % 2 == 0 {
+    if letters < 2 || word.len().is_multiple_of(2) {
         return None;
     }
     let end = token.range.end + usize::from(text[token.range.end..].starts_with('.'));

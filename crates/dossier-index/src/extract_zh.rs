@@ -130,9 +130,11 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
     // Where the segmentation's words start and end (in chars): a name must
     // not cut a word in two.
     let mut boundaries = vec![false; offsets.len()];
+    let mut word_at: Vec<Option<(usize, &str)>> = vec![None; offsets.len()];
     for tag in &tags {
         boundaries[tag.start] = true;
         boundaries[tag.end] = true;
+        word_at[tag.start] = Some((tag.end - tag.start, tag.tag));
     }
     let dictionary = dictionary();
     let mut found = Vec::new();
@@ -195,6 +197,8 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
         found.push(Found { range: start..range.end, kind, evidence: Evidence::Tagged });
     }
     found.extend(dictionary_names(&folded, &offsets, &boundaries));
+    let chars: Vec<char> = folded.chars().collect();
+    found.extend(crate::discover::new_words(&chars, &offsets, &boundaries, &word_at));
     found
 }
 
@@ -210,7 +214,7 @@ fn has_function_edge(word: &str) -> bool {
     let is_function = |c: char| FUNCTION_CHARS.contains(c);
     chars.len() >= 3 && (is_function(chars[0]) || is_function(chars[chars.len() - 1])) && {
         let dictionary = dictionary();
-        !dictionary.lookup(&folded).next().is_some()
+        dictionary.lookup(&folded).next().is_none()
     }
 }
 
@@ -259,14 +263,12 @@ fn dictionary_names(folded: &str, offsets: &[usize], boundaries: &[bool]) -> Vec
             Some(len) => {
                 word.clear();
                 word.extend(&chars[i..i + len]);
-                let evidence = if on_boundaries(len)
-                    && !has_function_edge(&word)
-                    && !dictionary().has_common_sense(&word)
-                {
-                    Evidence::Lexicon
-                } else {
-                    Evidence::Word
-                };
+                let evidence =
+                    if on_boundaries(len) && !has_function_edge(&word) && !dictionary().has_common_sense(&word) {
+                        Evidence::Lexicon
+                    } else {
+                        Evidence::Word
+                    };
                 found.push(Found { range: offsets[i]..offsets[i + len], kind: TermKind::Unknown, evidence });
                 i += len;
             }

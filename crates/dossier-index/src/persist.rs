@@ -41,8 +41,9 @@ pub(crate) struct Stored {
     pub(crate) scan: Option<(u64, Scan)>,
 }
 
-const EVIDENCE: [Evidence; 10] = [
+const EVIDENCE: [Evidence; 11] = [
     Evidence::Word,
+    Evidence::Discovered,
     Evidence::Lexicon,
     Evidence::SentenceInitial,
     Evidence::Number,

@@ -281,7 +281,12 @@ fn evaluate(name: &str, other_script: Option<zhconv::Variant>) -> Figures {
                 figures.aliases_noun_phrases += 1;
             } else {
                 if std::env::var("DEBUG_TERMS").is_ok() {
-                    println!("DEBUG {surface}: {} {:?} {:?}", term.label, term.kind, term.aliases.iter().map(|a| (&a.text, a.source)).collect::<Vec<_>>());
+                    println!(
+                        "DEBUG {surface}: {} {:?} {:?}",
+                        term.label,
+                        term.kind,
+                        term.aliases.iter().map(|a| (&a.text, a.source)).collect::<Vec<_>>()
+                    );
                 }
                 figures.not_noun_phrases.push(surface);
             }
@@ -321,8 +326,7 @@ fn noun_phrase(sentence: &Sentence, range: Range<usize>) -> bool {
 /// English–Chinese pairs of translated sentences: linked pairs, pairs, wrong merges.
 fn evaluate_pairs() -> (usize, usize, usize, Vec<String>) {
     let text = data("en-zh-pairs.tsv");
-    let rows: Vec<Vec<&str>> =
-        text.lines().filter(|l| !l.starts_with('#')).map(|l| l.split('\t').collect()).collect();
+    let rows: Vec<Vec<&str>> = text.lines().filter(|l| !l.starts_with('#')).map(|l| l.split('\t').collect()).collect();
     let mut documents = Vec::new();
     for chunk in rows.chunks(20) {
         documents.push(chunk.iter().map(|r| r[0].to_owned()).collect::<Vec<_>>());
@@ -380,8 +384,7 @@ fn names_and_terms_hold_on_real_text() {
     );
 
     let chinese_names = percent(hant.names_found + hans.names_found, hant.names + hans.names);
-    let han_precision =
-        percent(hant.aliases_noun_phrases + hans.aliases_noun_phrases, hant.aliases + hans.aliases);
+    let han_precision = percent(hant.aliases_noun_phrases + hans.aliases_noun_phrases, hant.aliases + hans.aliases);
     let wrong_merges = hant.wrong_merges + hans.wrong_merges + english.wrong_merges + wrong_pair_merges;
     println!(
         "Chinese names {chinese_names:.1} %, Han alias noun phrases {han_precision:.1} %, English names {:.1} %, Latin alias noun phrases {:.1} %, links {:.1} %, wrong merges {wrong_merges}",
