@@ -34,6 +34,10 @@ use crate::{
 };
 
 const EVIDENCE_KINDS: usize = 11;
+/// How often a name must be seen on its own to stand for its group's name.
+const MIN_HEAD_MENTIONS: u32 = 3;
+/// The weight of a dictionary gloss's kind against the extractors' votes.
+const GLOSS_KIND_WEIGHT: u32 = 1000;
 /// Every kind, in the order of `Node::kind_votes` (and of stored values).
 pub(crate) const TERM_KINDS: [TermKind; 6] = [
     TermKind::Person,
@@ -66,6 +70,8 @@ struct Node {
     gloss: Option<Gloss>,
     /// The name side of a pattern ("刘博" in 刘博（花名：家洛）): preferred as a label.
     named_by_pattern: bool,
+    /// A short form linked to the name it begins (阿里 of 阿里巴巴): never the label.
+    short_form: bool,
     accepted: bool,
     mentions: u32,
 }
@@ -259,6 +265,88 @@ impl Linker {
         }
         self.link_romanizations();
         self.link_dictionary(has_word);
+        self.link_short_forms();
+        self.link_group_names();
+    }
+
+    /// Links a Han short form to the one established name it begins
+    /// (阿里 to 阿里巴巴): the short form is a name of the corpus with no
+    /// English name of its own and no ordinary sense, and exactly one name of
+    /// the corpus that the dictionary names in English starts with it. Two
+    /// such names (or none) leave it alone: no link rather than a wrong one.
+    fn link_short_forms(&mut self) {
+        let dictionary = dictionary();
+        let mut longer_of_prefix: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (id, node) in self.nodes.iter().enumerate() {
+            if !node.accepted || node.gloss.is_none() || !node.key.chars().all(is_han) {
+                continue;
+            }
+            for (end, _) in node.key.char_indices().skip(2) {
+                longer_of_prefix.entry(&node.key[..end]).or_default().push(id);
+            }
+        }
+        let mut links = Vec::new();
+        for (id, node) in self.nodes.iter().enumerate() {
+            let Some(longer) = longer_of_prefix.get(node.key.as_str()) else { continue };
+            if node.accepted && node.gloss.is_none() && !node.romanized && !dictionary.has_common_sense(&node.key) {
+                links.push((id, longer.clone()));
+            }
+        }
+        for (short, longer) in links {
+            let roots: HashSet<usize> = longer.iter().map(|&l| self.find(l)).collect();
+            if roots.len() == 1 && self.union(short, longer[0]) {
+                self.nodes[short].short_form = true;
+            }
+        }
+    }
+
+    /// Links a group's name to the name it is built on: "Alibaba Group",
+    /// 阿里集团 and 阿里巴巴集团 to Alibaba, 阿里, 阿里巴巴, when the corpus
+    /// uses that name on its own, at least as often as the group's name and
+    /// more than a couple of times: a bare "Ant" seen twice may be Ant
+    /// Financial as well as Ant Group.
+    fn link_group_names(&mut self) {
+        const SUFFIXES: &[&str] = &[
+            " group",
+            " holdings",
+            " inc.",
+            " inc",
+            " corp.",
+            " corp",
+            " corporation",
+            " limited",
+            " ltd.",
+            " ltd",
+            "股份有限公司",
+            "有限公司",
+            "控股",
+            "集团",
+            "公司",
+        ];
+        let mut links = Vec::new();
+        for (id, node) in self.nodes.iter().enumerate() {
+            if !node.accepted {
+                continue;
+            }
+            let head = SUFFIXES.iter().find_map(|suffix| node.key.strip_suffix(suffix));
+            if let Some(head) = head
+                && head.chars().count() >= 2
+                && let Some(&head_node) = self.by_key.get(head)
+                && self.nodes[head_node].accepted
+                && {
+                    let seen = |n: &Node| n.surfaces.iter().map(|(_, count)| count).sum::<u32>();
+                    let head_seen = seen(&self.nodes[head_node]);
+                    head_seen >= MIN_HEAD_MENTIONS && head_seen >= seen(node)
+                }
+            {
+                links.push((id, head_node));
+            }
+        }
+        for (group, head) in links {
+            if self.union(head, group) {
+                self.nodes[group].kind_votes[1] += 1;
+            }
+        }
     }
 
     /// Whether a node's evidence is enough for a term of its own.
@@ -275,7 +363,8 @@ impl Linker {
             || node.has(Evidence::Tagged) >= 2
             || node.has(Evidence::Lexicon) >= 2
             || node.has(Evidence::Discovered) >= 3
-            || quoted >= 2
+            // A lower-case word in quotes ("wants") is a word being quoted, not a name.
+            || quoted >= 2 && (han || words >= 2 || node.surfaces.iter().any(|(s, _)| !s.chars().all(char::is_lowercase)))
             || quoted == 1 && han && node.key.chars().count() >= 3
             || quoted == 1
                 && !han
@@ -383,8 +472,14 @@ impl Linker {
                 n.kind_votes[TERM_KINDS.iter().position(|k| *k == kind).unwrap_or(5)] += 1;
             }
             if linked {
-                self.nodes[han].accepted = true;
-                self.nodes[han].gloss = Some(gloss);
+                let han_node = &mut self.nodes[han];
+                han_node.accepted = true;
+                han_node.gloss = Some(gloss);
+                // What the dictionary says a name is outweighs a tagger's guess
+                // (京东 a company, not a place).
+                if kind != TermKind::Unknown {
+                    han_node.kind_votes[TERM_KINDS.iter().position(|k| *k == kind).unwrap_or(5)] += GLOSS_KIND_WEIGHT;
+                }
             }
         }
     }
@@ -837,8 +932,9 @@ fn assemble(sources: Vec<Arc<Source>>, scans: Vec<Scanned>, linker: &mut Linker,
                 .map(|&m| &linker.nodes[m])
                 .max_by(|a, b| {
                     let extracted = |n: &Node| n.surfaces.iter().map(|(_, c)| c).sum::<u32>();
-                    a.mentions
-                        .cmp(&b.mentions)
+                    (!a.short_form)
+                        .cmp(&!b.short_form)
+                        .then(a.mentions.cmp(&b.mentions))
                         .then(a.named_by_pattern.cmp(&b.named_by_pattern))
                         .then(extracted(a).cmp(&extracted(b)))
                         .then(b.key.cmp(&a.key))

@@ -195,12 +195,27 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
             kind
         };
         found.push(Found { range: start..range.end, kind, evidence: Evidence::Tagged });
+        // A name and the word for its company make the company's name
+        // (阿里 + 集团, 阿里巴巴 + 集团): the segmentation keeps them apart.
+        if let Some(next) = tags.get(i)
+            && ORGANIZATION_SUFFIXES.contains(&next.word)
+            && next.start == end
+        {
+            found.push(Found {
+                range: start..offsets[next.end],
+                kind: TermKind::Organization,
+                evidence: Evidence::Tagged,
+            });
+        }
     }
     found.extend(dictionary_names(&folded, &offsets, &boundaries));
     let chars: Vec<char> = folded.chars().collect();
     found.extend(crate::discover::new_words(&chars, &offsets, &boundaries, &word_at));
     found
 }
+
+/// Words that, after a name, make the name of its company or group.
+const ORGANIZATION_SUFFIXES: &[&str] = &["集团", "公司", "控股", "银行", "有限公司", "股份有限公司"];
 
 /// Chars that make no edge of a name: conjunctions, prepositions and
 /// particles that the segmentation may glue to one (和澳洲, 及安勒尼蘭).

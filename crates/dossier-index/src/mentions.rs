@@ -18,6 +18,13 @@ use crate::{
     fold::{self, is_han, is_word_char},
 };
 
+/// Whether a char next to a match makes it part of a longer word: a letter or
+/// digit, or an underscore, which joins words in identifiers and addresses
+/// ("#wechat_redirect" holds no mention of WeChat).
+fn joins_word(c: char) -> bool {
+    is_word_char(c) || c == '_'
+}
+
 /// The automaton over every alias key, each pattern carrying a value (the builder's alias node).
 pub(crate) struct Matcher {
     automaton: Option<AhoCorasick>,
@@ -69,9 +76,9 @@ impl Matcher {
             let pattern = found.pattern().as_usize();
             let range = found.range();
             let bad_start = self.needs_start_boundary[pattern]
-                && haystack[..range.start].chars().next_back().is_some_and(is_word_char);
+                && haystack[..range.start].chars().next_back().is_some_and(joins_word);
             let bad_end =
-                self.needs_end_boundary[pattern] && haystack[range.end..].chars().next().is_some_and(is_word_char);
+                self.needs_end_boundary[pattern] && haystack[range.end..].chars().next().is_some_and(joins_word);
             if bad_start || bad_end {
                 // Look again one char further: a shorter alias may start inside this one.
                 at = range.start + haystack[range.start..].chars().next().map_or(1, char::len_utf8);
