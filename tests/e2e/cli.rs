@@ -285,7 +285,8 @@ fn term_without_notes(text: &str) -> Option<(String, String, Vec<String>)> {
 #[test]
 fn names_found_without_glossary_notes() {
     // Names the corpus uses that no dictionary has: found as new words.
-    for (name, also) in [("天猫", "天貓"), ("阿里云", "阿里雲"), ("逍遙子", "逍遙子"), ("饿了么", "Ele.me")] {
+    for (name, also) in [("天猫", "天貓"), ("阿里云", "阿里雲"), ("逍遙子", "逍遙子"), ("饿了么", "Ele.me")]
+    {
         let (_, _, aliases) = term_without_notes(name).unwrap_or_else(|| panic!("{name} is a term"));
         assert!(aliases.iter().any(|a| a == also), "{name}: {aliases:?}");
     }

@@ -70,6 +70,9 @@ struct Node {
     gloss: Option<Gloss>,
     /// The name side of a pattern ("刘博" in 刘博（花名：家洛）): preferred as a label.
     named_by_pattern: bool,
+    /// Declared only as the title of a note without aliases: the corpus's
+    /// evidence decides whether it is a term.
+    title_only: bool,
     /// A short form linked to the name it begins (阿里 of 阿里巴巴): never the label.
     short_form: bool,
     accepted: bool,
@@ -216,6 +219,9 @@ impl Linker {
         }
         let note = self.notes.len();
         let defines_term = header.front_matter.end > 0 && !header.broken;
+        // A title alone ("People") is the note's title, for links; it names a
+        // term of the corpus only when it is a name or the corpus makes it one.
+        let title_only = header.aliases.is_empty() && !title_is_name(&header.label);
         let mut label_node = None;
         if defines_term {
             for alias in std::iter::once(&header.label).chain(&header.aliases) {
@@ -233,7 +239,8 @@ impl Linker {
                 }
                 let n = &mut self.nodes[node];
                 n.note = Some(note);
-                n.accepted = true;
+                n.title_only = title_only;
+                n.accepted |= !title_only;
                 if !n.declared.contains(alias) {
                     n.declared.push(alias.clone());
                 }
@@ -493,6 +500,23 @@ impl Linker {
         }
         self.root_note[name_root]
             .is_some_and(|note| self.notes[note].header.aliases.iter().any(|a| a.chars().any(is_han)))
+    }
+}
+
+/// Whether a note's title is a name by its own form: Han text that is no
+/// ordinary word of the dictionary, several capitalized words ("Jack Ma"),
+/// or a word with capitals or digits inside ("WeChat", "AIDC", "996").
+/// "People" or 公司 is not.
+fn title_is_name(title: &str) -> bool {
+    if title.chars().any(is_han) {
+        let simplified: String = title.chars().map(fold::simplified).collect();
+        return !dictionary().is_common_word(&simplified);
+    }
+    let words: Vec<&str> = title.split_whitespace().collect();
+    let capitalized = |w: &&str| w.chars().next().is_some_and(char::is_uppercase);
+    match words.as_slice() {
+        [word] => word.chars().skip(1).any(|c| c.is_uppercase() || c.is_ascii_digit()),
+        _ => words.iter().filter(|w| capitalized(w)).count() >= 2,
     }
 }
 
@@ -843,7 +867,7 @@ fn assemble(sources: Vec<Arc<Source>>, scans: Vec<Scanned>, linker: &mut Linker,
         let single_word = !node.key.contains(' ') && node.key.chars().all(|c| c.is_alphabetic() && !is_han(c));
         // An acronym is no proof either when the word is mostly written in
         // lower case: "VERY", "FREE" and "WOW" are shouted words.
-        let strong = node.note.is_some()
+        let strong = node.note.is_some() && !node.title_only
             || node.romanized
             || [Evidence::Pattern, Evidence::Quoted].iter().any(|&e| node.has(e) > 0);
         let lower = lower_case_mentions[id];
