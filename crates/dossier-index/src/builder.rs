@@ -503,6 +503,18 @@ impl Linker {
     }
 }
 
+/// The key a node's mentions are found by: its key, or for a short acronym
+/// only ever written in capitals ("US", "EU"), the acronym as written, which
+/// matches only so: "us" is a pronoun.
+fn matcher_key(node: &Node) -> std::borrow::Cow<'_, str> {
+    let short_acronym = (2..=3).contains(&node.key.len())
+        && node.key.chars().all(|c| c.is_ascii_alphabetic())
+        && node.declared.is_empty()
+        && !node.surfaces.is_empty()
+        && node.surfaces.iter().all(|(s, _)| s.chars().all(|c| c.is_ascii_uppercase()));
+    if short_acronym { node.key.to_ascii_uppercase().into() } else { node.key.as_str().into() }
+}
+
 /// Whether a note's title is a name by its own form: Han text that is no
 /// ordinary word of the dictionary, several capitalized words ("Jack Ma"),
 /// or a word with capitals or digits inside ("WeChat", "AIDC", "996").
@@ -802,11 +814,11 @@ impl IndexBuilder {
     fn patterns_for(&mut self, linker: &Linker, accepted: &[usize]) -> Arc<Patterns> {
         if let Some(patterns) = &self.patterns
             && patterns.keys.len() == accepted.len()
-            && patterns.keys.iter().zip(accepted).all(|(key, &node)| **key == *linker.nodes[node].key)
+            && patterns.keys.iter().zip(accepted).all(|(key, &node)| **key == *matcher_key(&linker.nodes[node]))
         {
             return Arc::clone(patterns);
         }
-        let keys: Vec<Box<str>> = accepted.iter().map(|&node| linker.nodes[node].key.as_str().into()).collect();
+        let keys: Vec<Box<str>> = accepted.iter().map(|&node| matcher_key(&linker.nodes[node]).into()).collect();
         let matcher = Matcher::new(keys.iter().enumerate().map(|(i, key)| (key.to_string(), i)).collect());
         let generation = self.patterns.as_ref().map_or(0, |p| p.generation + 1);
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();

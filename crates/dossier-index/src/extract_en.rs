@@ -271,9 +271,9 @@ const GENERIC_CAPITALIZED: &[&str] = &[
 
 /// Acronyms too generic to be terms of a corpus (job titles, units, everyday business words).
 const GENERIC_ACRONYMS: &[&str] = &[
-    "ceo", "cfo", "coo", "cto", "cro", "cio", "cmo", "hr", "pr", "it", "us", "pc", "pcs", "qa", "ok", "ppt", "kpi",
-    "kpis", "okr", "okrs", "roi", "gdp", "app", "apps", "vs", "am", "pm", "tv", "id", "faq", "ps", "nb", "etc", "ad",
-    "ads", "vip", "diy", "usd", "rmb", "cny", "ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii",
+    "ceo", "cfo", "coo", "cto", "cro", "cio", "cmo", "hr", "pr", "it", "pc", "pcs", "qa", "ok", "ppt", "kpi", "kpis",
+    "okr", "okrs", "roi", "gdp", "app", "apps", "vs", "am", "pm", "tv", "id", "faq", "ps", "nb", "etc", "ad", "ads",
+    "vip", "diy", "usd", "rmb", "cny", "ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii",
 ];
 
 /// Last words that make a phrase an organization.
@@ -490,7 +490,7 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
         }
         if let Some(dotted) = dotted_acronym(text, token) {
             flush(&mut phrase, &mut found);
-            found.push(Found { range: dotted, kind: TermKind::Place, evidence: Evidence::Acronym });
+            found.push(Found { range: dotted, kind: TermKind::Unknown, evidence: Evidence::Acronym });
             continue;
         }
         let acronym = is_acronym(word);
@@ -499,7 +499,7 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
             continue;
         }
         if is_capitalized(word) || acronym {
-            if phrase.is_empty() && lower_in(word, FUNCTION_WORDS) {
+            if phrase.is_empty() && !acronym && lower_in(word, FUNCTION_WORDS) {
                 continue;
             }
             phrase.push(token);

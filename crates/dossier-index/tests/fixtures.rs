@@ -301,3 +301,17 @@ fn a_note_title_alone_is_no_term_unless_it_is_a_name() {
             Alibaba -> Alibaba"#]],
     );
 }
+
+#[test]
+fn short_acronyms_match_only_in_capitals() {
+    // "US" is a name; "us" is a pronoun and no mention of it. "U.S." keeps its periods.
+    check_terms(
+        "//- a.txt\nThe US said so. Tell us more, the US replied. Give us time. The U.S. agreed with the U.S. Navy.\n",
+        expect![[r#"
+            U.S. [Unknown] 2 mentions: U.S. (Corpus, Latin)
+                FirstMention: The U.S. agreed with the U.S.
+            US [Concept] 2 mentions: US (Corpus, Latin)
+                FirstMention: The US said so.
+        "#]],
+    );
+}

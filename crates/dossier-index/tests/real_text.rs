@@ -115,7 +115,15 @@ fn build(name: &str, documents: &[Vec<String>]) -> (Index, HashMap<String, Vec<u
     (Index::build(sources), offsets)
 }
 
-const MONTHS: [&str; 12] = [
+/// Calendar words, which Dossier does not take for names of the corpus.
+const CALENDAR: [&str; 19] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
     "January",
     "February",
     "March",
@@ -225,9 +233,9 @@ fn evaluate(name: &str, other_script: Option<zhconv::Variant>) -> Figures {
                 }
             }
             let surface = &sentence.text[start..sentence.words[i].range.end];
-            // Months aside, and addresses (e-mail, web), which are no names.
+            // Calendar words aside, and addresses (e-mail, web), which are no names.
             let address = surface.contains('@') || surface.contains(".com") || surface.contains(".net");
-            if !MONTHS.contains(&surface) && !address {
+            if !CALENDAR.contains(&surface) && !address {
                 *runs.entry(surface.to_owned()).or_default() += 1;
             }
             i += 1;
@@ -396,7 +404,7 @@ fn names_and_terms_hold_on_real_text() {
     // Floors: the figures achieved, a little lower (docs/quality.md).
     assert!(chinese_names >= 74.0, "Chinese name recall {chinese_names:.1} %");
     assert!(han_precision >= 84.0, "Han alias noun-phrase precision {han_precision:.1} %");
-    assert!(english.recall() >= 63.5, "English name recall {:.1} %", english.recall());
+    assert!(english.recall() >= 66.5, "English name recall {:.1} %", english.recall());
     assert!(english.precision() >= 79.0, "Latin alias noun-phrase precision {:.1} %", english.precision());
     assert!(percent(linked, pairs) >= 72.0, "English–Chinese link recall {:.1} %", percent(linked, pairs));
     assert!(wrong_merges == 0, "wrong merges: {wrong_merges}");
