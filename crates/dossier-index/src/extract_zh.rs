@@ -20,7 +20,7 @@ use crate::{
 };
 
 /// Common Chinese surnames (single characters): a person name starts with one.
-pub(crate) const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤俞谌倪卫单区仇朴解查乐井逯牛葛柳鲁岳甘童施洪庞关殷庄翟祝詹柯卜车骆欧阳";
+pub(crate) const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤俞谌倪卫单区仇朴解查乐井逯牛葛柳鲁岳甘童施洪庞关殷庄翟祝詹柯卜车骆欧阳萧梅温翁麦岑邝冼伍霍甄容游巫柴尤樊凌包褚纪阮蓝辛池苗";
 
 /// Words jieba tags as names that are ordinary words.
 const HAN_STOP_WORDS: &[&str] = &[
