@@ -11,7 +11,7 @@
 //! Per document, so that the work is linear in the corpus and kept with the
 //! document's other candidates between builds.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::{
     TermKind,
@@ -43,23 +43,31 @@ const INNER_CHARS: &str = "的在是和";
 const NON_NOUN_TAGS: &[&str] =
     &["v", "vd", "vn", "a", "ad", "an", "d", "r", "m", "q", "p", "c", "u", "uj", "ul", "uz", "y", "e", "o", "f", "t"];
 
-/// What is counted of one string.
+/// What is counted of a string that may be a word.
 #[derive(Default)]
 struct Stats {
     count: u32,
     /// Occurrences starting and ending on words of the segmentation.
     aligned: u32,
-    left: HashMap<char, u32>,
-    right: HashMap<char, u32>,
+    /// Neighbours on each side, with counts (few: a `Vec` beats a map).
+    left: Vec<(char, u32)>,
+    right: Vec<(char, u32)>,
     /// Char index of each aligned occurrence.
     at: Vec<usize>,
 }
 
-fn entropy(neighbours: &HashMap<char, u32>) -> f64 {
-    let total: u32 = neighbours.values().sum();
+fn add(neighbours: &mut Vec<(char, u32)>, c: char) {
+    match neighbours.iter_mut().find(|(n, _)| *n == c) {
+        Some((_, count)) => *count += 1,
+        None => neighbours.push((c, 1)),
+    }
+}
+
+fn entropy(neighbours: &[(char, u32)]) -> f64 {
+    let total: u32 = neighbours.iter().map(|(_, n)| n).sum();
     neighbours
-        .values()
-        .map(|&n| {
+        .iter()
+        .map(|&(_, n)| {
             let p = f64::from(n) / f64::from(total);
             -p * p.log2()
         })
@@ -68,8 +76,11 @@ fn entropy(neighbours: &HashMap<char, u32>) -> f64 {
 
 /// The new words of `chars` (a folded text), as candidates with byte ranges
 /// through `offsets`. `boundaries[i]` tells whether a word of the
-/// segmentation starts or ends before char `i`; `single_tag[i]` is the tag of
-/// the word starting at `i`, with its length in chars.
+/// segmentation starts or ends before char `i`; `word_at[i]` is the length
+/// and tag of the word starting at `i`.
+///
+/// Two passes: every string is counted, then only the strings frequent and
+/// cohesive enough are looked at again for their neighbours.
 pub(crate) fn new_words(
     chars: &[char],
     offsets: &[usize],
@@ -80,58 +91,62 @@ pub(crate) fn new_words(
     if han_chars < SHORTEST * MIN_COUNT as usize {
         return Vec::new();
     }
-    let mut char_counts: HashMap<char, u32> = HashMap::new();
-    for &c in chars.iter().filter(|&&c| is_han(c)) {
-        *char_counts.entry(c).or_default() += 1;
-    }
-    // Outside Han text a neighbour is "no char": every such edge is alike.
-    const EDGE: char = '\0';
-    let mut stats: HashMap<&[char], Stats> = HashMap::new();
+    let mut char_counts: FxHashMap<char, u32> = FxHashMap::default();
+    let mut counts: FxHashMap<&[char], u32> = FxHashMap::default();
+    let han_len = |i: usize| chars[i..].iter().take(LONGEST).take_while(|&&c| is_han(c)).count();
     for i in 0..chars.len() {
         if !is_han(chars[i]) {
             continue;
         }
-        for len in SHORTEST..=LONGEST {
+        *char_counts.entry(chars[i]).or_default() += 1;
+        for len in SHORTEST..=han_len(i) {
+            *counts.entry(&chars[i..i + len]).or_default() += 1;
+        }
+    }
+    let total = han_chars as f64;
+    let count_of = |part: &[char]| -> f64 {
+        let count = if part.len() == 1 { char_counts.get(&part[0]) } else { counts.get(part) };
+        f64::from(count.copied().unwrap_or(1))
+    };
+    let mut stats: FxHashMap<&[char], Stats> = counts
+        .iter()
+        .filter(|&(word, &count)| {
+            count >= MIN_COUNT
+                && !EDGE_CHARS.contains(word[0])
+                && !EDGE_CHARS.contains(word[word.len() - 1])
+                && !word[1..word.len() - 1].iter().any(|&c| INNER_CHARS.contains(c))
+                && (1..word.len()).all(|split| {
+                    let joint = f64::from(count) / total;
+                    let parts = count_of(&word[..split]) / total * count_of(&word[split..]) / total;
+                    (joint / parts).log2() >= MIN_COHESION
+                })
+        })
+        .map(|(word, _)| (*word, Stats::default()))
+        .collect();
+    if stats.is_empty() {
+        return Vec::new();
+    }
+    // Outside Han text a neighbour is "no char": every such edge is alike.
+    const EDGE: char = '\0';
+    for i in 0..chars.len() {
+        if !is_han(chars[i]) {
+            continue;
+        }
+        for len in SHORTEST..=han_len(i) {
             let end = i + len;
-            if end > chars.len() || !is_han(chars[end - 1]) {
-                break;
-            }
-            let s = stats.entry(&chars[i..end]).or_default();
+            let Some(s) = stats.get_mut(&chars[i..end]) else { continue };
             s.count += 1;
-            let left = if i > 0 && is_han(chars[i - 1]) { chars[i - 1] } else { EDGE };
-            let right = chars.get(end).copied().filter(|&c| is_han(c)).unwrap_or(EDGE);
-            *s.left.entry(left).or_default() += 1;
-            *s.right.entry(right).or_default() += 1;
+            add(&mut s.left, if i > 0 && is_han(chars[i - 1]) { chars[i - 1] } else { EDGE });
+            add(&mut s.right, chars.get(end).copied().filter(|&c| is_han(c)).unwrap_or(EDGE));
             if boundaries[i] && boundaries[end] {
                 s.aligned += 1;
                 s.at.push(i);
             }
         }
     }
-    let total = han_chars as f64;
-    let count_of = |part: &[char]| -> f64 {
-        if part.len() == 1 {
-            f64::from(char_counts.get(&part[0]).copied().unwrap_or(1))
-        } else {
-            f64::from(stats.get(part).map_or(1, |s| s.count))
-        }
-    };
-    let dictionary = dictionary();
     let mut words: Vec<(&[char], &Stats)> = stats
         .iter()
-        .filter(|(word, s)| {
-            s.count >= MIN_COUNT
-                && s.aligned * 2 > s.count
-                && !EDGE_CHARS.contains(word[0])
-                && !EDGE_CHARS.contains(word[word.len() - 1])
-                && entropy(&s.left) >= MIN_ENTROPY
-                && entropy(&s.right) >= MIN_ENTROPY
-                && (1..word.len()).all(|split| {
-                    let joint = f64::from(s.count) / total;
-                    let parts = count_of(&word[..split]) / total * count_of(&word[split..]) / total;
-                    (joint / parts).log2() >= MIN_COHESION
-                })
-        })
+        .filter(|(_, s)| s.aligned * 2 > s.count && entropy(&s.left) >= MIN_ENTROPY && entropy(&s.right) >= MIN_ENTROPY)
         .map(|(word, s)| (*word, s))
         .collect();
     // What the segmentation makes of a string: a word it knows and does not
@@ -162,18 +177,18 @@ pub(crate) fn new_words(
                     && (word.len() > 2 || pieces.iter().any(|(_, tag)| noun(tag)))
                     && !matches!(first, "d" | "p" | "c" | "u" | "r")
                     && !(pieces[pieces.len() - 1].0 == 1 && matches!(last, "v" | "d" | "p" | "c" | "u" | "f"))
-                    && !word[1..word.len() - 1].iter().any(|&c| INNER_CHARS.contains(c))
             }
         }
     });
     // The longest of strings that hold one another with about the same
     // count: 阿里云, not also 里云.
-    let longer: Vec<(Vec<char>, u32)> = words.iter().map(|(w, s)| (w.to_vec(), s.count)).collect();
+    let longer: Vec<(&[char], u32)> = words.iter().map(|(w, s)| (*w, s.count)).collect();
     words.retain(|(word, s)| {
         !longer.iter().any(|(other, count)| {
             other.len() > word.len() && *count * 10 >= s.count * 7 && other.windows(word.len()).any(|w| w == *word)
         })
     });
+    let dictionary = dictionary();
     let mut found = Vec::new();
     let mut word = String::new();
     for (chars_of_word, s) in words {

@@ -161,17 +161,7 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
         let word = &folded[range.clone()];
         let chars = end - start;
         start = range.start;
-        if chars < 2 || !word.chars().all(is_han) || HAN_STOP_WORDS.contains(&word) || has_function_edge(word) {
-            continue;
-        }
-        // A word that the dictionary knows as an ordinary word (美丽
-        // beautiful, 太阳 sun, 孙子 grandson) is no name by itself, whatever
-        // the tagger says: it stays a weak candidate that only a link (a
-        // romanization, a pattern) makes a term.
-        if dictionary.has_common_sense(word) {
-            if chars <= 4 {
-                found.push(Found { range: start..range.end, kind: TermKind::Unknown, evidence: Evidence::Word });
-            }
+        if chars < 2 || !word.chars().all(is_han) || HAN_STOP_WORDS.contains(&word) {
             continue;
         }
         let kind = match word_tag {
@@ -188,6 +178,19 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
             }
             _ => continue,
         };
+        if has_function_edge(word) {
+            continue;
+        }
+        // A word that the dictionary knows as an ordinary word (美丽
+        // beautiful, 太阳 sun, 孙子 grandson) is no name by itself, whatever
+        // the tagger says: it stays a weak candidate that only a link (a
+        // romanization, a pattern) makes a term.
+        if dictionary.has_common_sense(word) {
+            if chars <= 4 {
+                found.push(Found { range: start..range.end, kind: TermKind::Unknown, evidence: Evidence::Word });
+            }
+            continue;
+        }
         let kind = if ["集团", "公司", "银行", "大学", "研究院", "实验室"].iter().any(|s| word.ends_with(s))
         {
             TermKind::Organization
