@@ -79,8 +79,9 @@ fn entropy(neighbours: &[(char, u32)]) -> f64 {
 /// segmentation starts or ends before char `i`; `word_at[i]` is the length
 /// and tag of the word starting at `i`.
 ///
-/// Two passes: every string is counted, then only the strings frequent and
-/// cohesive enough are looked at again for their neighbours.
+/// Two passes: the strings on word boundaries are counted, then only those
+/// frequent and cohesive enough are looked at again, everywhere, for their
+/// neighbours and their count.
 pub(crate) fn new_words(
     chars: &[char],
     offsets: &[usize],
@@ -99,8 +100,16 @@ pub(crate) fn new_words(
             continue;
         }
         *char_counts.entry(chars[i]).or_default() += 1;
+        // A word starts and ends on words of the segmentation most of the
+        // time: the first pass counts those occurrences only (a few per
+        // char boundary rather than three per char).
+        if !boundaries[i] {
+            continue;
+        }
         for len in SHORTEST..=han_len(i) {
-            *counts.entry(&chars[i..i + len]).or_default() += 1;
+            if boundaries[i + len] {
+                *counts.entry(&chars[i..i + len]).or_default() += 1;
+            }
         }
     }
     let total = han_chars as f64;
