@@ -44,11 +44,9 @@ use tower_lsp_server::{
     ls_types::{self as lsp, NumberOrString, Uri},
 };
 
-use dossier_ide::diagnostics::note_diagnostics;
-
 use crate::{
+    diagnostics::PublishedDiagnostics,
     state::{Inputs, Shared, Snapshot, Status, StatusNotification, StatusState},
-    to_proto,
 };
 
 /// How long the watcher waits for a burst of events to settle. An editor's
@@ -248,7 +246,7 @@ struct Worker {
     open: HashSet<PathBuf>,
     watcher: Option<Debouncer<RecommendedWatcher, RecommendedCache>>,
     /// The diagnostics last published, by note.
-    published: HashMap<PathBuf, Vec<lsp::Diagnostic>>,
+    published: PublishedDiagnostics,
     ready: bool,
 }
 
@@ -265,7 +263,7 @@ impl Worker {
             lines: HashMap::new(),
             open: HashSet::new(),
             watcher: None,
-            published: HashMap::new(),
+            published: PublishedDiagnostics::default(),
             ready: false,
         }
     }
@@ -530,35 +528,7 @@ impl Worker {
         versions: &HashMap<PathBuf, i32>,
         encoding: PositionEncoding,
     ) -> Vec<(Uri, Vec<lsp::Diagnostic>, Option<i32>)> {
-        let problems = index.problems();
-        let exists = |path: &Path| path.exists();
-        let mut current: HashMap<PathBuf, Vec<lsp::Diagnostic>> = HashMap::new();
-        for source in index.sources().iter().filter(|s| s.kind == SourceKind::Note) {
-            let path = &source.document.path;
-            let found = note_diagnostics(index, &problems, path, &exists);
-            if found.is_empty() {
-                continue;
-            }
-            let lines = LineIndex::new(&source.document.text);
-            let diagnostics =
-                found.into_iter().map(|d| to_proto::diagnostic(&lines, &source.document.text, d, encoding)).collect();
-            current.insert(PathBuf::from(path), diagnostics);
-        }
-        let mut changed = Vec::new();
-        for (path, diagnostics) in &current {
-            if self.published.get(path) != Some(diagnostics)
-                && let Some(uri) = to_proto::uri(path)
-            {
-                changed.push((uri, diagnostics.clone(), versions.get(path).copied()));
-            }
-        }
-        for path in self.published.keys().filter(|path| !current.contains_key(*path)) {
-            if let Some(uri) = to_proto::uri(path) {
-                changed.push((uri, Vec::new(), versions.get(path).copied()));
-            }
-        }
-        self.published = current;
-        changed
+        self.published.update(index, versions, encoding)
     }
 }
 
