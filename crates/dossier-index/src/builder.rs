@@ -265,6 +265,15 @@ impl Linker {
     /// the corpus's lower-case Latin words.
     fn link(&mut self, has_word: &dyn Fn(&str) -> bool) {
         for node in &mut self.nodes {
+            // A note's title of one word is a name when the corpus writes it
+            // with its capital ("Spain", not "People"): accepted here, it is
+            // dropped with the capitalized words mostly written in lower case
+            // when the mentions are counted (`assemble`).
+            if node.title_only && node.key.chars().all(|c| c.is_alphabetic() && !is_han(c)) {
+                node.accepted = true;
+            }
+        }
+        for node in &mut self.nodes {
             node.accepted = Linker::accept(node);
         }
         for (a, b) in std::mem::take(&mut self.pairs) {
@@ -518,7 +527,7 @@ fn matcher_key(node: &Node) -> std::borrow::Cow<'_, str> {
 /// Whether a note's title is a name by its own form: Han text that is no
 /// ordinary word of the dictionary, several capitalized words ("Jack Ma"),
 /// or a word with capitals or digits inside ("WeChat", "AIDC", "996").
-/// "People" or 公司 is not.
+/// 公司 is not; "People" or "Spain" is left to how the corpus writes it.
 fn title_is_name(title: &str) -> bool {
     if title.chars().any(is_han) {
         let simplified: String = title.chars().map(fold::simplified).collect();

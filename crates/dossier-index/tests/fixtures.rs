@@ -276,21 +276,24 @@ fn links_in_notes() {
 #[test]
 fn a_note_title_alone_is_no_term_unless_it_is_a_name() {
     // "People" and 公司 without aliases are the notes' titles, for links, not
-    // terms counting every ordinary use of the word; "WeChat" is a name, and
-    // "Alibaba" is one because the corpus writes it as one.
+    // terms counting every ordinary use of the word; "WeChat" is a name by
+    // its form, "Alibaba" and "Spain" because the corpus never writes them
+    // in lower case.
     check_lookup(
         "//- a.txt\nMany people use WeChat. Alibaba said people like it. 公司很大。公司发展。\n\
          //- b.txt\nThe people of Alibaba met people.\n\
          //- notes/people.md\n---\ntitle: People\n---\n# People\n\
          //- notes/company.md\n---\ntitle: 公司\n---\n# 公司\n\
          //- notes/wechat.md\n---\ntitle: WeChat\n---\n# WeChat\n\
-         //- notes/alibaba.md\n---\ntitle: Alibaba\n---\n# Alibaba\n",
-        &["people", "公司", "WeChat", "Alibaba"],
+         //- notes/alibaba.md\n---\ntitle: Alibaba\n---\n# Alibaba\n\
+         //- notes/spain.md\n---\ntitle: Spain\n---\n# Spain\n",
+        &["people", "公司", "WeChat", "Alibaba", "Spain"],
         expect![[r#"
             people -> none
             公司 -> none
             WeChat -> WeChat
-            Alibaba -> Alibaba"#]],
+            Alibaba -> Alibaba
+            Spain -> Spain"#]],
     );
 }
 
