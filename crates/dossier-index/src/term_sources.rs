@@ -176,27 +176,34 @@ impl Counting<'_> {
     }
 }
 
-/// What a term's `patterns` amount to in one source's scan: the count, the
-/// first mention's range, and the best defining mention (score, range).
-fn in_source(scan: &Scan, patterns: &[u32]) -> Option<(usize, [u32; 2], Option<(u8, [u32; 2])>)> {
+/// What a term's patterns amount to in one source's scan.
+struct InSource {
+    count: usize,
+    /// The first mention's text range.
+    first_at: [u32; 2],
+    /// The best defining mention: its score and range (the best, then the first).
+    best: Option<(u8, [u32; 2])>,
+}
+
+/// What a term's `patterns` amount to in one source's scan, if it mentions them.
+fn in_source(scan: &Scan, patterns: &[u32]) -> Option<InSource> {
     let mut found_any = false;
-    let (mut count, mut first, mut best) = (0, [u32::MAX; 2], None::<(u8, [u32; 2])>);
+    let mut summary = InSource { count: 0, first_at: [u32::MAX; 2], best: None };
     for &pattern in patterns {
         // A scan's patterns are sorted by pattern.
         let Ok(at) = scan.patterns.binary_search_by_key(&pattern, |found| found.pattern) else { continue };
         let found = &scan.patterns[at];
         found_any = true;
-        count += found.count as usize;
-        first = first.min(found.first_at);
-        if found.definition_score > 0
-            && best.is_none_or(|(score, at)| {
-                (found.definition_score, std::cmp::Reverse(found.defined_at)) > (score, std::cmp::Reverse(at))
-            })
-        {
-            best = Some((found.definition_score, found.defined_at));
+        summary.count += found.count as usize;
+        summary.first_at = summary.first_at.min(found.first_at);
+        let better = |(score, at): (u8, [u32; 2])| {
+            (found.definition_score, std::cmp::Reverse(found.defined_at)) > (score, std::cmp::Reverse(at))
+        };
+        if found.definition_score > 0 && summary.best.is_none_or(better) {
+            summary.best = Some((found.definition_score, found.defined_at));
         }
     }
-    found_any.then_some((count, first, best))
+    found_any.then_some(summary)
 }
 
 /// A term's counts after the sources at `changed` changed: the last
@@ -211,9 +218,9 @@ fn recount(
     let mut list: Vec<SourceMentions> =
         old.sources.iter().filter(|counted| changed.binary_search(&counted.index).is_err()).cloned().collect();
     for &index in changed {
-        if let Some((count, ..)) = in_source(&scans[index].scan, patterns) {
+        if let Some(found) = in_source(&scans[index].scan, patterns) {
             let mut counted = SourceMentions::new(Arc::clone(&scans[index].path), sources[index].kind, index);
-            counted.count = count;
+            counted.count = found.count;
             list.push(counted);
         }
     }
@@ -227,12 +234,14 @@ fn recount(
 fn summarize(list: Vec<SourceMentions>, patterns: &[u32], scans: &[Scanned]) -> TermCounts {
     let mention_count = list.iter().map(|counted| counted.count).sum();
     let first_mention = list.first().and_then(|counted| {
-        let (_, first, _) = in_source(&scans[counted.index].scan, patterns)?;
-        Some((counted.index, first))
+        let found = in_source(&scans[counted.index].scan, patterns)?;
+        Some((counted.index, found.first_at))
     });
     let mut best_sentence: Option<(u8, usize, Range<usize>)> = None;
     for counted in &list {
-        let Some((_, _, Some((score, at)))) = in_source(&scans[counted.index].scan, patterns) else { continue };
+        let Some((score, at)) = in_source(&scans[counted.index].scan, patterns).and_then(|found| found.best) else {
+            continue;
+        };
         if score > best_sentence.as_ref().map_or(0, |(best, ..)| *best) {
             best_sentence = Some((score, counted.index, at[0] as usize..at[1] as usize));
         }
