@@ -85,8 +85,22 @@ pub fn ingest_with_store(
     config: &IngestConfig,
     store: Option<&Store>,
 ) -> Result<(Document, Option<Detection>), IngestError> {
+    ingest_with_store_key(display, display, bytes, config, store)
+}
+
+/// [`ingest_with_store`] with the entry looked up under `key` rather than
+/// under the document's path: the command line names files relative to the
+/// current folder, the language server (and so the cache) by their path
+/// from the workspace root.
+pub fn ingest_with_store_key(
+    display: &str,
+    key: &str,
+    bytes: &[u8],
+    config: &IngestConfig,
+    store: Option<&Store>,
+) -> Result<(Document, Option<Detection>), IngestError> {
     let hash = xxhash_rust::xxh3::xxh3_64(bytes);
-    if let Some(stored) = store.and_then(|store| store.get(display)).filter(|stored| stored.matches(hash, config)) {
+    if let Some(stored) = store.and_then(|store| store.get(key)).filter(|stored| stored.matches(hash, config)) {
         let document = dossier_ingest::ingest_with_detection(display, bytes, config, stored.into_detection())?;
         return Ok((document, None));
     }
