@@ -69,7 +69,12 @@ pub(crate) fn load_index(paths: &[PathBuf], options: &CorpusOptions, use_cache: 
                     dossier_workspace::ingest_with_store_key(&file.display, key, &bytes, &config, store)
                         .map_err(|error| FileError { path: file.path.clone(), error: error.to_string() })
                 });
-                if let Ok((document, _)) = &result {
+                // The matching text, made here in parallel for the documents
+                // the builder will scan; one whose mentions come from the
+                // cache is never normalized (it is made on first use).
+                if let Ok((document, detection)) = &result
+                    && (key.is_none() || detection.is_some())
+                {
                     document.normalized();
                 }
                 progress(done.fetch_add(1, Ordering::Relaxed) + 1, files.len());
