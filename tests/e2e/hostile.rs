@@ -255,7 +255,20 @@ fn disk_snapshot(dir: &Path) -> std::collections::BTreeMap<std::path::PathBuf, (
     snapshot
 }
 
-/// Notes whose front matter is broken in every way, one with ten thousand
+/// Front matter of nine levels of aliases, each nine times the one before:
+/// about 10^9 values once expanded, in 300 bytes.
+fn billion_laughs() -> String {
+    let mut yaml = String::from("---\ntitle: Laughing Person\na: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for (name, previous) in
+        ["b", "c", "d", "e", "f", "g", "h", "i"].iter().zip(["a", "b", "c", "d", "e", "f", "g", "h"])
+    {
+        yaml.push_str(&format!("{name}: &{name} [{}]\n", vec![format!("*{previous}"); 9].join(", ")));
+    }
+    yaml + "---\n# Laughs\n"
+}
+
+/// Notes whose front matter is broken in every way (nested 20,000 deep, a
+/// billion laughs of YAML aliases), one with ten thousand
 /// aliases, and a document that mentions them.
 fn broken_notes() -> tempfile::TempDir {
     let many: Vec<String> = (0..10_000).map(|i| format!("Alias{i:05}")).collect();
@@ -267,6 +280,8 @@ fn broken_notes() -> tempfile::TempDir {
         ("notes/map.md", "---\ntitle: Mapped\naliases: {first: 张勇, second: Zhang Yong}\n---\n".into()),
         ("notes/list.md", "---\n- just\n- a list\n---\n# Listed\n".into()),
         ("notes/many.md", format!("---\ntitle: Many Names\naliases: [{}]\n---\n", many.join(", ")).into_bytes()),
+        ("notes/deep.md", format!("---\ntitle: Deep Person\nx:\n{}x\n---\n# Deep\n", "- ".repeat(20_000)).into_bytes()),
+        ("notes/laughs.md", billion_laughs().into_bytes()),
         ("doc.txt", "Jack Ma met Alias00042 and Alias09999 in Hangzhou. 马云 said so; 张勇 agreed.".into()),
     ])
 }
@@ -303,11 +318,11 @@ fn broken_front_matter_and_ten_thousand_aliases_do_not_stop_terms() {
     assert!(aliases("Numbered").contains(&"42".to_owned()), "{labels:?}");
     assert!(!aliases("Mapped").iter().any(|a| a == "张勇" || a == "Zhang Yong"), "{labels:?}");
     // Front matter that cannot be read defines nothing: the note is plain Markdown.
-    for label in ["Unclosed Person", "Nobody Else", "[unbalanced"] {
+    for label in ["Unclosed Person", "Nobody Else", "[unbalanced", "Deep Person", "Laughing Person"] {
         assert!(term(label).is_none(), "{label} is a term: {labels:?}");
     }
     // The notes' problems are warnings on stderr, each naming the note; they do not fail the run.
-    for note in ["unclosed.md", "invalid.md", "list.md"] {
+    for note in ["unclosed.md", "invalid.md", "list.md", "deep.md", "laughs.md"] {
         let warned = stderr.lines().any(|l| l.starts_with(&format!("warning: corpus/notes/{note}:")));
         assert!(warned, "no warning for {note}: {stderr}");
     }
@@ -338,6 +353,9 @@ fn broken_front_matter_is_an_error_diagnostic_in_the_editor() {
     let invalid = diagnostics("invalid.md");
     assert!(invalid.len() == 1 && invalid[0].starts_with("1 broken front matter: "), "{invalid:?}");
     assert_eq!(diagnostics("list.md"), ["1 broken front matter: not a mapping"]);
+    assert_eq!(diagnostics("deep.md"), ["1 broken front matter: nested more than 64 levels deep"]);
+    let laughs = diagnostics("laughs.md");
+    assert_eq!(laughs, ["1 broken front matter: more than 262144 values once its aliases are expanded"]);
     assert!(client.is_running());
     assert!(client.shutdown().success());
     assert_eq!(disk_snapshot(dir.path()), before, "the server writes nothing to the workspace");
