@@ -521,3 +521,49 @@ fn a_huge_file_dropped_into_a_watched_workspace_is_refused_unread() {
     assert!(log.contains("huge.txt: file is 1073741824 bytes, over the limit of 67108864 bytes"), "{log}");
     assert!(client.shutdown().success());
 }
+
+#[test]
+fn malformed_messages_get_errors_and_the_session_goes_on() {
+    use dossier_lsp_client::{Client, Encoding};
+    use serde_json::json;
+
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    fs::write(root.join("a.txt"), "Jack Ma founded Alibaba. Later, Jack Ma left Alibaba.").unwrap();
+    let mut client = Client::start(crate::support::dossier_binary(), &root, Encoding::Utf16);
+    client.wait_until_ready();
+    let framed = |body: &[u8]| [format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes(), body].concat();
+    let symbols =
+        |id: u64| format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"workspace/symbol","params":{{"query":"Jack"}}}}"#);
+    let answered = |response: &Value| response["result"].as_array().is_some_and(|symbols| !symbols.is_empty());
+
+    // An id above `i64::MAX`: an invalid request, answered with that id.
+    client.send_raw(&framed(symbols(9_223_372_036_854_775_808).as_bytes()));
+    let response = client.response(json!(9_223_372_036_854_775_808u64));
+    assert_eq!(response["error"]["code"], -32600, "{response}");
+
+    // Keys written twice: the last one counts.
+    let twice = r#"{"jsonrpc":"2.0","jsonrpc":"2.0","id":1001,"method":"workspace/symbol","params":{"query":"x","query":"Jack"}}"#;
+    client.send_raw(&framed(twice.as_bytes()));
+    let response = client.response(json!(1001));
+    assert!(answered(&response), "{response}");
+
+    // A header line that is not UTF-8 is ignored.
+    client.send_raw(&[b"X-Junk: \xff\xfe\xc3\r\n".as_slice(), &framed(symbols(1002).as_bytes())].concat());
+    let response = client.response(json!(1002));
+    assert!(answered(&response), "{response}");
+
+    // A length past `u64::MAX`, then one over the limit with no body: errors, and the next message is read.
+    client.send_raw(b"Content-Length: 99999999999999999999999\r\n\r\n{}");
+    let response = client.response(Value::Null);
+    assert_eq!(response["error"]["code"], -32600, "{response}");
+    client.send_raw(b"Content-Length: 18446744073709551615\r\n\r\n");
+    let response = client.response(Value::Null);
+    assert_eq!(response["error"]["code"], -32600, "{response}");
+    client.send_raw(&framed(symbols(1003).as_bytes()));
+    let response = client.response(json!(1003));
+    assert!(answered(&response), "{response}");
+
+    assert!(client.is_running());
+    assert!(client.shutdown().success());
+}

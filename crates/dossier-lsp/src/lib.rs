@@ -79,7 +79,8 @@ pub async fn serve(
 ) -> bool {
     let splices = Arc::new(transport::Splices::default());
     let shut_down = Arc::new(AtomicBool::new(false));
-    let (guarded, server_input, server_output) = transport::Guarded::new(input, output, Arc::clone(&splices));
+    let (guarded, server_input, server_output) =
+        transport::Guarded::new(input, output, Arc::clone(&splices), transport::Limits::default());
     let server_shut_down = Arc::clone(&shut_down);
     let (service, socket) = LspService::build(move |client| server::Server::new(client, splices, server_shut_down))
         .custom_method(transport::SPLICED_REFERENCES, server::Server::spliced_references)
