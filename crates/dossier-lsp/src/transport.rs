@@ -481,6 +481,29 @@ fn check(body: &[u8]) -> Result<Value, Value> {
     }
 }
 
+/// Runs the guard over a whole client `input` with no server behind it: the
+/// bodies the server would read, and what the client got back. For the fuzz
+/// target (`dossier_lsp::fuzzing`).
+pub(crate) async fn transcript(input: Vec<u8>, limits: Limits) -> (Vec<Vec<u8>>, Vec<u8>) {
+    let (client_output, mut client_reads) = tokio::io::duplex(PIPE);
+    let client = tokio::spawn(async move {
+        let mut read = Vec::new();
+        let _ = client_reads.read_to_end(&mut read).await;
+        read
+    });
+    let (guarded, server_input, server_output) =
+        Guarded::new(std::io::Cursor::new(input), client_output, Arc::new(Splices::default()), limits);
+    let mut server_reads = BufReader::new(server_input);
+    let mut bodies = Vec::new();
+    // The end of the input ends the guard's output to the server.
+    while let Incoming::Body(body) = read_body(&mut server_reads, usize::MAX, Oversized::ReadThrough, None).await {
+        bodies.push(body);
+    }
+    drop(server_output);
+    guarded.finish().await;
+    (bodies, client.await.unwrap_or_default())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
