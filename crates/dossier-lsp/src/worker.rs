@@ -581,6 +581,7 @@ fn root_of<'a>(roots: &'a [Root], path: &Path) -> Option<&'a Root> {
 /// huge file dropped into a workspace is never held in memory.
 fn read_at_most(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
     use std::io::Read;
+    let limit = limit.min(dossier_ingest::MAX_DOCUMENT_BYTES);
     let file = std::fs::File::open(path).map_err(|error| error.to_string())?;
     let size = file.metadata().map_err(|error| error.to_string())?.len();
     let mut bytes = Vec::new();
