@@ -567,3 +567,42 @@ fn malformed_messages_get_errors_and_the_session_goes_on() {
     assert!(client.is_running());
     assert!(client.shutdown().success());
 }
+
+/// Waits until the server's log has a line containing `wanted` `times` times.
+fn wait_for_log(client: &dossier_lsp_client::Client, wanted: &str, times: usize) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let log = client.stderr();
+        if log.lines().filter(|line| line.contains(wanted)).count() >= times {
+            return log;
+        }
+        assert!(std::time::Instant::now() < deadline, "no {times} lines with {wanted:?} in the log:\n{log}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn reloading_keeps_the_cache_and_a_second_initialized_starts_no_second_worker() {
+    use dossier_lsp_client::{Client, Encoding};
+    use serde_json::json;
+
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    fs::write(root.join("a.txt"), "Jack Ma founded Alibaba. Later, Jack Ma left Alibaba.").unwrap();
+    let mut client = Client::start(crate::support::dossier_binary(), &root, Encoding::Utf16);
+    client.wait_until_ready();
+    let loaded = format!("{}: 1 sources", root.display());
+    wait_for_log(&client, &loaded, 1);
+
+    client.notify("initialized", json!({}));
+    wait_for_log(&client, "initialized again", 1);
+    // Editing `dossier.toml` reloads every root, with the cache of the first load.
+    fs::write(root.join("dossier.toml"), "max-file-size = 1000000\n").unwrap();
+    let log = wait_for_log(&client, &loaded, 2);
+    let loads: Vec<&str> = log.lines().filter(|line| line.contains(&loaded)).collect();
+    assert!(loads[1].contains("1 with languages from the cache"), "{log}");
+    assert!(!log.contains("without a cache"), "{log}");
+    let response = client.request("workspace/symbol", json!({ "query": "Jack" }));
+    assert!(response["result"].as_array().is_some_and(|symbols| !symbols.is_empty()), "{response}");
+    assert!(client.shutdown().success());
+}

@@ -277,7 +277,9 @@ impl LanguageServer for Server {
     }
 
     async fn initialized(&self, _: lsp::InitializedParams) {
-        worker::spawn(Arc::clone(&self.shared), self.client.clone());
+        if !worker::spawn(Arc::clone(&self.shared), self.client.clone()) {
+            return;
+        }
         if self.shared.support.get().is_some_and(|support| support.watched_files_registration) {
             let client = self.client.clone();
             tokio::spawn(async move {

@@ -374,6 +374,8 @@ pub(crate) struct Shared {
     /// Ends (its sender is dropped) once the worker has stopped and closed
     /// the caches; `None` until the worker starts.
     pub(crate) stopped: Mutex<Option<tokio::sync::oneshot::Receiver<()>>>,
+    /// Set when the worker starts: a second `initialized` starts no second one.
+    pub(crate) worker_started: AtomicBool,
 }
 
 impl Default for Shared {
@@ -386,6 +388,7 @@ impl Default for Shared {
             support: OnceLock::new(),
             closing: AtomicBool::new(false),
             stopped: Mutex::new(None),
+            worker_started: AtomicBool::new(false),
         }
     }
 }

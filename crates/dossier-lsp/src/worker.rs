@@ -58,10 +58,17 @@ const DEBOUNCE: Duration = Duration::from_millis(25);
 const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules", ".dossier"];
 
 /// Starts the worker; it runs until [`Shared::close`] or the runtime stops.
-pub(crate) fn spawn(shared: Arc<Shared>, client: Client) {
+/// Only the first call starts one: two workers would build side by side and
+/// open the same caches. Returns whether it started one.
+pub(crate) fn spawn(shared: Arc<Shared>, client: Client) -> bool {
+    if shared.worker_started.swap(true, Ordering::SeqCst) {
+        tracing::warn!("initialized again: the worker is already running");
+        return false;
+    }
     let (stopped, on_stop) = tokio::sync::oneshot::channel();
     *shared.stopped.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(on_stop);
     tokio::spawn(run(shared, client, stopped));
+    true
 }
 
 async fn run(shared: Arc<Shared>, client: Client, stopped: tokio::sync::oneshot::Sender<()>) {
@@ -360,7 +367,10 @@ impl Worker {
     /// Loads every root from scratch and watches them.
     fn load(&mut self, roots: Vec<PathBuf>, progress: &(dyn Fn(usize, usize) + Sync)) {
         // The old stores close before the new ones open (redb allows one
-        // handle per file).
+        // handle per file): the builder holds them too, so it goes first,
+        // once it has saved what it found.
+        self.builder.save();
+        self.builder = IndexBuilder::new();
         self.roots.clear();
         self.roots = roots
             .into_iter()
