@@ -311,7 +311,23 @@ pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
     if !uri.scheme().as_str().eq_ignore_ascii_case("file") {
         return None;
     }
-    uri.to_file_path().map(|path| path.into_owned())
+    uri.to_file_path().map(|path| without_dot_dot(&path))
+}
+
+/// `path` with its `.` and `..` resolved as written (not on the disk), so
+/// that `/root/../elsewhere` is not taken for a path inside `/root`.
+fn without_dot_dot(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// The `file:` URI of an absolute path (source paths are absolute).
@@ -342,6 +358,17 @@ mod tests {
 
     fn at(text: &str, line: u32, character: u32, encoding: PositionEncoding) -> Option<usize> {
         offset(text, lsp::Position { line, character }, encoding)
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn file_uris_with_dot_dot_are_resolved_before_any_root_check() {
+        let path = |uri: &str| uri_to_path(&uri.parse::<Uri>().unwrap());
+        assert_eq!(path("file:///w/root/../elsewhere/a.md"), Some(PathBuf::from("/w/elsewhere/a.md")));
+        assert_eq!(path("file:///w/root/%2E%2E/%2E%2E/etc/passwd"), Some(PathBuf::from("/etc/passwd")));
+        assert_eq!(path("file:///w/root/./a/../b.md"), Some(PathBuf::from("/w/root/b.md")));
+        assert_eq!(path("file:///../../x"), Some(PathBuf::from("/x")));
+        assert!(!path("file:///w/root/../elsewhere/a.md").unwrap().starts_with("/w/root"));
     }
 
     #[test]

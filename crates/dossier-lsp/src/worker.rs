@@ -539,7 +539,8 @@ impl Worker {
         encoding: PositionEncoding,
     ) -> Vec<(Uri, Vec<lsp::Diagnostic>, Option<i32>)> {
         let problems = index.problems();
-        let exists = |path: &Path| path.exists();
+        let roots = &self.roots;
+        let exists = |path: &Path| exists_in_roots(roots, path);
         let mut current: HashMap<PathBuf, Vec<lsp::Diagnostic>> = HashMap::new();
         for source in index.sources().iter().filter(|s| s.kind == SourceKind::Note) {
             let path = &source.document.path;
@@ -581,6 +582,15 @@ impl Worker {
     }
 }
 
+/// Whether `path` (resolved, as link targets are) names something inside
+/// one of the roots. Nothing outside them is ever looked at: a note's link
+/// to `/net/host/x` must not make the server touch that path (a stalled
+/// network mount, or an oracle of which files exist).
+fn exists_in_roots(roots: &[Root], path: &Path) -> bool {
+    let inside = !path.components().any(|c| matches!(c, std::path::Component::ParentDir));
+    inside && root_of(roots, path).is_some() && path.exists()
+}
+
 /// The root holding `path` (the innermost when roots nest).
 fn root_of<'a>(roots: &'a [Root], path: &Path) -> Option<&'a Root> {
     roots.iter().filter(|root| path.starts_with(&root.path)).max_by_key(|root| root.path.as_os_str().len())
@@ -614,4 +624,24 @@ fn is_read(kind: &notify_debouncer_full::notify::EventKind) -> bool {
 
 fn is_markdown(path: &Path) -> bool {
     path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("md") || ext.eq_ignore_ascii_case("markdown"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_targets_outside_the_roots_are_never_looked_at() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("root");
+        std::fs::create_dir(&root).unwrap();
+        std::fs::write(root.join("image.png"), "png").unwrap();
+        std::fs::write(dir.path().join("outside.md"), "# Outside").unwrap();
+        let roots = [Root { path: root.clone(), config: WorkspaceConfig::default(), store: None }];
+        assert!(exists_in_roots(&roots, &root.join("image.png")));
+        assert!(!exists_in_roots(&roots, &root.join("missing.png")));
+        // It exists, but outside the roots: as if it did not.
+        assert!(!exists_in_roots(&roots, &dir.path().join("outside.md")));
+        assert!(!exists_in_roots(&roots, &root.join("../outside.md")));
+    }
 }
