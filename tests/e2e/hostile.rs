@@ -606,3 +606,76 @@ fn reloading_keeps_the_cache_and_a_second_initialized_starts_no_second_worker() 
     assert!(response["result"].as_array().is_some_and(|symbols| !symbols.is_empty()), "{response}");
     assert!(client.shutdown().success());
 }
+
+/// The files whose references to "Zhang Yong" (in `b.txt`) the server at `root` lists.
+fn files_mentioning_zhang(client: &mut dossier_lsp_client::Client, root: &Path) -> Vec<String> {
+    use dossier_lsp_client::file_uri;
+    use serde_json::json;
+    let params = json!({
+        "textDocument": { "uri": file_uri(&root.join("b.txt")) },
+        "position": { "line": 0, "character": 1 },
+        "context": { "includeDeclaration": true },
+    });
+    let response = client.request("textDocument/references", params);
+    // `null` until b.txt is indexed.
+    let mut files: Vec<String> = response["result"]
+        .as_array()
+        .map_or(&[][..], Vec::as_slice)
+        .iter()
+        .map(|l| {
+            l["uri"].as_str().unwrap().rsplit_once(root.file_name().unwrap().to_str().unwrap()).unwrap().1.to_owned()
+        })
+        .collect();
+    files.sort();
+    files.dedup();
+    files
+}
+
+#[test]
+fn files_a_fresh_start_skips_are_skipped_when_they_change_and_mass_deletions_are_seen() {
+    use dossier_lsp_client::{Client, Encoding};
+
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    fs::write(root.join(".gitignore"), "ignored/\n*.log\n").unwrap();
+    for folder in ["ignored", "node_modules", "sub", "many"] {
+        fs::create_dir(root.join(folder)).unwrap();
+    }
+    let zhang = "Zhang Yong met Jack Ma. Zhang Yong smiled.";
+    fs::write(root.join("a.txt"), zhang).unwrap();
+    for i in 0..100 {
+        fs::write(root.join(format!("many/{i:03}.txt")), zhang).unwrap();
+    }
+    let mut client = Client::start(crate::support::dossier_binary(), &root, Encoding::Utf16);
+    client.wait_until_ready();
+
+    // Written while the server runs: only b.txt is read.
+    for ignored in ["ignored/x.txt", "node_modules/y.txt", "sub/z.log", "ignored/deeper/w.txt"] {
+        fs::create_dir_all(root.join(ignored).parent().unwrap()).unwrap();
+        fs::write(root.join(ignored), zhang).unwrap();
+    }
+    // 90 of the 100 deleted at once.
+    for i in 0..90 {
+        fs::remove_file(root.join(format!("many/{i:03}.txt"))).unwrap();
+    }
+    fs::write(root.join("b.txt"), zhang).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let running = loop {
+        let files = files_mentioning_zhang(&mut client, &root);
+        if files.contains(&"/b.txt".to_owned()) && files.len() == 12 {
+            break files;
+        }
+        assert!(std::time::Instant::now() < deadline, "{files:?}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let mut expected = vec!["/a.txt".to_owned(), "/b.txt".to_owned()];
+    expected.extend((90..100).map(|i| format!("/many/{i:03}.txt")));
+    assert_eq!(running, expected);
+    assert!(client.shutdown().success());
+
+    // A fresh server finds the same.
+    let mut fresh = Client::start(crate::support::dossier_binary(), &root, Encoding::Utf16);
+    fresh.wait_until_ready();
+    assert_eq!(files_mentioning_zhang(&mut fresh, &root), running);
+    assert!(fresh.shutdown().success());
+}

@@ -47,6 +47,8 @@ pub(crate) struct Snapshot {
     pub(crate) versions: HashMap<PathBuf, i32>,
     /// Whether the first ingestion has finished.
     pub(crate) ready: bool,
+    /// How many folders of the roots could not be watched.
+    pub(crate) unwatched: usize,
 }
 
 impl Snapshot {
@@ -77,6 +79,7 @@ impl Snapshot {
             notes: count(SourceKind::Note),
             terms: self.index.terms().len(),
             state: if self.ready { StatusState::Ready } else { StatusState::Ingesting },
+            unwatched: self.unwatched,
         }
     }
 }
@@ -338,6 +341,14 @@ pub(crate) struct Status {
     pub(crate) notes: usize,
     pub(crate) terms: usize,
     pub(crate) state: StatusState,
+    /// Folders whose changes are not seen (the system's limit on watches);
+    /// left out when there are none.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub(crate) unwatched: usize,
+}
+
+fn is_zero(count: &usize) -> bool {
+    *count == 0
 }
 
 /// Whether the first ingestion is done.
@@ -537,7 +548,7 @@ mod tests {
 
     #[test]
     fn status_serializes_as_the_extension_expects() {
-        let status = Status { documents: 5, notes: 1, terms: 30, state: StatusState::Ready };
+        let status = Status { documents: 5, notes: 1, terms: 30, state: StatusState::Ready, unwatched: 0 };
         assert_eq!(
             serde_json::to_value(&status).unwrap(),
             serde_json::json!({ "documents": 5, "notes": 1, "terms": 30, "state": "ready" })

@@ -25,7 +25,7 @@ pub use batch::{
 };
 pub use config::{CONFIG_FILE, ConfigError, FileRole, WorkspaceConfig};
 pub use store::{Detection, SCHEMA_VERSION, STORE_DIR, Store};
-pub use walk::{WalkedFile, walk};
+pub use walk::{WalkedFile, walk, walk_entries, walk_folders};
 
 use std::{fmt, path::PathBuf};
 
