@@ -160,6 +160,10 @@ fn support_of(params: &lsp::InitializeParams) -> ClientSupport {
             .and_then(|w| w.code_lens.as_ref())
             .and_then(|c| c.refresh_support)
             .unwrap_or(false),
+        document_changes: workspace
+            .and_then(|w| w.workspace_edit.as_ref())
+            .and_then(|e| e.document_changes)
+            .unwrap_or(false),
     }
 }
 
@@ -558,10 +562,17 @@ impl LanguageServer for Server {
 
     async fn rename(&self, params: lsp::RenameParams) -> jsonrpc::Result<Option<lsp::WorkspaceEdit>> {
         let new_name = params.new_name;
+        // Edits to open buffers name the version they were computed for, so
+        // that a client whose buffer moved on refuses them rather than
+        // applying them at the wrong places.
+        let versioned = self.shared.support.get().is_some_and(|support| support.document_changes);
+        let versions: HashMap<PathBuf, i32> =
+            self.shared.inputs().buffers.iter().map(|(path, buffer)| (path.clone(), buffer.version)).collect();
         let answer = self
             .at_position(&params.text_document_position, move |view, path, _, offset| {
                 Some(rename::rename(&view.snapshot.index, path, offset, &new_name).and_then(|edits| {
                     let mut changes: HashMap<Uri, Vec<lsp::TextEdit>> = HashMap::new();
+                    let mut document_changes = Vec::new();
                     for (path, edits) in edits {
                         let Some(uri) = convert::path_to_uri(Path::new(&*path)) else { continue };
                         // An edit that falls in text typed since the last
@@ -574,9 +585,22 @@ impl LanguageServer for Server {
                                 Ok(lsp::TextEdit { range, new_text })
                             })
                             .collect::<Result<Vec<_>, _>>()?;
-                        changes.insert(uri, edits);
+                        if versioned {
+                            let version = versions.get(Path::new(&*path)).copied();
+                            document_changes.push(lsp::TextDocumentEdit {
+                                text_document: lsp::OptionalVersionedTextDocumentIdentifier { uri, version },
+                                edits: edits.into_iter().map(lsp::OneOf::Left).collect(),
+                            });
+                        } else {
+                            changes.insert(uri, edits);
+                        }
                     }
-                    Ok(lsp::WorkspaceEdit { changes: Some(changes), ..lsp::WorkspaceEdit::default() })
+                    Ok(if versioned {
+                        let document_changes = Some(lsp::DocumentChanges::Edits(document_changes));
+                        lsp::WorkspaceEdit { document_changes, ..lsp::WorkspaceEdit::default() }
+                    } else {
+                        lsp::WorkspaceEdit { changes: Some(changes), ..lsp::WorkspaceEdit::default() }
+                    })
                 }))
             })
             .await?;

@@ -43,8 +43,10 @@ pub(crate) struct Snapshot {
     /// The lines of each source, in the order of `index.sources()`; shared
     /// with earlier snapshots for the sources that did not change.
     pub(crate) lines: Vec<Arc<Lines>>,
-    /// The version of each open buffer the index was built from.
-    pub(crate) versions: HashMap<PathBuf, i32>,
+    /// The text of each open buffer the index was built from. A buffer is
+    /// unedited since the build only when it is this very text: a buffer
+    /// closed and reopened starts again at version 1 with other text.
+    pub(crate) buffer_texts: HashMap<PathBuf, Arc<str>>,
     /// Whether the first ingestion has finished.
     pub(crate) ready: bool,
     /// How many folders of the roots could not be watched.
@@ -332,6 +334,9 @@ pub(crate) struct ClientSupport {
     pub(crate) inlay_hint_refresh: bool,
     /// `workspace.codeLens.refreshSupport`.
     pub(crate) code_lens_refresh: bool,
+    /// `workspace.workspaceEdit.documentChanges`: edits can name the
+    /// version of the buffer they apply to.
+    pub(crate) document_changes: bool,
 }
 
 /// `dossier/status` parameters.
@@ -438,7 +443,9 @@ impl Shared {
             .inputs()
             .buffers
             .iter()
-            .filter(|(path, buffer)| snapshot.versions.get(*path) != Some(&buffer.version))
+            .filter(|(path, buffer)| {
+                !snapshot.buffer_texts.get(*path).is_some_and(|text| Arc::ptr_eq(text, &buffer.text))
+            })
             .map(|(path, buffer)| (path.clone(), Arc::clone(&buffer.text)))
             .collect();
         (snapshot, edited)
@@ -496,6 +503,21 @@ mod tests {
         assert!(!settings.inlay_hints);
         settings.update(&serde_json::json!({ "other": 1 }));
         assert!(!settings.inlay_hints);
+    }
+
+    #[test]
+    fn a_buffer_closed_and_reopened_at_version_one_is_edited() {
+        let shared = Shared::default();
+        let path = PathBuf::from("/w/notes/a.md");
+        let indexed: Arc<str> = Arc::from("# A\n");
+        let buffer_texts = HashMap::from([(path.clone(), Arc::clone(&indexed))]);
+        shared.publish(Snapshot { buffer_texts, ..Snapshot::default() });
+        shared.inputs().buffers.insert(path.clone(), Buffer { version: 1, text: indexed });
+        assert!(shared.view().1.is_empty(), "the buffer the index was built from is not edited");
+        // Closed, then opened again at version 1 with other text.
+        shared.inputs().buffers.insert(path.clone(), Buffer { version: 1, text: Arc::from("\n# A\n") });
+        let edited: Vec<PathBuf> = shared.view().1.into_iter().map(|(path, _)| path).collect();
+        assert_eq!(edited, [path]);
     }
 
     #[test]

@@ -316,13 +316,17 @@ impl Worker {
 
         let mut sources = self.disk.clone();
         let mut versions = HashMap::new();
+        let mut buffer_texts = HashMap::new();
         let open: HashSet<PathBuf> = job.buffers.iter().map(|(path, ..)| path.clone()).collect();
         for closed in self.open.difference(&open) {
             self.buffer_cache.remove(closed);
         }
         self.open = open;
         for (path, version, text) in &job.buffers {
-            let Some(kind) = self.kind_of(path).or_else(|| is_markdown(path).then_some(SourceKind::Note)) else {
+            // Only buffers of files the workspace reads: a note outside the
+            // roots, in a skipped or an excluded folder, is not indexed (so
+            // never renamed into, nor counted by a fresh start).
+            let Some(kind) = self.kind_of(path) else {
                 continue;
             };
             let Some(display) = path.to_str() else { continue };
@@ -334,6 +338,7 @@ impl Worker {
             {
                 self.buffer_cache.remove(path);
                 versions.insert(path.clone(), *version);
+                buffer_texts.insert(path.clone(), Arc::clone(text));
                 continue;
             }
             let config = self.config_of(path);
@@ -341,6 +346,7 @@ impl Worker {
                 Ok(source) => {
                     sources.insert(path.clone(), source);
                     versions.insert(path.clone(), *version);
+                    buffer_texts.insert(path.clone(), Arc::clone(text));
                 }
                 Err(error) => tracing::warn!("{error}"),
             }
@@ -363,7 +369,7 @@ impl Worker {
         let lines = self.lines_of(&index);
         let diagnostics = self.diagnostics(&index, &versions, encoding);
         let unwatched = self.unwatched;
-        Built { snapshot: Snapshot { index, lines, versions, ready: self.ready, unwatched }, diagnostics }
+        Built { snapshot: Snapshot { index, lines, buffer_texts, ready: self.ready, unwatched }, diagnostics }
     }
 
     /// The lines of every source of `index`, in its order: kept from the last
@@ -717,10 +723,6 @@ fn read_at_most(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
 fn is_read(kind: &notify_debouncer_full::notify::EventKind) -> bool {
     use notify_debouncer_full::notify::event::{AccessKind, AccessMode, EventKind};
     matches!(kind, EventKind::Access(access) if *access != AccessKind::Close(AccessMode::Write))
-}
-
-fn is_markdown(path: &Path) -> bool {
-    path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("md") || ext.eq_ignore_ascii_case("markdown"))
 }
 
 #[cfg(test)]
