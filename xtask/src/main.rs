@@ -11,6 +11,8 @@ mod ci;
 mod dist;
 mod fuzz;
 mod ingest;
+#[cfg(test)]
+mod tidy;
 
 use std::{
     path::{Path, PathBuf},

@@ -34,7 +34,8 @@ pub(crate) fn ingest_paths(paths: &[PathBuf], config: &IngestConfig, options: &C
 }
 
 /// The sources of a corpus for the index: `*.md` notes and `*.txt` documents
-/// (the workspace defaults), and any file named explicitly.
+/// (the workspace defaults), and any file named explicitly (a note when it
+/// is Markdown, else a document).
 pub(crate) fn load_sources(paths: &[PathBuf], options: &CorpusOptions) -> (Vec<Arc<Source>>, Vec<FileError>) {
     let config = WorkspaceConfig::default();
     let batch = ingest_paths(paths, &options.ingest_config(), options);
@@ -43,7 +44,7 @@ pub(crate) fn load_sources(paths: &[PathBuf], options: &CorpusOptions) -> (Vec<A
     let mut errors = batch.walk_errors;
     for (file, result) in batch.files {
         let role = if named.contains(&file.path.as_path()) {
-            Some(if file.path.extension().is_some_and(|e| e == "md") { FileRole::Note } else { FileRole::Document })
+            Some(config.role_of_named(&file.path).unwrap_or(FileRole::Document))
         } else {
             config.role(&file.path)
         };
@@ -103,7 +104,7 @@ pub(crate) fn report_problems(index: &dossier_index::Index) {
             .source(&location.path)
             .map(|source| {
                 dossier_ingest::LineIndex::new(&source.document.text)
-                    .line_col(location.text_range.start, dossier_ingest::PositionEncoding::Utf8)
+                    .line_col(&source.document.text, location.text_range.start, dossier_ingest::PositionEncoding::Utf8)
                     .line
                     + 1
             })

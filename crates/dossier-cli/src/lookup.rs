@@ -1,9 +1,14 @@
 //! `dossier lookup TEXT`: resolve a name through any alias, script or
-//! romanization and print the term's card.
+//! romanization and print the term's card, the one hover shows
+//! (`dossier_ide::hover::term_card`), in full.
 
-use std::{collections::HashMap, path::PathBuf, process::ExitCode};
+use std::{collections::HashMap, path::PathBuf, process::ExitCode, sync::Arc};
 
-use dossier_index::{Index, Location, Term};
+use dossier_ide::{
+    FileRange,
+    hover::{CardConfig, TermCard, term_card},
+};
+use dossier_index::Index;
 use dossier_ingest::{LineIndex, PositionEncoding};
 use serde_json::json;
 
@@ -11,11 +16,7 @@ use crate::{
     args::{CorpusOptions, Format},
     load::{load_sources, report_errors, report_problems},
     output::print_json,
-    terms::counts_by_path,
 };
-
-/// Characters of context on each side of a mention in a snippet.
-const SNIPPET_CONTEXT: usize = 30;
 
 pub(crate) fn run(text: &str, paths: &[PathBuf], options: &CorpusOptions) -> anyhow::Result<ExitCode> {
     let (sources, errors) = load_sources(paths, options);
@@ -31,124 +32,78 @@ pub(crate) fn run(text: &str, paths: &[PathBuf], options: &CorpusOptions) -> any
         eprintln!("dossier: {message}");
         return Ok(ExitCode::from(1));
     };
-    let term = index.term(id);
+    let card = term_card(&index, id, CardConfig::FULL);
     match options.format {
-        Format::Json => print_json(&card_json(&index, term))?,
-        Format::Table => print!("{}", card_text(&index, term)),
+        Format::Json => print_json(&card_json(&index, &card))?,
+        Format::Table => print!("{}", card.to_text()),
     }
     Ok(if errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
-/// A mention or definition place with its 0-based line and UTF-16 column.
-struct Place {
-    line: u32,
-    character: u32,
-    snippet: String,
-}
-
-/// Finds places in the index's sources, building each source's line index once.
+/// Turns the card's ranges of decoded text into what a program reading the
+/// files wants: byte ranges of the original files, and 0-based lines with
+/// UTF-16 columns (as LSP counts them), each source's lines indexed once.
 struct Places<'a> {
     index: &'a Index,
-    lines: HashMap<&'a str, LineIndex>,
+    lines: HashMap<Arc<str>, LineIndex>,
 }
 
-impl<'a> Places<'a> {
-    fn new(index: &'a Index) -> Self {
-        Places { index, lines: HashMap::new() }
-    }
-
-    fn place(&mut self, location: &Location) -> Place {
+impl Places<'_> {
+    /// The original byte range, line and UTF-16 column of a card's range.
+    fn place(&mut self, location: &FileRange) -> (std::ops::Range<usize>, u32, u32) {
         let Some(source) = self.index.source(&location.path) else {
-            return Place { line: 0, character: 0, snippet: String::new() };
+            return (location.range.clone(), 0, 0);
         };
-        let text = &source.document.text;
-        let lines = self.lines.entry(&source.document.path).or_insert_with(|| LineIndex::new(text));
-        let position = lines.line_col(location.text_range.start, PositionEncoding::Utf16);
-        Place { line: position.line, character: position.col, snippet: snippet(text, location.text_range.clone()) }
+        let document = &source.document;
+        let lines = self.lines.entry(Arc::clone(&location.path)).or_insert_with(|| LineIndex::new(&document.text));
+        let position = lines.line_col(&document.text, location.range.start, PositionEncoding::Utf16);
+        (document.text_map.to_original(location.range.clone()), position.line, position.col)
     }
 }
 
-/// The mention with some context on each side, on one line.
-fn snippet(text: &str, range: std::ops::Range<usize>) -> String {
-    let before: String =
-        text[..range.start].chars().rev().take(SNIPPET_CONTEXT).collect::<Vec<_>>().into_iter().rev().collect();
-    let after: String = text[range.end..].chars().take(SNIPPET_CONTEXT).collect();
-    let joined = format!("{before}{}{after}", &text[range]);
-    joined.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn card_json(index: &Index, term: &Term) -> serde_json::Value {
-    let mut places = Places::new(index);
-    let aliases: Vec<_> = term.aliases.iter().map(|a| json!({ "text": a.text, "script": a.script })).collect();
-    let definition = term.definition.as_ref().map(|d| {
+fn card_json(index: &Index, card: &TermCard) -> serde_json::Value {
+    let mut places = Places { index, lines: HashMap::new() };
+    let aliases: Vec<_> = card.aliases.iter().map(|a| json!({ "text": a.text, "script": a.script })).collect();
+    let definition = card.definition.as_ref().map(|d| {
+        let (original, _, _) = places.place(&d.location);
         json!({
             "path": &*d.location.path,
-            "start": d.location.original_range.start,
-            "end": d.location.original_range.end,
+            "start": original.start,
+            "end": original.end,
+            "line": d.line,
+            "origin": d.origin,
             "text": d.text,
         })
     });
-    let mentions: Vec<_> = index
-        .mentions(term.id)
-        .map(|m| {
-            let place = places.place(&m.location);
+    let documents: Vec<_> = card
+        .documents
+        .iter()
+        .map(|(path, language, count)| json!({ "path": &**path, "language": language, "count": count }))
+        .collect();
+    let mentions: Vec<_> = card
+        .snippets
+        .iter()
+        .map(|snippet| {
+            let (original, line, character) = places.place(&snippet.location);
             json!({
-                "path": &*m.location.path,
-                "start": m.location.original_range.start,
-                "end": m.location.original_range.end,
-                "line": place.line,
-                "character": place.character,
-                "surface": &*m.surface,
-                "snippet": place.snippet,
+                "path": &*snippet.location.path,
+                "start": original.start,
+                "end": original.end,
+                "line": line,
+                "character": character,
+                "surface": snippet.mention,
+                "snippet": format!("{}{}{}", snippet.before, snippet.mention, snippet.after),
             })
         })
         .collect();
     // The dictionary's gloss has no place in the sources: it is never a "definition".
-    let gloss = term.gloss_to_show();
     json!({
-        "label": term.label,
-        "kind": term.kind,
+        "label": card.label,
+        "kind": card.kind,
         "aliases": aliases,
         "definition": definition,
-        "gloss": gloss,
+        "gloss": card.gloss,
+        "documents": documents,
         "mentions": mentions,
     })
-}
-
-fn card_text(index: &Index, term: &Term) -> String {
-    let mut places = Places::new(index);
-    let kind = serde_json::to_value(term.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-    let mut out = format!("{} ({kind})\n", term.label);
-    let aliases: Vec<&str> = term.aliases.iter().map(|a| a.text.as_str()).collect();
-    out.push_str(&format!("aliases: {}\n", aliases.join(" · ")));
-    if let Some(definition) = &term.definition {
-        let place = places.place(&definition.location);
-        out.push_str(&format!(
-            "defined: {}:{}: {}\n",
-            definition.location.path,
-            place.line + 1,
-            definition.text.split_whitespace().collect::<Vec<_>>().join(" ")
-        ));
-    }
-    if let Some(gloss) = term.gloss_to_show() {
-        let headword = if gloss.traditional == gloss.simplified {
-            gloss.simplified.clone()
-        } else {
-            format!("{} ({})", gloss.simplified, gloss.traditional)
-        };
-        out.push_str(&format!("dictionary (CC-CEDICT): {headword} [{}]: {}\n", gloss.pinyin, gloss.text));
-    }
-    let counts = counts_by_path(term);
-    out.push_str(&format!("mentions: {} in {} files\n", term.mention_count, counts.len()));
-    for mention in index.mentions(term.id) {
-        let place = places.place(&mention.location);
-        out.push_str(&format!(
-            "  {}:{}:{}  {}\n",
-            mention.location.path,
-            place.line + 1,
-            place.character + 1,
-            place.snippet
-        ));
-    }
-    out
 }

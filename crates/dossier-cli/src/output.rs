@@ -1,12 +1,15 @@
 //! Plain-text tables for people: columns padded to their widest cell.
 
-/// Renders rows under a header, columns separated by two spaces.
-/// Widths count characters, so CJK paths stay roughly aligned.
+use unicode_width::UnicodeWidthStr;
+
+/// Renders rows under a header, columns separated by two spaces. Widths
+/// are display widths (a CJK character takes two columns of a terminal), so
+/// columns stay aligned whatever the script.
 pub(crate) fn table(header: &[&str], rows: &[Vec<String>]) -> String {
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
     for row in rows {
         for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
+            *width = (*width).max(cell.width());
         }
     }
     let mut out = String::new();
@@ -16,7 +19,7 @@ pub(crate) fn table(header: &[&str], rows: &[Vec<String>]) -> String {
         for (i, (cell, width)) in row.iter().zip(&widths).enumerate() {
             out.push_str(cell);
             if i < last {
-                out.extend(std::iter::repeat_n(' ', width - cell.chars().count() + 2));
+                out.extend(std::iter::repeat_n(' ', width - cell.width() + 2));
             }
         }
         out.push('\n');
@@ -46,8 +49,8 @@ mod tests {
     fn table_pads_every_column_but_the_last() {
         let rows = vec![vec!["a.txt".to_owned(), "en".to_owned()], vec!["中文.txt".to_owned(), "zh-Hans".to_owned()]];
         expect_test::expect![[r#"
-            path    language
-            a.txt   en
+            path      language
+            a.txt     en
             中文.txt  zh-Hans
         "#]]
         .assert_eq(&table(&["path", "language"], &rows));

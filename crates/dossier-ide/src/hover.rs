@@ -1,35 +1,70 @@
-//! The hover card of a term: label and kind, aliases by script, definition,
-//! mention counts per document with its language, and a few snippets.
+//! The card of a term: label and kind, aliases by script, definition,
+//! mention counts per document with its language, and snippets. Hover shows
+//! it as Markdown and `dossier lookup` as plain text or JSON: one card, so a
+//! change to it is one change.
 
 use std::{ops::Range, sync::Arc};
 
-use dossier_index::{DefinitionOrigin, Gloss, Index, Script, SourceKind, SourceMentions, Term, TermKind};
+use dossier_index::{
+    Alias, DefinitionOrigin, Gloss, Index, Script, SourceKind, SourceMentions, Term, TermId, TermKind,
+};
+use dossier_ingest::{LineIndex, PositionEncoding};
 
 use crate::{FileRange, kind_name, plural, slice, source_text};
 
-/// How many snippets a card shows.
-const SNIPPETS: usize = 3;
-/// How many documents a card lists by name.
-const DOCUMENTS: usize = 8;
 /// Characters of context on each side of a snippet's mention.
 const CONTEXT_CHARS: usize = 24;
 
-/// Everything a hover card says, before rendering.
+/// How much a card shows: hover answers on every move of the mouse and
+/// shows a little, `dossier lookup` is asked once and shows everything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CardConfig {
+    /// How many documents the card lists by name, most mentioned first.
+    pub documents: usize,
+    /// Which mentions the card shows in context.
+    pub snippets: Snippets,
+}
+
+/// Which mentions a card shows in context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Snippets {
+    /// The first mention of each source, documents before notes, at most this many.
+    FirstPerSource(usize),
+    /// Every mention, source by source.
+    Every,
+}
+
+impl CardConfig {
+    /// The hover card: eight documents by name, three snippets.
+    pub const HOVER: CardConfig = CardConfig { documents: 8, snippets: Snippets::FirstPerSource(3) };
+    /// Everything: every document by name, every mention in context.
+    pub const FULL: CardConfig = CardConfig { documents: usize::MAX, snippets: Snippets::Every };
+}
+
+/// The card of the term under the cursor, with the range it was found at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HoverCard {
     /// The hovered mention's byte range in the hovered text.
     pub range: Range<usize>,
+    /// The hovered term's card.
+    pub card: TermCard,
+}
+
+/// Everything a term's card says, before rendering.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TermCard {
     /// The term's preferred name.
     pub label: String,
     /// What it names.
     pub kind: TermKind,
-    /// Aliases grouped by script, in a fixed script order; the label is left out.
-    pub aliases: Vec<(&'static str, Vec<String>)>,
+    /// Every alias, the label's included, in the term's order (see
+    /// [`TermCard::aliases_by_script`] for what a reader is shown).
+    pub aliases: Vec<Alias>,
     /// The definition, when one is known.
     pub definition: Option<DefinitionCard>,
     /// The dictionary's gloss, when no note or defining sentence does better.
     pub gloss: Option<Gloss>,
-    /// The documents that mention it most (at most `DOCUMENTS`): path,
+    /// The documents that mention it most (at most `CardConfig::documents`): path,
     /// language, count; most mentioned first.
     pub documents: Vec<(Arc<str>, String, usize)>,
     /// How many documents mention it.
@@ -38,7 +73,7 @@ pub struct HoverCard {
     pub document_mentions: usize,
     /// Mentions in notes.
     pub note_mentions: usize,
-    /// A few mentions in context: where, the 0-based line, the context and the mention's range in it.
+    /// Mentions in context, as `CardConfig::snippets` chose them.
     pub snippets: Vec<Snippet>,
 }
 
@@ -73,12 +108,16 @@ pub struct Snippet {
 /// The card of the term mentioned at `offset` of the source at `path`.
 pub fn hover(index: &Index, path: &str, offset: usize) -> Option<HoverCard> {
     let (id, range) = index.term_at(path, offset)?;
+    Some(HoverCard { range, card: term_card(index, id, CardConfig::HOVER) })
+}
+
+/// The card of a term, showing as much as `config` says.
+pub fn term_card(index: &Index, id: TermId, config: CardConfig) -> TermCard {
     let term = index.term(id);
-    Some(HoverCard {
-        range,
+    TermCard {
         label: term.label.clone(),
         kind: term.kind,
-        aliases: aliases_by_script(term),
+        aliases: term.aliases.clone(),
         definition: term.definition.as_ref().map(|d| DefinitionCard {
             text: d.text.clone(),
             location: FileRange::from(&d.location),
@@ -87,12 +126,15 @@ pub fn hover(index: &Index, path: &str, offset: usize) -> Option<HoverCard> {
             origin: d.origin,
         }),
         gloss: term.gloss_to_show().cloned(),
-        documents: top_documents(index, term),
+        documents: top_documents(index, term, config.documents),
         document_count: term.sources.iter().filter(|s| s.kind == SourceKind::Document).count(),
         document_mentions: term.sources.iter().filter(|s| s.kind == SourceKind::Document).map(|s| s.count).sum(),
         note_mentions: term.sources.iter().filter(|s| s.kind == SourceKind::Note).map(|s| s.count).sum(),
-        snippets: snippets(index, term),
-    })
+        snippets: match config.snippets {
+            Snippets::FirstPerSource(count) => first_snippets(index, term, count),
+            Snippets::Every => every_snippet(index, term),
+        },
+    }
 }
 
 fn script_name(script: Script) -> &'static str {
@@ -105,31 +147,37 @@ fn script_name(script: Script) -> &'static str {
     }
 }
 
-fn aliases_by_script(term: &Term) -> Vec<(&'static str, Vec<String>)> {
-    let order = [Script::Latin, Script::HanSimplified, Script::HanTraditional, Script::Han, Script::Other];
-    order
-        .iter()
-        .filter_map(|&script| {
-            let mut names: Vec<String> = Vec::new();
-            for alias in term.aliases.iter().filter(|a| a.script == script && a.text != term.label) {
-                if !names.contains(&alias.text) {
-                    names.push(alias.text.clone());
+impl TermCard {
+    /// The aliases a reader is shown: grouped by script (named), in a fixed
+    /// script order, without the label and without repeats.
+    pub fn aliases_by_script(&self) -> Vec<(&'static str, Vec<&str>)> {
+        let order = [Script::Latin, Script::HanSimplified, Script::HanTraditional, Script::Han, Script::Other];
+        order
+            .iter()
+            .filter_map(|&script| {
+                let mut names: Vec<&str> = Vec::new();
+                for alias in self.aliases.iter().filter(|a| a.script == script && a.text != self.label) {
+                    if !names.contains(&alias.text.as_str()) {
+                        names.push(&alias.text);
+                    }
                 }
-            }
-            (!names.is_empty()).then(|| (script_name(script), names))
-        })
-        .collect()
+                (!names.is_empty()).then(|| (script_name(script), names))
+            })
+            .collect()
+    }
 }
 
-/// The `DOCUMENTS` documents that mention the term most, most first (ties
-/// by path): a term can be in every document of the corpus, and hover
-/// answers on every move of the mouse.
-fn top_documents(index: &Index, term: &Term) -> Vec<(Arc<str>, String, usize)> {
+/// The `limit` documents that mention the term most, most first (ties by
+/// path): a term can be in every document of the corpus, and hover answers
+/// on every move of the mouse.
+fn top_documents(index: &Index, term: &Term, limit: usize) -> Vec<(Arc<str>, String, usize)> {
     let mut documents: Vec<&SourceMentions> = term.sources.iter().filter(|s| s.kind == SourceKind::Document).collect();
     let order = |a: &&SourceMentions, b: &&SourceMentions| b.count.cmp(&a.count).then_with(|| a.path.cmp(&b.path));
-    if documents.len() > DOCUMENTS {
-        documents.select_nth_unstable_by(DOCUMENTS - 1, order);
-        documents.truncate(DOCUMENTS);
+    if limit == 0 {
+        documents.clear();
+    } else if documents.len() > limit {
+        documents.select_nth_unstable_by(limit - 1, order);
+        documents.truncate(limit);
     }
     documents.sort_by(order);
     documents
@@ -142,16 +190,37 @@ fn top_documents(index: &Index, term: &Term) -> Vec<(Arc<str>, String, usize)> {
 }
 
 /// Mentions in documents first, one per document, then in notes.
-fn snippets(index: &Index, term: &Term) -> Vec<Snippet> {
+fn first_snippets(index: &Index, term: &Term, count: usize) -> Vec<Snippet> {
     let by_kind = |kind| term.sources.iter().filter(move |s| s.kind == kind);
     by_kind(SourceKind::Document)
         .chain(by_kind(SourceKind::Note))
         .filter_map(|source| {
             let text = source_text(index, &source.path)?;
             let (range, _) = index.mentions_in(&source.path).find(|(_, id)| *id == term.id)?;
-            Some(snippet(text, FileRange { path: Arc::clone(&source.path), range }))
+            let (line, line_range) = line_around(text, range.start);
+            Some(snippet(text, FileRange { path: Arc::clone(&source.path), range }, line, line_range))
         })
-        .take(SNIPPETS)
+        .take(count)
+        .collect()
+}
+
+/// Every mention in the index's order (source by source), with one line
+/// index per source: a term can have thousands of mentions in one document.
+fn every_snippet(index: &Index, term: &Term) -> Vec<Snippet> {
+    let mut lines: Option<(Arc<str>, LineIndex)> = None;
+    index
+        .mentions(term.id)
+        .filter_map(|mention| {
+            let location = FileRange::from(&mention.location);
+            let text = source_text(index, &location.path)?;
+            if lines.as_ref().is_none_or(|(path, _)| *path != location.path) {
+                lines = Some((Arc::clone(&location.path), LineIndex::new(text)));
+            }
+            let (_, line_index) = lines.as_ref()?;
+            let line = line_index.line_col(text, location.range.start, PositionEncoding::Utf8).line;
+            let line_range = line_index.line_range(line)?;
+            Some(snippet(text, location, line as usize, line_range))
+        })
         .collect()
 }
 
@@ -176,8 +245,9 @@ fn line_around(text: &str, offset: usize) -> (usize, Range<usize>) {
     (line, start..end)
 }
 
-fn snippet(text: &str, location: FileRange) -> Snippet {
-    let (line, line_range) = line_around(text, location.range.start);
+/// The mention at `location` on its line (0-based `line`, whose content is
+/// `line_range`), with shortened context.
+fn snippet(text: &str, location: FileRange, line: usize, line_range: Range<usize>) -> Snippet {
     let range = location.range.clone();
     let before = slice(text, line_range.start..range.start.max(line_range.start));
     let after = slice(text, range.end.min(line_range.end)..line_range.end);
@@ -212,21 +282,87 @@ fn file_name(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
 
+/// How a card is written: the layout is one, the markup differs.
+enum Markup<'a> {
+    /// Markdown, with places as links made by `link(path, line)`.
+    Markdown(&'a dyn Fn(&str, usize) -> String),
+    /// Plain text for a terminal, with places as `path:line`.
+    Plain,
+}
+
+impl Markup<'_> {
+    /// User text, escaped where the markup needs it.
+    fn text(&self, text: &str) -> String {
+        match self {
+            Markup::Markdown(_) => escape(text),
+            Markup::Plain => text.to_owned(),
+        }
+    }
+
+    /// User text set off from what surrounds it.
+    fn strong(&self, text: &str) -> String {
+        match self {
+            Markup::Markdown(_) => format!("**{}**", escape(text)),
+            Markup::Plain => text.to_owned(),
+        }
+    }
+
+    /// A file as a reader is shown it: its name beside a link, its path in a terminal.
+    fn file(&self, path: &str) -> String {
+        match self {
+            Markup::Markdown(_) => escape(file_name(path)),
+            Markup::Plain => path.to_owned(),
+        }
+    }
+
+    /// A 0-based line of a file, as a place to go to.
+    fn place(&self, path: &str, line: usize) -> String {
+        match self {
+            Markup::Markdown(link) => format!("[{}:{}]({})", escape(file_name(path)), line + 1, link(path, line)),
+            Markup::Plain => format!("{path}:{}", line + 1),
+        }
+    }
+
+    /// Ends a line inside a paragraph.
+    fn line_break(&self) -> &'static str {
+        match self {
+            Markup::Markdown(_) => "  \n",
+            Markup::Plain => "\n",
+        }
+    }
+}
+
 impl HoverCard {
+    /// The card as Markdown (see [`TermCard::to_markdown`]).
+    pub fn to_markdown(&self, link: &dyn Fn(&str, usize) -> String) -> String {
+        self.card.to_markdown(link)
+    }
+}
+
+impl TermCard {
     /// The card as Markdown. `link(path, line)` makes a link target for a
     /// 0-based line of a file (the server passes `file:` URIs).
     pub fn to_markdown(&self, link: &dyn Fn(&str, usize) -> String) -> String {
-        let mut out = format!("**{}** · {}\n", escape(&self.label), kind_name(self.kind));
-        if !self.aliases.is_empty() {
+        self.render(&Markup::Markdown(link))
+    }
+
+    /// The card as plain text, for a terminal.
+    pub fn to_text(&self) -> String {
+        self.render(&Markup::Plain)
+    }
+
+    fn render(&self, markup: &Markup<'_>) -> String {
+        let mut out = format!("{} · {}\n", markup.strong(&self.label), kind_name(self.kind));
+        let aliases = self.aliases_by_script();
+        if !aliases.is_empty() {
             out.push('\n');
-            let lines: Vec<String> = self
-                .aliases
+            let lines: Vec<String> = aliases
                 .iter()
                 .map(|(script, names)| {
-                    format!("{script}: {}", names.iter().map(|n| escape(n)).collect::<Vec<_>>().join(", "))
+                    format!("{script}: {}", names.iter().map(|n| markup.text(n)).collect::<Vec<_>>().join(", "))
                 })
                 .collect();
-            out.push_str(&lines.join("  \n"));
+            out.push_str(&lines.join(markup.line_break()));
             out.push('\n');
         }
         if let Some(definition) = &self.definition {
@@ -236,11 +372,9 @@ impl HoverCard {
                 DefinitionOrigin::FirstMention => "first mention in",
             };
             out.push_str(&format!(
-                "\n{}\n\n— {source} [{}:{}]({})\n",
-                escape(definition.text.trim()),
-                escape(file_name(&definition.location.path)),
-                definition.line + 1,
-                link(&definition.location.path, definition.line)
+                "\n{}\n\n— {source} {}\n",
+                markup.text(definition.text.trim()),
+                markup.place(&definition.location.path, definition.line)
             ));
         }
         if let Some(gloss) = &self.gloss {
@@ -251,9 +385,9 @@ impl HoverCard {
             };
             out.push_str(&format!(
                 "\n{}\n\n— dictionary (CC-CEDICT): {} [{}]\n",
-                escape(&gloss.text),
-                escape(&headword),
-                escape(&gloss.pinyin)
+                markup.text(&gloss.text),
+                markup.text(&headword),
+                markup.text(&gloss.pinyin)
             ));
         }
         out.push_str(&format!(
@@ -263,7 +397,7 @@ impl HoverCard {
             self.note_mentions
         ));
         for (path, language, count) in &self.documents {
-            out.push_str(&format!("- {} ({language}): {count}\n", escape(file_name(path))));
+            out.push_str(&format!("- {} ({language}): {count}\n", markup.file(path)));
         }
         if self.document_count > self.documents.len() {
             let more = self.document_count - self.documents.len();
@@ -273,13 +407,11 @@ impl HoverCard {
             out.push_str("\n---\n");
             for snippet in &self.snippets {
                 out.push_str(&format!(
-                    "- [{}:{}]({}) {}**{}**{}\n",
-                    escape(file_name(&snippet.location.path)),
-                    snippet.line + 1,
-                    link(&snippet.location.path, snippet.line),
-                    escape(&snippet.before),
-                    escape(&snippet.mention),
-                    escape(&snippet.after)
+                    "- {} {}{}{}\n",
+                    markup.place(&snippet.location.path, snippet.line),
+                    markup.text(&snippet.before),
+                    markup.strong(&snippet.mention),
+                    markup.text(&snippet.after)
                 ));
             }
         }
@@ -291,7 +423,7 @@ impl HoverCard {
 mod tests {
     use expect_test::{Expect, expect};
 
-    use dossier_ingest::{LineIndex, PositionEncoding};
+    use dossier_index::AliasSource;
 
     use super::*;
     use crate::fixture::fixture;
@@ -301,7 +433,7 @@ mod tests {
         #[test]
         fn line_around_agrees_with_the_line_index(text in "[a\\r\\n 張😀]{0,30}", offset in 0usize..40) {
             let lines = LineIndex::new(&text);
-            let line = lines.line_col(offset, PositionEncoding::Utf8).line;
+            let line = lines.line_col(&text, offset, PositionEncoding::Utf8).line;
             let wanted = (line as usize, lines.line_range(line).unwrap());
             proptest::prop_assert_eq!(line_around(&text, offset), wanted);
         }
@@ -464,6 +596,34 @@ Eddie Wu also chairs Taobao and Tmall.
     }
 
     #[test]
+    fn full_card_as_plain_text_lists_every_mention() {
+        let fixture = fixture(CORPUS);
+        let id = fixture.index.lookup("Eddie Wu").unwrap();
+        expect![[r#"
+            Wu Yongming · person
+
+            Latin: Eddie Wu
+            Simplified: 吴泳铭
+
+            Wu Yongming is the chief executive of Alibaba Group since 2023.
+
+            — note /notes/wu.md:6
+
+            3 mentions in 2 documents, 2 in notes
+            - /corpus/en.txt (en): 2
+            - /corpus/zh.txt (zh-Hans): 1
+
+            ---
+            - /corpus/en.txt:1 In September 2023, Wu Yongming took over from Zhang Yo…
+            - /corpus/en.txt:2 Eddie Wu also chairs Taobao and…
+            - /corpus/zh.txt:1 吴泳铭接替张勇出任阿里巴巴集团首席执行官。
+            - /notes/wu.md:6 # Wu Yongming
+            - /notes/wu.md:8 Wu Yongming is the chief executive…
+        "#]]
+        .assert_eq(&term_card(&fixture.index, id, CardConfig::FULL).to_text());
+    }
+
+    #[test]
     fn hover_on_pinyin_in_a_note() {
         check(
             "//- /notes/draft.md\nMet Wu Yong$0ming today.\n//- /corpus/zh.txt\n吴泳铭接替张勇。\n",
@@ -497,7 +657,8 @@ Eddie Wu also chairs Taobao and Tmall.
     fn snippet_context_is_shortened_on_char_boundaries() {
         let text = "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十張勇一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十\n";
         let start = text.find('張').unwrap();
-        let snippet = snippet(text, FileRange { path: "/a.txt".into(), range: start..start + 6 });
+        let (line, line_range) = line_around(text, start);
+        let snippet = snippet(text, FileRange { path: "/a.txt".into(), range: start..start + 6 }, line, line_range);
         assert_eq!(snippet.before.chars().count(), CONTEXT_CHARS + 1);
         assert_eq!(snippet.after.chars().count(), CONTEXT_CHARS + 1);
         assert_eq!(snippet.mention, "張勇");
@@ -506,11 +667,11 @@ Eddie Wu also chairs Taobao and Tmall.
 
     #[test]
     fn markdown_escapes_and_links() {
-        let card = HoverCard {
-            range: 0..0,
+        let alias = |text: &str| Alias { text: text.to_owned(), script: Script::Latin, source: AliasSource::Note };
+        let card = TermCard {
             label: "1+6+N".to_owned(),
             kind: TermKind::Concept,
-            aliases: vec![("Latin", vec!["one_plus_six".to_owned()])],
+            aliases: vec![alias("1+6+N"), alias("one_plus_six")],
             definition: Some(DefinitionCard {
                 text: "Alibaba's *1+6+N* reorganization.".to_owned(),
                 location: FileRange { path: "/n/1+6+N.md".into(), range: 0..5 },

@@ -85,11 +85,7 @@ pub(crate) fn slice(text: &str, range: Range<usize>) -> &str {
     text.get(range).unwrap_or("")
 }
 
-/// Whether `c` is a Han character (CJK Unified Ideographs and their extensions).
-pub fn is_han(c: char) -> bool {
-    matches!(c as u32,
-        0x3007 | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F | 0x30000..=0x323AF)
-}
+pub(crate) use dossier_ingest::han::is_han;
 
 /// "1 mention", "2 mentions".
 pub(crate) fn plural(count: usize, noun: &str) -> String {

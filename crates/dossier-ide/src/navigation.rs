@@ -5,7 +5,10 @@ use std::{
     sync::Arc,
 };
 
-use dossier_index::{Index, NoteLink, note_links};
+use dossier_index::{
+    Index, NoteLink,
+    markdown::{self, LinkKind},
+};
 
 use crate::{FileRange, is_note, source_text};
 
@@ -86,35 +89,24 @@ pub fn link_at(text: &str, offset: usize) -> Option<NoteLink> {
     links(text).into_iter().find(|link| link.text_range.start <= offset && offset <= link.text_range.end)
 }
 
-/// Every link of a note to a note or a document: [`note_links`] (wikilinks
+/// Every link of a note to a note or a document: [`dossier_index::note_links`] (wikilinks
 /// and relative links to `.md` notes) plus relative Markdown links to other
 /// files, such as corpus documents, which `note_links` leaves out.
 pub fn links(text: &str) -> Vec<NoteLink> {
-    let mut links = note_links(text);
-    let mut at = 0;
-    while let Some(found) = text[at..].find("](") {
-        let open = at + found;
-        at = open + 2;
-        let Some(start) = text[..open].rfind('[').filter(|&start| !text[start + 1..open].contains(['\n', '[', ']']))
-        else {
-            continue;
-        };
-        let Some(length) = text[open + 2..].find([')', '\n']).filter(|&l| text[open + 2 + l..].starts_with(')')) else {
-            continue;
-        };
-        let raw = &text[open + 2..open + 2 + length];
-        let target = raw.split('#').next().unwrap_or("").trim();
-        let end = open + 2 + length + 1;
-        let note = target.ends_with(".md") || target.ends_with(".markdown");
-        if note || target.starts_with('/') || target.contains(char::is_whitespace) || is_external(target) {
-            continue;
-        }
-        // An image (`![alt](x.png)`) is a link to a file too: it is checked
-        // against the disk like any other.
-        links.push(NoteLink { target: target.to_owned(), text_range: start..end });
-    }
-    links.sort_by_key(|link| link.text_range.start);
-    links
+    markdown::links(text)
+        .into_iter()
+        .filter(|link| match link.kind {
+            LinkKind::Wiki => !link.target.is_empty(),
+            // An image (`![alt](x.png)`) is a link to a file too: it is
+            // checked against the disk like any other.
+            LinkKind::Markdown | LinkKind::Image => {
+                !link.target.starts_with('/')
+                    && !link.target.contains(char::is_whitespace)
+                    && !is_external(&link.target)
+            }
+        })
+        .map(|link| NoteLink { target: link.target, heading: link.heading, label: link.label, text_range: link.range })
+        .collect()
 }
 
 /// Whether a link target leaves the workspace (a URL or an in-page anchor).

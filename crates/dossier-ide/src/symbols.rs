@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use dossier_index::{Index, TermId, TermKind};
+use dossier_index::{Index, TermId, TermKind, markdown};
 
 use crate::FileRange;
 
@@ -28,47 +28,16 @@ pub struct Heading {
 /// The ATX headings of a Markdown text, nested by level. Front matter and
 /// fenced code blocks are skipped.
 pub fn headings(text: &str) -> Vec<Heading> {
-    let mut flat: Vec<Heading> = Vec::new();
-    let mut offset = 0;
-    let mut fence: Option<&str> = None;
-    let mut in_front_matter = text.starts_with("---\n") || text.starts_with("---\r\n");
-    for (number, line) in text.split_inclusive('\n').enumerate() {
-        let start = offset;
-        offset += line.len();
-        let content = line.trim_end_matches(['\n', '\r']);
-        if in_front_matter {
-            if number > 0 && (content == "---" || content == "...") {
-                in_front_matter = false;
-            }
-            continue;
-        }
-        let trimmed = content.trim_start();
-        if let Some(marker) = fence {
-            if trimmed.starts_with(marker) {
-                fence = None;
-            }
-            continue;
-        }
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            fence = Some(&trimmed[..3]);
-            continue;
-        }
-        let indent = content.len() - trimmed.len();
-        let level = trimmed.bytes().take_while(|&b| b == b'#').count();
-        let rest = &trimmed[level..];
-        if indent > 3 || !(1..=6).contains(&level) || !(rest.is_empty() || rest.starts_with([' ', '\t'])) {
-            continue;
-        }
-        let name = rest.trim().trim_end_matches('#').trim_end();
-        let name_start = start + indent + level + (rest.len() - rest.trim_start().len());
-        flat.push(Heading {
-            name: name.to_owned(),
-            level,
-            range: start..text.len(),
-            name_range: name_start..name_start + name.len(),
+    let mut flat: Vec<Heading> = markdown::headings(text)
+        .into_iter()
+        .map(|heading| Heading {
+            name: heading.text,
+            level: heading.level,
+            range: heading.line_start..text.len(),
+            name_range: heading.text_range,
             children: Vec::new(),
-        });
-    }
+        })
+        .collect();
     for i in 0..flat.len() {
         if let Some(next) = flat[i + 1..].iter().find(|h| h.level <= flat[i].level) {
             let end = text[..next.range.start].trim_end().len();

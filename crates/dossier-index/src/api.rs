@@ -226,11 +226,17 @@ pub struct NoteProblem {
     pub message: String,
 }
 
-/// A link written in a note: `[[target]]`, `[[target|label]]` or `[label](target)`.
+/// A link written in a note: `[[target]]`, `[[target|label]]`,
+/// `[[target#heading]]` or `[label](target)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoteLink {
     /// The target as written (without `|label` or `#heading`).
     pub target: String,
+    /// The heading after `#`, if any.
+    pub heading: Option<String>,
+    /// The text shown instead of the target (`label` of `[[target|label]]`,
+    /// the text of `[text](path)`), if any.
+    pub label: Option<String>,
     /// Byte range of the whole link in the note's decoded text.
     pub text_range: Range<usize>,
 }
@@ -493,7 +499,9 @@ impl Index {
     }
 }
 
-/// The links written in a note's text.
+/// The links to notes written in a note's text: wikilinks to a note by
+/// name and Markdown links to a relative `.md` path (see
+/// [`crate::markdown::links`] for every link).
 pub fn note_links(text: &str) -> Vec<NoteLink> {
     crate::notes::links(text)
 }

@@ -87,11 +87,7 @@ pub(crate) fn letters_key(text: &str) -> String {
     text.chars().filter(char::is_ascii_alphabetic).map(|c| c.to_ascii_lowercase()).collect()
 }
 
-/// Whether `c` is a Han ideograph (CJK unified ideographs and extensions, compatibility ideographs).
-pub(crate) fn is_han(c: char) -> bool {
-    matches!(c as u32,
-        0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xf900..=0xfaff | 0x20000..=0x2ebef | 0x30000..=0x3134f)
-}
+pub(crate) use dossier_ingest::han::is_han;
 
 /// A letter or digit of an alphabetic script: the chars that need word boundaries.
 pub(crate) fn is_word_char(c: char) -> bool {

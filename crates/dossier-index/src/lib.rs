@@ -47,6 +47,7 @@ mod extract_en;
 mod extract_zh;
 mod fold;
 mod glosses;
+pub mod markdown;
 mod mentions;
 mod notes;
 mod patterns;

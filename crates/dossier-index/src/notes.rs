@@ -11,7 +11,10 @@ use yaml_rust2::{
     parser::{Event, Parser},
 };
 
-use crate::{NoteLink, TermKind};
+use crate::{
+    NoteLink, TermKind,
+    markdown::{self, LinkKind},
+};
 
 /// What a note declares.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,7 +40,7 @@ pub(crate) struct NoteHeader {
 
 /// Reads a note's front matter, label and summary.
 pub(crate) fn parse_note(path: &str, text: &str) -> NoteHeader {
-    let (front_matter, yaml_text, body_start) = split_front_matter(text);
+    let markdown::FrontMatter { range: front_matter, yaml: yaml_text, body_start } = markdown::front_matter(text);
     let mut header = NoteHeader {
         label: String::new(),
         aliases: Vec::new(),
@@ -124,25 +127,6 @@ pub(crate) fn parse_note(path: &str, text: &str) -> NoteHeader {
     header.label = title.or(heading.map(|(h, _)| h)).unwrap_or_else(|| file_stem(path).to_owned());
     header.aliases.retain(|a| a != &header.label);
     header
-}
-
-/// Splits off the front matter: its range, its YAML text (or why it is
-/// broken) and where the body starts.
-fn split_front_matter(text: &str) -> (Range<usize>, Option<Result<&str, String>>, usize) {
-    let Some(first) = text.strip_prefix("---").filter(|rest| rest.starts_with('\n') || rest.starts_with("\r\n")) else {
-        return (0..0, None, 0);
-    };
-    let yaml_start = text.len() - first.len() + if first.starts_with('\n') { 1 } else { 2 };
-    let mut offset = yaml_start;
-    for line in text[yaml_start..].split_inclusive('\n') {
-        let trimmed = line.trim_end();
-        if trimmed == "---" || trimmed == "..." {
-            let end = offset + line.len();
-            return (0..end, Some(Ok(&text[yaml_start..offset])), end);
-        }
-        offset += line.len();
-    }
-    (0..text.len(), Some(Err("broken front matter: no closing ---".to_owned())), text.len())
 }
 
 /// How deep front matter may nest. Real front matter nests two or three
@@ -240,39 +224,17 @@ fn file_stem(path: &str) -> &str {
     name.rsplit_once('.').map_or(name, |(stem, _)| stem)
 }
 
-/// The links written in a note: `[[target]]`, `[[target|label]]`,
+/// The links to notes written in a note: `[[target]]`, `[[target|label]]`,
 /// `[[target#heading]]` and `[label](relative/path.md)`.
 pub(crate) fn links(text: &str) -> Vec<NoteLink> {
-    let mut links = Vec::new();
-    let mut at = 0;
-    while let Some(found) = text[at..].find('[') {
-        let start = at + found;
-        let rest = &text[start..];
-        if let Some(inner) = rest.strip_prefix("[[") {
-            if let Some(close) = inner.find("]]").filter(|&close| !inner[..close].contains(['\n', '['])) {
-                let target = inner[..close].split(['|', '#']).next().unwrap_or("").trim();
-                let end = start + 2 + close + 2;
-                if !target.is_empty() {
-                    links.push(NoteLink { target: target.to_owned(), text_range: start..end });
-                }
-                at = end;
-                continue;
-            }
-        } else if let Some(label_end) = rest.find("](").filter(|&e| !rest[1..e].contains(['\n', '[', ']']))
-            && let Some(target_len) = rest[label_end + 2..].find(')')
-        {
-            let raw = &rest[label_end + 2..label_end + 2 + target_len];
-            let end = start + label_end + 2 + target_len + 1;
-            let target = raw.split('#').next().unwrap_or("").trim();
-            if is_relative_note_path(target) {
-                links.push(NoteLink { target: target.to_owned(), text_range: start..end });
-            }
-            at = end;
-            continue;
-        }
-        at = start + 1;
-    }
-    links
+    markdown::links(text)
+        .into_iter()
+        .filter(|link| match link.kind {
+            LinkKind::Wiki => !link.target.is_empty(),
+            LinkKind::Markdown | LinkKind::Image => is_relative_note_path(&link.target),
+        })
+        .map(|link| NoteLink { target: link.target, heading: link.heading, label: link.label, text_range: link.range })
+        .collect()
 }
 
 fn is_relative_note_path(target: &str) -> bool {

@@ -11,6 +11,7 @@
 //! ```
 //! use dossier_ingest::han::{self, HanVariant, VariantCounts};
 //!
+//! assert!(han::is_han('說') && !han::is_han('a'));
 //! assert_eq!(han::to_simplified('說'), '说');
 //! assert_eq!(han::to_traditional('说'), '說');
 //! assert_eq!(han::variant('說'), HanVariant::Traditional);
@@ -38,6 +39,16 @@ pub enum HanVariant {
     /// Both conversions change it: a variant form that is neither standard
     /// Simplified nor standard Traditional (緼 becomes 缊 and 縕).
     Other,
+}
+
+/// Whether `c` is a Han ideograph: the CJK Unified Ideographs with their
+/// extensions (A to I), the compatibility ideographs (and their supplement)
+/// and 〇 (U+3007, the ideographic zero of 二〇二三). The one test of "is
+/// this Chinese" for matching, folding, completion and hints; the Han
+/// script of [`crate::ScriptClass`] is wider (radicals, 々).
+pub fn is_han(c: char) -> bool {
+    matches!(c as u32,
+        0x3007 | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F | 0x30000..=0x323AF)
 }
 
 /// The Simplified form of `c`: itself when converting it alone to

@@ -1,12 +1,16 @@
 //! Byte offsets ↔ line/column positions, with columns in UTF-8 bytes or
-//! UTF-16 code units (the Language Server Protocol's default).
+//! UTF-16 code units (the Language Server Protocol's default): the one line
+//! table of Dossier, shared by the server, the command line and the checks.
 //!
-//! Line ends are `\n`, `\r\n` and a lone `\r`, as in LSP. The index keeps the
-//! line starts and, for the non-ASCII characters only, where they are and how
-//! much shorter they are in UTF-16, with running totals so that every
-//! conversion is a binary search. Positions never panic: offsets past the end
-//! clamp to the end, columns past a line's end clamp to that end, and offsets
-//! or columns inside a character (or a surrogate pair) snap back to its start.
+//! Line ends are `\n`, `\r\n` and a lone `\r`, as in LSP. The index keeps
+//! where each line starts and ends (two words a line) and nothing else: a
+//! column is counted on its line when asked for, from the text, which the
+//! caller passes in. A table of the non-ASCII characters would make columns
+//! a binary search, but for a Chinese corpus it costs several times the text
+//! itself, and the server keeps one index per source for the life of the
+//! source. Positions never panic: offsets past the end clamp to the end,
+//! columns past a line's end clamp to that end, and offsets or columns
+//! inside a character (or a surrogate pair) snap back to its start.
 
 use std::ops::Range;
 
@@ -28,147 +32,139 @@ pub struct LineCol {
     pub col: u32,
 }
 
-/// Converts byte offsets of one text to line/column positions and back.
+/// Where the lines of one text start and end; converts byte offsets of that
+/// text to line/column positions and back (every method takes the text the
+/// index was made of).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineIndex {
-    len: usize,
     /// Start of each line; the first is 0.
-    line_starts: Vec<usize>,
-    /// End of each line's content, before its line terminator.
-    line_ends: Vec<usize>,
-    /// The non-ASCII characters, in order.
-    wide_chars: Vec<WideChar>,
-    /// How many fewer UTF-16 units than UTF-8 bytes the whole text takes.
-    total_savings: usize,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct WideChar {
-    offset: usize,
-    /// How many fewer UTF-16 units than UTF-8 bytes the wide chars before this one take.
-    savings_before: usize,
-    utf8_len: u8,
-    utf16_len: u8,
+    starts: Vec<usize>,
+    /// End of each line's content, before its terminator.
+    ends: Vec<usize>,
 }
 
 impl LineIndex {
-    /// Indexes `text`.
+    /// Finds the lines of `text`.
     pub fn new(text: &str) -> Self {
         let bytes = text.as_bytes();
-        let mut line_starts = vec![0];
-        let mut line_ends = Vec::new();
-        let mut search_from = 0;
-        while let Some(found) = memchr::memchr2(b'\n', b'\r', &bytes[search_from..]) {
-            let end = search_from + found;
-            let terminator_len = if bytes[end..].starts_with(b"\r\n") { 2 } else { 1 };
-            line_ends.push(end);
-            line_starts.push(end + terminator_len);
-            search_from = end + terminator_len;
+        let (mut starts, mut ends) = (vec![0], Vec::new());
+        let mut from = 0;
+        while let Some(found) = memchr::memchr2(b'\n', b'\r', &bytes[from..]) {
+            let end = from + found;
+            let terminator = if bytes[end..].starts_with(b"\r\n") { 2 } else { 1 };
+            ends.push(end);
+            starts.push(end + terminator);
+            from = end + terminator;
         }
-        line_ends.push(text.len());
-
-        let mut wide_chars = Vec::new();
-        let mut savings = 0;
-        for (offset, c) in text.char_indices().filter(|(_, c)| !c.is_ascii()) {
-            let (utf8_len, utf16_len) = (c.len_utf8(), c.len_utf16());
-            // Both lengths are at most 4, so the casts are lossless.
-            wide_chars.push(WideChar {
-                offset,
-                savings_before: savings,
-                utf8_len: utf8_len as u8,
-                utf16_len: utf16_len as u8,
-            });
-            savings += utf8_len - utf16_len;
-        }
-        LineIndex { len: text.len(), line_starts, line_ends, wide_chars, total_savings: savings }
-    }
-
-    /// The length of the indexed text in bytes.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    /// Whether the indexed text is empty.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
+        ends.push(text.len());
+        LineIndex { starts, ends }
     }
 
     /// The number of lines: one more than the number of line terminators.
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.starts.len()
     }
 
     /// The byte range of a line's content, without its terminator.
     pub fn line_range(&self, line: u32) -> Option<Range<usize>> {
         let line = line as usize;
-        Some(*self.line_starts.get(line)?..*self.line_ends.get(line)?)
+        Some(*self.starts.get(line)?..*self.ends.get(line)?)
     }
 
-    /// The position of a byte offset. Offsets past the end clamp to the end;
-    /// offsets inside a character snap to its start; offsets inside a line
-    /// terminator (between `\r` and `\n`) clamp to the line's end.
-    pub fn line_col(&self, offset: usize, encoding: PositionEncoding) -> LineCol {
-        let offset = self.snap_to_char_start(offset.min(self.len));
-        let line = self.line_starts.partition_point(|&start| start <= offset).saturating_sub(1);
-        let line_start = self.line_starts[line];
-        let offset = offset.min(self.line_ends[line]);
+    /// The position of a byte offset of `text`. Offsets past the end clamp to
+    /// the end; offsets inside a character snap to its start; offsets inside
+    /// a line terminator (between `\r` and `\n`) clamp to the line's end.
+    pub fn line_col(&self, text: &str, offset: usize, encoding: PositionEncoding) -> LineCol {
+        let offset = snap_to_char_start(text, offset);
+        let line = self.starts.partition_point(|&start| start <= offset).saturating_sub(1);
+        let start = self.starts[line];
+        let offset = offset.min(self.ends[line]).max(start);
         let col = match encoding {
-            PositionEncoding::Utf8 => offset - line_start,
-            PositionEncoding::Utf16 => {
-                offset - line_start - (self.savings_before(offset) - self.savings_before(line_start))
-            }
+            PositionEncoding::Utf8 => offset - start,
+            PositionEncoding::Utf16 => utf16_len(&text[start..offset]),
         };
         LineCol { line: saturating_u32(line), col: saturating_u32(col) }
     }
 
-    /// The byte offset of a position. Lines past the last clamp to the end of
-    /// the text; columns past the line's end clamp to the line's end; columns
-    /// inside a character (the second half of a surrogate pair, the middle of
-    /// a UTF-8 sequence) snap to its start.
-    pub fn offset(&self, position: LineCol, encoding: PositionEncoding) -> usize {
-        let Some(range) = self.line_range(position.line) else { return self.len };
-        let col = position.col as usize;
-        let offset = match encoding {
-            PositionEncoding::Utf8 => self.snap_to_char_start(range.start.saturating_add(col).min(range.end)),
-            PositionEncoding::Utf16 => self.utf16_col_to_offset(range.clone(), col),
+    /// [`LineIndex::line_col`] counted on from a known earlier position
+    /// `from` (offset, position) when both are on one line, else from the
+    /// line's start. For positions converted in order (a list of references
+    /// on the long lines of a Chinese corpus) this keeps the work linear in
+    /// the line's length instead of quadratic.
+    pub fn line_col_after(
+        &self,
+        text: &str,
+        offset: usize,
+        encoding: PositionEncoding,
+        from: (usize, LineCol),
+    ) -> LineCol {
+        let (from_offset, from_position) = from;
+        let line = from_position.line as usize;
+        let same_line = self.starts.get(line).is_some_and(|&start| start <= from_offset)
+            && from_offset <= offset
+            && self.starts.get(line + 1).is_none_or(|&next| offset < next)
+            && offset <= self.ends[line]
+            && text.is_char_boundary(from_offset)
+            && text.is_char_boundary(offset);
+        if !same_line {
+            return self.line_col(text, offset, encoding);
+        }
+        let more = match encoding {
+            PositionEncoding::Utf8 => offset - from_offset,
+            PositionEncoding::Utf16 => utf16_len(&text[from_offset..offset]),
         };
-        offset.min(range.end)
+        LineCol { line: from_position.line, col: from_position.col.saturating_add(saturating_u32(more)) }
     }
 
-    fn utf16_col_to_offset(&self, line: Range<usize>, col: usize) -> usize {
-        let base_savings = self.savings_before(line.start);
-        // The UTF-16 column at which a wide char of this line starts.
-        let start_col = |wide: &WideChar| wide.offset - line.start - (wide.savings_before - base_savings);
-        let first = self.wide_chars.partition_point(|wide| wide.offset < line.start);
-        let end = self.wide_chars.partition_point(|wide| wide.offset < line.end);
-        let on_line = &self.wide_chars[first..end];
-        // The last wide char on the line that starts at or before `col`.
-        let Some(wide) = on_line.partition_point(|wide| start_col(wide) <= col).checked_sub(1).map(|i| on_line[i])
-        else {
-            // Only ASCII before the column.
-            return line.start.saturating_add(col);
-        };
-        let wide_col = start_col(&wide);
-        if col < wide_col + usize::from(wide.utf16_len) {
-            wide.offset
-        } else {
-            (wide.offset + usize::from(wide.utf8_len)).saturating_add(col - wide_col - usize::from(wide.utf16_len))
+    /// The byte offset in `text` of a position. Lines past the last clamp to
+    /// the end of the text; columns past the line's end clamp to the line's
+    /// end; columns inside a character (the second half of a surrogate pair,
+    /// the middle of a UTF-8 sequence) snap to its start.
+    pub fn offset(&self, text: &str, position: LineCol, encoding: PositionEncoding) -> usize {
+        let Some(range) = self.line_range(position.line) else { return text.len() };
+        let column = position.col as usize;
+        match encoding {
+            PositionEncoding::Utf8 => snap_to_char_start(text, range.start.saturating_add(column).min(range.end)),
+            PositionEncoding::Utf16 => {
+                let mut units = 0;
+                for (at, c) in text[range.clone()].char_indices() {
+                    if units + c.len_utf16() > column {
+                        return range.start + at;
+                    }
+                    units += c.len_utf16();
+                }
+                range.end
+            }
         }
     }
+}
 
-    /// UTF-16 savings of the wide chars before `offset`.
-    fn savings_before(&self, offset: usize) -> usize {
-        let index = self.wide_chars.partition_point(|wide| wide.offset < offset);
-        self.wide_chars.get(index).map_or(self.total_savings, |wide| wide.savings_before)
+/// `offset`, clamped to the text and moved back to the start of the
+/// character it falls in.
+fn snap_to_char_start(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
     }
+    offset
+}
 
-    fn snap_to_char_start(&self, offset: usize) -> usize {
-        let index = self.wide_chars.partition_point(|wide| wide.offset < offset);
-        match index.checked_sub(1).map(|index| self.wide_chars[index]) {
-            Some(wide) if offset < wide.offset + usize::from(wide.utf8_len) => wide.offset,
-            _ => offset,
-        }
+/// The length of `text` in UTF-16 code units: one per character, two for
+/// those outside the Basic Multilingual Plane (4 bytes in UTF-8).
+fn utf16_len(text: &str) -> usize {
+    // One pass over the bytes: a character's first byte (not 0b10xxxxxx)
+    // counts one unit, and the first byte of a four-byte character (0xF0 and
+    // up) one more for the second half of its surrogate pair. Summed in
+    // `u8` lanes over blocks of 127 bytes (at most 2 each, so no overflow),
+    // which the compiler vectorizes: reference lists count columns on long
+    // CJK lines.
+    let units = |byte: u8| u8::from((byte as i8) >= -0x40) + u8::from(byte >= 0xF0);
+    let mut blocks = text.as_bytes().chunks_exact(127);
+    let mut total: usize = 0;
+    for block in &mut blocks {
+        total += usize::from(block.iter().fold(0u8, |sum, &byte| sum + units(byte)));
     }
+    total + blocks.remainder().iter().map(|&byte| usize::from(units(byte))).sum::<usize>()
 }
 
 fn saturating_u32(value: usize) -> u32 {
@@ -187,12 +183,12 @@ mod tests {
         let index = LineIndex::new(text);
         let mut shown = Vec::new();
         for offset in (0..=text.len()).filter(|&offset| text.is_char_boundary(offset)) {
-            let utf8 = index.line_col(offset, PositionEncoding::Utf8);
-            let utf16 = index.line_col(offset, PositionEncoding::Utf16);
+            let utf8 = index.line_col(text, offset, PositionEncoding::Utf8);
+            let utf16 = index.line_col(text, offset, PositionEncoding::Utf16);
             let inside_crlf = offset > 0 && text[..offset].ends_with('\r') && text[offset..].starts_with('\n');
             if !inside_crlf {
-                assert_eq!(index.offset(utf8, PositionEncoding::Utf8), offset, "utf-8 round trip at {offset}");
-                assert_eq!(index.offset(utf16, PositionEncoding::Utf16), offset, "utf-16 round trip at {offset}");
+                assert_eq!(index.offset(text, utf8, PositionEncoding::Utf8), offset, "utf-8 round trip at {offset}");
+                assert_eq!(index.offset(text, utf16, PositionEncoding::Utf16), offset, "utf-16 round trip at {offset}");
             }
             shown.push(format!("{offset}={}:{}/{}", utf8.line, utf8.col, utf16.col));
         }
@@ -219,18 +215,46 @@ mod tests {
         check("a😀b\r\n😀", expect![["0=0:0/0 1=0:1/1 5=0:5/3 6=0:6/4 7=0:6/4 8=1:0/0 12=1:4/2"]]);
     }
 
+    proptest::proptest! {
+        /// The UTF-16 length counted on bytes, over texts longer than its
+        /// blocks of 127 bytes, is what encoding the text gives.
+        #[test]
+        fn utf16_length_counted_on_bytes(text in "[a 張勇😀é]{0,400}") {
+            proptest::prop_assert_eq!(utf16_len(&text), text.encode_utf16().count());
+        }
+
+        /// Counting on from an earlier position gives what counting from the
+        /// line's start gives, anywhere.
+        #[test]
+        fn counting_on_agrees_with_counting_from_the_start(text in "[a\\r\\n 張勇😀é]{0,30}") {
+            let index = LineIndex::new(&text);
+            for encoding in [PositionEncoding::Utf8, PositionEncoding::Utf16] {
+                for from in 0..=text.len() + 1 {
+                    let known = (from.min(text.len()), index.line_col(&text, from, encoding));
+                    for offset in from..=text.len() + 1 {
+                        proptest::prop_assert_eq!(
+                            index.line_col_after(&text, offset, encoding, known),
+                            index.line_col(&text, offset, encoding)
+                        );
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn out_of_range_positions_clamp() {
-        let index = LineIndex::new("ab\n😀c\n");
+        let text = "ab\n😀c\n";
+        let index = LineIndex::new(text);
         let utf16 = PositionEncoding::Utf16;
-        assert_eq!(index.offset(LineCol { line: 0, col: 99 }, utf16), 2);
-        assert_eq!(index.offset(LineCol { line: 1, col: 1 }, utf16), 3, "inside the surrogate pair");
-        assert_eq!(index.offset(LineCol { line: 1, col: 3 }, utf16), 8);
-        assert_eq!(index.offset(LineCol { line: 1, col: 99 }, utf16), 8);
-        assert_eq!(index.offset(LineCol { line: 2, col: 5 }, utf16), 9);
-        assert_eq!(index.offset(LineCol { line: 7, col: 0 }, utf16), 9);
-        assert_eq!(index.line_col(5, utf16), LineCol { line: 1, col: 0 }, "inside the emoji");
-        assert_eq!(index.line_col(99, utf16), LineCol { line: 2, col: 0 });
-        assert_eq!(index.offset(LineCol { line: 1, col: 2 }, PositionEncoding::Utf8), 3);
+        assert_eq!(index.offset(text, LineCol { line: 0, col: 99 }, utf16), 2);
+        assert_eq!(index.offset(text, LineCol { line: 1, col: 1 }, utf16), 3, "inside the surrogate pair");
+        assert_eq!(index.offset(text, LineCol { line: 1, col: 3 }, utf16), 8);
+        assert_eq!(index.offset(text, LineCol { line: 1, col: 99 }, utf16), 8);
+        assert_eq!(index.offset(text, LineCol { line: 2, col: 5 }, utf16), 9);
+        assert_eq!(index.offset(text, LineCol { line: 7, col: 0 }, utf16), 9);
+        assert_eq!(index.line_col(text, 5, utf16), LineCol { line: 1, col: 0 }, "inside the emoji");
+        assert_eq!(index.line_col(text, 99, utf16), LineCol { line: 2, col: 0 });
+        assert_eq!(index.offset(text, LineCol { line: 1, col: 2 }, PositionEncoding::Utf8), 3);
     }
 }

@@ -48,11 +48,13 @@ impl ScriptClass {
             return c.is_ascii_alphabetic().then_some(ScriptClass::Latin);
         }
         // The common blocks of Chinese text, without the script table's
-        // binary search: CJK Unified Ideographs, and the general, CJK and
+        // binary search: the Han ideographs, and the general, CJK and
         // full-width punctuation around them (all Common, or Inherited for
         // the zero-width joiners).
+        if crate::han::is_han(c) {
+            return Some(ScriptClass::Han);
+        }
         match c {
-            '\u{4E00}'..='\u{9FFF}' => return Some(ScriptClass::Han),
             '\u{2000}'..='\u{206F}' | '\u{3000}'..='\u{3004}' | '\u{3008}'..='\u{3020}' | '\u{FF01}'..='\u{FF20}' => {
                 return None;
             }

@@ -168,22 +168,22 @@ proptest! {
         for offset in char_boundaries(&text) {
             let inside_crlf = text[..offset].ends_with('\r') && text[offset..].starts_with('\n');
             for encoding in [PositionEncoding::Utf8, PositionEncoding::Utf16] {
-                let position = index.line_col(offset, encoding);
+                let position = index.line_col(&text, offset, encoding);
                 if !inside_crlf {
-                    prop_assert_eq!(index.offset(position, encoding), offset);
+                    prop_assert_eq!(index.offset(&text, position, encoding), offset);
                 }
             }
             if !inside_crlf {
                 let line_start = text[..offset].rfind(['\n', '\r']).map_or(0, |found| found + 1);
                 let expected = text[line_start..offset].encode_utf16().count();
-                prop_assert_eq!(index.line_col(offset, PositionEncoding::Utf16).col as usize, expected);
+                prop_assert_eq!(index.line_col(&text, offset, PositionEncoding::Utf16).col as usize, expected);
             }
         }
         // Positions anywhere never panic and land on char boundaries.
         for line in 0..(index.line_count() as u32 + 2) {
             for col in 0..50 {
                 for encoding in [PositionEncoding::Utf8, PositionEncoding::Utf16] {
-                    let offset = index.offset(LineCol { line, col }, encoding);
+                    let offset = index.offset(&text, LineCol { line, col }, encoding);
                     prop_assert!(text.is_char_boundary(offset));
                 }
             }

@@ -13,7 +13,8 @@ use std::{
 
 use dossier_ide::{hover, navigation};
 use dossier_index::{Index, SourceKind};
-use dossier_lsp::convert;
+use dossier_ingest::{LineIndex, PositionEncoding};
+use dossier_lsp::to_proto;
 use dossier_workspace::{WorkspaceConfig, load_workspace};
 
 /// The costs of one note's term.
@@ -38,8 +39,8 @@ fn main() {
     let config = WorkspaceConfig::load(&root).unwrap_or_default();
     let loaded = load_workspace(&root, &config, &|_, _| {});
     let index = Index::build(loaded.sources);
-    let lines: Vec<convert::Lines> = index.sources().iter().map(|s| convert::Lines::new(&s.document.text)).collect();
-    let encoding = convert::PositionEncoding::Utf16;
+    let lines: Vec<LineIndex> = index.sources().iter().map(|s| LineIndex::new(&s.document.text)).collect();
+    let encoding = PositionEncoding::Utf16;
     let notes: Vec<_> = index.sources().iter().filter(|s| s.kind == SourceKind::Note).cloned().collect();
     let mut rows = Vec::new();
     for note in &notes {
@@ -47,7 +48,7 @@ fn main() {
         let Some(heading) = text.find("\n# ").map(|at| at + 4) else { continue };
         let start = Instant::now();
         let card = hover::hover(&index, &note.document.path, heading);
-        let markdown = card.map(|card| card.to_markdown(&convert::file_link)).unwrap_or_default();
+        let markdown = card.map(|card| card.to_markdown(&to_proto::file_link)).unwrap_or_default();
         let hovered = start.elapsed();
         std::hint::black_box(markdown);
         let start = Instant::now();
@@ -65,7 +66,7 @@ fn main() {
                 if last_path != Some(&*range.path) {
                     (last_path, last_start) = (Some(&*range.path), None);
                 }
-                Some(lines[at].range_after(text, range.range.clone(), encoding, &mut last_start))
+                Some(to_proto::range_after(&lines[at], text, range.range.clone(), encoding, &mut last_start))
             })
             .collect();
         let positions = start.elapsed();
@@ -87,7 +88,7 @@ fn main() {
                     }
                 };
                 let text = &index.sources()[at].document.text;
-                Some(lines[at].range_after(text, range.range.clone(), encoding, &mut last_start))
+                Some(to_proto::range_after(&lines[at], text, range.range.clone(), encoding, &mut last_start))
             })
             .collect();
         let positions_per_file = start.elapsed();
@@ -102,7 +103,7 @@ fn main() {
                 let uri = match &last {
                     Some((path, uri)) if *path == &*range.path => uri.clone(),
                     _ => {
-                        let uri = convert::path_to_uri(std::path::Path::new(&*range.path))?;
+                        let uri = to_proto::uri(std::path::Path::new(&*range.path))?;
                         last = Some((&range.path, uri.clone()));
                         uri
                     }

@@ -16,9 +16,10 @@
 //!
 //! The layout, from the edge inwards: `transport.rs` (frames and checks
 //! messages, so that an unreadable one gets an error instead of ending the
-//! server), `server.rs` (the LSP handlers, thin), [`convert`] (every
-//! conversion between LSP and Dossier values: URIs, positions in UTF-8 or
-//! UTF-16), `state.rs` (the open buffers and the current index snapshot),
+//! server), `server.rs` (the LSP handlers, thin), `from_proto.rs` and
+//! `to_proto.rs` (every conversion between LSP and Dossier values: URIs,
+//! positions in UTF-8 or UTF-16, diagnostics, symbols), `edit.rs` (an open
+//! buffer's edit since the last build), `state.rs` (the open buffers and the current index snapshot),
 //! `worker.rs` (loading, watching, rebuilding). What each feature answers
 //! comes from `dossier_ide`, as plain functions over an index.
 //!
@@ -39,9 +40,11 @@
 // Stdout carries the protocol: nothing else may print there.
 #![deny(clippy::print_stdout)]
 
-pub mod convert;
+mod edit;
+pub mod from_proto;
 mod server;
 mod state;
+pub mod to_proto;
 mod transport;
 mod worker;
 

@@ -1,7 +1,7 @@
 //! The LSP handlers: thin. Each converts its parameters at the edge
-//! (`convert.rs`, through the request's [`View`]), runs the analysis
+//! (`from_proto`, through the request's [`View`]), runs the analysis
 //! (`dossier_ide`) on a blocking thread over the current snapshot, and
-//! converts the answer back. A panic in the analysis becomes an error
+//! converts the answer back (`to_proto`). A panic in the analysis becomes an error
 //! response; unknown files, out-of-range positions and positions inside
 //! text typed since the last build get empty answers.
 
@@ -23,9 +23,12 @@ use tower_lsp_server::{
 
 use dossier_ide::{completion, hover, inlay, lens, navigation, rename, symbols};
 
+use dossier_ingest::{LineIndex, PositionEncoding};
+
 use crate::{
-    convert::{self, LineIndex, PositionEncoding},
+    from_proto,
     state::{Buffer, ClientSupport, Shared, View},
+    to_proto,
     transport::Splices,
     worker,
 };
@@ -88,7 +91,7 @@ impl Server {
         uri: &Uri,
         analysis: impl FnOnce(&View, &str, &str) -> Option<T> + Send + 'static,
     ) -> jsonrpc::Result<Option<T>> {
-        let Some(path) = convert::uri_to_path(uri) else { return Ok(None) };
+        let Some(path) = from_proto::path(uri) else { return Ok(None) };
         let view = self.view();
         analyze(move || {
             let view = view();
@@ -144,7 +147,7 @@ fn support_of(params: &lsp::InitializeParams) -> ClientSupport {
     let capabilities = &params.capabilities;
     let workspace = capabilities.workspace.as_ref();
     ClientSupport {
-        encoding: convert::negotiate_encoding(
+        encoding: from_proto::encoding(
             capabilities.general.as_ref().and_then(|general| general.position_encodings.as_deref()),
         ),
         work_done_progress: capabilities.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false),
@@ -170,14 +173,14 @@ fn support_of(params: &lsp::InitializeParams) -> ClientSupport {
 #[allow(deprecated, reason = "rootUri is the fallback for clients without workspace folders")]
 fn roots_of(params: &lsp::InitializeParams) -> Vec<PathBuf> {
     match &params.workspace_folders {
-        Some(folders) if !folders.is_empty() => folders.iter().filter_map(|f| convert::uri_to_path(&f.uri)).collect(),
-        _ => params.root_uri.iter().filter_map(convert::uri_to_path).collect(),
+        Some(folders) if !folders.is_empty() => folders.iter().filter_map(|f| from_proto::path(&f.uri)).collect(),
+        _ => params.root_uri.iter().filter_map(from_proto::path).collect(),
     }
 }
 
 fn capabilities(encoding: PositionEncoding) -> lsp::ServerCapabilities {
     lsp::ServerCapabilities {
-        position_encoding: Some(convert::encoding_kind(encoding)),
+        position_encoding: Some(to_proto::encoding_kind(encoding)),
         text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(lsp::TextDocumentSyncOptions {
             open_close: Some(true),
             // Whole texts: notes are small, and a whole text cannot be applied
@@ -207,53 +210,6 @@ fn capabilities(encoding: PositionEncoding) -> lsp::ServerCapabilities {
         }),
         ..lsp::ServerCapabilities::default()
     }
-}
-
-fn symbol_kind(kind: dossier_index::TermKind) -> lsp::SymbolKind {
-    use dossier_index::TermKind::*;
-    match kind {
-        Person => lsp::SymbolKind::OBJECT,
-        Organization => lsp::SymbolKind::NAMESPACE,
-        Product => lsp::SymbolKind::PACKAGE,
-        Place => lsp::SymbolKind::MODULE,
-        Concept => lsp::SymbolKind::CONSTANT,
-        Unknown => lsp::SymbolKind::VARIABLE,
-    }
-}
-
-fn completion_kind(kind: dossier_index::TermKind) -> lsp::CompletionItemKind {
-    use dossier_index::TermKind::*;
-    match kind {
-        Person => lsp::CompletionItemKind::REFERENCE,
-        Organization => lsp::CompletionItemKind::MODULE,
-        Product => lsp::CompletionItemKind::VALUE,
-        Place => lsp::CompletionItemKind::CONSTANT,
-        Concept => lsp::CompletionItemKind::KEYWORD,
-        Unknown => lsp::CompletionItemKind::TEXT,
-    }
-}
-
-fn document_symbols(
-    headings: Vec<symbols::Heading>,
-    lines: &LineIndex,
-    encoding: PositionEncoding,
-) -> Vec<lsp::DocumentSymbol> {
-    headings
-        .into_iter()
-        .map(|heading| {
-            #[allow(deprecated, reason = "the field must be written, and is deprecated")]
-            lsp::DocumentSymbol {
-                name: if heading.name.is_empty() { "#".repeat(heading.level) } else { heading.name },
-                detail: None,
-                kind: lsp::SymbolKind::STRING,
-                tags: None,
-                deprecated: None,
-                range: convert::range(lines, heading.range, encoding),
-                selection_range: convert::range(lines, heading.name_range, encoding),
-                children: Some(document_symbols(heading.children, lines, encoding)),
-            }
-        })
-        .collect()
 }
 
 impl LanguageServer for Server {
@@ -312,7 +268,7 @@ impl LanguageServer for Server {
     }
 
     async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
-        let Some(path) = convert::uri_to_path(&params.text_document.uri) else { return };
+        let Some(path) = from_proto::path(&params.text_document.uri) else { return };
         let buffer = Buffer { version: params.text_document.version, text: params.text_document.text.into() };
         self.shared.change(|inputs| {
             inputs.buffers.insert(path, buffer);
@@ -320,7 +276,7 @@ impl LanguageServer for Server {
     }
 
     async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
-        let Some(path) = convert::uri_to_path(&params.text_document.uri) else { return };
+        let Some(path) = from_proto::path(&params.text_document.uri) else { return };
         // Full sync: the last change holds the whole text.
         let Some(change) = params.content_changes.into_iter().last() else { return };
         let version = params.text_document.version;
@@ -334,13 +290,13 @@ impl LanguageServer for Server {
     }
 
     async fn did_save(&self, params: lsp::DidSaveTextDocumentParams) {
-        if let Some(path) = convert::uri_to_path(&params.text_document.uri) {
+        if let Some(path) = from_proto::path(&params.text_document.uri) {
             self.shared.mark_dirty([path]);
         }
     }
 
     async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
-        let Some(path) = convert::uri_to_path(&params.text_document.uri) else { return };
+        let Some(path) = from_proto::path(&params.text_document.uri) else { return };
         self.shared.change(|inputs| {
             inputs.buffers.remove(&path);
             inputs.dirty.insert(path);
@@ -348,12 +304,12 @@ impl LanguageServer for Server {
     }
 
     async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
-        self.shared.mark_dirty(params.changes.iter().filter_map(|change| convert::uri_to_path(&change.uri)));
+        self.shared.mark_dirty(params.changes.iter().filter_map(|change| from_proto::path(&change.uri)));
     }
 
     async fn did_change_workspace_folders(&self, params: lsp::DidChangeWorkspaceFoldersParams) {
-        let removed: Vec<PathBuf> = params.event.removed.iter().filter_map(|f| convert::uri_to_path(&f.uri)).collect();
-        let added: Vec<PathBuf> = params.event.added.iter().filter_map(|f| convert::uri_to_path(&f.uri)).collect();
+        let removed: Vec<PathBuf> = params.event.removed.iter().filter_map(|f| from_proto::path(&f.uri)).collect();
+        let added: Vec<PathBuf> = params.event.added.iter().filter_map(|f| from_proto::path(&f.uri)).collect();
         self.shared.change(|inputs| {
             inputs.roots.retain(|root| !removed.contains(root));
             inputs.roots.extend(added.into_iter().filter(|root| !removed.contains(root)));
@@ -374,13 +330,7 @@ impl LanguageServer for Server {
     async fn hover(&self, params: lsp::HoverParams) -> jsonrpc::Result<Option<lsp::Hover>> {
         self.at_position(&params.text_document_position_params, |view, path, _, offset| {
             let card = hover::hover(&view.snapshot.index, path, offset)?;
-            Some(lsp::Hover {
-                range: Some(view.range(path, card.range.clone())?),
-                contents: lsp::HoverContents::Markup(lsp::MarkupContent {
-                    kind: lsp::MarkupKind::Markdown,
-                    value: card.to_markdown(&convert::file_link),
-                }),
-            })
+            Some(to_proto::hover(view.range(path, card.range.clone())?, &card))
         })
         .await
     }
@@ -408,36 +358,19 @@ impl LanguageServer for Server {
 
     async fn completion(&self, params: lsp::CompletionParams) -> jsonrpc::Result<Option<lsp::CompletionResponse>> {
         let at = params.text_document_position;
-        let Some(path) = convert::uri_to_path(&at.text_document.uri) else { return Ok(None) };
+        let Some(path) = from_proto::path(&at.text_document.uri) else { return Ok(None) };
         // The word being typed is read from the buffer as the client has it,
         // which may be ahead of the index.
         let Some(text) = self.shared.current_text(&path) else { return Ok(None) };
         let snapshot = self.shared.snapshot();
         let encoding = self.shared.encoding();
         analyze(move || {
-            let offset = convert::offset(&text, at.position, encoding)?;
             let lines = LineIndex::new(&text);
+            let offset = from_proto::offset(&lines, &text, at.position, encoding)?;
             let items: Vec<lsp::CompletionItem> = completion::completions(&snapshot.index, &text, offset)
                 .into_iter()
                 .enumerate()
-                .map(|(rank, candidate)| {
-                    let starts_with_typed =
-                        candidate.insert.to_lowercase().starts_with(&candidate.typed.to_lowercase());
-                    lsp::CompletionItem {
-                        label: candidate.insert.clone(),
-                        kind: Some(completion_kind(candidate.kind)),
-                        detail: Some(candidate.detail),
-                        sort_text: Some(format!("{rank:04}")),
-                        // Pinyin and other-script matches would be hidden by
-                        // the client's own filtering on the typed word.
-                        filter_text: (!starts_with_typed).then_some(candidate.typed),
-                        text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
-                            range: convert::range(&lines, candidate.replace, encoding),
-                            new_text: candidate.insert,
-                        })),
-                        ..lsp::CompletionItem::default()
-                    }
-                })
+                .map(|(rank, candidate)| to_proto::completion_item(&lines, &text, rank, candidate, encoding))
                 .collect();
             Some(lsp::CompletionResponse::List(lsp::CompletionList { is_incomplete: true, items }))
         })
@@ -455,17 +388,7 @@ impl LanguageServer for Server {
                 symbols::workspace_symbols(&view.snapshot.index, &params.query, symbols::WORKSPACE_SYMBOL_LIMIT);
             let symbols = found
                 .into_iter()
-                .filter_map(|symbol| {
-                    #[allow(deprecated, reason = "the field must be written, and is deprecated")]
-                    Some(lsp::SymbolInformation {
-                        name: symbol.label,
-                        kind: symbol_kind(symbol.kind),
-                        tags: None,
-                        deprecated: None,
-                        location: view.location(&symbol.location)?,
-                        container_name: (!symbol.aliases.is_empty()).then(|| symbol.aliases.join(", ")),
-                    })
-                })
+                .filter_map(|symbol| Some(to_proto::workspace_symbol(view.location(&symbol.location)?, symbol)))
                 .collect();
             Some(lsp::WorkspaceSymbolResponse::Flat(symbols))
         })
@@ -476,13 +399,13 @@ impl LanguageServer for Server {
         &self,
         params: lsp::DocumentSymbolParams,
     ) -> jsonrpc::Result<Option<lsp::DocumentSymbolResponse>> {
-        let Some(path) = convert::uri_to_path(&params.text_document.uri) else { return Ok(None) };
-        let is_markdown = path.extension().is_some_and(|ext| ext == "md" || ext == "markdown");
+        let Some(path) = from_proto::path(&params.text_document.uri) else { return Ok(None) };
+        let is_markdown = dossier_workspace::is_markdown(&path);
         let Some(text) = self.shared.current_text(&path).filter(|_| is_markdown) else { return Ok(None) };
         let encoding = self.shared.encoding();
         analyze(move || {
             let lines = LineIndex::new(&text);
-            let symbols = document_symbols(symbols::headings(&text), &lines, encoding);
+            let symbols = to_proto::document_symbols(symbols::headings(&text), &lines, &text, encoding);
             Some(lsp::DocumentSymbolResponse::Nested(symbols))
         })
         .await
@@ -493,21 +416,7 @@ impl LanguageServer for Server {
         self.on_file(&params.text_document.uri, move |view, path, _| {
             let lenses = lens::code_lenses(&view.snapshot.index, path)
                 .into_iter()
-                .filter_map(|lens| {
-                    let range = view.range(path, lens.range)?;
-                    Some(lsp::CodeLens {
-                        range,
-                        command: Some(lsp::Command {
-                            title: lens.title,
-                            command: "dossier.showReferences".to_owned(),
-                            arguments: Some(vec![
-                                serde_json::json!(uri.as_str()),
-                                serde_json::to_value(range.start).unwrap_or_default(),
-                            ]),
-                        }),
-                        data: None,
-                    })
-                })
+                .filter_map(|lens| Some(to_proto::code_lens(&uri, view.range(path, lens.range.clone())?, lens)))
                 .collect();
             Some(lenses)
         })
@@ -523,18 +432,7 @@ impl LanguageServer for Server {
             let wanted = view.text_range(path, range).unwrap_or(0..text.len());
             let hints = inlay::inlay_hints(&view.snapshot.index, path, wanted)
                 .into_iter()
-                .filter_map(|hint| {
-                    Some(lsp::InlayHint {
-                        position: view.range(path, hint.offset..hint.offset)?.start,
-                        label: lsp::InlayHintLabel::String(hint.label),
-                        kind: None,
-                        text_edits: None,
-                        tooltip: None,
-                        padding_left: Some(true),
-                        padding_right: None,
-                        data: None,
-                    })
-                })
+                .filter_map(|hint| Some(to_proto::inlay_hint(view.range(path, hint.offset..hint.offset)?.start, hint)))
                 .collect();
             Some(hints)
         })
@@ -574,7 +472,7 @@ impl LanguageServer for Server {
                     let mut changes: HashMap<Uri, Vec<lsp::TextEdit>> = HashMap::new();
                     let mut document_changes = Vec::new();
                     for (path, edits) in edits {
-                        let Some(uri) = convert::path_to_uri(Path::new(&*path)) else { continue };
+                        let Some(uri) = to_proto::uri(Path::new(&*path)) else { continue };
                         // An edit that falls in text typed since the last
                         // build has no place yet: refuse rather than rename
                         // only part of the mentions.

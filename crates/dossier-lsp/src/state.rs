@@ -33,7 +33,9 @@ use tower_lsp_server::ls_types::{self as lsp, notification::Notification};
 
 use dossier_ide::FileRange;
 
-use crate::convert::{self, Edit, Lines, PositionEncoding};
+use dossier_ingest::{LineCol, LineIndex, PositionEncoding};
+
+use crate::{edit::Edit, from_proto, to_proto};
 
 /// One immutable version of everything requests read.
 #[derive(Debug, Default)]
@@ -42,7 +44,7 @@ pub(crate) struct Snapshot {
     pub(crate) index: Arc<Index>,
     /// The lines of each source, in the order of `index.sources()`; shared
     /// with earlier snapshots for the sources that did not change.
-    pub(crate) lines: Vec<Arc<Lines>>,
+    pub(crate) lines: Vec<Arc<LineIndex>>,
     /// The text of each open buffer the index was built from. A buffer is
     /// unedited since the build only when it is this very text: a buffer
     /// closed and reopened starts again at version 1 with other text.
@@ -60,7 +62,7 @@ impl Snapshot {
     }
 
     /// The decoded text and the lines of a source of the index.
-    pub(crate) fn text_and_lines(&self, path: &str) -> Option<(&str, &Lines)> {
+    pub(crate) fn text_and_lines(&self, path: &str) -> Option<(&str, &LineIndex)> {
         self.text_and_lines_at(self.source_index(path)?)
     }
 
@@ -69,7 +71,7 @@ impl Snapshot {
         self.index.sources().binary_search_by(|source| source.document.path.as_str().cmp(path)).ok()
     }
 
-    fn text_and_lines_at(&self, at: usize) -> Option<(&str, &Lines)> {
+    fn text_and_lines_at(&self, at: usize) -> Option<(&str, &LineIndex)> {
         Some((self.index.sources().get(at)?.document.text.as_str(), self.lines.get(at)?))
     }
 
@@ -105,14 +107,14 @@ pub(crate) struct View {
     /// finding the source are the dearest parts of converting one.
     last_uri: RefCell<Option<LastFile>>,
     /// The last range start converted in that file, for counting columns on
-    /// from it (see `Lines::range_after`).
-    last_start: RefCell<Option<(usize, lsp::Position)>>,
+    /// from it (see `to_proto::range_after`).
+    last_start: RefCell<Option<(usize, LineCol)>>,
 }
 
 /// An open buffer edited since the snapshot was built.
 struct Edited {
     text: Arc<str>,
-    lines: Lines,
+    lines: LineIndex,
     edit: Edit,
 }
 
@@ -140,7 +142,8 @@ impl View {
         }
         let edited = self.buffers.get(path).and_then(|text| {
             let edit = Edit::between(self.snapshot.text(path)?, text);
-            (!edit.is_identity()).then(|| Arc::new(Edited { lines: Lines::new(text), text: Arc::clone(text), edit }))
+            (!edit.is_identity())
+                .then(|| Arc::new(Edited { lines: LineIndex::new(text), text: Arc::clone(text), edit }))
         });
         self.edited.borrow_mut().insert(path.to_owned(), edited.clone());
         edited
@@ -155,12 +158,11 @@ impl View {
     /// `None` outside the text, or inside a stretch edited since the build.
     pub(crate) fn offset(&self, path: &str, position: lsp::Position) -> Option<usize> {
         match self.edited(path) {
-            Some(edited) => {
-                edited.lines.offset(&edited.text, position, self.encoding).and_then(|o| edited.edit.new_to_old(o))
-            }
+            Some(edited) => from_proto::offset(&edited.lines, &edited.text, position, self.encoding)
+                .and_then(|o| edited.edit.new_to_old(o)),
             None => {
                 let (text, lines) = self.snapshot.text_and_lines(path)?;
-                lines.offset(text, position, self.encoding)
+                from_proto::offset(lines, text, position, self.encoding)
             }
         }
     }
@@ -168,28 +170,29 @@ impl View {
     /// The indexed range covering a range of the client's text: an end
     /// inside an edited stretch moves to the kept text around it.
     pub(crate) fn text_range(&self, path: &str, range: lsp::Range) -> Option<Range<usize>> {
-        let (start, end) = match self.edited(path) {
+        match self.edited(path) {
             Some(edited) => {
-                let start = edited.lines.offset(&edited.text, range.start, self.encoding)?;
-                let end = edited.lines.offset(&edited.text, range.end, self.encoding)?;
-                edited.edit.new_range_to_old(start.min(end)..end.max(start))
+                let edited_range = from_proto::text_range(&edited.lines, &edited.text, range, self.encoding)?;
+                let (start, end) = edited.edit.new_range_to_old(edited_range);
+                Some(start.min(end)..end.max(start))
             }
             None => {
                 let (text, lines) = self.snapshot.text_and_lines(path)?;
-                (lines.offset(text, range.start, self.encoding)?, lines.offset(text, range.end, self.encoding)?)
+                from_proto::text_range(lines, text, range, self.encoding)
             }
-        };
-        Some(start.min(end)..end.max(start))
+        }
     }
 
     /// The LSP range, in the client's text, of a range of the indexed text;
     /// `None` when the source is unknown or the range was edited since.
     pub(crate) fn range(&self, path: &str, range: Range<usize>) -> Option<lsp::Range> {
         match self.edited(path) {
-            Some(edited) => Some(edited.lines.range(&edited.text, edited.edit.old_to_new(range)?, self.encoding)),
+            Some(edited) => {
+                Some(to_proto::range(&edited.lines, &edited.text, edited.edit.old_to_new(range)?, self.encoding))
+            }
             None => {
                 let (text, lines) = self.snapshot.text_and_lines(path)?;
-                Some(lines.range(text, range, self.encoding))
+                Some(to_proto::range(lines, text, range, self.encoding))
             }
         }
     }
@@ -237,7 +240,7 @@ impl View {
         let file = match &*last {
             Some(file) if Arc::ptr_eq(&file.path, &range.path) || file.path == range.path => file,
             _ => {
-                let uri = convert::path_to_uri(Path::new(&*range.path))?;
+                let uri = to_proto::uri(Path::new(&*range.path))?;
                 let source = match self.edited(&range.path).is_some() {
                     true => None,
                     false => Some(self.snapshot.source_index(&range.path)?),
@@ -251,7 +254,7 @@ impl View {
             None => self.range(&range.path, range.range.clone())?,
             Some(at) => {
                 let (text, lines) = self.snapshot.text_and_lines_at(at)?;
-                lines.range_after(text, range.range.clone(), self.encoding, &mut last_start)
+                to_proto::range_after(lines, text, range.range.clone(), self.encoding, &mut last_start)
             }
         };
         Some(make(file, lsp_range))
@@ -537,7 +540,7 @@ mod tests {
             })
             .collect();
         let index = Arc::new(Index::build(sources));
-        let lines = index.sources().iter().map(|s| Arc::new(Lines::new(&s.document.text))).collect();
+        let lines = index.sources().iter().map(|s| Arc::new(LineIndex::new(&s.document.text))).collect();
         let snapshot = Arc::new(Snapshot { index, lines, ..Snapshot::default() });
         // Every range of two characters, in path order as references come,
         // and some of another file between; the note edited in its buffer.

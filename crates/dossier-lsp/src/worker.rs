@@ -30,9 +30,10 @@ use std::{
 };
 
 use dossier_index::{BuildCache, Index, IndexBuilder, Source, SourceKind};
+use dossier_ingest::{LineIndex, PositionEncoding};
 use dossier_workspace::{
-    CONFIG_FILE, FileRole, IngestCache, Store, WorkspaceConfig, load_workspace_with_store, walk, walk_entries,
-    walk_folders,
+    CONFIG_FILE, FileRole, IngestCache, Store, WorkspaceConfig, in_skipped_dir, load_workspace_with_store, read_file,
+    walk, walk_entries, walk_folders,
 };
 use notify_debouncer_full::{
     DebounceEventResult, Debouncer, RecommendedCache, new_debouncer,
@@ -43,11 +44,11 @@ use tower_lsp_server::{
     ls_types::{self as lsp, NumberOrString, Uri},
 };
 
-use dossier_ide::diagnostics::{Severity, note_diagnostics};
+use dossier_ide::diagnostics::note_diagnostics;
 
 use crate::{
-    convert::{self, LineIndex, Lines, PositionEncoding},
     state::{Inputs, Shared, Snapshot, Status, StatusNotification, StatusState},
+    to_proto,
 };
 
 /// How long the watcher waits for a burst of events to settle. An editor's
@@ -56,9 +57,6 @@ use crate::{
 /// longer bursts (a checkout) coalesce in the worker anyway, which builds
 /// once over the latest inputs after the build under way.
 const DEBOUNCE: Duration = Duration::from_millis(25);
-
-/// Folders never read (as `dossier-workspace` walks them).
-const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules", ".dossier"];
 
 /// Starts the worker; it runs until [`Shared::close`] or the runtime stops.
 /// Only the first call starts one: two workers would build side by side and
@@ -252,7 +250,7 @@ struct Worker {
     /// The sources of the last build, in path order, and its index.
     built: Option<(Vec<Arc<Source>>, Arc<Index>)>,
     /// The lines of each source of the last build: (source hash, lines) by path.
-    lines: HashMap<String, (String, Arc<Lines>)>,
+    lines: HashMap<String, (String, Arc<LineIndex>)>,
     /// The buffers open at the last build.
     open: HashSet<PathBuf>,
     watcher: Option<Debouncer<RecommendedWatcher, RecommendedCache>>,
@@ -375,13 +373,14 @@ impl Worker {
     /// The lines of every source of `index`, in its order: kept from the last
     /// build for the sources that did not change. Sources that are gone leave
     /// the cache.
-    fn lines_of(&mut self, index: &Index) -> Vec<Arc<Lines>> {
+    fn lines_of(&mut self, index: &Index) -> Vec<Arc<LineIndex>> {
         let mut previous = std::mem::take(&mut self.lines);
         let mut lines = Vec::with_capacity(index.sources().len());
         for source in index.sources() {
             let document = &source.document;
             let kept = previous.remove(&document.path).filter(|(hash, _)| *hash == document.hash);
-            let (hash, found) = kept.unwrap_or_else(|| (document.hash.clone(), Arc::new(Lines::new(&document.text))));
+            let (hash, found) =
+                kept.unwrap_or_else(|| (document.hash.clone(), Arc::new(LineIndex::new(&document.text))));
             lines.push(Arc::clone(&found));
             self.lines.insert(document.path.clone(), (hash, found));
         }
@@ -578,7 +577,7 @@ impl Worker {
             return;
         };
         let Some(root) = root_of(&self.roots, path) else { return };
-        let read = read_at_most(path, root.config.ingest.max_file_size);
+        let read = read_file(path, root.config.ingest.max_file_size).map_err(|error| error.error);
         let source = read.and_then(|bytes| {
             self.disk_cache
                 .ingest_with_store(path, display, kind, &bytes, &root.config.ingest, root.store.as_deref())
@@ -615,7 +614,7 @@ impl Worker {
     fn skipped(&self, path: &Path) -> bool {
         let Some(root) = self.root_of(path) else { return true };
         let relative = path.strip_prefix(&root.path).unwrap_or(path);
-        relative.components().any(|c| SKIPPED_DIRS.iter().any(|skip| c.as_os_str() == *skip))
+        in_skipped_dir(relative)
     }
 
     /// Document, note, or `None` for files Dossier does not read.
@@ -652,31 +651,20 @@ impl Worker {
                 continue;
             }
             let lines = LineIndex::new(&source.document.text);
-            let diagnostics = found
-                .into_iter()
-                .map(|d| lsp::Diagnostic {
-                    range: convert::range(&lines, d.range, encoding),
-                    severity: Some(match d.severity {
-                        Severity::Error => lsp::DiagnosticSeverity::ERROR,
-                        Severity::Warning => lsp::DiagnosticSeverity::WARNING,
-                    }),
-                    source: Some("dossier".to_owned()),
-                    message: d.message,
-                    ..lsp::Diagnostic::default()
-                })
-                .collect();
+            let diagnostics =
+                found.into_iter().map(|d| to_proto::diagnostic(&lines, &source.document.text, d, encoding)).collect();
             current.insert(PathBuf::from(path), diagnostics);
         }
         let mut changed = Vec::new();
         for (path, diagnostics) in &current {
             if self.published.get(path) != Some(diagnostics)
-                && let Some(uri) = convert::path_to_uri(path)
+                && let Some(uri) = to_proto::uri(path)
             {
                 changed.push((uri, diagnostics.clone(), versions.get(path).copied()));
             }
         }
         for path in self.published.keys().filter(|path| !current.contains_key(*path)) {
-            if let Some(uri) = convert::path_to_uri(path) {
+            if let Some(uri) = to_proto::uri(path) {
                 changed.push((uri, Vec::new(), versions.get(path).copied()));
             }
         }
@@ -697,25 +685,6 @@ fn exists_in_roots(roots: &[Root], path: &Path) -> bool {
 /// The root holding `path` (the innermost when roots nest).
 fn root_of<'a>(roots: &'a [Root], path: &Path) -> Option<&'a Root> {
     roots.iter().filter(|root| path.starts_with(&root.path)).max_by_key(|root| root.path.as_os_str().len())
-}
-
-/// Reads a file of at most `limit` bytes. A larger one is refused before it
-/// is read (and if it grows meanwhile, after `limit + 1` bytes), so that a
-/// huge file dropped into a workspace is never held in memory.
-fn read_at_most(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
-    use std::io::Read;
-    let limit = limit.min(dossier_ingest::MAX_DOCUMENT_BYTES);
-    let file = std::fs::File::open(path).map_err(|error| error.to_string())?;
-    let size = file.metadata().map_err(|error| error.to_string())?.len();
-    let mut bytes = Vec::new();
-    if size <= limit {
-        file.take(limit.saturating_add(1)).read_to_end(&mut bytes).map_err(|error| error.to_string())?;
-    }
-    let size = size.max(bytes.len() as u64);
-    if size > limit {
-        return Err(dossier_ingest::IngestError::TooLarge { size, limit }.to_string());
-    }
-    Ok(bytes)
 }
 
 /// Whether a watcher event only says that a file was opened, read or closed

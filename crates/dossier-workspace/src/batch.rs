@@ -29,8 +29,11 @@ pub fn ingest_file(path: &Path, display: &str, config: &IngestConfig) -> Result<
         .map_err(|error| FileError { path: path.to_path_buf(), error: error.to_string() })
 }
 
-/// Reads at most `limit` bytes of a file; a larger file is an error naming its size.
-fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
+/// Reads a file of at most `limit` bytes: a larger one is refused before it
+/// is read (and if it grows meanwhile, after `limit + 1` bytes), so a huge
+/// file dropped into a workspace is never held in memory; the error names
+/// its size.
+pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
     let error = |error: String| FileError { path: path.to_path_buf(), error };
     let mut file = std::fs::File::open(path).map_err(|e| error(describe_io(&e)))?;
     let metadata = file.metadata().map_err(|e| error(describe_io(&e)))?;

@@ -122,6 +122,20 @@ impl WorkspaceConfig {
             None
         }
     }
+
+    /// The role of a file named rather than found by a walk (given on the
+    /// command line, open in an editor): what [`WorkspaceConfig::role`]
+    /// says, else a note when it is Markdown ([`is_markdown`]), else `None`.
+    pub fn role_of_named(&self, relative: &Path) -> Option<FileRole> {
+        self.role(relative).or_else(|| is_markdown(relative).then_some(FileRole::Note))
+    }
+}
+
+/// Whether a path names a Markdown file: `.md` or `.markdown`, in any case.
+/// What makes a file the globs do not cover a note all the same (see
+/// [`WorkspaceConfig::role_of_named`]).
+pub fn is_markdown(path: &Path) -> bool {
+    path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("md") || ext.eq_ignore_ascii_case("markdown"))
 }
 
 fn glob_set(globs: &[String]) -> Result<GlobSet, String> {

@@ -21,11 +21,11 @@ mod walk;
 
 pub use batch::{
     IngestCache, LoadedWorkspace, ingest_file, ingest_files, ingest_with_store, load_workspace,
-    load_workspace_with_store,
+    load_workspace_with_store, read_file,
 };
-pub use config::{CONFIG_FILE, ConfigError, FileRole, WorkspaceConfig};
+pub use config::{CONFIG_FILE, ConfigError, FileRole, WorkspaceConfig, is_markdown};
 pub use store::{Detection, SCHEMA_VERSION, STORE_DIR, Store};
-pub use walk::{WalkedFile, walk, walk_entries, walk_folders};
+pub use walk::{WalkedFile, in_skipped_dir, walk, walk_entries, walk_folders};
 
 use std::{fmt, path::PathBuf};
 

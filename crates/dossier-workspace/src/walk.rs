@@ -8,6 +8,13 @@ use crate::FileError;
 /// Folders never walked into: version control, build output, packages, our cache.
 const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules", ".dossier"];
 
+/// Whether a path (relative to the folder walked) lies in a folder that is
+/// never walked into (`.git`, `target`, `node_modules`, `.dossier`): what
+/// [`walk`] skips, for those who learn of files some other way (a watcher).
+pub fn in_skipped_dir(relative: &Path) -> bool {
+    relative.components().any(|c| SKIPPED_DIRS.iter().any(|skip| c.as_os_str() == *skip))
+}
+
 /// A regular file found by [`walk`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WalkedFile {
