@@ -14,4 +14,13 @@ export default tseslint.config(
       curly: "error",
     },
   },
+  {
+    // The real-VS-Code driver runs under Node, and passes a few functions to
+    // the browser page (page.evaluate), where the DOM is.
+    files: ["e2e/**/*.mjs"],
+    languageOptions: {
+      globals: { fetch: "readonly", document: "readonly", NodeFilter: "readonly" },
+    },
+    rules: { eqeqeq: ["error", "always"], curly: "error" },
+  },
 );

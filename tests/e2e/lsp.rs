@@ -524,11 +524,15 @@ fn code_lens_and_inlay_hints_on_notes() {
     let jack = root(&dir).join("notes/jack-ma.md");
     let response = client.request("textDocument/codeLens", json!({ "textDocument": { "uri": file_uri(&jack) } }));
     let lenses = response["result"].as_array().unwrap_or_else(|| panic!("{response}"));
-    assert_eq!(lenses.len(), 1, "{response}");
+    // Mentions in documents, then backlinks and unlinked mentions in notes.
+    assert_eq!(lenses.len(), 2, "{response}");
     assert_eq!(slice(Encoding::Utf16, &file_uri(&jack), &lenses[0]["range"]), "# Jack Ma");
     let title = lenses[0]["command"]["title"].as_str().unwrap();
     let words: Vec<&str> = title.split(' ').collect();
     assert!(matches!(words[..], [_, "mentions" | "mention", "in", _, "documents" | "document"]), "{title}");
+    let title = lenses[1]["command"]["title"].as_str().unwrap();
+    let words: Vec<&str> = title.split(' ').collect();
+    assert!(matches!(words[..], [_, "backlinks" | "backlink", "·", _, "unlinked", _]), "{title}");
 
     let text = "今天讀到马云和張勇。\n";
     let note = root(&dir).join("notes/today.md");
@@ -563,7 +567,7 @@ fn two_roots_make_one_index() {
     // test does not depend on which root's files sort first.
     let base = tempfile::tempdir().unwrap();
     let corpus_root = base.path().canonicalize().unwrap().join("a-corpus");
-    copy_tree(&Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../seeds")).canonicalize().unwrap(), &corpus_root);
+    copy_tree(&seeds(), &corpus_root);
     let elsewhere_root = base.path().canonicalize().unwrap().join("b-notes");
     fs::create_dir_all(&elsewhere_root).unwrap();
     let text = "# Elsewhere\n\n馬雲 and 張勇 again.\n";

@@ -4,9 +4,12 @@
 //! `CARGO_BIN_EXE_dossier` is the binary cargo just built.
 
 mod cache;
+mod cache_folder;
 mod chaos;
 mod cli;
 mod hostile;
+mod inlay;
 mod lsp;
 mod nvim;
 mod support;
+mod vault;

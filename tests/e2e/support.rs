@@ -20,7 +20,7 @@ pub fn dossier() -> Command {
 
 /// The repository's sample corpus.
 pub fn seeds() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../seeds").canonicalize().expect("seeds/ exists")
+    dossier_test_support::seeds()
 }
 
 /// Copies a folder recursively (files and folders only).

@@ -31,13 +31,7 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     // The binary carries CC-CEDICT (CC BY-SA 4.0): its attribution travels with it.
     let notice = copy_into(&root.join("NOTICE"), &dist.join("NOTICE"))?;
 
-    let extension = root.join("editors/vscode");
-    for script in [&["ci"][..], &["run", "compile"], &["run", "package"]] {
-        run_command(Command::new(npm()).args(script).current_dir(&extension))?;
-    }
-    // `npm run package` writes `dossier.vsix` next to package.json (see its `--out`).
-    let vsix = copy_into(&extension.join("dossier.vsix"), &dist.join("dossier.vsix"))?;
-    fs::remove_file(extension.join("dossier.vsix")).context("cannot remove editors/vscode/dossier.vsix")?;
+    let vsix = package_vsix(&root, &dist)?;
 
     for file in [binary, notice, vsix] {
         eprintln!("wrote {}", file.strip_prefix(&root).unwrap_or(&file).display());
@@ -45,8 +39,24 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// Packages the VS Code extension into `into/dossier.vsix`: `npm ci`, `npm run
+/// compile`, `npm run package` in `editors/vscode`. The real-VS-Code test
+/// (`cargo xtask vscode-e2e`) installs what this makes, so that it tests what
+/// a user gets.
+pub(crate) fn package_vsix(root: &Path, into: &Path) -> Result<PathBuf> {
+    let extension = root.join("editors/vscode");
+    for script in [&["ci"][..], &["run", "compile"], &["run", "package"]] {
+        run_command(Command::new(npm()).args(script).current_dir(&extension))?;
+    }
+    // `npm run package` writes `dossier.vsix` next to package.json (see its `--out`).
+    fs::create_dir_all(into).with_context(|| format!("cannot create {}", into.display()))?;
+    let vsix = copy_into(&extension.join("dossier.vsix"), &into.join("dossier.vsix"))?;
+    fs::remove_file(extension.join("dossier.vsix")).context("cannot remove editors/vscode/dossier.vsix")?;
+    Ok(vsix)
+}
+
 /// Cargo's target directory: `CARGO_TARGET_DIR` if set (relative to the root), else `target/`.
-fn target_dir(root: &Path) -> PathBuf {
+pub(crate) fn target_dir(root: &Path) -> PathBuf {
     match std::env::var_os("CARGO_TARGET_DIR") {
         Some(dir) if !dir.is_empty() => root.join(dir),
         _ => root.join("target"),
@@ -54,7 +64,7 @@ fn target_dir(root: &Path) -> PathBuf {
 }
 
 /// npm is a batch script on Windows, which `Command` only finds by its full name.
-fn npm() -> &'static str {
+pub(crate) fn npm() -> &'static str {
     if cfg!(windows) { "npm.cmd" } else { "npm" }
 }
 

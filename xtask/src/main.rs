@@ -3,7 +3,8 @@
 //! - `cargo xtask ingest`: the batch over `seeds/` in release mode, JSON in `target/dossier/`.
 //! - `cargo xtask ci`: what CI runs (fmt check, clippy, the tests).
 //! - `cargo xtask dist`: the release binary and the VS Code extension in `target/dist/`.
-//! - `cargo xtask bench [--size 100MB] [--quick]`: the benchmark report in `target/bench/`.
+//! - `cargo xtask bench [--size 100MB] [--quick] [--vault]`: the benchmark report in `target/bench/`.
+//! - `cargo xtask vscode-e2e`: the VS Code extension in a real VS Code (code-server, headless Chromium).
 //! - `cargo xtask fuzz [--seconds N] [TARGET...]`: the fuzz targets in `fuzz/` (`--replay`: the saved inputs).
 
 mod bench;
@@ -13,6 +14,7 @@ mod fuzz;
 mod ingest;
 #[cfg(test)]
 mod tidy;
+mod vscode_e2e;
 
 use std::{
     path::{Path, PathBuf},
@@ -31,8 +33,9 @@ fn main() -> Result<()> {
         "dist" => dist::run(rest),
         "bench" => bench::run(rest),
         "fuzz" => fuzz::run(rest),
+        "vscode-e2e" => vscode_e2e::run(rest),
         _ => {
-            eprintln!("usage: cargo xtask <ingest|ci|dist|bench|fuzz>");
+            eprintln!("usage: cargo xtask <ingest|ci|dist|bench|fuzz|vscode-e2e>");
             if task == "help" { Ok(()) } else { bail!("unknown task `{task}`") }
         }
     }

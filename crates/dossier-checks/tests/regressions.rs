@@ -77,7 +77,7 @@ fn regression_folders_are_named_after_targets() {
 
 #[test]
 fn the_sample_corpus_passes_every_check() {
-    let seeds = files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../seeds"));
+    let seeds = files(&dossier_test_support::seeds());
     assert!(seeds.len() >= 5, "{seeds:?}");
     for path in seeds {
         let bytes = fs::read(&path).unwrap();

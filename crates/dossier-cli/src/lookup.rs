@@ -9,7 +9,7 @@ use dossier_ide::{
     hover::{CardConfig, TermCard, term_card},
 };
 use dossier_index::Index;
-use dossier_ingest::{LineIndex, PositionEncoding};
+use dossier_ingest::{LineCol, LineIndex, PositionEncoding};
 use serde_json::json;
 
 use crate::{
@@ -43,10 +43,16 @@ pub(crate) fn run(text: &str, paths: &[PathBuf], options: &CorpusOptions) -> any
 /// Turns the card's ranges of decoded text into what a program reading the
 /// files wants: byte ranges of the original files, and 0-based lines with
 /// UTF-16 columns (as LSP counts them), each source's lines indexed once.
+/// A card lists a source's mentions in order, so columns are counted on
+/// from the last one (a term can be mentioned thousands of times on one
+/// long line).
 struct Places<'a> {
     index: &'a Index,
-    lines: HashMap<Arc<str>, LineIndex>,
+    lines: HashMap<Arc<str>, SourceLines>,
 }
+
+/// A source's lines, with the last place converted (offset, position).
+type SourceLines = (LineIndex, Option<(usize, LineCol)>);
 
 impl Places<'_> {
     /// The original byte range, line and UTF-16 column of a card's range.
@@ -55,8 +61,14 @@ impl Places<'_> {
             return (location.range.clone(), 0, 0);
         };
         let document = &source.document;
-        let lines = self.lines.entry(Arc::clone(&location.path)).or_insert_with(|| LineIndex::new(&document.text));
-        let position = lines.line_col(&document.text, location.range.start, PositionEncoding::Utf16);
+        let (lines, last) =
+            self.lines.entry(Arc::clone(&location.path)).or_insert_with(|| (LineIndex::new(&document.text), None));
+        let start = location.range.start;
+        let position = match *last {
+            Some(from) if from.0 <= start => lines.line_col_after(&document.text, start, PositionEncoding::Utf16, from),
+            _ => lines.line_col(&document.text, start, PositionEncoding::Utf16),
+        };
+        *last = Some((start.min(document.text.len()), position));
         (document.text_map.to_original(location.range.clone()), position.line, position.col)
     }
 }

@@ -1,5 +1,6 @@
-//! Test fixtures: several files in one string, a `$0` cursor marker, and an
-//! index built from them with the real ingestion.
+//! Test fixtures: several files in one string, a `$0` cursor marker
+//! (parsed by `dossier_test_support::Fixture`), and an index built from
+//! them with the real ingestion.
 //!
 //! ```text
 //! //- /notes/wu.md
@@ -15,9 +16,6 @@ use std::sync::Arc;
 
 use dossier_index::{Index, Source, SourceKind};
 use dossier_ingest::IngestConfig;
-
-/// The cursor marker.
-pub(crate) const CURSOR: &str = "$0";
 
 /// An index over a fixture's files, and the cursor's place.
 pub(crate) struct Fixture {
@@ -37,31 +35,16 @@ impl Fixture {
 
 /// Parses a fixture and builds its index.
 pub(crate) fn fixture(text: &str) -> Fixture {
-    let mut files: Vec<(String, String)> = Vec::new();
-    if text.trim_start().starts_with("//- ") {
-        for line in text.trim_start().split_inclusive('\n') {
-            match line.strip_prefix("//- ") {
-                Some(path) => files.push((path.trim().to_owned(), String::new())),
-                None => files.last_mut().unwrap().1.push_str(line),
-            }
-        }
-    } else {
-        files.push(("/note.md".to_owned(), text.to_owned()));
-    }
-    let mut cursor = None;
+    let parsed = dossier_test_support::Fixture::parse(text, "/note.md");
     let mut sources = Vec::new();
-    for (path, mut content) in files {
-        if let Some(offset) = content.find(CURSOR) {
-            content.replace_range(offset..offset + CURSOR.len(), "");
-            cursor = Some((path.clone(), offset));
-        }
-        let kind = if path.ends_with(".md") { SourceKind::Note } else { SourceKind::Document };
-        let document = dossier_ingest::ingest(&path, content.as_bytes(), &IngestConfig::default()).unwrap();
+    for file in &parsed.files {
+        let kind = if file.is_note() { SourceKind::Note } else { SourceKind::Document };
+        let document = dossier_ingest::ingest(&file.path, file.text.as_bytes(), &IngestConfig::default()).unwrap();
         sources.push(Arc::new(Source { kind, document }));
     }
     sources.sort_by(|a, b| a.document.path.cmp(&b.document.path));
     let first = sources[0].document.path.clone();
-    let (path, offset) = cursor.unwrap_or((first, 0));
+    let (path, offset) = parsed.cursor.unwrap_or((first, 0));
     Fixture { index: Index::build(sources), path, offset }
 }
 

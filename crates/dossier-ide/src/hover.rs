@@ -1,5 +1,6 @@
-//! The card of a term: label and kind, aliases by script, definition,
-//! mention counts per document with its language, and snippets. Hover shows
+//! The card of a term: first its identity (label and kind, aliases by
+//! script, definition or gloss, mention counts by language), then the
+//! documents that mention it most and snippets. Hover shows
 //! it as Markdown and `dossier lookup` as plain text or JSON: one card, so a
 //! change to it is one change.
 
@@ -114,26 +115,27 @@ pub fn hover(index: &Index, path: &str, offset: usize) -> Option<HoverCard> {
 /// The card of a term, showing as much as `config` says.
 pub fn term_card(index: &Index, id: TermId, config: CardConfig) -> TermCard {
     let term = index.term(id);
+    let definition = term.definition.as_ref().map(|d| DefinitionCard {
+        text: d.text.clone(),
+        location: FileRange::from(&d.location),
+        line: source_text(index, &d.location.path).map_or(0, |text| line_around(text, d.location.text_range.start).0),
+        origin: d.origin,
+    });
+    let snippets = match config.snippets {
+        Snippets::FirstPerSource(count) => first_snippets(index, term, count, definition.as_ref()),
+        Snippets::Every => every_snippet(index, term),
+    };
     TermCard {
         label: term.label.clone(),
         kind: term.kind,
         aliases: term.aliases.clone(),
-        definition: term.definition.as_ref().map(|d| DefinitionCard {
-            text: d.text.clone(),
-            location: FileRange::from(&d.location),
-            line: source_text(index, &d.location.path)
-                .map_or(0, |text| line_around(text, d.location.text_range.start).0),
-            origin: d.origin,
-        }),
+        definition,
         gloss: term.gloss_to_show().cloned(),
         documents: top_documents(index, term, config.documents),
         document_count: term.sources.iter().filter(|s| s.kind == SourceKind::Document).count(),
         document_mentions: term.sources.iter().filter(|s| s.kind == SourceKind::Document).map(|s| s.count).sum(),
         note_mentions: term.sources.iter().filter(|s| s.kind == SourceKind::Note).map(|s| s.count).sum(),
-        snippets: match config.snippets {
-            Snippets::FirstPerSource(count) => first_snippets(index, term, count),
-            Snippets::Every => every_snippet(index, term),
-        },
+        snippets,
     }
 }
 
@@ -189,14 +191,27 @@ fn top_documents(index: &Index, term: &Term, limit: usize) -> Vec<(Arc<str>, Str
         .collect()
 }
 
-/// Mentions in documents first, one per document, then in notes.
-fn first_snippets(index: &Index, term: &Term, count: usize) -> Vec<Snippet> {
+/// Mentions in documents first, one per document, then in notes; never one
+/// that the definition quotes already (its line, or a line of its text: a
+/// note's definition is located at its heading and quotes the paragraph
+/// below), which would say the same sentence twice.
+fn first_snippets(index: &Index, term: &Term, count: usize, definition: Option<&DefinitionCard>) -> Vec<Snippet> {
     let by_kind = |kind| term.sources.iter().filter(move |s| s.kind == kind);
+    let quoted = |path: &str, text: &str, range: &Range<usize>| {
+        definition.is_some_and(|definition| {
+            let (line, line_range) = line_around(text, range.start);
+            let line_text = slice(text, line_range).trim();
+            (&*definition.location.path == path && definition.line == line)
+                || (!line_text.is_empty() && definition.text.contains(line_text))
+        })
+    };
     by_kind(SourceKind::Document)
         .chain(by_kind(SourceKind::Note))
         .filter_map(|source| {
             let text = source_text(index, &source.path)?;
-            let (range, _) = index.mentions_in(&source.path).find(|(_, id)| *id == term.id)?;
+            let (range, _) = index
+                .mentions_in(&source.path)
+                .find(|(range, id)| *id == term.id && !quoted(&source.path, text, range))?;
             let (line, line_range) = line_around(text, range.start);
             Some(snippet(text, FileRange { path: Arc::clone(&source.path), range }, line, line_range))
         })
@@ -351,6 +366,28 @@ impl TermCard {
         self.render(&Markup::Plain)
     }
 
+    /// The mentions by language of the listed documents, most first, as
+    /// " (zh-Hans 15, en 4)"; nothing when there is one language or none.
+    fn languages(&self) -> String {
+        let mut by_language: Vec<(&str, usize)> = Vec::new();
+        for (_, language, count) in &self.documents {
+            match by_language.iter_mut().find(|(known, _)| *known == language.as_str()) {
+                Some((_, total)) => *total += count,
+                None => by_language.push((language, *count)),
+            }
+        }
+        if by_language.len() < 2 {
+            return String::new();
+        }
+        by_language.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        let parts: Vec<String> = by_language.iter().map(|(language, count)| format!("{language} {count}")).collect();
+        let partial = if self.document_count > self.documents.len() { ", in the listed documents" } else { "" };
+        format!(" ({}{partial})", parts.join(", "))
+    }
+
+    /// The card's identity first (label and kind, names by script,
+    /// definition or gloss with the place it is quoted from, counts by
+    /// language), then the documents and snippets below a rule.
     fn render(&self, markup: &Markup<'_>) -> String {
         let mut out = format!("{} · {}\n", markup.strong(&self.label), kind_name(self.kind));
         let aliases = self.aliases_by_script();
@@ -366,13 +403,14 @@ impl TermCard {
             out.push('\n');
         }
         if let Some(definition) = &self.definition {
-            let source = match definition.origin {
-                DefinitionOrigin::Note => "note",
-                DefinitionOrigin::Sentence => "defined in",
-                DefinitionOrigin::FirstMention => "first mention in",
+            // One wording for the place a definition is quoted from, saying what that place is.
+            let place = match definition.origin {
+                DefinitionOrigin::Note => "the note",
+                DefinitionOrigin::Sentence => "the defining sentence in",
+                DefinitionOrigin::FirstMention => "the first mention in",
             };
             out.push_str(&format!(
-                "\n{}\n\n— {source} {}\n",
+                "\n{}\n\n— from {place} {}\n",
                 markup.text(definition.text.trim()),
                 markup.place(&definition.location.path, definition.line)
             ));
@@ -384,18 +422,26 @@ impl TermCard {
                 format!("{} ({})", gloss.simplified, gloss.traditional)
             };
             out.push_str(&format!(
-                "\n{}\n\n— dictionary (CC-CEDICT): {} [{}]\n",
+                "\n{}\n\n— from the dictionary (CC-CEDICT): {} [{}]\n",
                 markup.text(&gloss.text),
                 markup.text(&headword),
                 markup.text(&gloss.pinyin)
             ));
         }
         out.push_str(&format!(
-            "\n{} in {}, {} in notes\n",
+            "\n{} in {}{}, {} in notes\n",
             plural(self.document_mentions, "mention"),
             plural(self.document_count, "document"),
+            self.languages(),
             self.note_mentions
         ));
+
+        // The details, below a rule: an editor's hover shows the identity
+        // above without scrolling.
+        if self.documents.is_empty() && self.snippets.is_empty() {
+            return out;
+        }
+        out.push_str("\n---\n");
         for (path, language, count) in &self.documents {
             out.push_str(&format!("- {} ({language}): {count}\n", markup.file(path)));
         }
@@ -404,7 +450,7 @@ impl TermCard {
             out.push_str(&format!("- and {} more\n", plural(more, "document")));
         }
         if !self.snippets.is_empty() {
-            out.push_str("\n---\n");
+            out.push('\n');
             for snippet in &self.snippets {
                 out.push_str(&format!(
                     "- {} {}{}{}\n",
@@ -498,17 +544,44 @@ Eddie Wu also chairs Taobao and Tmall.
 
                 他说，拼多多增长很快。
 
-                — first mention in [zh.txt:1](/corpus/zh.txt#L1)
+                — from the first mention in [zh.txt:1](/corpus/zh.txt#L1)
 
                 Pinduoduo, social e-commerce company founded in 2015
 
-                — dictionary (CC-CEDICT): 拼多多 [Pin1 duo1 duo1]
+                — from the dictionary (CC-CEDICT): 拼多多 [Pin1 duo1 duo1]
 
                 1 mention in 1 document, 0 in notes
-                - zh.txt (zh-Hans): 1
 
                 ---
-                - [zh.txt:1](/corpus/zh.txt#L1) 他说，**拼多多**增长很快。
+                - zh.txt (zh-Hans): 1
+            "#]],
+        );
+    }
+
+    #[test]
+    fn the_snippets_never_repeat_the_quoted_first_mention() {
+        check(
+            "//- /corpus/zh.txt\n他说，拼$0多多增长很快。\n去年拼多多上市。\n//- /corpus/en.txt\nAn e-commerce company grew.\n",
+            expect![[r#"
+                hovered "拼多多"
+                **拼多多** · organization
+
+                Latin: Pinduoduo
+
+                他说，拼多多增长很快。
+
+                — from the first mention in [zh.txt:1](/corpus/zh.txt#L1)
+
+                Pinduoduo, social e-commerce company founded in 2015
+
+                — from the dictionary (CC-CEDICT): 拼多多 [Pin1 duo1 duo1]
+
+                2 mentions in 1 document, 0 in notes
+
+                ---
+                - zh.txt (zh-Hans): 2
+
+                - [zh.txt:2](/corpus/zh.txt#L2) 去年**拼多多**上市。
             "#]],
         );
     }
@@ -526,16 +599,16 @@ Eddie Wu also chairs Taobao and Tmall.
 
                 Wu Yongming is the chief executive of Alibaba Group since 2023.
 
-                — note [wu.md:6](/notes/wu.md#L6)
+                — from the note [wu.md:6](/notes/wu.md#L6)
 
-                3 mentions in 2 documents, 2 in notes
+                3 mentions in 2 documents (en 2, zh-Hans 1), 2 in notes
+
+                ---
                 - en.txt (en): 2
                 - zh.txt (zh-Hans): 1
 
-                ---
                 - [en.txt:1](/corpus/en.txt#L1) In September 2023, **Wu Yongming** took over from Zhang Yo…
                 - [zh.txt:1](/corpus/zh.txt#L1) **吴泳铭**接替张勇出任阿里巴巴集团首席执行官。
-                - [wu.md:6](/notes/wu.md#L6) \# **Wu Yongming**
             "#]],
         );
     }
@@ -553,16 +626,16 @@ Eddie Wu also chairs Taobao and Tmall.
 
                 Wu Yongming is the chief executive of Alibaba Group since 2023.
 
-                — note [wu.md:6](/notes/wu.md#L6)
+                — from the note [wu.md:6](/notes/wu.md#L6)
 
-                3 mentions in 2 documents, 2 in notes
+                3 mentions in 2 documents (en 2, zh-Hans 1), 2 in notes
+
+                ---
                 - en.txt (en): 2
                 - zh.txt (zh-Hans): 1
 
-                ---
                 - [en.txt:1](/corpus/en.txt#L1) In September 2023, **Wu Yongming** took over from Zhang Yo…
                 - [zh.txt:1](/corpus/zh.txt#L1) **吴泳铭**接替张勇出任阿里巴巴集团首席执行官。
-                - [wu.md:6](/notes/wu.md#L6) \# **Wu Yongming**
             "#]],
         );
     }
@@ -581,13 +654,14 @@ Eddie Wu also chairs Taobao and Tmall.
 
                 Wu Yongming is the chief executive of Alibaba Group since 2023.
 
-                — note [wu.md:6](/notes/wu.md#L6)
+                — from the note [wu.md:6](/notes/wu.md#L6)
 
-                3 mentions in 2 documents, 3 in notes
+                3 mentions in 2 documents (en 2, zh-Hans 1), 3 in notes
+
+                ---
                 - en.txt (en): 2
                 - zh.txt (zh-Hans): 1
 
-                ---
                 - [en.txt:1](/corpus/en.txt#L1) In September 2023, **Wu Yongming** took over from Zhang Yo…
                 - [zh.txt:1](/corpus/zh.txt#L1) **吴泳铭**接替张勇出任阿里巴巴集团首席执行官。
                 - [other.md:1](/notes/other.md#L1) **吳泳銘**是誰？
@@ -607,13 +681,14 @@ Eddie Wu also chairs Taobao and Tmall.
 
             Wu Yongming is the chief executive of Alibaba Group since 2023.
 
-            — note /notes/wu.md:6
+            — from the note /notes/wu.md:6
 
-            3 mentions in 2 documents, 2 in notes
+            3 mentions in 2 documents (en 2, zh-Hans 1), 2 in notes
+
+            ---
             - /corpus/en.txt (en): 2
             - /corpus/zh.txt (zh-Hans): 1
 
-            ---
             - /corpus/en.txt:1 In September 2023, Wu Yongming took over from Zhang Yo…
             - /corpus/en.txt:2 Eddie Wu also chairs Taobao and…
             - /corpus/zh.txt:1 吴泳铭接替张勇出任阿里巴巴集团首席执行官。
@@ -698,12 +773,13 @@ Eddie Wu also chairs Taobao and Tmall.
 
             Alibaba's \*1+6+N\* reorganization.
 
-            — note [1+6+N.md:1](/n/1+6+N.md#L1)
+            — from the note [1+6+N.md:1](/n/1+6+N.md#L1)
 
             2 mentions in 1 document, 1 in notes
-            - a.txt (en): 2
 
             ---
+            - a.txt (en): 2
+
             - [a.txt:5](/c/a.txt#L5) the **1+6+N** plan
         "#]]
         .assert_eq(&card.to_markdown(&|path, line| format!("{path}#L{}", line + 1)));

@@ -447,6 +447,8 @@ pub struct IndexBuilder {
     patterns: Option<Arc<Patterns>>,
     /// Where documents' candidates and scans are kept between runs.
     cache: Option<Arc<dyn BuildCache>>,
+    /// The links found in each note of the last version.
+    links: crate::graph::LinkCache,
 }
 
 /// The interner is compacted when it holds this many times the strings it
@@ -596,7 +598,9 @@ impl IndexBuilder {
                 Scanned { path: Arc::clone(&entry.path), scan }
             })
             .collect();
-        assemble(sources, scans, &mut linker, &accepted)
+        let mut index = assemble(sources, scans, &mut linker, &accepted);
+        index.graph = crate::graph::build(&index, &mut self.links);
+        index
     }
 
     /// Brings the kept entries and words up to `sources` (sorted by path):

@@ -38,7 +38,6 @@
 //! ([`AliasSource::Dictionary`]) and glosses them ([`Term::gloss`]).
 #![deny(missing_docs)]
 
-mod api;
 mod builder;
 mod candidates;
 mod definitions;
@@ -47,15 +46,20 @@ mod extract_en;
 mod extract_zh;
 mod fold;
 mod glosses;
+mod graph;
+mod index;
 pub mod markdown;
 mod mentions;
+mod model;
 mod notes;
 mod patterns;
 mod persist;
 mod quoted;
 mod romanize;
 
-pub use api::*;
+pub use graph::{Backlink, GraphLink, is_external, relative_target, scan_links, slug};
+pub use index::*;
+pub use model::*;
 
 /// Parses the built-in dictionary now rather than in the first build that
 /// needs it (about 0.1 s of CPU): call it on a thread of its own while the

@@ -6,27 +6,19 @@ use std::sync::Arc;
 
 use dossier_index::{Index, Source, SourceKind, note_links};
 use dossier_ingest::{IngestConfig, ingest};
+use dossier_test_support::Fixture;
 use expect_test::{Expect, expect};
 
 /// Builds an index from a fixture; returns it with the cursor (path, offset), if any.
 fn index(fixture: &str) -> (Index, Option<(String, usize)>) {
+    let fixture = Fixture::parse(fixture, "note.md");
     let mut sources = Vec::new();
-    let mut cursor = None;
-    for file in fixture.split("//- ").filter(|f| !f.trim().is_empty()) {
-        let (path, text) = file.split_once('\n').unwrap();
-        let path = path.trim().to_owned();
-        let text = match text.find("$0") {
-            Some(offset) => {
-                cursor = Some((path.clone(), offset));
-                text.replacen("$0", "", 1)
-            }
-            None => text.to_owned(),
-        };
-        let kind = if path.ends_with(".md") { SourceKind::Note } else { SourceKind::Document };
-        let document = ingest(&path, text.as_bytes(), &IngestConfig::default()).unwrap();
+    for file in &fixture.files {
+        let kind = if file.is_note() { SourceKind::Note } else { SourceKind::Document };
+        let document = ingest(&file.path, file.text.as_bytes(), &IngestConfig::default()).unwrap();
         sources.push(Arc::new(Source { kind, document }));
     }
-    (Index::build(sources), cursor)
+    (Index::build(sources), fixture.cursor)
 }
 
 /// Every term: label, kind, aliases (with source), mentions per file and definition.

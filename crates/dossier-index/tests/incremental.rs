@@ -5,7 +5,7 @@
 
 use std::{
     collections::HashMap,
-    path::Path,
+    path::{Path, PathBuf},
     sync::{
         Arc, Mutex, OnceLock,
         atomic::{AtomicUsize, Ordering},
@@ -17,7 +17,8 @@ use dossier_ingest::{IngestConfig, ingest};
 use proptest::prelude::*;
 
 fn workspace() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().parent().unwrap()
+    static ROOT: OnceLock<PathBuf> = OnceLock::new();
+    ROOT.get_or_init(dossier_test_support::repository)
 }
 
 fn source(kind: SourceKind, path: &str, text: &str) -> Arc<Source> {

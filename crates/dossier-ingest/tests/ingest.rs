@@ -57,14 +57,9 @@ fn encode(encoding: &'static Encoding, text: &str) -> Vec<u8> {
 }
 
 fn seed(prefix: &str) -> (Vec<u8>, Document) {
-    let directory = concat!(env!("CARGO_MANIFEST_DIR"), "/../../seeds");
-    let entry = std::fs::read_dir(directory)
-        .expect("seeds directory")
-        .filter_map(Result::ok)
-        .find(|entry| entry.file_name().to_string_lossy().starts_with(prefix))
-        .expect("seed file");
-    let bytes = std::fs::read(entry.path()).expect("readable seed");
-    let document = ingest(&entry.path().to_string_lossy(), &bytes, &IngestConfig::default()).expect("ingestible seed");
+    let path = dossier_test_support::seed(prefix);
+    let bytes = std::fs::read(&path).expect("readable seed");
+    let document = ingest(&path.to_string_lossy(), &bytes, &IngestConfig::default()).expect("ingestible seed");
     (bytes, document)
 }
 

@@ -117,10 +117,22 @@ fn spawn_reading<T: Send + 'static>(
     (child, incoming, stderr)
 }
 
+/// One message as LSP frames it: the `Content-Length` header, then the body.
+/// The one framing of the tests and benchmarks, whatever carries the bytes
+/// (a child's stdio here, an in-memory pipe in a server's own tests).
+pub fn frame(message: &Value) -> Vec<u8> {
+    let body = serde_json::to_string(message).unwrap();
+    format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+}
+
+/// The body length a header line announces, when it is `Content-Length`.
+pub fn content_length(header: &str) -> Option<usize> {
+    header.trim_end().strip_prefix("Content-Length:")?.trim().parse().ok()
+}
+
 /// Writes one framed message.
 pub fn write_message(stdin: &mut impl Write, message: &Value) {
-    let body = serde_json::to_string(message).unwrap();
-    write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+    stdin.write_all(&frame(message)).unwrap();
     stdin.flush().unwrap();
 }
 
@@ -142,8 +154,8 @@ fn read_body(reader: &mut impl BufRead) -> Option<Vec<u8>> {
         if line.is_empty() {
             break;
         }
-        if let Some(value) = line.strip_prefix("Content-Length:") {
-            length = value.trim().parse().ok();
+        if line.starts_with("Content-Length:") {
+            length = content_length(line);
         }
     }
     let mut body = vec![0; length?];

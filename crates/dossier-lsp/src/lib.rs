@@ -40,8 +40,10 @@
 // Stdout carries the protocol: nothing else may print there.
 #![deny(clippy::print_stdout)]
 
+mod diagnostics;
 mod edit;
 pub mod from_proto;
+mod note_edits;
 mod server;
 mod state;
 pub mod to_proto;

@@ -219,8 +219,10 @@ pub fn inlay_hint(position: lsp::Position, hint: NameHint) -> lsp::InlayHint {
         kind: None,
         text_edits: None,
         tooltip: None,
+        // Space before the hint always, after it only when text follows
+        // ("马云 Jack Ma 和", not "马云 Jack Ma和").
         padding_left: Some(true),
-        padding_right: None,
+        padding_right: Some(hint.text_follows),
         data: None,
     }
 }

@@ -44,11 +44,9 @@ use tower_lsp_server::{
     ls_types::{self as lsp, NumberOrString, Uri},
 };
 
-use dossier_ide::diagnostics::note_diagnostics;
-
 use crate::{
+    diagnostics::PublishedDiagnostics,
     state::{Inputs, Shared, Snapshot, Status, StatusNotification, StatusState},
-    to_proto,
 };
 
 /// How long the watcher waits for a burst of events to settle. An editor's
@@ -262,7 +260,7 @@ struct Worker {
     /// watches, `fs.inotify.max_user_watches` on Linux).
     unwatched: usize,
     /// The diagnostics last published, by note.
-    published: HashMap<PathBuf, Vec<lsp::Diagnostic>>,
+    published: PublishedDiagnostics,
     ready: bool,
 }
 
@@ -281,7 +279,7 @@ impl Worker {
             watcher: None,
             folders: BTreeSet::new(),
             unwatched: 0,
-            published: HashMap::new(),
+            published: PublishedDiagnostics::default(),
             ready: false,
         }
     }
@@ -640,36 +638,8 @@ impl Worker {
         versions: &HashMap<PathBuf, i32>,
         encoding: PositionEncoding,
     ) -> Vec<(Uri, Vec<lsp::Diagnostic>, Option<i32>)> {
-        let problems = index.problems();
         let roots = &self.roots;
-        let exists = |path: &Path| exists_in_roots(roots, path);
-        let mut current: HashMap<PathBuf, Vec<lsp::Diagnostic>> = HashMap::new();
-        for source in index.sources().iter().filter(|s| s.kind == SourceKind::Note) {
-            let path = &source.document.path;
-            let found = note_diagnostics(index, &problems, path, &exists);
-            if found.is_empty() {
-                continue;
-            }
-            let lines = LineIndex::new(&source.document.text);
-            let diagnostics =
-                found.into_iter().map(|d| to_proto::diagnostic(&lines, &source.document.text, d, encoding)).collect();
-            current.insert(PathBuf::from(path), diagnostics);
-        }
-        let mut changed = Vec::new();
-        for (path, diagnostics) in &current {
-            if self.published.get(path) != Some(diagnostics)
-                && let Some(uri) = to_proto::uri(path)
-            {
-                changed.push((uri, diagnostics.clone(), versions.get(path).copied()));
-            }
-        }
-        for path in self.published.keys().filter(|path| !current.contains_key(*path)) {
-            if let Some(uri) = to_proto::uri(path) {
-                changed.push((uri, Vec::new(), versions.get(path).copied()));
-            }
-        }
-        self.published = current;
-        changed
+        self.published.update(index, versions, encoding, &|path: &Path| exists_in_roots(roots, path))
     }
 }
 

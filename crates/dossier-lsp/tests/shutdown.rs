@@ -7,8 +7,7 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 
 async fn send(output: &mut (impl AsyncWrite + Unpin), message: Value) {
-    let body = message.to_string();
-    output.write_all(format!("Content-Length: {}\r\n\r\n{body}", body.len()).as_bytes()).await.unwrap();
+    output.write_all(&dossier_lsp_client::frame(&message)).await.unwrap();
 }
 
 async fn receive(input: &mut BufReader<tokio::io::DuplexStream>) -> Value {
@@ -19,8 +18,8 @@ async fn receive(input: &mut BufReader<tokio::io::DuplexStream>) -> Value {
         match line.trim_end() {
             "" if length.is_some() => break,
             header => {
-                if let Some(value) = header.strip_prefix("Content-Length: ") {
-                    length = Some(value.parse::<usize>().unwrap());
+                if let Some(value) = dossier_lsp_client::content_length(header) {
+                    length = Some(value);
                 }
             }
         }

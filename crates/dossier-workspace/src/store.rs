@@ -23,8 +23,11 @@
 //! - entries are keyed by path and checked against the content hash and the
 //!   ingestion settings, so a stale entry is never used.
 //!
-//! Nothing is written outside `<root>/.dossier/`, and nothing through a
+//! Nothing is written outside `<root>/.dossier/` (or the folder that
+//! `DOSSIER_CACHE_DIR` names, see [`store_dir`]), and nothing through a
 //! symbolic link: a `.dossier` or `cache.redb` that is one means no cache.
+//! The folder holds a `.gitignore` of `*` and a `CACHEDIR.TAG`, so that Git
+//! and backup tools leave the cache alone.
 
 use std::{
     hash::{Hash, Hasher},
@@ -40,6 +43,61 @@ use serde::{Deserialize, Serialize};
 
 /// The folder, at each workspace root, that holds Dossier's own files.
 pub const STORE_DIR: &str = ".dossier";
+
+/// The environment variable that moves every workspace's cache out of the
+/// workspace: the cache of `<root>` is then `$DOSSIER_CACHE_DIR/<folder name>-<hash of root>/`.
+pub const CACHE_DIR_VARIABLE: &str = "DOSSIER_CACHE_DIR";
+
+/// The marker files of the cache folder, written when missing and never
+/// overwritten: a `.gitignore` that keeps the whole folder out of Git (and of
+/// the tools that read `.gitignore`), and the cache directory tag
+/// (<https://bford.info/cachedir/>) that backup tools skip.
+const MARKERS: &[(&str, &str)] = &[
+    (".gitignore", "# Dossier's cache: rebuilt when missing, never worth committing.\n*\n"),
+    (
+        "CACHEDIR.TAG",
+        "Signature: 8a477f597d28d172789f06886806bc55\n\
+         # This file is a cache directory tag created by Dossier.\n\
+         # For information about cache directory tags see https://bford.info/cachedir/\n",
+    ),
+];
+
+/// Where the cache of the workspace at `root` lives: `<root>/.dossier/`, or
+/// under [`CACHE_DIR_VARIABLE`] when it is set.
+pub fn store_dir(root: &Path) -> PathBuf {
+    store_dir_under(root, std::env::var_os(CACHE_DIR_VARIABLE).filter(|dir| !dir.is_empty()).map(PathBuf::from))
+}
+
+fn store_dir_under(root: &Path, base: Option<PathBuf>) -> PathBuf {
+    match base {
+        Some(base) => {
+            // One folder per workspace: its name, for people, and a hash of
+            // its absolute path, so that two `notes/` folders never share.
+            let absolute = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+            let hash = xxhash_rust::xxh3::xxh3_64(absolute.as_os_str().as_encoded_bytes());
+            let name = absolute.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+            base.join(format!("{name}-{hash:016x}"))
+        }
+        None => root.join(STORE_DIR),
+    }
+}
+
+/// Writes the marker files that are missing; a failure costs only the marker.
+fn mark_as_cache(dir: &Path) {
+    for (name, contents) in MARKERS {
+        let path = dir.join(name);
+        let written = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .and_then(|mut file| std::io::Write::write_all(&mut file, contents.as_bytes()));
+        if let Err(error) = written
+            && error.kind() != std::io::ErrorKind::AlreadyExists
+        {
+            tracing::warn!("cannot write {}: {error}", path.display());
+        }
+    }
+}
 
 /// The database file inside [`STORE_DIR`].
 const STORE_FILE: &str = "cache.redb";
@@ -154,8 +212,9 @@ impl Store {
         if !root.is_dir() {
             return None;
         }
-        let dir = root.join(STORE_DIR);
-        if let Err(error) = std::fs::create_dir(&dir)
+        let dir = store_dir(root);
+        let created = if dir.starts_with(root) { std::fs::create_dir(&dir) } else { std::fs::create_dir_all(&dir) };
+        if let Err(error) = created
             && error.kind() != std::io::ErrorKind::AlreadyExists
         {
             tracing::warn!("cannot create {}: {error}; working without a cache", dir.display());
@@ -168,6 +227,7 @@ impl Store {
             tracing::warn!("{} is not a folder (a symbolic link?); working without a cache", dir.display());
             return None;
         }
+        mark_as_cache(&dir);
         let file = dir.join(STORE_FILE);
         if std::fs::symlink_metadata(&file).is_ok_and(|metadata| !metadata.is_file()) {
             tracing::warn!("{} is not a file (a symbolic link?); working without a cache", file.display());
@@ -447,6 +507,38 @@ mod tests {
         assert_eq!((BuildCache::get(&store, "a.txt"), store.get("a.txt")), (None, None));
         store.retain(|path| path != "b.txt");
         assert_eq!(BuildCache::get(&store, "b.txt"), None);
+    }
+
+    #[test]
+    fn the_cache_folder_is_marked_for_git_and_backup_tools() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(Store::open(dir.path()).unwrap());
+        let folder = dir.path().join(STORE_DIR);
+        let ignore = std::fs::read_to_string(folder.join(".gitignore")).unwrap();
+        assert_eq!(ignore.lines().filter(|line| !line.starts_with('#')).collect::<Vec<_>>(), ["*"]);
+        let tag = std::fs::read_to_string(folder.join("CACHEDIR.TAG")).unwrap();
+        assert!(tag.starts_with("Signature: 8a477f597d28d172789f06886806bc55"), "{tag}");
+    }
+
+    #[test]
+    fn the_markers_never_overwrite_a_users_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join(STORE_DIR);
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join(".gitignore"), "cache.redb\n").unwrap();
+        drop(Store::open(dir.path()).unwrap());
+        assert_eq!(std::fs::read_to_string(folder.join(".gitignore")).unwrap(), "cache.redb\n");
+        assert!(folder.join("CACHEDIR.TAG").exists());
+    }
+
+    #[test]
+    fn a_cache_folder_elsewhere_is_one_per_workspace() {
+        let base = tempfile::tempdir().unwrap();
+        let one = store_dir_under(Path::new("/home/me/a/notes"), Some(base.path().to_path_buf()));
+        let two = store_dir_under(Path::new("/home/me/b/notes"), Some(base.path().to_path_buf()));
+        assert_ne!(one, two);
+        assert!(one.starts_with(base.path()) && one.file_name().unwrap().to_string_lossy().starts_with("notes-"));
+        assert_eq!(store_dir_under(Path::new("/w"), None), Path::new("/w").join(STORE_DIR));
     }
 
     #[test]

@@ -1,12 +1,14 @@
-// The Dossier extension: starts `dossier lsp` for Markdown notes and adds what
+// The Dossier extension: starts `dossier lsp` for Markdown notes and the
+// workspace's corpus documents (selector.ts), and adds what
 // the protocol alone doesn't give VS Code: a status bar item fed by the
 // server's `dossier/status` notification, "Dossier: Find Term",
 // "Dossier: Restart Server", and the command of the server's "N mentions"
 // code lenses. Everything that can be decided without VS Code
-// lives in settings.ts, status.ts and terms.ts, which have unit tests.
+// lives in settings.ts, selector.ts, status.ts and terms.ts, which have unit tests.
 
 import * as fs from "node:fs";
 import * as os from "node:os";
+import * as path from "node:path";
 import * as vscode from "vscode";
 import {
   type Executable,
@@ -18,6 +20,7 @@ import {
   WorkspaceSymbolResolveRequest,
 } from "vscode-languageclient/node";
 
+import { documentGlobs, documentSelector, isNote } from "./selector";
 import { SERVER_ARGS, parseSettings, resolveServerPath, serverEnvironment } from "./settings";
 import { STATUS_NOTIFICATION, clientStateView, parseStatus, statusView, type StatusView } from "./status";
 import { type TermEntry, referencesTarget, termEntries } from "./terms";
@@ -49,6 +52,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         void restartServer();
       }
     }),
+    // The document selector names the workspace folders: a new folder needs a new client.
+    vscode.workspace.onDidChangeWorkspaceFolders(() => void restartServer()),
   );
   await startServer();
 }
@@ -132,9 +137,22 @@ async function startServer(): Promise<void> {
     options: { env: serverEnvironment(process.env, settings.extraEnv), cwd: workspaceFolders[0] },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ scheme: "file", language: "markdown" }],
+    documentSelector: documentSelector(workspaceFolders.map((folder) => ({ path: folder, globs: folderDocumentGlobs(folder) }))),
     outputChannel: output,
     traceOutputChannel: output,
+    // Corpus documents are read, never written: in them the client offers
+    // what reads (hover, definition, references, highlights, lenses), and
+    // nothing that would edit the document (completion, rename, code actions).
+    middleware: {
+      provideCompletionItem: (document, position, context, token, next) =>
+        isNote(document.languageId) ? next(document, position, context, token) : undefined,
+      prepareRename: (document, position, token, next) =>
+        isNote(document.languageId) ? next(document, position, token) : undefined,
+      provideRenameEdits: (document, position, newName, token, next) =>
+        isNote(document.languageId) ? next(document, position, newName, token) : undefined,
+      provideCodeActions: (document, range, context, token, next) =>
+        isNote(document.languageId) ? next(document, range, context, token) : undefined,
+    },
   };
   const newClient = new LanguageClient(CLIENT_ID, CLIENT_NAME, { run: executable, debug: executable }, clientOptions);
   newClient.onDidChangeState((event) => {
@@ -161,6 +179,22 @@ async function startServer(): Promise<void> {
     showStatus(clientStateView("stopped"));
     void vscode.window.showErrorMessage(`Dossier: the language server did not start: ${String(error)}`);
   }
+}
+
+/** The document globs of a workspace folder, from its `dossier.toml` when it has one. */
+function folderDocumentGlobs(folder: string): string[] {
+  const configPath = path.join(folder, "dossier.toml");
+  let text: string | undefined;
+  try {
+    text = fs.readFileSync(configPath, "utf8");
+  } catch {
+    text = undefined;
+  }
+  const result = documentGlobs(text, configPath);
+  if (result.warning) {
+    output.appendLine(`[settings] ${result.warning}`);
+  }
+  return result.globs;
 }
 
 async function stopServer(): Promise<void> {
