@@ -33,7 +33,11 @@ use crate::{
     romanize::romanizations,
 };
 
-const EVIDENCE_KINDS: usize = 10;
+const EVIDENCE_KINDS: usize = 11;
+/// How often a name must be seen on its own to stand for its group's name.
+const MIN_HEAD_MENTIONS: u32 = 3;
+/// The weight of a dictionary gloss's kind against the extractors' votes.
+const GLOSS_KIND_WEIGHT: u32 = 1000;
 /// Every kind, in the order of `Node::kind_votes` (and of stored values).
 pub(crate) const TERM_KINDS: [TermKind; 6] = [
     TermKind::Person,
@@ -66,6 +70,11 @@ struct Node {
     gloss: Option<Gloss>,
     /// The name side of a pattern ("刘博" in 刘博（花名：家洛）): preferred as a label.
     named_by_pattern: bool,
+    /// Declared only as the title of a note without aliases: the corpus's
+    /// evidence decides whether it is a term.
+    title_only: bool,
+    /// A short form linked to the name it begins (阿里 of 阿里巴巴): never the label.
+    short_form: bool,
     accepted: bool,
     mentions: u32,
 }
@@ -210,6 +219,9 @@ impl Linker {
         }
         let note = self.notes.len();
         let defines_term = header.front_matter.end > 0 && !header.broken;
+        // A title alone ("People") is the note's title, for links; it names a
+        // term of the corpus only when it is a name or the corpus makes it one.
+        let title_only = header.aliases.is_empty() && !title_is_name(&header.label);
         let mut label_node = None;
         if defines_term {
             for alias in std::iter::once(&header.label).chain(&header.aliases) {
@@ -227,7 +239,8 @@ impl Linker {
                 }
                 let n = &mut self.nodes[node];
                 n.note = Some(note);
-                n.accepted = true;
+                n.title_only = title_only;
+                n.accepted |= !title_only;
                 if !n.declared.contains(alias) {
                     n.declared.push(alias.clone());
                 }
@@ -252,6 +265,15 @@ impl Linker {
     /// the corpus's lower-case Latin words.
     fn link(&mut self, has_word: &dyn Fn(&str) -> bool) {
         for node in &mut self.nodes {
+            // A note's title of one word is a name when the corpus writes it
+            // with its capital ("Spain", not "People"): accepted here, it is
+            // dropped with the capitalized words mostly written in lower case
+            // when the mentions are counted (`assemble`).
+            if node.title_only && node.key.chars().all(|c| c.is_alphabetic() && !is_han(c)) {
+                node.accepted = true;
+            }
+        }
+        for node in &mut self.nodes {
             node.accepted = Linker::accept(node);
         }
         for (a, b) in std::mem::take(&mut self.pairs) {
@@ -259,6 +281,88 @@ impl Linker {
         }
         self.link_romanizations();
         self.link_dictionary(has_word);
+        self.link_short_forms();
+        self.link_group_names();
+    }
+
+    /// Links a Han short form to the one established name it begins
+    /// (阿里 to 阿里巴巴): the short form is a name of the corpus with no
+    /// English name of its own and no ordinary sense, and exactly one name of
+    /// the corpus that the dictionary names in English starts with it. Two
+    /// such names (or none) leave it alone: no link rather than a wrong one.
+    fn link_short_forms(&mut self) {
+        let dictionary = dictionary();
+        let mut longer_of_prefix: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (id, node) in self.nodes.iter().enumerate() {
+            if !node.accepted || node.gloss.is_none() || !node.key.chars().all(is_han) {
+                continue;
+            }
+            for (end, _) in node.key.char_indices().skip(2) {
+                longer_of_prefix.entry(&node.key[..end]).or_default().push(id);
+            }
+        }
+        let mut links = Vec::new();
+        for (id, node) in self.nodes.iter().enumerate() {
+            let Some(longer) = longer_of_prefix.get(node.key.as_str()) else { continue };
+            if node.accepted && node.gloss.is_none() && !node.romanized && !dictionary.has_common_sense(&node.key) {
+                links.push((id, longer.clone()));
+            }
+        }
+        for (short, longer) in links {
+            let roots: HashSet<usize> = longer.iter().map(|&l| self.find(l)).collect();
+            if roots.len() == 1 && self.union(short, longer[0]) {
+                self.nodes[short].short_form = true;
+            }
+        }
+    }
+
+    /// Links a group's name to the name it is built on: "Alibaba Group",
+    /// 阿里集团 and 阿里巴巴集团 to Alibaba, 阿里, 阿里巴巴, when the corpus
+    /// uses that name on its own, at least as often as the group's name and
+    /// more than a couple of times: a bare "Ant" seen twice may be Ant
+    /// Financial as well as Ant Group.
+    fn link_group_names(&mut self) {
+        const SUFFIXES: &[&str] = &[
+            " group",
+            " holdings",
+            " inc.",
+            " inc",
+            " corp.",
+            " corp",
+            " corporation",
+            " limited",
+            " ltd.",
+            " ltd",
+            "股份有限公司",
+            "有限公司",
+            "控股",
+            "集团",
+            "公司",
+        ];
+        let mut links = Vec::new();
+        for (id, node) in self.nodes.iter().enumerate() {
+            if !node.accepted {
+                continue;
+            }
+            let head = SUFFIXES.iter().find_map(|suffix| node.key.strip_suffix(suffix));
+            if let Some(head) = head
+                && head.chars().count() >= 2
+                && let Some(&head_node) = self.by_key.get(head)
+                && self.nodes[head_node].accepted
+                && {
+                    let seen = |n: &Node| n.surfaces.iter().map(|(_, count)| count).sum::<u32>();
+                    let head_seen = seen(&self.nodes[head_node]);
+                    head_seen >= MIN_HEAD_MENTIONS && head_seen >= seen(node)
+                }
+            {
+                links.push((id, head_node));
+            }
+        }
+        for (group, head) in links {
+            if self.union(head, group) {
+                self.nodes[group].kind_votes[1] += 1;
+            }
+        }
     }
 
     /// Whether a node's evidence is enough for a term of its own.
@@ -272,9 +376,11 @@ impl Linker {
             || node.has(Evidence::Capitalized) > 0
             || node.has(Evidence::SentenceInitial) >= 2 && words >= 2
             || node.has(Evidence::Acronym) >= 2
-            || node.has(Evidence::Number) >= 2
             || node.has(Evidence::Tagged) >= 2
-            || quoted >= 2
+            || node.has(Evidence::Lexicon) >= 2
+            || node.has(Evidence::Discovered) >= 3
+            // A lower-case word in quotes ("wants") is a word being quoted, not a name.
+            || quoted >= 2 && (han || words >= 2 || node.surfaces.iter().any(|(s, _)| !s.chars().all(char::is_lowercase)))
             || quoted == 1 && han && node.key.chars().count() >= 3
             || quoted == 1
                 && !han
@@ -382,8 +488,14 @@ impl Linker {
                 n.kind_votes[TERM_KINDS.iter().position(|k| *k == kind).unwrap_or(5)] += 1;
             }
             if linked {
-                self.nodes[han].accepted = true;
-                self.nodes[han].gloss = Some(gloss);
+                let han_node = &mut self.nodes[han];
+                han_node.accepted = true;
+                han_node.gloss = Some(gloss);
+                // What the dictionary says a name is outweighs a tagger's guess
+                // (京东 a company, not a place).
+                if kind != TermKind::Unknown {
+                    han_node.kind_votes[TERM_KINDS.iter().position(|k| *k == kind).unwrap_or(5)] += GLOSS_KIND_WEIGHT;
+                }
             }
         }
     }
@@ -397,6 +509,35 @@ impl Linker {
         }
         self.root_note[name_root]
             .is_some_and(|note| self.notes[note].header.aliases.iter().any(|a| a.chars().any(is_han)))
+    }
+}
+
+/// The key a node's mentions are found by: its key, or for a short acronym
+/// only ever written in capitals ("US", "EU"), the acronym as written, which
+/// matches only so: "us" is a pronoun.
+fn matcher_key(node: &Node) -> std::borrow::Cow<'_, str> {
+    let short_acronym = (2..=3).contains(&node.key.len())
+        && node.key.chars().all(|c| c.is_ascii_alphabetic())
+        && node.declared.is_empty()
+        && !node.surfaces.is_empty()
+        && node.surfaces.iter().all(|(s, _)| s.chars().all(|c| c.is_ascii_uppercase()));
+    if short_acronym { node.key.to_ascii_uppercase().into() } else { node.key.as_str().into() }
+}
+
+/// Whether a note's title is a name by its own form: Han text that is no
+/// ordinary word of the dictionary, several capitalized words ("Jack Ma"),
+/// or a word with capitals or digits inside ("WeChat", "AIDC", "996").
+/// 公司 is not; "People" or "Spain" is left to how the corpus writes it.
+fn title_is_name(title: &str) -> bool {
+    if title.chars().any(is_han) {
+        let simplified: String = title.chars().map(fold::simplified).collect();
+        return !dictionary().is_common_word(&simplified);
+    }
+    let words: Vec<&str> = title.split_whitespace().collect();
+    let capitalized = |w: &&str| w.chars().next().is_some_and(char::is_uppercase);
+    match words.as_slice() {
+        [word] => word.chars().skip(1).any(|c| c.is_uppercase() || c.is_ascii_digit()),
+        _ => words.iter().filter(|w| capitalized(w)).count() >= 2,
     }
 }
 
@@ -725,11 +866,11 @@ impl IndexBuilder {
     fn patterns_for(&mut self, linker: &Linker, accepted: &[usize]) -> Arc<Patterns> {
         if let Some(patterns) = &self.patterns
             && patterns.keys.len() == accepted.len()
-            && patterns.keys.iter().zip(accepted).all(|(key, &node)| **key == *linker.nodes[node].key)
+            && patterns.keys.iter().zip(accepted).all(|(key, &node)| **key == *matcher_key(&linker.nodes[node]))
         {
             return Arc::clone(patterns);
         }
-        let keys: Vec<Box<str>> = accepted.iter().map(|&node| linker.nodes[node].key.as_str().into()).collect();
+        let keys: Vec<Box<str>> = accepted.iter().map(|&node| matcher_key(&linker.nodes[node]).into()).collect();
         let matcher = Matcher::new(keys.iter().enumerate().map(|(i, key)| (key.to_string(), i)).collect());
         let generation = self.patterns.as_ref().map_or(0, |p| p.generation + 1);
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
@@ -805,9 +946,11 @@ fn assemble(sources: Vec<Arc<Source>>, scans: Vec<Scanned>, linker: &mut Linker,
     for &id in accepted {
         let node = &mut linker.nodes[id];
         let single_word = !node.key.contains(' ') && node.key.chars().all(|c| c.is_alphabetic() && !is_han(c));
-        let strong = node.note.is_some()
+        // An acronym is no proof either when the word is mostly written in
+        // lower case: "VERY", "FREE" and "WOW" are shouted words.
+        let strong = node.note.is_some() && !node.title_only
             || node.romanized
-            || [Evidence::Pattern, Evidence::Quoted, Evidence::Acronym].iter().any(|&e| node.has(e) > 0);
+            || [Evidence::Pattern, Evidence::Quoted].iter().any(|&e| node.has(e) > 0);
         let lower = lower_case_mentions[id];
         if single_word && !strong && lower > 0 && lower * 3 >= node.mentions {
             node.accepted = false;
@@ -894,8 +1037,9 @@ fn assemble(sources: Vec<Arc<Source>>, scans: Vec<Scanned>, linker: &mut Linker,
                 .map(|&m| &linker.nodes[m])
                 .max_by(|a, b| {
                     let extracted = |n: &Node| n.surfaces.iter().map(|(_, c)| c).sum::<u32>();
-                    a.mentions
-                        .cmp(&b.mentions)
+                    (!a.short_form)
+                        .cmp(&!b.short_form)
+                        .then(a.mentions.cmp(&b.mentions))
                         .then(a.named_by_pattern.cmp(&b.named_by_pattern))
                         .then(extracted(a).cmp(&extracted(b)))
                         .then(b.key.cmp(&a.key))

@@ -126,6 +126,13 @@ impl Index {
         if let Some(&id) = self.by_key.get(trimmed) {
             return Some(id);
         }
+        // A dotted acronym without its last period: "U.S" for "U.S.".
+        if trimmed.contains('.')
+            && !trimmed.ends_with('.')
+            && let Some(&id) = self.by_key.get(&format!("{trimmed}."))
+        {
+            return Some(id);
+        }
         if trimmed.is_ascii() {
             return self.by_letters.get(&letters_key(trimmed)).copied().flatten();
         }

@@ -42,6 +42,7 @@ mod builder;
 mod candidates;
 mod definitions;
 mod dictionary;
+mod discover;
 mod extract_en;
 mod extract_zh;
 mod fold;
