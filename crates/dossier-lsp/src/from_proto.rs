@@ -6,10 +6,7 @@
 //! Offsets are byte offsets into `Document::text`, always on char boundaries.
 //! Lines end at `\n`, `\r\n` or a lone `\r`, as the LSP specification says.
 
-use std::{
-    ops::Range,
-    path::{Component, Path, PathBuf},
-};
+use std::{ops::Range, path::PathBuf};
 
 use dossier_ingest::{LineCol, LineIndex, PositionEncoding};
 use tower_lsp_server::ls_types::{self as lsp, PositionEncodingKind, Uri};
@@ -28,23 +25,7 @@ pub fn path(uri: &Uri) -> Option<PathBuf> {
     if !uri.scheme().as_str().eq_ignore_ascii_case("file") {
         return None;
     }
-    uri.to_file_path().map(|path| without_dot_dot(&path))
-}
-
-/// `path` with its `.` and `..` resolved as written (not on the disk), so
-/// that `/root/../elsewhere` is not taken for a path inside `/root`.
-fn without_dot_dot(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
+    uri.to_file_path().map(|path| dossier_index::lexically_normal(&path))
 }
 
 /// The byte offset in `text` (whose lines are `lines`) of an LSP position;

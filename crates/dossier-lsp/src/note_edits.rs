@@ -21,16 +21,7 @@ pub(crate) fn workspace_edit(view: &View, edits: RenameEdits) -> Result<lsp::Wor
     let mut changes: HashMap<Uri, Vec<lsp::TextEdit>> = HashMap::new();
     for (path, edits) in edits {
         let Some(uri) = to_proto::uri(Path::new(&*path)) else { continue };
-        // An edit that falls in text typed since the last build has no
-        // place yet: refuse rather than edit only part of the places.
-        let edits = edits
-            .into_iter()
-            .map(|(range, new_text)| {
-                let range = view.range(&path, range).ok_or(RenameError::Edited)?;
-                Ok(lsp::TextEdit { range, new_text })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        changes.insert(uri, edits);
+        changes.insert(uri, text_edits(view, &path, edits)?);
     }
     Ok(lsp::WorkspaceEdit { changes: Some(changes), ..lsp::WorkspaceEdit::default() })
 }
@@ -47,19 +38,30 @@ pub(crate) fn versioned_workspace_edit(
     let mut document_changes = Vec::new();
     for (path, edits) in edits {
         let Some(uri) = to_proto::uri(Path::new(&*path)) else { continue };
-        let edits = edits
-            .into_iter()
-            .map(|(range, new_text)| {
-                let range = view.range(&path, range).ok_or(RenameError::Edited)?;
-                Ok(lsp::OneOf::Left(lsp::TextEdit { range, new_text }))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let edits = text_edits(view, &path, edits)?.into_iter().map(lsp::OneOf::Left).collect();
         let version = versions.get(Path::new(&*path)).copied();
         let text_document = lsp::OptionalVersionedTextDocumentIdentifier { uri, version };
         document_changes.push(lsp::TextDocumentEdit { text_document, edits });
     }
     let document_changes = Some(lsp::DocumentChanges::Edits(document_changes));
     Ok(lsp::WorkspaceEdit { document_changes, ..lsp::WorkspaceEdit::default() })
+}
+
+/// One note's edits as LSP text edits. An edit that falls in text typed
+/// since the last build has no place yet: refuse rather than edit only part
+/// of the places.
+fn text_edits(
+    view: &View,
+    path: &str,
+    edits: impl IntoIterator<Item = (std::ops::Range<usize>, String)>,
+) -> Result<Vec<lsp::TextEdit>, RenameError> {
+    edits
+        .into_iter()
+        .map(|(range, new_text)| {
+            let range = view.range(path, range).ok_or(RenameError::Edited)?;
+            Ok(lsp::TextEdit { range, new_text })
+        })
+        .collect()
 }
 
 /// A code action as LSP: a note to create is a `CreateFile` operation
