@@ -271,3 +271,38 @@ fn dictionary_names_link_scripts_no_romanization_can() {
     let (_, card) = lookup_without_notes("菜鸟");
     assert!(!aliases(&card).iter().any(|a| a.eq_ignore_ascii_case("rookie")), "{card}");
 }
+
+/// The term of `text` in the documents without the glossary notes: its label,
+/// kind and aliases, or `None`.
+fn term_without_notes(text: &str) -> Option<(String, String, Vec<String>)> {
+    let (code, card) = lookup_without_notes(text);
+    (code == 0).then(|| {
+        let aliases = aliases(&card).into_iter().map(str::to_owned).collect();
+        (card["label"].as_str().unwrap().to_owned(), card["kind"].as_str().unwrap().to_owned(), aliases)
+    })
+}
+
+#[test]
+fn names_found_without_glossary_notes() {
+    // Names the corpus uses that no dictionary has: found as new words.
+    for (name, also) in [("天猫", "天貓"), ("阿里云", "阿里雲"), ("逍遙子", "逍遙子"), ("饿了么", "Ele.me")]
+    {
+        let (_, _, aliases) = term_without_notes(name).unwrap_or_else(|| panic!("{name} is a term"));
+        assert!(aliases.iter().any(|a| a == also), "{name}: {aliases:?}");
+    }
+    assert!(term_without_notes("WeChat").is_some(), "bare WeChat is a term");
+
+    // Short forms and group names reach Alibaba.
+    let (label, kind, _) = term_without_notes("Alibaba").unwrap();
+    assert_eq!((label.as_str(), kind.as_str()), ("Alibaba", "organization"));
+    for name in ["阿里", "阿里集团", "阿里巴巴集团", "Alibaba Group"] {
+        assert_eq!(term_without_notes(name).map(|t| t.0), Some(label.clone()), "{name}");
+    }
+
+    // Kinds from the dictionary's glosses, not from a tagger's guess.
+    assert_eq!(term_without_notes("京东").map(|t| t.1).as_deref(), Some("organization"));
+    // Ordinary words are no terms.
+    for word in ["wants", "公司", "集团"] {
+        assert_eq!(term_without_notes(word), None, "{word}");
+    }
+}

@@ -13,3 +13,4 @@ mod inlay;
 mod lsp;
 mod nvim;
 mod support;
+mod vault;

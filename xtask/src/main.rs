@@ -3,7 +3,7 @@
 //! - `cargo xtask ingest`: the batch over `seeds/` in release mode, JSON in `target/dossier/`.
 //! - `cargo xtask ci`: what CI runs (fmt check, clippy, the tests).
 //! - `cargo xtask dist`: the release binary and the VS Code extension in `target/dist/`.
-//! - `cargo xtask bench [--size 100MB] [--quick]`: the benchmark report in `target/bench/`.
+//! - `cargo xtask bench [--size 100MB] [--quick] [--vault]`: the benchmark report in `target/bench/`.
 //! - `cargo xtask vscode-e2e`: the VS Code extension in a real VS Code (code-server, headless Chromium).
 //! - `cargo xtask fuzz [--seconds N] [TARGET...]`: the fuzz targets in `fuzz/` (`--replay`: the saved inputs).
 

@@ -5,10 +5,7 @@ use std::{ops::Range, path::Path};
 
 use dossier_index::{Index, NoteProblem};
 
-use crate::{
-    navigation::{is_external, links, relative_target, resolve_link},
-    source_text,
-};
+use dossier_index::{is_external, relative_target};
 
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,13 +30,18 @@ pub struct NoteDiagnostic {
 /// The problems of the note at `path`. `problems` is `index.problems()`
 /// (computed once per index); `file_exists` tells whether a path is a file of
 /// the workspace, so that links to files Dossier does not read (images) count.
+/// Links come resolved from the index's graph, so this costs the note's
+/// links, not the workspace: only a link that resolves to no source and
+/// names a file (it has an extension) is looked for on the disk.
 pub fn note_diagnostics(
     index: &Index,
     problems: &[NoteProblem],
     path: &str,
     file_exists: &dyn Fn(&Path) -> bool,
 ) -> Vec<NoteDiagnostic> {
-    let Some(text) = source_text(index, path) else { return Vec::new() };
+    if index.source(path).is_none() {
+        return Vec::new();
+    }
     let mut out: Vec<NoteDiagnostic> = problems
         .iter()
         .filter(|problem| &*problem.location.path == path)
@@ -49,11 +51,12 @@ pub fn note_diagnostics(
             severity: Severity::Error,
         })
         .collect();
-    for link in links(text) {
-        if is_external(&link.target) || resolve_link(index, path, &link.target).is_some() {
+    for link in index.links_in(path) {
+        if is_external(link.target) || index.link_target(&link).is_some() {
             continue;
         }
-        if file_exists(&relative_target(path, &link.target)) {
+        let names_a_file = Path::new(&link.target).extension().is_some();
+        if names_a_file && file_exists(&relative_target(path, link.target)) {
             continue;
         }
         out.push(NoteDiagnostic {

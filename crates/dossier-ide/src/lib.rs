@@ -21,11 +21,13 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod code_actions;
 pub mod completion;
 pub mod diagnostics;
 pub mod hover;
 pub mod inlay;
 pub mod lens;
+pub mod links;
 pub mod navigation;
 pub mod rename;
 pub mod symbols;

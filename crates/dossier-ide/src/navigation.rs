@@ -1,27 +1,19 @@
 //! Go-to-definition, find-references and note links.
 
-use std::{
-    path::{Component, Path, PathBuf},
-    sync::Arc,
-};
+use std::sync::Arc;
 
-use dossier_index::{
-    Index, NoteLink,
-    markdown::{self, LinkKind},
-};
+use dossier_index::{Index, TermId};
 
-use crate::{FileRange, is_note, source_text};
+use crate::{FileRange, source_text};
 
 /// Where go-to-definition goes from `offset` of the source at `path`: the
 /// linked note or document when the cursor is on a link, else the defining
 /// note or sentence of the term under the cursor.
 pub fn definition(index: &Index, path: &str, offset: usize) -> Vec<FileRange> {
-    if is_note(index, path)
-        && let Some(text) = source_text(index, path)
-        && let Some(link) = link_at(text, offset)
-    {
-        return resolve_link(index, path, &link.target)
-            .map(|target| FileRange { path: target, range: 0..0 })
+    if let Some(link) = index.link_at(path, offset) {
+        return index
+            .link_target(&link)
+            .map(|target| FileRange { path: Arc::from(target.document.path.as_str()), range: 0..0 })
             .into_iter()
             .collect();
     }
@@ -41,10 +33,16 @@ fn declaration(index: &Index, term: &dossier_index::Term) -> Option<FileRange> {
     Some(name.map_or(definition.clone(), |(range, _)| FileRange { path: definition.path, range }))
 }
 
-/// Every mention of the term under the cursor, ordered by path then offset.
-/// With `include_declaration` the declaration (see [`definition`]) comes
-/// first; without it, it is left out.
+/// The references of what is under the cursor. On a link, on a note's title
+/// line or on its first line: the note's backlinks, then the mentions of its
+/// term that are not inside those links (see [`note_references`]).
+/// Elsewhere: every mention of the term under the cursor, ordered by path
+/// then offset. With `include_declaration` the declaration (see
+/// [`definition`]) comes first; without it, it is left out.
 pub fn references(index: &Index, path: &str, offset: usize, include_declaration: bool) -> Vec<FileRange> {
+    if let Some(note) = note_at(index, path, offset) {
+        return note_references(index, &note, include_declaration);
+    }
     let Some((id, range)) = index.term_at(path, offset) else { return Vec::new() };
     let term = index.term(id);
     let declaration = declaration(index, term);
@@ -84,95 +82,55 @@ pub fn references(index: &Index, path: &str, offset: usize, include_declaration:
     found
 }
 
-/// The link whose text contains `offset` (its ends included).
-pub fn link_at(text: &str, offset: usize) -> Option<NoteLink> {
-    links(text).into_iter().find(|link| link.text_range.start <= offset && offset <= link.text_range.end)
-}
-
-/// Every link of a note to a note or a document: [`dossier_index::note_links`] (wikilinks
-/// and relative links to `.md` notes) plus relative Markdown links to other
-/// files, such as corpus documents, which `note_links` leaves out.
-pub fn links(text: &str) -> Vec<NoteLink> {
-    markdown::links(text)
-        .into_iter()
-        .filter(|link| match link.kind {
-            LinkKind::Wiki => !link.target.is_empty(),
-            // An image (`![alt](x.png)`) is a link to a file too: it is
-            // checked against the disk like any other.
-            LinkKind::Markdown | LinkKind::Image => {
-                !link.target.starts_with('/')
-                    && !link.target.contains(char::is_whitespace)
-                    && !is_external(&link.target)
-            }
-        })
-        .map(|link| NoteLink { target: link.target, heading: link.heading, label: link.label, text_range: link.range })
-        .collect()
-}
-
-/// Whether a link target leaves the workspace (a URL or an in-page anchor).
-pub fn is_external(target: &str) -> bool {
-    target.is_empty() || target.contains("://") || target.starts_with("mailto:") || target.starts_with('#')
-}
-
-/// The source a link written in the note at `from` points to: by path
-/// relative to the note (with or without `.md`), else by file name or stem
-/// anywhere in the workspace, notes first.
-pub fn resolve_link(index: &Index, from: &str, target: &str) -> Option<Arc<str>> {
-    if is_external(target) {
-        return None;
+/// The source that `offset` of the note at `path` stands for: the target of
+/// the link there, or the note itself when the offset is on its title line
+/// (its heading, else its first line) and on no other term's name.
+pub fn note_at(index: &Index, path: &str, offset: usize) -> Option<Arc<str>> {
+    if let Some(link) = index.link_at(path, offset) {
+        return index.link_target(&link).map(|target| Arc::from(target.document.path.as_str()));
     }
-    let target = target.trim();
-    let relative = relative_target(from, target);
-    for candidate in [relative.clone(), PathBuf::from(format!("{}.md", relative.display()))] {
-        if let Some(path) = candidate.to_str()
-            && let Some(source) = index.source(path)
-        {
-            return Some(Arc::from(source.document.path.as_str()));
-        }
-    }
-    // `[[Singles' Day]]`: a note's title or alias.
-    if let Some(id) = index.lookup(target)
-        && let Some(definition) = &index.term(id).definition
-        && definition.origin == dossier_index::DefinitionOrigin::Note
-    {
-        return Some(Arc::clone(&definition.location.path));
-    }
-    let wanted = slug(Path::new(target).file_name()?.to_str()?);
-    let stem_of = |path: &str| Path::new(path).file_stem().and_then(|s| s.to_str()).map(slug);
-    let name_of = |path: &str| Path::new(path).file_name().and_then(|s| s.to_str()).map(slug);
-    let matches = |path: &str| name_of(path).as_deref() == Some(&*wanted) || stem_of(path).as_deref() == Some(&*wanted);
-    let mut found: Vec<_> = index.sources().iter().filter(|s| matches(&s.document.path)).collect();
-    found.sort_by_key(|s| (s.kind != dossier_index::SourceKind::Note, s.document.path.len()));
-    found.first().map(|s| Arc::from(s.document.path.as_str()))
+    let (_, title_line) = index.note_title(path)?;
+    let on_title = title_line.start <= offset && offset <= title_line.end;
+    let own = index.term_of_note(path);
+    let other_term = index.term_at(path, offset).is_some_and(|(id, _)| Some(id) != own);
+    (on_title && !other_term).then(|| Arc::from(path))
 }
 
-/// A file name as people write it in links: lower case, with spaces and
-/// underscores as dashes and apostrophes dropped ("Singles' Day" is
-/// `singles-day`).
-fn slug(name: &str) -> String {
-    name.trim()
-        .chars()
-        .filter(|c| !matches!(c, '\'' | '’'))
-        .map(|c| if c.is_whitespace() || c == '_' { '-' } else { c })
-        .flat_map(char::to_lowercase)
-        .collect()
+/// A note's references: first its backlinks (every link to it, by linking
+/// note then offset), then the mentions of the term it defines that are not
+/// inside one of those links; with `include_declaration` the term's
+/// declaration comes first.
+pub fn note_references(index: &Index, note: &str, include_declaration: bool) -> Vec<FileRange> {
+    let mut found: Vec<FileRange> =
+        index.backlinks(note).map(|link| FileRange { path: link.path, range: link.text_range }).collect();
+    let Some(id) = index.term_of_note(note) else { return found };
+    let declaration = declaration(index, index.term(id));
+    if include_declaration && let Some(declaration) = &declaration {
+        found.insert(0, declaration.clone());
+    }
+    let mentions: Vec<FileRange> = mentions_outside(index, id, &found, declaration.as_ref()).collect();
+    found.extend(mentions);
+    found
 }
 
-/// `target` taken relative to the folder of the note at `from`, with `.`
-/// and `..` resolved lexically.
-pub fn relative_target(from: &str, target: &str) -> PathBuf {
-    let base = Path::new(from).parent().unwrap_or(Path::new(""));
-    let mut out = PathBuf::new();
-    for component in base.join(target).components() {
-        match component {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
+/// The mentions of a term that lie in none of `links` (ordered by path then
+/// offset, as backlinks are) and are not `declaration`.
+fn mentions_outside<'a>(
+    index: &'a Index,
+    id: TermId,
+    links: &'a [FileRange],
+    declaration: Option<&'a FileRange>,
+) -> impl Iterator<Item = FileRange> + 'a {
+    let mut by_path: std::collections::HashMap<&str, Vec<std::ops::Range<usize>>> = std::collections::HashMap::new();
+    for link in links {
+        by_path.entry(&link.path).or_default().push(link.range.clone());
     }
-    out
+    index.mentions(id).map(|m| FileRange::from(&m.location)).filter(move |mention| {
+        let inside =
+            |range: &std::ops::Range<usize>| range.start <= mention.range.start && mention.range.end <= range.end;
+        let linked = !by_path.is_empty() && by_path.get(&*mention.path).is_some_and(|ranges| ranges.iter().any(inside));
+        !linked && declaration.is_none_or(|d| d.range != mention.range || d.path != mention.path)
+    })
 }
 
 #[cfg(test)]
@@ -186,6 +144,10 @@ mod tests {
         let fixture = fixture(fixture_text);
         let targets = definition(&fixture.index, &fixture.path, fixture.offset);
         expect.assert_eq(&render_ranges(&fixture.index, &targets));
+    }
+
+    fn resolve<'a>(index: &'a Index, from: &str, target: &str) -> Option<&'a str> {
+        index.resolve_link(from, target).map(|source| source.document.path.as_str())
     }
 
     fn check_references(fixture_text: &str, include_declaration: bool, expect: Expect) {
@@ -318,27 +280,80 @@ Zhang Yong also said the same.
         let fixture = fixture(NOTES);
         let index = &fixture.index;
         let from = "/w/notes/today.md";
-        assert_eq!(resolve_link(index, from, "zhang").as_deref(), Some("/w/notes/zhang.md"));
-        assert_eq!(resolve_link(index, from, "Zhang").as_deref(), Some("/w/notes/zhang.md"));
-        assert_eq!(resolve_link(index, from, "zhang.md").as_deref(), Some("/w/notes/zhang.md"));
-        assert_eq!(resolve_link(index, from, "../corpus/memo.txt").as_deref(), Some("/w/corpus/memo.txt"));
-        assert_eq!(resolve_link(index, from, "memo").as_deref(), Some("/w/corpus/memo.txt"));
-        assert_eq!(resolve_link(index, from, "https://example.com/zhang"), None);
-        assert_eq!(resolve_link(index, from, "missing"), None);
-        assert_eq!(resolve_link(index, from, "Zhang Yong").as_deref(), Some("/w/notes/zhang.md"));
-        assert_eq!(resolve_link(index, from, "逍遥子").as_deref(), Some("/w/notes/zhang.md"));
+        assert_eq!(resolve(index, from, "zhang"), Some("/w/notes/zhang.md"));
+        assert_eq!(resolve(index, from, "Zhang"), Some("/w/notes/zhang.md"));
+        assert_eq!(resolve(index, from, "zhang.md"), Some("/w/notes/zhang.md"));
+        assert_eq!(resolve(index, from, "../corpus/memo.txt"), Some("/w/corpus/memo.txt"));
+        assert_eq!(resolve(index, from, "memo"), Some("/w/corpus/memo.txt"));
+        assert_eq!(resolve(index, from, "https://example.com/zhang"), None);
+        assert_eq!(resolve(index, from, "missing"), None);
+        assert_eq!(resolve(index, from, "Zhang Yong"), Some("/w/notes/zhang.md"));
+        assert_eq!(resolve(index, from, "逍遥子"), Some("/w/notes/zhang.md"));
+    }
+
+    const VAULT: &str = r#"
+//- /v/notes/taobao.md
+---
+title: Taobao
+aliases: [淘宝]
+---
+# Taobao
+
+An online marketplace.
+//- /v/notes/a.md
+Sales on [[Taobao]] grew; Taobao itself said so.
+//- /v/notes/b.md
+見 [[淘寶]] 和 [[taobao|the site]] 與 [[Taobao#History]].
+//- /v/notes/c.md
+Nothing links here, but Taobao is named.
+//- /v/notes/wu.md
+---
+title: 吴泳铭
+---
+CEO.
+"#;
+
+    #[test]
+    fn references_on_a_link_are_backlinks_then_mentions() {
+        check_references(
+            &at(VAULT, "/v/notes/a.md", "[[Taobao]]"),
+            false,
+            expect![[r#"
+                /v/notes/a.md 9..19 "[[Taobao]]"
+                /v/notes/b.md 4..14 "[[淘寶]]"
+                /v/notes/b.md 19..38 "[[taobao|the site]]"
+                /v/notes/b.md 43..61 "[[Taobao#History]]"
+                /v/notes/a.md 26..32 "Taobao"
+                /v/notes/c.md 24..30 "Taobao"
+            "#]],
+        );
     }
 
     #[test]
-    fn slugs_match_titles_to_file_names() {
-        assert_eq!(slug("Singles' Day"), "singles-day");
-        assert_eq!(slug("Jack_Ma"), "jack-ma");
-        assert_eq!(slug("淘宝"), "淘宝");
+    fn references_on_a_title_are_backlinks_with_the_declaration_first() {
+        check_references(
+            &at(VAULT, "/v/notes/taobao.md", "# Taobao"),
+            true,
+            expect![[r#"
+                /v/notes/taobao.md 42..48 "Taobao"
+                /v/notes/a.md 9..19 "[[Taobao]]"
+                /v/notes/b.md 4..14 "[[淘寶]]"
+                /v/notes/b.md 19..38 "[[taobao|the site]]"
+                /v/notes/b.md 43..61 "[[Taobao#History]]"
+                /v/notes/a.md 26..32 "Taobao"
+                /v/notes/c.md 24..30 "Taobao"
+            "#]],
+        );
     }
 
     #[test]
-    fn relative_targets_resolve_dot_dot() {
-        assert_eq!(relative_target("/w/notes/a.md", "../corpus/b.txt"), Path::new("/w/corpus/b.txt"));
-        assert_eq!(relative_target("/w/notes/a.md", "./c.md"), Path::new("/w/notes/c.md"));
+    fn traditional_and_pinyin_links_resolve_to_the_note() {
+        let fixture = fixture(VAULT);
+        let index = &fixture.index;
+        assert_eq!(resolve(index, "/v/notes/b.md", "淘寶"), Some("/v/notes/taobao.md"));
+        assert_eq!(resolve(index, "/v/notes/b.md", "TAOBAO"), Some("/v/notes/taobao.md"));
+        assert_eq!(resolve(index, "/v/notes/b.md", "taobao"), Some("/v/notes/taobao.md"));
+        assert_eq!(resolve(index, "/v/notes/b.md", "吳泳銘"), Some("/v/notes/wu.md"));
+        assert_eq!(resolve(index, "/v/notes/b.md", "Wu Yongming"), Some("/v/notes/wu.md"));
     }
 }

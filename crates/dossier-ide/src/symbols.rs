@@ -115,7 +115,7 @@ pub fn workspace_symbols(index: &Index, query: &str, limit: usize) -> Vec<TermSy
 }
 
 /// 0 exact, 1 prefix, 2 substring, 3 subsequence; `None` when no match.
-fn match_score(name: &str, query: &str) -> Option<u8> {
+pub(crate) fn match_score(name: &str, query: &str) -> Option<u8> {
     if query.is_empty() {
         return Some(3);
     }

@@ -33,7 +33,11 @@ use crate::{
     romanize::romanizations,
 };
 
-const EVIDENCE_KINDS: usize = 10;
+const EVIDENCE_KINDS: usize = 11;
+/// How often a name must be seen on its own to stand for its group's name.
+const MIN_HEAD_MENTIONS: u32 = 3;
+/// The weight of a dictionary gloss's kind against the extractors' votes.
+const GLOSS_KIND_WEIGHT: u32 = 1000;
 /// Every kind, in the order of `Node::kind_votes` (and of stored values).
 pub(crate) const TERM_KINDS: [TermKind; 6] = [
     TermKind::Person,
@@ -66,6 +70,11 @@ struct Node {
     gloss: Option<Gloss>,
     /// The name side of a pattern ("刘博" in 刘博（花名：家洛）): preferred as a label.
     named_by_pattern: bool,
+    /// Declared only as the title of a note without aliases: the corpus's
+    /// evidence decides whether it is a term.
+    title_only: bool,
+    /// A short form linked to the name it begins (阿里 of 阿里巴巴): never the label.
+    short_form: bool,
     accepted: bool,
     mentions: u32,
 }
@@ -210,6 +219,9 @@ impl Linker {
         }
         let note = self.notes.len();
         let defines_term = header.front_matter.end > 0 && !header.broken;
+        // A title alone ("People") is the note's title, for links; it names a
+        // term of the corpus only when it is a name or the corpus makes it one.
+        let title_only = header.aliases.is_empty() && !title_is_name(&header.label);
         let mut label_node = None;
         if defines_term {
             for alias in std::iter::once(&header.label).chain(&header.aliases) {
@@ -227,7 +239,8 @@ impl Linker {
                 }
                 let n = &mut self.nodes[node];
                 n.note = Some(note);
-                n.accepted = true;
+                n.title_only = title_only;
+                n.accepted |= !title_only;
                 if !n.declared.contains(alias) {
                     n.declared.push(alias.clone());
                 }
@@ -252,6 +265,15 @@ impl Linker {
     /// the corpus's lower-case Latin words.
     fn link(&mut self, has_word: &dyn Fn(&str) -> bool) {
         for node in &mut self.nodes {
+            // A note's title of one word is a name when the corpus writes it
+            // with its capital ("Spain", not "People"): accepted here, it is
+            // dropped with the capitalized words mostly written in lower case
+            // when the mentions are counted (`assemble`).
+            if node.title_only && node.key.chars().all(|c| c.is_alphabetic() && !is_han(c)) {
+                node.accepted = true;
+            }
+        }
+        for node in &mut self.nodes {
             node.accepted = Linker::accept(node);
         }
         for (a, b) in std::mem::take(&mut self.pairs) {
@@ -259,6 +281,88 @@ impl Linker {
         }
         self.link_romanizations();
         self.link_dictionary(has_word);
+        self.link_short_forms();
+        self.link_group_names();
+    }
+
+    /// Links a Han short form to the one established name it begins
+    /// (阿里 to 阿里巴巴): the short form is a name of the corpus with no
+    /// English name of its own and no ordinary sense, and exactly one name of
+    /// the corpus that the dictionary names in English starts with it. Two
+    /// such names (or none) leave it alone: no link rather than a wrong one.
+    fn link_short_forms(&mut self) {
+        let dictionary = dictionary();
+        let mut longer_of_prefix: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (id, node) in self.nodes.iter().enumerate() {
+            if !node.accepted || node.gloss.is_none() || !node.key.chars().all(is_han) {
+                continue;
+            }
+            for (end, _) in node.key.char_indices().skip(2) {
+                longer_of_prefix.entry(&node.key[..end]).or_default().push(id);
+            }
+        }
+        let mut links = Vec::new();
+        for (id, node) in self.nodes.iter().enumerate() {
+            let Some(longer) = longer_of_prefix.get(node.key.as_str()) else { continue };
+            if node.accepted && node.gloss.is_none() && !node.romanized && !dictionary.has_common_sense(&node.key) {
+                links.push((id, longer.clone()));
+            }
+        }
+        for (short, longer) in links {
+            let roots: HashSet<usize> = longer.iter().map(|&l| self.find(l)).collect();
+            if roots.len() == 1 && self.union(short, longer[0]) {
+                self.nodes[short].short_form = true;
+            }
+        }
+    }
+
+    /// Links a group's name to the name it is built on: "Alibaba Group",
+    /// 阿里集团 and 阿里巴巴集团 to Alibaba, 阿里, 阿里巴巴, when the corpus
+    /// uses that name on its own, at least as often as the group's name and
+    /// more than a couple of times: a bare "Ant" seen twice may be Ant
+    /// Financial as well as Ant Group.
+    fn link_group_names(&mut self) {
+        const SUFFIXES: &[&str] = &[
+            " group",
+            " holdings",
+            " inc.",
+            " inc",
+            " corp.",
+            " corp",
+            " corporation",
+            " limited",
+            " ltd.",
+            " ltd",
+            "股份有限公司",
+            "有限公司",
+            "控股",
+            "集团",
+            "公司",
+        ];
+        let mut links = Vec::new();
+        for (id, node) in self.nodes.iter().enumerate() {
+            if !node.accepted {
+                continue;
+            }
+            let head = SUFFIXES.iter().find_map(|suffix| node.key.strip_suffix(suffix));
+            if let Some(head) = head
+                && head.chars().count() >= 2
+                && let Some(&head_node) = self.by_key.get(head)
+                && self.nodes[head_node].accepted
+                && {
+                    let seen = |n: &Node| n.surfaces.iter().map(|(_, count)| count).sum::<u32>();
+                    let head_seen = seen(&self.nodes[head_node]);
+                    head_seen >= MIN_HEAD_MENTIONS && head_seen >= seen(node)
+                }
+            {
+                links.push((id, head_node));
+            }
+        }
+        for (group, head) in links {
+            if self.union(head, group) {
+                self.nodes[group].kind_votes[1] += 1;
+            }
+        }
     }
 
     /// Whether a node's evidence is enough for a term of its own.
@@ -272,9 +376,11 @@ impl Linker {
             || node.has(Evidence::Capitalized) > 0
             || node.has(Evidence::SentenceInitial) >= 2 && words >= 2
             || node.has(Evidence::Acronym) >= 2
-            || node.has(Evidence::Number) >= 2
             || node.has(Evidence::Tagged) >= 2
-            || quoted >= 2
+            || node.has(Evidence::Lexicon) >= 2
+            || node.has(Evidence::Discovered) >= 3
+            // A lower-case word in quotes ("wants") is a word being quoted, not a name.
+            || quoted >= 2 && (han || words >= 2 || node.surfaces.iter().any(|(s, _)| !s.chars().all(char::is_lowercase)))
             || quoted == 1 && han && node.key.chars().count() >= 3
             || quoted == 1
                 && !han
@@ -382,8 +488,14 @@ impl Linker {
                 n.kind_votes[TERM_KINDS.iter().position(|k| *k == kind).unwrap_or(5)] += 1;
             }
             if linked {
-                self.nodes[han].accepted = true;
-                self.nodes[han].gloss = Some(gloss);
+                let han_node = &mut self.nodes[han];
+                han_node.accepted = true;
+                han_node.gloss = Some(gloss);
+                // What the dictionary says a name is outweighs a tagger's guess
+                // (京东 a company, not a place).
+                if kind != TermKind::Unknown {
+                    han_node.kind_votes[TERM_KINDS.iter().position(|k| *k == kind).unwrap_or(5)] += GLOSS_KIND_WEIGHT;
+                }
             }
         }
     }
@@ -397,6 +509,35 @@ impl Linker {
         }
         self.root_note[name_root]
             .is_some_and(|note| self.notes[note].header.aliases.iter().any(|a| a.chars().any(is_han)))
+    }
+}
+
+/// The key a node's mentions are found by: its key, or for a short acronym
+/// only ever written in capitals ("US", "EU"), the acronym as written, which
+/// matches only so: "us" is a pronoun.
+fn matcher_key(node: &Node) -> std::borrow::Cow<'_, str> {
+    let short_acronym = (2..=3).contains(&node.key.len())
+        && node.key.chars().all(|c| c.is_ascii_alphabetic())
+        && node.declared.is_empty()
+        && !node.surfaces.is_empty()
+        && node.surfaces.iter().all(|(s, _)| s.chars().all(|c| c.is_ascii_uppercase()));
+    if short_acronym { node.key.to_ascii_uppercase().into() } else { node.key.as_str().into() }
+}
+
+/// Whether a note's title is a name by its own form: Han text that is no
+/// ordinary word of the dictionary, several capitalized words ("Jack Ma"),
+/// or a word with capitals or digits inside ("WeChat", "AIDC", "996").
+/// 公司 is not; "People" or "Spain" is left to how the corpus writes it.
+fn title_is_name(title: &str) -> bool {
+    if title.chars().any(is_han) {
+        let simplified: String = title.chars().map(fold::simplified).collect();
+        return !dictionary().is_common_word(&simplified);
+    }
+    let words: Vec<&str> = title.split_whitespace().collect();
+    let capitalized = |w: &&str| w.chars().next().is_some_and(char::is_uppercase);
+    match words.as_slice() {
+        [word] => word.chars().skip(1).any(|c| c.is_uppercase() || c.is_ascii_digit()),
+        _ => words.iter().filter(|w| capitalized(w)).count() >= 2,
     }
 }
 
@@ -447,6 +588,8 @@ pub struct IndexBuilder {
     patterns: Option<Arc<Patterns>>,
     /// Where documents' candidates and scans are kept between runs.
     cache: Option<Arc<dyn BuildCache>>,
+    /// The links found in each note of the last version.
+    links: crate::graph::LinkCache,
 }
 
 /// The interner is compacted when it holds this many times the strings it
@@ -481,6 +624,8 @@ struct Entry {
     unsaved: bool,
     /// The hashes of the source's distinct lower-case Latin words.
     words: Vec<u64>,
+    /// Why reading the source panicked, if it did (it then yields nothing).
+    failure: Option<String>,
 }
 
 /// What a new or changed source yields, found in parallel.
@@ -491,6 +636,20 @@ struct Extracted<'a> {
     text_hash: u64,
     unsaved: bool,
     words: Vec<u64>,
+    failure: Option<String>,
+}
+
+/// Runs `work` on one source; a panic becomes its message, so that one
+/// source that trips a bug fails alone and the rest is indexed.
+fn isolated<T>(path: &str, work: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).map_err(|panic| {
+        let message = panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or("a panic without a message");
+        format!("internal error while indexing {path}: {message}")
+    })
 }
 
 /// A source's scan as an index version uses it.
@@ -557,7 +716,12 @@ impl IndexBuilder {
         self.update(&sources);
         let mut linker = Linker { node_of_string: vec![u32::MAX; self.interner.len()], ..Linker::default() };
         for (index, source) in sources.iter().enumerate() {
-            match &self.entries[source.document.path.as_str()].part {
+            let entry = &self.entries[source.document.path.as_str()];
+            if let Some(failure) = &entry.failure {
+                linker.problems.push(NoteProblem { location: location(source, 0..0), message: failure.clone() });
+                continue;
+            }
+            match &entry.part {
                 Part::Note(header) => linker.add_note(index, source, header.clone()),
                 Part::Document(candidates) => linker.add_candidates(candidates, &self.interner),
             }
@@ -575,7 +739,9 @@ impl IndexBuilder {
                 Scanned { path: Arc::clone(&entry.path), scan }
             })
             .collect();
-        assemble(sources, scans, &mut linker, &accepted)
+        let mut index = assemble(sources, scans, &mut linker, &accepted);
+        index.graph = crate::graph::build(&index, &mut self.links);
+        index
     }
 
     /// Brings the kept entries and words up to `sources` (sorted by path):
@@ -622,23 +788,40 @@ impl IndexBuilder {
                 let text = &source.document.text;
                 // Only stored values are checked against it.
                 let text_hash = cache.map_or(0, |_| persist::text_hash(text));
-                let note = || Part::Note(notes::parse_note(&source.document.path, text));
-                let (part, words, stored_scan, unsaved) = match source.kind {
-                    SourceKind::Note => (note(), latin_words(text), None, false),
-                    SourceKind::Document => {
-                        let stored = cache
-                            .and_then(|cache| cache.get(&source.document.path))
-                            .and_then(|bytes| persist::decode(&bytes, text_hash, text));
-                        match stored {
-                            Some(stored) => (Part::Document(stored.candidates), stored.words, stored.scan, false),
-                            None => {
-                                let candidates = Candidates::extract(text);
-                                (Part::Document(candidates), latin_words(text), None, true)
+                let extracted = isolated(&source.document.path, || {
+                    #[cfg(test)]
+                    assert!(!text.contains(tests::PANIC_MARKER), "a source made to panic");
+                    let note = || Part::Note(notes::parse_note(&source.document.path, text));
+                    match source.kind {
+                        SourceKind::Note => (note(), latin_words(text), None, false),
+                        SourceKind::Document => {
+                            let stored = cache
+                                .and_then(|cache| cache.get(&source.document.path))
+                                .and_then(|bytes| persist::decode(&bytes, text_hash, text));
+                            match stored {
+                                Some(stored) => (Part::Document(stored.candidates), stored.words, stored.scan, false),
+                                None => {
+                                    let candidates = Candidates::extract(text);
+                                    (Part::Document(candidates), latin_words(text), None, true)
+                                }
                             }
                         }
                     }
-                };
-                Extracted { source, part, stored_scan, text_hash, unsaved, words }
+                });
+                match extracted {
+                    Ok((part, words, stored_scan, unsaved)) => {
+                        Extracted { source, part, stored_scan, text_hash, unsaved, words, failure: None }
+                    }
+                    Err(failure) => Extracted {
+                        source,
+                        part: Part::Document(Candidates::extract("")),
+                        stored_scan: None,
+                        text_hash,
+                        unsaved: false,
+                        words: Vec::new(),
+                        failure: Some(failure),
+                    },
+                }
             })
             .collect();
         for extracted in extracted {
@@ -659,8 +842,9 @@ impl IndexBuilder {
                 scan: None,
                 text_hash: extracted.text_hash,
                 stored_scan: extracted.stored_scan,
-                unsaved: extracted.unsaved,
+                unsaved: extracted.unsaved && extracted.failure.is_none(),
                 words,
+                failure: extracted.failure,
             };
             self.entries.insert(path, entry);
         }
@@ -682,11 +866,11 @@ impl IndexBuilder {
     fn patterns_for(&mut self, linker: &Linker, accepted: &[usize]) -> Arc<Patterns> {
         if let Some(patterns) = &self.patterns
             && patterns.keys.len() == accepted.len()
-            && patterns.keys.iter().zip(accepted).all(|(key, &node)| **key == *linker.nodes[node].key)
+            && patterns.keys.iter().zip(accepted).all(|(key, &node)| **key == *matcher_key(&linker.nodes[node]))
         {
             return Arc::clone(patterns);
         }
-        let keys: Vec<Box<str>> = accepted.iter().map(|&node| linker.nodes[node].key.as_str().into()).collect();
+        let keys: Vec<Box<str>> = accepted.iter().map(|&node| matcher_key(&linker.nodes[node]).into()).collect();
         let matcher = Matcher::new(keys.iter().enumerate().map(|(i, key)| (key.to_string(), i)).collect());
         let generation = self.patterns.as_ref().map_or(0, |p| p.generation + 1);
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
@@ -722,8 +906,25 @@ impl IndexBuilder {
                 return;
             }
             let skip = front_matters.get(index).cloned().unwrap_or(0..0);
-            entry.scan = Some(Arc::new(Scan::new(&patterns.matcher, patterns.generation, &entry.source, skip)));
-            entry.unsaved = true;
+            let source = &entry.source;
+            match isolated(&source.document.path, || Scan::new(&patterns.matcher, patterns.generation, source, skip)) {
+                Ok(scan) => {
+                    entry.scan = Some(Arc::new(scan));
+                    entry.unsaved = entry.failure.is_none();
+                }
+                Err(failure) => {
+                    let generation = patterns.generation;
+                    let empty = Scan {
+                        generation,
+                        hits: Vec::new(),
+                        surfaces: Vec::new(),
+                        patterns: Vec::new(),
+                        han_surfaces: Vec::new(),
+                    };
+                    entry.scan = Some(Arc::new(empty));
+                    entry.failure.get_or_insert(failure);
+                }
+            }
         });
     }
 }
@@ -745,9 +946,11 @@ fn assemble(sources: Vec<Arc<Source>>, scans: Vec<Scanned>, linker: &mut Linker,
     for &id in accepted {
         let node = &mut linker.nodes[id];
         let single_word = !node.key.contains(' ') && node.key.chars().all(|c| c.is_alphabetic() && !is_han(c));
-        let strong = node.note.is_some()
+        // An acronym is no proof either when the word is mostly written in
+        // lower case: "VERY", "FREE" and "WOW" are shouted words.
+        let strong = node.note.is_some() && !node.title_only
             || node.romanized
-            || [Evidence::Pattern, Evidence::Quoted, Evidence::Acronym].iter().any(|&e| node.has(e) > 0);
+            || [Evidence::Pattern, Evidence::Quoted].iter().any(|&e| node.has(e) > 0);
         let lower = lower_case_mentions[id];
         if single_word && !strong && lower > 0 && lower * 3 >= node.mentions {
             node.accepted = false;
@@ -834,8 +1037,9 @@ fn assemble(sources: Vec<Arc<Source>>, scans: Vec<Scanned>, linker: &mut Linker,
                 .map(|&m| &linker.nodes[m])
                 .max_by(|a, b| {
                     let extracted = |n: &Node| n.surfaces.iter().map(|(_, c)| c).sum::<u32>();
-                    a.mentions
-                        .cmp(&b.mentions)
+                    (!a.short_form)
+                        .cmp(&!b.short_form)
+                        .then(a.mentions.cmp(&b.mentions))
                         .then(a.named_by_pattern.cmp(&b.named_by_pattern))
                         .then(extracted(a).cmp(&extracted(b)))
                         .then(b.key.cmp(&a.key))
@@ -1005,4 +1209,44 @@ fn corpus_definition(
         text: source.document.text[sentence.clone()].to_owned(),
         location: location(source, sentence),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use dossier_ingest::{IngestConfig, ingest};
+
+    use super::*;
+
+    /// Text that makes the extraction of its source panic, to stand for a
+    /// bug met in one file.
+    pub(super) const PANIC_MARKER: &str = "\u{E000}make-this-source-panic\u{E000}";
+
+    fn source(path: &str, kind: SourceKind, text: &str) -> Arc<Source> {
+        let document = ingest(path, text.as_bytes(), &IngestConfig::default()).unwrap();
+        Arc::new(Source { kind, document })
+    }
+
+    #[test]
+    fn a_panic_in_one_source_fails_that_source_only() {
+        let sources = vec![
+            source("notes/jack.md", SourceKind::Note, "---\ntitle: Jack Ma\naliases: [马云]\n---\n# Jack Ma\n"),
+            source("a.txt", SourceKind::Document, &format!("Jack Ma met 马云 in Hangzhou.{PANIC_MARKER}")),
+            source("notes/bad.md", SourceKind::Note, &format!("---\ntitle: Bad\n---\n{PANIC_MARKER}")),
+            source("b.txt", SourceKind::Document, "马云 founded Alibaba. Jack Ma smiled."),
+        ];
+        let mut builder = IndexBuilder::new();
+        for _ in 0..2 {
+            let index = builder.build(sources.clone());
+            let problems = index.problems();
+            let problems: Vec<(&str, &str)> =
+                problems.iter().map(|p| (&*p.location.path, p.message.as_str())).collect();
+            assert_eq!(problems.len(), 2, "{problems:?}");
+            for (path, message) in &problems {
+                assert!(message.starts_with(&format!("internal error while indexing {path}: ")), "{problems:?}");
+            }
+            assert!(index.lookup("马云").is_some(), "the note still defines its term");
+            assert!(index.mentions_in("b.txt").count() >= 2, "the other document is still scanned");
+            assert!(index.lookup("Bad").is_none());
+        }
+    }
 }

@@ -27,6 +27,12 @@ pub(crate) struct Found {
 pub(crate) enum Evidence {
     /// A plain Han noun: kept only when something else links it.
     Word,
+    /// A Han string the document uses as a word though the segmenter's
+    /// dictionary lacks it (see `discover`).
+    Discovered,
+    /// A proper noun of the dictionary on word boundaries of the text: a
+    /// name when the corpus uses it more than once.
+    Lexicon,
     /// A capitalized word at the start of a sentence: capitals prove little there.
     SentenceInitial,
     /// A number used as a name ("996", "618").

@@ -145,6 +145,20 @@ impl Dictionary {
             .map(|line| self.entry_at(line))
     }
 
+    /// Whether `simplified` is a headword whose every entry is an ordinary
+    /// word (公司 company, 协会 association, 太阳 sun): such a word is no
+    /// name by itself, whatever a tagger says.
+    pub(crate) fn is_common_word(&self, simplified: &str) -> bool {
+        let mut entries = self.lookup(simplified).peekable();
+        entries.peek().is_some() && entries.all(|entry| !entry.is_proper_noun())
+    }
+
+    /// Whether some entry of `simplified` is an ordinary word (孙子 grandson
+    /// beside Sunzi, 凤凰 phoenix beside Fenghuang county).
+    pub(crate) fn has_common_sense(&self, simplified: &str) -> bool {
+        self.lookup(simplified).any(|entry| !entry.is_proper_noun())
+    }
+
     /// The longest headword, in chars.
     pub(crate) fn longest_word(&self) -> usize {
         self.longest_word

@@ -271,9 +271,9 @@ const GENERIC_CAPITALIZED: &[&str] = &[
 
 /// Acronyms too generic to be terms of a corpus (job titles, units, everyday business words).
 const GENERIC_ACRONYMS: &[&str] = &[
-    "ceo", "cfo", "coo", "cto", "cro", "cio", "cmo", "hr", "pr", "it", "us", "uk", "eu", "pc", "pcs", "qa", "ok",
-    "ppt", "kpi", "kpis", "okr", "okrs", "roi", "gdp", "app", "apps", "vs", "am", "pm", "tv", "id", "faq", "ps", "nb",
-    "etc", "ad", "ads", "vip", "diy", "usd", "rmb", "cny", "ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii",
+    "ceo", "cfo", "coo", "cto", "cro", "cio", "cmo", "hr", "pr", "it", "pc", "pcs", "qa", "ok", "ppt", "kpi", "kpis",
+    "okr", "okrs", "roi", "gdp", "app", "apps", "vs", "am", "pm", "tv", "id", "faq", "ps", "nb", "etc", "ad", "ads",
+    "vip", "diy", "usd", "rmb", "cny", "ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii",
 ];
 
 /// Last words that make a phrase an organization.
@@ -398,6 +398,26 @@ fn is_acronym(word: &str) -> bool {
             && core.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
 }
 
+/// An acronym written with periods ("U.S.", "U.K."): its range, final period
+/// included when the text has it (a sentence may end on it: it stays the name's).
+fn dotted_acronym(text: &str, token: &Token) -> Option<Range<usize>> {
+    let word = &text[token.range.clone()];
+    let mut letters = 0;
+    for (i, c) in word.chars().enumerate() {
+        let expected_letter = i % 2 == 0;
+        if expected_letter && c.is_ascii_uppercase() {
+            letters += 1;
+        } else if expected_letter || c != '.' {
+            return None;
+        }
+    }
+    if letters < 2 || word.len().is_multiple_of(2) {
+        return None;
+    }
+    let end = token.range.end + usize::from(text[token.range.end..].starts_with('.'));
+    Some(token.range.start..end)
+}
+
 fn lower_in(word: &str, list: &[&str]) -> bool {
     let lower = word.to_lowercase().replace('’', "'");
     list.contains(&lower.as_str())
@@ -449,9 +469,7 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
     let mut found = Vec::new();
     let mut phrase: Vec<&Token> = Vec::new();
     let flush = |phrase: &mut Vec<&Token>, found: &mut Vec<Found>| {
-        if let Some(f) = phrase_to_found(text, phrase) {
-            found.push(f);
-        }
+        phrase_names(text, phrase, found);
         phrase.clear();
     };
     for (i, token) in tokens.iter().enumerate() {
@@ -465,13 +483,23 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
         if in_skipped(token) {
             continue;
         }
+        // "I'm", "I've", "I'd": the pronoun, not a name.
+        if word.starts_with("I'") || word.starts_with("I’") {
+            flush(&mut phrase, &mut found);
+            continue;
+        }
+        if let Some(dotted) = dotted_acronym(text, token) {
+            flush(&mut phrase, &mut found);
+            found.push(Found { range: dotted, kind: TermKind::Unknown, evidence: Evidence::Acronym });
+            continue;
+        }
         let acronym = is_acronym(word);
         if acronym && lower_in(word, GENERIC_ACRONYMS) || lower_in(word, TITLES) {
             flush(&mut phrase, &mut found);
             continue;
         }
         if is_capitalized(word) || acronym {
-            if phrase.is_empty() && lower_in(word, FUNCTION_WORDS) {
+            if phrase.is_empty() && !acronym && lower_in(word, FUNCTION_WORDS) {
                 continue;
             }
             phrase.push(token);
@@ -484,6 +512,22 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
     }
     flush(&mut phrase, &mut found);
     found
+}
+
+/// The names of a phrase: the phrase, and the name after its last "of"
+/// ("Mexico" in "Gulf of Mexico"), which the text also uses on its own.
+fn phrase_names(text: &str, phrase: &[&Token], found: &mut Vec<Found>) {
+    let Some(whole) = phrase_to_found(text, phrase) else { return };
+    let of = phrase.windows(2).rposition(|pair| &text[pair[0].range.end..pair[1].range.start] == " of ");
+    found.push(whole);
+    if let Some(of) = of
+        && let Some(mut tail) = phrase_to_found(text, &phrase[of + 1..])
+    {
+        if tail.evidence == Evidence::SentenceInitial {
+            tail.evidence = Evidence::Capitalized;
+        }
+        found.push(tail);
+    }
 }
 
 fn phrase_to_found(text: &str, phrase: &[&Token]) -> Option<Found> {

@@ -20,7 +20,7 @@ use crate::{
 };
 
 /// Common Chinese surnames (single characters): a person name starts with one.
-pub(crate) const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤俞谌倪卫单区仇朴解查乐井逯牛葛柳鲁岳甘童施洪庞关殷庄翟祝詹柯卜车骆欧阳";
+pub(crate) const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤俞谌倪卫单区仇朴解查乐井逯牛葛柳鲁岳甘童施洪庞关殷庄翟祝詹柯卜车骆欧阳萧梅温翁麦岑邝冼伍霍甄容游巫柴尤樊凌包褚纪阮蓝辛池苗";
 
 /// Words jieba tags as names that are ordinary words.
 const HAN_STOP_WORDS: &[&str] = &[
@@ -127,6 +127,16 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
     // jieba counts chars; walk the text once to turn them into byte offsets.
     let mut offsets: Vec<usize> = folded.char_indices().map(|(i, _)| i).collect();
     offsets.push(folded.len());
+    // Where the segmentation's words start and end (in chars): a name must
+    // not cut a word in two.
+    let mut boundaries = vec![false; offsets.len()];
+    let mut word_at: Vec<Option<(usize, &str)>> = vec![None; offsets.len()];
+    for tag in &tags {
+        boundaries[tag.start] = true;
+        boundaries[tag.end] = true;
+        word_at[tag.start] = Some((tag.end - tag.start, tag.tag));
+    }
+    let dictionary = dictionary();
     let mut found = Vec::new();
     let mut i = 0;
     while i < tags.len() {
@@ -140,6 +150,8 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
             && matches!(next.tag, "nr" | "nrt" | "nrfg" | "nz")
             && next.word.chars().all(is_han)
         {
+            // The name is one word now: no dictionary name may cut it (崇信 in 蔡崇信).
+            boundaries[end] = false;
             end = next.end;
             word_tag = "nr";
             i += 1;
@@ -166,6 +178,19 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
             }
             _ => continue,
         };
+        if has_function_edge(word) {
+            continue;
+        }
+        // A word that the dictionary knows as an ordinary word (美丽
+        // beautiful, 太阳 sun, 孙子 grandson) is no name by itself, whatever
+        // the tagger says: it stays a weak candidate that only a link (a
+        // romanization, a pattern) makes a term.
+        if dictionary.has_common_sense(word) {
+            if chars <= 4 {
+                found.push(Found { range: start..range.end, kind: TermKind::Unknown, evidence: Evidence::Word });
+            }
+            continue;
+        }
         let kind = if ["集团", "公司", "银行", "大学", "研究院", "实验室"].iter().any(|s| word.ends_with(s))
         {
             TermKind::Organization
@@ -173,13 +198,46 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
             kind
         };
         found.push(Found { range: start..range.end, kind, evidence: Evidence::Tagged });
+        // A name and the word for its company make the company's name
+        // (阿里 + 集团, 阿里巴巴 + 集团): the segmentation keeps them apart.
+        if let Some(next) = tags.get(i)
+            && ORGANIZATION_SUFFIXES.contains(&next.word)
+            && next.start == end
+        {
+            found.push(Found {
+                range: start..offsets[next.end],
+                kind: TermKind::Organization,
+                evidence: Evidence::Tagged,
+            });
+        }
     }
-    found.extend(dictionary_names(&folded, &offsets));
+    found.extend(dictionary_names(&folded, &offsets, &boundaries));
+    let chars: Vec<char> = folded.chars().collect();
+    found.extend(crate::discover::new_words(&chars, &offsets, &boundaries, &word_at));
     found
 }
 
+/// Words that, after a name, make the name of its company or group.
+const ORGANIZATION_SUFFIXES: &[&str] = &["集团", "公司", "控股", "银行", "有限公司", "股份有限公司"];
+
+/// Chars that make no edge of a name: conjunctions, prepositions and
+/// particles that the segmentation may glue to one (和澳洲, 及安勒尼蘭).
+const FUNCTION_CHARS: &str = "和及与與向的在从從于於对對把被将將为為了是由";
+
+/// Whether a word starts or ends with a function char, when the rest is a
+/// word of two chars or more.
+fn has_function_edge(word: &str) -> bool {
+    let folded: String = word.chars().map(fold::simplified).collect();
+    let chars: Vec<char> = folded.chars().collect();
+    let is_function = |c: char| FUNCTION_CHARS.contains(c);
+    chars.len() >= 3 && (is_function(chars[0]) || is_function(chars[chars.len() - 1])) && {
+        let dictionary = dictionary();
+        dictionary.lookup(&folded).next().is_none()
+    }
+}
+
 /// The lengths, in chars, of the dictionary's names that `dictionary_names` finds.
-const SHORTEST_NAME: usize = 3;
+const SHORTEST_NAME: usize = 2;
 const LONGEST_NAME: usize = 8;
 
 /// The Simplified headwords that CC-CEDICT lists as proper nouns, of
@@ -199,10 +257,13 @@ fn proper_noun_headwords() -> &'static HashSet<&'static str> {
     })
 }
 
-/// Proper nouns of three chars or more that CC-CEDICT lists, wherever they
-/// are: jieba splits the names it does not know, even across words (比拼多多
-/// is 比拼 + 多多, not 比 + 拼多多). Weak candidates: only a link makes them terms.
-fn dictionary_names(folded: &str, offsets: &[usize]) -> Vec<Found> {
+/// Proper nouns that CC-CEDICT lists. Those on word boundaries of the
+/// segmentation are names in their own right ([`Evidence::Lexicon`]) unless
+/// the dictionary also knows them as ordinary words. Those of three chars or more are also looked for across
+/// words, as weak candidates that only a link makes terms: jieba splits the
+/// names it does not know (比拼多多 is 比拼 + 多多, not 比 + 拼多多). A name of
+/// two chars must not cut a word (葉甫 in 葉甫根尼).
+fn dictionary_names(folded: &str, offsets: &[usize], boundaries: &[bool]) -> Vec<Found> {
     let headwords = proper_noun_headwords();
     let chars: Vec<char> = folded.chars().collect();
     let mut found = Vec::new();
@@ -210,18 +271,23 @@ fn dictionary_names(folded: &str, offsets: &[usize]) -> Vec<Found> {
     let mut i = 0;
     while i + SHORTEST_NAME <= chars.len() {
         let run = chars[i..].iter().take(LONGEST_NAME).take_while(|&&c| is_han(c)).count();
+        let on_boundaries = |len: usize| boundaries[i] && boundaries[i + len];
         let name_len = (SHORTEST_NAME..=run).rev().find(|&len| {
             word.clear();
             word.extend(&chars[i..i + len]);
-            headwords.contains(word.as_str())
+            (len > 2 || on_boundaries(len)) && headwords.contains(word.as_str())
         });
         match name_len {
             Some(len) => {
-                found.push(Found {
-                    range: offsets[i]..offsets[i + len],
-                    kind: TermKind::Unknown,
-                    evidence: Evidence::Word,
-                });
+                word.clear();
+                word.extend(&chars[i..i + len]);
+                let evidence =
+                    if on_boundaries(len) && !has_function_edge(&word) && !dictionary().has_common_sense(&word) {
+                        Evidence::Lexicon
+                    } else {
+                        Evidence::Word
+                    };
+                found.push(Found { range: offsets[i]..offsets[i + len], kind: TermKind::Unknown, evidence });
                 i += len;
             }
             None => i += 1,

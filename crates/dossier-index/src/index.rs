@@ -31,6 +31,8 @@ pub struct Index {
     /// (key, term, alias) sorted by key: folded aliases and pinyin of Han aliases.
     completions: Vec<(String, TermId, String)>,
     problems: Vec<NoteProblem>,
+    /// The notes' links, resolved (see [`crate::graph`]).
+    pub(crate) graph: crate::graph::NoteGraph,
 }
 
 impl Index {
@@ -79,7 +81,8 @@ impl Index {
         }
         completions.sort();
         completions.dedup();
-        Index { sources, scans, term_of_pattern, terms, by_key, by_letters, completions, problems }
+        let graph = crate::graph::NoteGraph::default();
+        Index { sources, scans, term_of_pattern, terms, by_key, by_letters, completions, problems, graph }
     }
 
     /// The sources, ordered by path.
@@ -90,6 +93,11 @@ impl Index {
     /// The source with this path.
     pub fn source(&self, path: &str) -> Option<&Arc<Source>> {
         self.source_index(path).map(|i| &self.sources[i])
+    }
+
+    /// The position of the source with this path in [`Index::sources`].
+    pub(crate) fn source_position(&self, path: &str) -> Option<usize> {
+        self.source_index(path)
     }
 
     fn source_index(&self, path: &str) -> Option<usize> {
@@ -116,6 +124,13 @@ impl Index {
         // Possessives and romanizations: "Alibaba's", "Zhang Yong", "zhangyong".
         let trimmed = key.strip_suffix("'s").unwrap_or(&key);
         if let Some(&id) = self.by_key.get(trimmed) {
+            return Some(id);
+        }
+        // A dotted acronym without its last period: "U.S" for "U.S.".
+        if trimmed.contains('.')
+            && !trimmed.ends_with('.')
+            && let Some(&id) = self.by_key.get(&format!("{trimmed}."))
+        {
             return Some(id);
         }
         if trimmed.is_ascii() {

@@ -42,10 +42,12 @@ mod builder;
 mod candidates;
 mod definitions;
 mod dictionary;
+mod discover;
 mod extract_en;
 mod extract_zh;
 mod fold;
 mod glosses;
+mod graph;
 mod index;
 pub mod markdown;
 mod mentions;
@@ -56,6 +58,7 @@ mod persist;
 mod quoted;
 mod romanize;
 
+pub use graph::{Backlink, GraphLink, is_external, lexically_normal, relative_target, scan_links, slug};
 pub use index::*;
 pub use model::*;
 

@@ -18,12 +18,21 @@ use crate::{
     fold::{self, is_han, is_word_char},
 };
 
+/// Whether a char next to a match makes it part of a longer word: a letter or
+/// digit, or an underscore, which joins words in identifiers and addresses
+/// ("#wechat_redirect" holds no mention of WeChat).
+fn joins_word(c: char) -> bool {
+    is_word_char(c) || c == '_'
+}
+
 /// The automaton over every alias key, each pattern carrying a value (the builder's alias node).
 pub(crate) struct Matcher {
     automaton: Option<AhoCorasick>,
     values: Vec<usize>,
     needs_start_boundary: Vec<bool>,
     needs_end_boundary: Vec<bool>,
+    /// For keys that match only as written, the key as written.
+    exact_case: Vec<Option<String>>,
 }
 
 /// One match: the pattern's value and the ranges it covers.
@@ -39,8 +48,18 @@ pub(crate) struct Hit {
 
 impl Matcher {
     /// Builds the automaton from `(key, value)` pairs; empty keys are ignored.
+    /// A key with capitals matches only as written ("US", not the pronoun "us").
     pub(crate) fn new(patterns: Vec<(String, usize)>) -> Matcher {
-        let patterns: Vec<(String, usize)> = patterns.into_iter().filter(|(k, _)| !k.is_empty()).collect();
+        let mut exact_case = Vec::new();
+        let patterns: Vec<(String, usize)> = patterns
+            .into_iter()
+            .filter(|(k, _)| !k.is_empty())
+            .map(|(k, v)| {
+                let cased = k.chars().any(char::is_uppercase);
+                exact_case.push(cased.then(|| k.clone()));
+                (if cased { k.to_lowercase() } else { k }, v)
+            })
+            .collect();
         let needs_start_boundary = patterns.iter().map(|(k, _)| k.chars().next().is_some_and(is_word_char)).collect();
         let needs_end_boundary =
             patterns.iter().map(|(k, _)| k.chars().next_back().is_some_and(is_word_char)).collect();
@@ -55,6 +74,7 @@ impl Matcher {
             values: patterns.into_iter().map(|(_, v)| v).collect(),
             needs_start_boundary,
             needs_end_boundary,
+            exact_case,
         }
     }
 
@@ -69,10 +89,14 @@ impl Matcher {
             let pattern = found.pattern().as_usize();
             let range = found.range();
             let bad_start = self.needs_start_boundary[pattern]
-                && haystack[..range.start].chars().next_back().is_some_and(is_word_char);
+                && haystack[..range.start].chars().next_back().is_some_and(joins_word);
             let bad_end =
-                self.needs_end_boundary[pattern] && haystack[range.end..].chars().next().is_some_and(is_word_char);
-            if bad_start || bad_end {
+                self.needs_end_boundary[pattern] && haystack[range.end..].chars().next().is_some_and(joins_word);
+            // The normalized text is lower case: the decoded text keeps the capitals.
+            let bad_case = self.exact_case[pattern].as_ref().is_some_and(|written| {
+                document.text.get(document.normalized().to_text(range.clone())) != Some(written.as_str())
+            });
+            if bad_start || bad_end || bad_case {
                 // Look again one char further: a shorter alias may start inside this one.
                 at = range.start + haystack[range.start..].chars().next().map_or(1, char::len_utf8);
                 continue;

@@ -119,7 +119,9 @@ fn parentheses(text: &str, found: &Spans, pairs: &mut Vec<AliasPair>) {
                     right: pattern(inner_range, TermKind::Concept),
                 });
             }
-        } else if let Some(name) = longest_found_ending_at(found, left_end, left_end.saturating_sub(18)) {
+        } else if let Some(name) = longest_found_ending_at(found, left_end, left_end.saturating_sub(18))
+            .filter(|name| !is_common_word(&text[name.clone()]))
+        {
             // "淘宝（Taobao）": a Han name glossed by a Latin one.
             let inner_trimmed = inner.trim();
             let capitalized = inner_trimmed.split(' ').all(|w| w.chars().next().is_some_and(char::is_uppercase));
@@ -144,6 +146,13 @@ fn strip_marker<'a>(inner: &'a str, markers: &[&str]) -> Option<&'a str> {
     let rest = markers.iter().find_map(|m| inner.strip_prefix(m))?;
     let rest = rest.trim_start_matches([':', '：', ' ', '—', '-', '–']);
     (rest.len() < inner.len() && !rest.is_empty()).then_some(rest.trim_end())
+}
+
+/// Whether a Han span is an ordinary word of the dictionary (协会
+/// association): never the Han side of "X (Y)", which names a whole name.
+fn is_common_word(text: &str) -> bool {
+    let simplified: String = text.chars().map(crate::fold::simplified).collect();
+    crate::dictionary::dictionary().is_common_word(&simplified)
 }
 
 fn is_han_name(text: &str) -> bool {

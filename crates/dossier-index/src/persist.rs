@@ -20,7 +20,7 @@ use crate::{
 
 /// Bump when the layout below or what the extractors or the automaton find
 /// changes: stored values of another format are ignored.
-pub const FORMAT: u32 = 3;
+pub const FORMAT: u32 = 4;
 
 /// Where an [`IndexBuilder`](crate::IndexBuilder) keeps what it found in
 /// each document between runs, keyed by the document's path. Errors are
@@ -41,8 +41,10 @@ pub(crate) struct Stored {
     pub(crate) scan: Option<(u64, Scan)>,
 }
 
-const EVIDENCE: [Evidence; 9] = [
+const EVIDENCE: [Evidence; 11] = [
     Evidence::Word,
+    Evidence::Discovered,
+    Evidence::Lexicon,
     Evidence::SentenceInitial,
     Evidence::Number,
     Evidence::Tagged,

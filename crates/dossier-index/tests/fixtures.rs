@@ -141,7 +141,7 @@ fn ambiguous_romanization_is_not_linked() {
         expect![[r#"
             Hema -> Hema
             盒马 -> none
-            河马 -> 河马"#]],
+            河马 -> none"#]],
     );
 }
 
@@ -271,4 +271,42 @@ fn links_in_notes() {
     let links: Vec<String> =
         note_links("See [[Jack Ma|Ma]] and [cloud](alibaba-cloud.md).").into_iter().map(|l| l.target).collect();
     assert_eq!(links, ["Jack Ma", "alibaba-cloud.md"]);
+}
+
+#[test]
+fn a_note_title_alone_is_no_term_unless_it_is_a_name() {
+    // "People" and 公司 without aliases are the notes' titles, for links, not
+    // terms counting every ordinary use of the word; "WeChat" is a name by
+    // its form, "Alibaba" and "Spain" because the corpus never writes them
+    // in lower case.
+    check_lookup(
+        "//- a.txt\nMany people use WeChat. Alibaba said people like it. 公司很大。公司发展。\n\
+         //- b.txt\nThe people of Alibaba met people.\n\
+         //- notes/people.md\n---\ntitle: People\n---\n# People\n\
+         //- notes/company.md\n---\ntitle: 公司\n---\n# 公司\n\
+         //- notes/wechat.md\n---\ntitle: WeChat\n---\n# WeChat\n\
+         //- notes/alibaba.md\n---\ntitle: Alibaba\n---\n# Alibaba\n\
+         //- notes/spain.md\n---\ntitle: Spain\n---\n# Spain\n",
+        &["people", "公司", "WeChat", "Alibaba", "Spain"],
+        expect![[r#"
+            people -> none
+            公司 -> none
+            WeChat -> WeChat
+            Alibaba -> Alibaba
+            Spain -> Spain"#]],
+    );
+}
+
+#[test]
+fn short_acronyms_match_only_in_capitals() {
+    // "US" is a name; "us" is a pronoun and no mention of it. "U.S." keeps its periods.
+    check_terms(
+        "//- a.txt\nThe US said so. Tell us more, the US replied. Give us time. The U.S. agreed with the U.S. Navy.\n",
+        expect![[r#"
+            U.S. [Unknown] 2 mentions: U.S. (Corpus, Latin)
+                FirstMention: The U.S. agreed with the U.S.
+            US [Concept] 2 mentions: US (Corpus, Latin)
+                FirstMention: The US said so.
+        "#]],
+    );
 }

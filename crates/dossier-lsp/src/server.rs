@@ -21,12 +21,12 @@ use tower_lsp_server::{
     ls_types::{self as lsp, Uri},
 };
 
-use dossier_ide::{completion, hover, inlay, lens, navigation, rename, symbols};
+use dossier_ide::{code_actions, completion, hover, inlay, lens, links, navigation, rename, symbols};
 
 use dossier_ingest::{LineIndex, PositionEncoding};
 
 use crate::{
-    from_proto,
+    from_proto, note_edits,
     state::{Buffer, ClientSupport, Shared, View},
     to_proto,
     transport::Splices,
@@ -163,6 +163,10 @@ fn support_of(params: &lsp::InitializeParams) -> ClientSupport {
             .and_then(|w| w.code_lens.as_ref())
             .and_then(|c| c.refresh_support)
             .unwrap_or(false),
+        document_changes: workspace
+            .and_then(|w| w.workspace_edit.as_ref())
+            .and_then(|e| e.document_changes)
+            .unwrap_or(false),
     }
 }
 
@@ -188,7 +192,19 @@ fn capabilities(encoding: PositionEncoding) -> lsp::ServerCapabilities {
         hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
         definition_provider: Some(lsp::OneOf::Left(true)),
         references_provider: Some(lsp::OneOf::Left(true)),
-        completion_provider: Some(lsp::CompletionOptions::default()),
+        completion_provider: Some(lsp::CompletionOptions {
+            // `[[` opens a link, `#` its heading.
+            trigger_characters: Some(vec!["[".to_owned(), "#".to_owned()]),
+            ..lsp::CompletionOptions::default()
+        }),
+        code_action_provider: Some(lsp::CodeActionProviderCapability::Options(lsp::CodeActionOptions {
+            code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX, lsp::CodeActionKind::REFACTOR_REWRITE]),
+            ..lsp::CodeActionOptions::default()
+        })),
+        document_link_provider: Some(lsp::DocumentLinkOptions {
+            resolve_provider: Some(false),
+            work_done_progress_options: lsp::WorkDoneProgressOptions::default(),
+        }),
         workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
         document_symbol_provider: Some(lsp::OneOf::Left(true)),
         code_lens_provider: Some(lsp::CodeLensOptions { resolve_provider: Some(false) }),
@@ -202,9 +218,38 @@ fn capabilities(encoding: PositionEncoding) -> lsp::ServerCapabilities {
                 supported: Some(true),
                 change_notifications: Some(lsp::OneOf::Left(true)),
             }),
-            file_operations: None,
+            file_operations: Some(lsp::WorkspaceFileOperationsServerCapabilities {
+                will_rename: Some(note_edits::rename_filters()),
+                did_rename: Some(note_edits::rename_filters()),
+                ..lsp::WorkspaceFileOperationsServerCapabilities::default()
+            }),
         }),
         ..lsp::ServerCapabilities::default()
+    }
+}
+
+/// A candidate inside `[[` as a completion item: a note (file) or a heading.
+fn link_completion_item(
+    rank: usize,
+    candidate: links::LinkCompletion,
+    lines: &LineIndex,
+    text: &str,
+    encoding: PositionEncoding,
+) -> lsp::CompletionItem {
+    let file = Path::new(&*candidate.path).file_name().and_then(|name| name.to_str()).unwrap_or_default();
+    lsp::CompletionItem {
+        label: candidate.insert.clone(),
+        kind: Some(if candidate.heading { lsp::CompletionItemKind::REFERENCE } else { lsp::CompletionItemKind::FILE }),
+        detail: Some(file.to_owned()),
+        sort_text: Some(format!("{rank:04}")),
+        // Pinyin and other-script matches would be hidden by the client's
+        // own filtering on the typed text.
+        filter_text: Some(candidate.typed),
+        text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
+            range: to_proto::range(lines, text, candidate.replace, encoding),
+            new_text: candidate.insert,
+        })),
+        ..lsp::CompletionItem::default()
     }
 }
 
@@ -233,7 +278,9 @@ impl LanguageServer for Server {
     }
 
     async fn initialized(&self, _: lsp::InitializedParams) {
-        worker::spawn(Arc::clone(&self.shared), self.client.clone());
+        if !worker::spawn(Arc::clone(&self.shared), self.client.clone()) {
+            return;
+        }
         if self.shared.support.get().is_some_and(|support| support.watched_files_registration) {
             let client = self.client.clone();
             tokio::spawn(async move {
@@ -323,6 +370,15 @@ impl LanguageServer for Server {
 
     async fn hover(&self, params: lsp::HoverParams) -> jsonrpc::Result<Option<lsp::Hover>> {
         self.at_position(&params.text_document_position_params, |view, path, _, offset| {
+            if let Some(preview) = links::link_preview(&view.snapshot.index, path, offset) {
+                return Some(lsp::Hover {
+                    range: Some(view.range(path, preview.range.clone())?),
+                    contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+                        kind: lsp::MarkupKind::Markdown,
+                        value: preview.to_markdown(),
+                    }),
+                });
+            }
             let card = hover::hover(&view.snapshot.index, path, offset)?;
             Some(to_proto::hover(view.range(path, card.range.clone())?, &card))
         })
@@ -361,6 +417,15 @@ impl LanguageServer for Server {
         analyze(move || {
             let lines = LineIndex::new(&text);
             let offset = from_proto::offset(&lines, &text, at.position, encoding)?;
+            let path = path.to_str()?;
+            if let Some(found) = links::link_completions(&snapshot.index, path, &text, offset) {
+                let items = found
+                    .into_iter()
+                    .enumerate()
+                    .map(|(rank, candidate)| link_completion_item(rank, candidate, &lines, &text, encoding))
+                    .collect();
+                return Some(lsp::CompletionResponse::List(lsp::CompletionList { is_incomplete: true, items }));
+            }
             let items: Vec<lsp::CompletionItem> = completion::completions(&snapshot.index, &text, offset)
                 .into_iter()
                 .enumerate()
@@ -383,6 +448,21 @@ impl LanguageServer for Server {
             let symbols = found
                 .into_iter()
                 .filter_map(|symbol| Some(to_proto::workspace_symbol(view.location(&symbol.location)?, symbol)))
+                .chain(
+                    links::note_symbols(&view.snapshot.index, &params.query, symbols::WORKSPACE_SYMBOL_LIMIT)
+                        .into_iter()
+                        .filter_map(|note| {
+                            #[allow(deprecated, reason = "the field must be written, and is deprecated")]
+                            Some(lsp::SymbolInformation {
+                                name: note.title,
+                                kind: lsp::SymbolKind::FILE,
+                                tags: None,
+                                deprecated: None,
+                                location: view.location(&note.location)?,
+                                container_name: None,
+                            })
+                        }),
+                )
                 .collect();
             Some(lsp::WorkspaceSymbolResponse::Flat(symbols))
         })
@@ -410,9 +490,23 @@ impl LanguageServer for Server {
         self.on_file(&params.text_document.uri, move |view, path, _| {
             let lenses = lens::code_lenses(&view.snapshot.index, path)
                 .into_iter()
-                .filter_map(|lens| Some(to_proto::code_lens(&uri, view.range(path, lens.range.clone())?, lens)))
-                .collect();
-            Some(lenses)
+                .filter_map(|lens| Some(to_proto::code_lens(&uri, view.range(path, lens.range.clone())?, lens)));
+            let link_lens = links::link_lens(&view.snapshot.index, path).and_then(|lens| {
+                let range = view.range(path, lens.range.clone())?;
+                Some(lsp::CodeLens {
+                    range,
+                    command: Some(lsp::Command {
+                        title: lens.title(),
+                        command: "dossier.showReferences".to_owned(),
+                        arguments: Some(vec![
+                            serde_json::json!(uri.as_str()),
+                            serde_json::to_value(range.start).unwrap_or_default(),
+                        ]),
+                    }),
+                    data: None,
+                })
+            });
+            Some(lenses.chain(link_lens).collect())
         })
         .await
     }
@@ -454,25 +548,20 @@ impl LanguageServer for Server {
 
     async fn rename(&self, params: lsp::RenameParams) -> jsonrpc::Result<Option<lsp::WorkspaceEdit>> {
         let new_name = params.new_name;
+        // Edits to open buffers name the version they were computed for, so
+        // that a client whose buffer moved on refuses them rather than
+        // applying them at the wrong places.
+        let versioned = self.shared.support.get().is_some_and(|support| support.document_changes);
+        let versions: HashMap<PathBuf, i32> =
+            self.shared.inputs().buffers.iter().map(|(path, buffer)| (path.clone(), buffer.version)).collect();
         let answer = self
             .at_position(&params.text_document_position, move |view, path, _, offset| {
                 Some(rename::rename(&view.snapshot.index, path, offset, &new_name).and_then(|edits| {
-                    let mut changes: HashMap<Uri, Vec<lsp::TextEdit>> = HashMap::new();
-                    for (path, edits) in edits {
-                        let Some(uri) = to_proto::uri(Path::new(&*path)) else { continue };
-                        // An edit that falls in text typed since the last
-                        // build has no place yet: refuse rather than rename
-                        // only part of the mentions.
-                        let edits = edits
-                            .into_iter()
-                            .map(|(range, new_text)| {
-                                let range = view.range(&path, range).ok_or(rename::RenameError::Edited)?;
-                                Ok(lsp::TextEdit { range, new_text })
-                            })
-                            .collect::<Result<Vec<_>, _>>()?;
-                        changes.insert(uri, edits);
+                    if versioned {
+                        note_edits::versioned_workspace_edit(view, edits, &versions)
+                    } else {
+                        note_edits::workspace_edit(view, edits)
                     }
-                    Ok(lsp::WorkspaceEdit { changes: Some(changes), ..lsp::WorkspaceEdit::default() })
                 }))
             })
             .await?;
@@ -481,6 +570,64 @@ impl LanguageServer for Server {
             Some(Ok(edit)) => Ok(Some(edit)),
             Some(Err(error)) => Err(request_failed(error)),
         }
+    }
+
+    async fn code_action(&self, params: lsp::CodeActionParams) -> jsonrpc::Result<Option<lsp::CodeActionResponse>> {
+        let range = params.range;
+        self.on_file(&params.text_document.uri, move |view, path, _| {
+            let wanted = view.text_range(path, range)?;
+            let actions = code_actions::code_actions(&view.snapshot.index, path, wanted);
+            Some(actions.into_iter().filter_map(|action| note_edits::code_action(view, action)).collect())
+        })
+        .await
+    }
+
+    async fn document_link(&self, params: lsp::DocumentLinkParams) -> jsonrpc::Result<Option<Vec<lsp::DocumentLink>>> {
+        self.on_file(&params.text_document.uri, move |view, path, _| {
+            let found = links::document_links(&view.snapshot.index, path);
+            Some(
+                found
+                    .into_iter()
+                    .filter_map(|link| {
+                        Some(lsp::DocumentLink {
+                            range: view.range(path, link.range)?,
+                            target: to_proto::uri(Path::new(&*link.target)),
+                            tooltip: None,
+                            data: None,
+                        })
+                    })
+                    .collect(),
+            )
+        })
+        .await
+    }
+
+    async fn will_rename_files(&self, params: lsp::RenameFilesParams) -> jsonrpc::Result<Option<lsp::WorkspaceEdit>> {
+        let view = self.view();
+        let answer = analyze(move || {
+            let view = view();
+            let mut edits = rename::RenameEdits::new();
+            for file in &params.files {
+                let path = |uri: &str| from_proto::path(&uri.parse().ok()?);
+                let (Some(old), Some(new)) = (path(&file.old_uri), path(&file.new_uri)) else { continue };
+                let (Some(old), Some(new)) = (old.to_str(), new.to_str()) else { continue };
+                for (note, found) in code_actions::file_rename_edits(&view.snapshot.index, old, new) {
+                    edits.entry(note).or_default().extend(found);
+                }
+            }
+            if edits.is_empty() { Ok(None) } else { note_edits::workspace_edit(&view, edits).map(Some) }
+        })
+        .await?;
+        answer.map_err(request_failed)
+    }
+
+    async fn did_rename_files(&self, params: lsp::RenameFilesParams) {
+        let paths = params
+            .files
+            .iter()
+            .flat_map(|file| [&file.old_uri, &file.new_uri])
+            .filter_map(|uri| from_proto::path(&uri.parse().ok()?));
+        self.shared.mark_dirty(paths.collect::<Vec<_>>());
     }
 }
 

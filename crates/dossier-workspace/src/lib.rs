@@ -25,7 +25,7 @@ pub use batch::{
 };
 pub use config::{CONFIG_FILE, ConfigError, FileRole, WorkspaceConfig, is_markdown};
 pub use store::{CACHE_DIR_VARIABLE, Detection, SCHEMA_VERSION, STORE_DIR, Store, store_dir};
-pub use walk::{WalkedFile, in_skipped_dir, walk};
+pub use walk::{WalkedFile, in_skipped_dir, walk, walk_entries, walk_folders};
 
 use std::{fmt, path::PathBuf};
 

@@ -69,7 +69,13 @@ impl Report {
             self.corpus["notes"],
             self.corpus["names"],
         );
-        out.push_str("| measure | value | compared | target |\n|---|---:|---|---|\n");
+        out.push_str(&self.rows_to_markdown());
+        out
+    }
+
+    /// The table of figures alone.
+    pub(crate) fn rows_to_markdown(&self) -> String {
+        let mut out = "| measure | value | compared | target |\n|---|---:|---|---|\n".to_owned();
         for row in &self.rows {
             out.push_str(&format!(
                 "| {} | {:.2} {} | {} | {} |\n",

@@ -4,10 +4,14 @@
 //! latencies, watch-mode freshness and startup, next to two baselines on the
 //! same corpus (reading every byte; ripgrep counting the same aliases).
 //! Writes `target/bench/report.json` and prints a Markdown table.
+//!
+//! `cargo xtask bench --vault [--notes 10000] [--seed N]` measures a generated
+//! notes vault instead (see [`vault`]), into `target/bench/vault-report.json`.
 
 mod corpus;
 mod measure;
 mod session;
+mod vault;
 
 use std::{path::Path, process::Command};
 
@@ -20,10 +24,12 @@ struct Options {
     bytes: usize,
     documents: Option<usize>,
     seed: u64,
+    /// Measure a generated notes vault of this many notes instead.
+    vault: Option<usize>,
 }
 
 fn parse(args: &[String]) -> Result<Options> {
-    let mut options = Options { bytes: 100 << 20, documents: None, seed: 42 };
+    let mut options = Options { bytes: 100 << 20, documents: None, seed: 42, vault: None };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let mut value = || args.next().with_context(|| format!("{arg} needs a value"));
@@ -31,8 +37,12 @@ fn parse(args: &[String]) -> Result<Options> {
             "--quick" => options.bytes = 10 << 20,
             "--size" => options.bytes = parse_size(value()?)?,
             "--docs" => options.documents = Some(value()?.parse().context("--docs takes a number")?),
+            "--vault" => options.vault = Some(options.vault.unwrap_or(10_000)),
+            "--notes" => options.vault = Some(value()?.parse().context("--notes takes a number")?),
             "--seed" => options.seed = value()?.parse().context("--seed takes a number")?,
-            other => bail!("unknown option `{other}` (try --size 100MB, --docs N, --seed N, --quick)"),
+            other => {
+                bail!("unknown option `{other}` (try --size 100MB, --docs N, --seed N, --quick, --vault, --notes N)")
+            }
         }
     }
     Ok(options)
@@ -60,6 +70,9 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     let binary = root.join("target/release/dossier");
     let out = root.join("target/bench");
     std::fs::create_dir_all(&out)?;
+    if let Some(notes) = options.vault {
+        return run_vault(&binary, &root, &out, notes, options.seed);
+    }
 
     let names = sample_names(&binary, &root.join("seeds"))?;
     let documents = options.documents.unwrap_or((options.bytes / (20 << 10)).max(10));
@@ -78,6 +91,19 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     std::fs::write(&path, serde_json::to_string_pretty(&json)? + "\n")?;
     println!("{}", report.to_markdown());
     eprintln!("wrote {}", path.strip_prefix(&root).unwrap_or(&path).display());
+    Ok(())
+}
+
+/// The vault benchmark: generate, measure, report.
+fn run_vault(binary: &Path, root: &Path, out: &Path, notes: usize, seed: u64) -> Result<()> {
+    eprintln!("generating a vault of {notes} notes");
+    let vault = vault::generate(&out.join("vault"), &root.join("seeds"), &vault::VaultSpec { notes, seed })?;
+    let mut report = measure::Report::default();
+    vault::lsp(binary, &vault, &mut report)?;
+    let path = out.join("vault-report.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&report.to_json())? + "\n")?;
+    println!("{}\n\n{}", vault.describe(), report.rows_to_markdown());
+    eprintln!("wrote {}", path.strip_prefix(root).unwrap_or(&path).display());
     Ok(())
 }
 
