@@ -19,7 +19,7 @@
 
 use std::{
     collections::{HashMap, HashSet},
-    path::{Component, Path, PathBuf},
+    path::{Path, PathBuf},
     sync::Arc,
 };
 
@@ -117,22 +117,11 @@ impl Caches {
     }
 }
 
-/// `path` made absolute, with `.` and `..` resolved by name, as a language
-/// server's workspace root from its URI would be. A symbolic link on the way
+/// `path` made absolute, with `.` and `..` resolved by name, as the server
+/// resolves its workspace roots from their URIs. A symbolic link on the way
 /// only costs misses: every entry is checked against the file's contents.
 fn normalized_absolute(path: &Path) -> Option<PathBuf> {
-    let absolute = std::path::absolute(path).ok()?;
-    let mut normalized = PathBuf::new();
-    for component in absolute.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                normalized.pop();
-            }
-            other => normalized.push(other),
-        }
-    }
-    Some(normalized)
+    Some(dossier_index::lexically_normal(&std::path::absolute(path).ok()?))
 }
 
 /// The stores as the index builder sees them: by the documents' shown paths.
