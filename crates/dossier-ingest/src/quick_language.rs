@@ -291,7 +291,7 @@ pub(crate) fn is_name_heavy(sample: &str) -> bool {
                 lower += 1;
             }
         }
-        let end = word.trim_end_matches(|c: char| matches!(c, '"' | '\'' | ')' | ']' | '\u{201D}' | '\u{2019}'));
+        let end = word.trim_end_matches(['"', '\'', ')', ']', '\u{201D}', '\u{2019}']);
         opens_sentence = end.ends_with(['.', '!', '?', ':']);
     }
     capitalized >= 2 && capitalized >= lower
