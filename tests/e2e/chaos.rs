@@ -80,6 +80,16 @@ fn random_requests_edits_and_disk_changes_leave_the_server_up_and_converging() {
         for _ in 0..DISK_CHANGES_PER_ROUND {
             eprintln!("round {round}: {}", chaos.change_disk());
         }
+        // A second workspace folder inside the first, added and removed
+        // again in the next round (a reload each time).
+        let notes = json!([{ "uri": file_uri(&root.join("notes")), "name": "notes" }]);
+        match round % 5 {
+            2 => server
+                .notify("workspace/didChangeWorkspaceFolders", json!({ "event": { "added": notes, "removed": [] } })),
+            3 => server
+                .notify("workspace/didChangeWorkspaceFolders", json!({ "event": { "added": [], "removed": notes } })),
+            _ => {}
+        }
         let mut broken = 0;
         for step in 0..NOTIFICATIONS_PER_ROUND + REQUESTS_PER_ROUND {
             if chaos.rng.below(NOTIFICATIONS_PER_ROUND + REQUESTS_PER_ROUND) < NOTIFICATIONS_PER_ROUND {
@@ -407,7 +417,7 @@ impl Chaos {
         let any = |rng: &mut Rng| (!files.is_empty()).then(|| rng.pick(&files).clone());
         let root = self.root.clone();
         let name = |path: &Path| path.strip_prefix(&root).unwrap_or(path).display().to_string();
-        match self.rng.below(8) {
+        match self.rng.below(11) {
             0 | 1 => {
                 self.files_made += 1;
                 let extension = if self.rng.percent(50) { "md" } else { "txt" };
@@ -438,6 +448,42 @@ impl Chaos {
                 fs::remove_file(&file).unwrap();
                 format!("deleted {}", name(&file))
             }),
+            // `dossier.toml` edited: valid, invalid, or gone (each a reload).
+            8 => {
+                let config = *self.rng.pick(&[
+                    "max-file-size = 1000000\n",
+                    "exclude = [\"chaos/deep/**\"]\n",
+                    "max-file-size = [\n",
+                    "languages = [\"zh\", \"en\"]\n",
+                    "",
+                ]);
+                let file = self.root.join("dossier.toml");
+                if config.is_empty() {
+                    let _ = fs::remove_file(&file);
+                } else {
+                    fs::write(&file, config).unwrap();
+                }
+                format!("dossier.toml: {config:?}")
+            }
+            // Forty files made in one folder, and the next time most of
+            // them (and of the other files made) deleted at once.
+            9 => {
+                let mass = self.root.join("chaos/mass");
+                if !mass.exists() {
+                    fs::create_dir_all(&mass).unwrap();
+                    for i in 0..40 {
+                        fs::write(mass.join(format!("{i}.txt")), format!("张勇 met Jack Ma, {i}.")).unwrap();
+                    }
+                    return "made chaos/mass with forty files".to_owned();
+                }
+                let made: Vec<&PathBuf> =
+                    files.iter().filter(|f| name(f).contains("made-") || f.starts_with(&mass)).collect();
+                let deleted = made.len() * 3 / 4;
+                for file in &made[..deleted] {
+                    fs::remove_file(file).unwrap();
+                }
+                format!("deleted {deleted} of the {} files made", made.len())
+            }
             6 => {
                 let size = 1 + self.rng.below(5000);
                 fs::write(self.root.join("chaos-binary.txt"), vec![0u8; size]).unwrap();

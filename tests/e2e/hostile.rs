@@ -255,7 +255,20 @@ fn disk_snapshot(dir: &Path) -> std::collections::BTreeMap<std::path::PathBuf, (
     snapshot
 }
 
-/// Notes whose front matter is broken in every way, one with ten thousand
+/// Front matter of nine levels of aliases, each nine times the one before:
+/// about 10^9 values once expanded, in 300 bytes.
+fn billion_laughs() -> String {
+    let mut yaml = String::from("---\ntitle: Laughing Person\na: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for (name, previous) in
+        ["b", "c", "d", "e", "f", "g", "h", "i"].iter().zip(["a", "b", "c", "d", "e", "f", "g", "h"])
+    {
+        yaml.push_str(&format!("{name}: &{name} [{}]\n", vec![format!("*{previous}"); 9].join(", ")));
+    }
+    yaml + "---\n# Laughs\n"
+}
+
+/// Notes whose front matter is broken in every way (nested 20,000 deep, a
+/// billion laughs of YAML aliases), one with ten thousand
 /// aliases, and a document that mentions them.
 fn broken_notes() -> tempfile::TempDir {
     let many: Vec<String> = (0..10_000).map(|i| format!("Alias{i:05}")).collect();
@@ -267,6 +280,8 @@ fn broken_notes() -> tempfile::TempDir {
         ("notes/map.md", "---\ntitle: Mapped\naliases: {first: 张勇, second: Zhang Yong}\n---\n".into()),
         ("notes/list.md", "---\n- just\n- a list\n---\n# Listed\n".into()),
         ("notes/many.md", format!("---\ntitle: Many Names\naliases: [{}]\n---\n", many.join(", ")).into_bytes()),
+        ("notes/deep.md", format!("---\ntitle: Deep Person\nx:\n{}x\n---\n# Deep\n", "- ".repeat(20_000)).into_bytes()),
+        ("notes/laughs.md", billion_laughs().into_bytes()),
         ("doc.txt", "Jack Ma met Alias00042 and Alias09999 in Hangzhou. 马云 said so; 张勇 agreed.".into()),
     ])
 }
@@ -303,11 +318,11 @@ fn broken_front_matter_and_ten_thousand_aliases_do_not_stop_terms() {
     assert!(aliases("Numbered").contains(&"42".to_owned()), "{labels:?}");
     assert!(!aliases("Mapped").iter().any(|a| a == "张勇" || a == "Zhang Yong"), "{labels:?}");
     // Front matter that cannot be read defines nothing: the note is plain Markdown.
-    for label in ["Unclosed Person", "Nobody Else", "[unbalanced"] {
+    for label in ["Unclosed Person", "Nobody Else", "[unbalanced", "Deep Person", "Laughing Person"] {
         assert!(term(label).is_none(), "{label} is a term: {labels:?}");
     }
     // The notes' problems are warnings on stderr, each naming the note; they do not fail the run.
-    for note in ["unclosed.md", "invalid.md", "list.md"] {
+    for note in ["unclosed.md", "invalid.md", "list.md", "deep.md", "laughs.md"] {
         let warned = stderr.lines().any(|l| l.starts_with(&format!("warning: corpus/notes/{note}:")));
         assert!(warned, "no warning for {note}: {stderr}");
     }
@@ -338,6 +353,9 @@ fn broken_front_matter_is_an_error_diagnostic_in_the_editor() {
     let invalid = diagnostics("invalid.md");
     assert!(invalid.len() == 1 && invalid[0].starts_with("1 broken front matter: "), "{invalid:?}");
     assert_eq!(diagnostics("list.md"), ["1 broken front matter: not a mapping"]);
+    assert_eq!(diagnostics("deep.md"), ["1 broken front matter: nested more than 64 levels deep"]);
+    let laughs = diagnostics("laughs.md");
+    assert_eq!(laughs, ["1 broken front matter: more than 262144 values once its aliases are expanded"]);
     assert!(client.is_running());
     assert!(client.shutdown().success());
     assert_eq!(disk_snapshot(dir.path()), before, "the server writes nothing to the workspace");
@@ -502,4 +520,162 @@ fn a_huge_file_dropped_into_a_watched_workspace_is_refused_unread() {
     let log = client.stderr();
     assert!(log.contains("huge.txt: file is 1073741824 bytes, over the limit of 67108864 bytes"), "{log}");
     assert!(client.shutdown().success());
+}
+
+#[test]
+fn malformed_messages_get_errors_and_the_session_goes_on() {
+    use dossier_lsp_client::{Client, Encoding};
+    use serde_json::json;
+
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    fs::write(root.join("a.txt"), "Jack Ma founded Alibaba. Later, Jack Ma left Alibaba.").unwrap();
+    let mut client = Client::start(crate::support::dossier_binary(), &root, Encoding::Utf16);
+    client.wait_until_ready();
+    let framed = |body: &[u8]| [format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes(), body].concat();
+    let symbols =
+        |id: u64| format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"workspace/symbol","params":{{"query":"Jack"}}}}"#);
+    let answered = |response: &Value| response["result"].as_array().is_some_and(|symbols| !symbols.is_empty());
+
+    // An id above `i64::MAX`: an invalid request, answered with that id.
+    client.send_raw(&framed(symbols(9_223_372_036_854_775_808).as_bytes()));
+    let response = client.response(json!(9_223_372_036_854_775_808u64));
+    assert_eq!(response["error"]["code"], -32600, "{response}");
+
+    // Keys written twice: the last one counts.
+    let twice = r#"{"jsonrpc":"2.0","jsonrpc":"2.0","id":1001,"method":"workspace/symbol","params":{"query":"x","query":"Jack"}}"#;
+    client.send_raw(&framed(twice.as_bytes()));
+    let response = client.response(json!(1001));
+    assert!(answered(&response), "{response}");
+
+    // A header line that is not UTF-8 is ignored.
+    client.send_raw(&[b"X-Junk: \xff\xfe\xc3\r\n".as_slice(), &framed(symbols(1002).as_bytes())].concat());
+    let response = client.response(json!(1002));
+    assert!(answered(&response), "{response}");
+
+    // A length past `u64::MAX`, then one over the limit with no body: errors, and the next message is read.
+    client.send_raw(b"Content-Length: 99999999999999999999999\r\n\r\n{}");
+    let response = client.response(Value::Null);
+    assert_eq!(response["error"]["code"], -32600, "{response}");
+    client.send_raw(b"Content-Length: 18446744073709551615\r\n\r\n");
+    let response = client.response(Value::Null);
+    assert_eq!(response["error"]["code"], -32600, "{response}");
+    client.send_raw(&framed(symbols(1003).as_bytes()));
+    let response = client.response(json!(1003));
+    assert!(answered(&response), "{response}");
+
+    assert!(client.is_running());
+    assert!(client.shutdown().success());
+}
+
+/// Waits until the server's log has a line containing `wanted` `times` times.
+fn wait_for_log(client: &dossier_lsp_client::Client, wanted: &str, times: usize) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let log = client.stderr();
+        if log.lines().filter(|line| line.contains(wanted)).count() >= times {
+            return log;
+        }
+        assert!(std::time::Instant::now() < deadline, "no {times} lines with {wanted:?} in the log:\n{log}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn reloading_keeps_the_cache_and_a_second_initialized_starts_no_second_worker() {
+    use dossier_lsp_client::{Client, Encoding};
+    use serde_json::json;
+
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    fs::write(root.join("a.txt"), "Jack Ma founded Alibaba. Later, Jack Ma left Alibaba.").unwrap();
+    let mut client = Client::start(crate::support::dossier_binary(), &root, Encoding::Utf16);
+    client.wait_until_ready();
+    let loaded = format!("{}: 1 sources", root.display());
+    wait_for_log(&client, &loaded, 1);
+
+    client.notify("initialized", json!({}));
+    wait_for_log(&client, "initialized again", 1);
+    // Editing `dossier.toml` reloads every root, with the cache of the first load.
+    fs::write(root.join("dossier.toml"), "max-file-size = 1000000\n").unwrap();
+    let log = wait_for_log(&client, &loaded, 2);
+    let loads: Vec<&str> = log.lines().filter(|line| line.contains(&loaded)).collect();
+    assert!(loads[1].contains("1 with languages from the cache"), "{log}");
+    assert!(!log.contains("without a cache"), "{log}");
+    let response = client.request("workspace/symbol", json!({ "query": "Jack" }));
+    assert!(response["result"].as_array().is_some_and(|symbols| !symbols.is_empty()), "{response}");
+    assert!(client.shutdown().success());
+}
+
+/// The files whose references to "Zhang Yong" (in `b.txt`) the server at `root` lists.
+fn files_mentioning_zhang(client: &mut dossier_lsp_client::Client, root: &Path) -> Vec<String> {
+    use dossier_lsp_client::file_uri;
+    use serde_json::json;
+    let params = json!({
+        "textDocument": { "uri": file_uri(&root.join("b.txt")) },
+        "position": { "line": 0, "character": 1 },
+        "context": { "includeDeclaration": true },
+    });
+    let response = client.request("textDocument/references", params);
+    // `null` until b.txt is indexed.
+    let mut files: Vec<String> = response["result"]
+        .as_array()
+        .map_or(&[][..], Vec::as_slice)
+        .iter()
+        .map(|l| {
+            l["uri"].as_str().unwrap().rsplit_once(root.file_name().unwrap().to_str().unwrap()).unwrap().1.to_owned()
+        })
+        .collect();
+    files.sort();
+    files.dedup();
+    files
+}
+
+#[test]
+fn files_a_fresh_start_skips_are_skipped_when_they_change_and_mass_deletions_are_seen() {
+    use dossier_lsp_client::{Client, Encoding};
+
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    fs::write(root.join(".gitignore"), "ignored/\n*.log\n").unwrap();
+    for folder in ["ignored", "node_modules", "sub", "many"] {
+        fs::create_dir(root.join(folder)).unwrap();
+    }
+    let zhang = "Zhang Yong met Jack Ma. Zhang Yong smiled.";
+    fs::write(root.join("a.txt"), zhang).unwrap();
+    for i in 0..100 {
+        fs::write(root.join(format!("many/{i:03}.txt")), zhang).unwrap();
+    }
+    let mut client = Client::start(crate::support::dossier_binary(), &root, Encoding::Utf16);
+    client.wait_until_ready();
+
+    // Written while the server runs: only b.txt is read.
+    for ignored in ["ignored/x.txt", "node_modules/y.txt", "sub/z.log", "ignored/deeper/w.txt"] {
+        fs::create_dir_all(root.join(ignored).parent().unwrap()).unwrap();
+        fs::write(root.join(ignored), zhang).unwrap();
+    }
+    // 90 of the 100 deleted at once.
+    for i in 0..90 {
+        fs::remove_file(root.join(format!("many/{i:03}.txt"))).unwrap();
+    }
+    fs::write(root.join("b.txt"), zhang).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let running = loop {
+        let files = files_mentioning_zhang(&mut client, &root);
+        if files.contains(&"/b.txt".to_owned()) && files.len() == 12 {
+            break files;
+        }
+        assert!(std::time::Instant::now() < deadline, "{files:?}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let mut expected = vec!["/a.txt".to_owned(), "/b.txt".to_owned()];
+    expected.extend((90..100).map(|i| format!("/many/{i:03}.txt")));
+    assert_eq!(running, expected);
+    assert!(client.shutdown().success());
+
+    // A fresh server finds the same.
+    let mut fresh = Client::start(crate::support::dossier_binary(), &root, Encoding::Utf16);
+    fresh.wait_until_ready();
+    assert_eq!(files_mentioning_zhang(&mut fresh, &root), running);
+    assert!(fresh.shutdown().success());
 }

@@ -649,3 +649,46 @@ fn edited_buffer_answers_in_the_edited_text_in_utf16() {
 fn edited_buffer_answers_in_the_edited_text_in_utf8() {
     edited_buffer_answers_in_the_edited_text(Encoding::Utf8);
 }
+
+#[test]
+fn rename_edits_carry_buffer_versions_and_skip_notes_outside_the_workspace() {
+    let dir = workspace();
+    fs::write(dir.path().join("dossier.toml"), "exclude = [\"archive/**\"]\n").unwrap();
+    fs::create_dir(dir.path().join("archive")).unwrap();
+    fs::write(dir.path().join("archive/old.md"), "# Old\n\nJack Ma, long ago.\n").unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let outside_note = outside.path().canonicalize().unwrap().join("elsewhere.md");
+    fs::write(&outside_note, "# Elsewhere\n\nJack Ma, elsewhere.\n").unwrap();
+    let capabilities = json!({ "workspace": { "workspaceEdit": { "documentChanges": true } } });
+    let mut client = Client::start_with(dossier_binary(), &root(&dir), Encoding::Utf16, capabilities);
+    client.wait_until_ready();
+
+    let jack = root(&dir).join("notes/jack-ma.md");
+    let text = fs::read_to_string(&jack).unwrap();
+    for (path, version, text) in [
+        (jack.clone(), 3, text.clone()),
+        (root(&dir).join("archive/old.md"), 1, fs::read_to_string(root(&dir).join("archive/old.md")).unwrap()),
+        (outside_note.clone(), 1, fs::read_to_string(&outside_note).unwrap()),
+    ] {
+        client.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": file_uri(&path), "languageId": "markdown", "version": version, "text": text } }),
+        );
+    }
+    let mut params = at(&client, &jack, &text, "# Jack Ma", 4);
+    params["newName"] = json!("Ma Yun (Jack)");
+    let response = client.request("textDocument/rename", params);
+    let edits = response["result"]["documentChanges"].as_array().unwrap_or_else(|| panic!("{response}"));
+    let versions: Vec<(String, Value)> = edits
+        .iter()
+        .map(|edit| (edit["textDocument"]["uri"].as_str().unwrap().to_owned(), edit["textDocument"]["version"].clone()))
+        .collect();
+    assert!(versions.contains(&(file_uri(&jack), json!(3))), "{versions:?}");
+    for (uri, version) in &versions {
+        assert!(uri.starts_with(&file_uri(&root(&dir))) && !uri.contains("/archive/"), "{uri}");
+        if *uri != file_uri(&jack) {
+            assert_eq!(*version, Value::Null, "{uri} is not open");
+        }
+    }
+    assert!(client.shutdown().success());
+}

@@ -7,6 +7,7 @@ mod cache;
 mod cache_folder;
 mod chaos;
 mod cli;
+mod cli_cache;
 mod hostile;
 mod inlay;
 mod lsp;

@@ -43,8 +43,10 @@ pub const TARGETS: &[Target] = &[
     Target { name: "ingest", run: ingest },
     Target { name: "scripts", run: scripts },
     Target { name: "notes", run: notes },
+    Target { name: "front_matter", run: front_matter },
     Target { name: "terms", run: terms },
     Target { name: "positions", run: positions },
+    Target { name: "transport", run: transport },
 ];
 
 /// Arbitrary bytes through `dossier_ingest::ingest`: either a typed error or a
@@ -186,8 +188,12 @@ pub fn notes(bytes: &[u8]) {
         "%",
         "@",
     ];
-    let text = text_of(bytes, ALPHABET);
-    let document = ingest_text("notes/fuzz.md", &text);
+    check_note(&text_of(bytes, ALPHABET));
+}
+
+/// The `notes` checks on one note's text; returns its index.
+fn check_note(text: &str) -> Index {
+    let document = ingest_text("notes/fuzz.md", text);
     let index = Index::build(vec![Arc::new(Source { kind: SourceKind::Note, document: document.clone() })]);
     check_index(&index, &[(&document, text.as_bytes())]);
     let links = note_links(&document.text);
@@ -199,6 +205,251 @@ pub fn notes(bytes: &[u8]) {
         assert!(document.text[range].contains(&link.target), "link {link:?} in {:?}", document.text);
         assert!(!link.target.is_empty(), "empty link target: {link:?}");
         previous_end = link.text_range.end;
+    }
+    index
+}
+
+/// Front matter built from the bytes, piece by piece: nesting up to 65,535
+/// levels deep (block lists, flow lists, block mappings; 64 KiB in all), chains of anchors
+/// and aliases (up to twelve levels of twelve, the "billion laughs"), keys
+/// and values up to 64 KiB, hundreds of aliases, and the
+/// `notes` alphabet in between, so that a 4 KiB input makes front matter far
+/// beyond 4 KiB. The `notes` checks hold, the check returns (no stack overflow,
+/// no runaway expansion of aliases), and front matter that cannot be read
+/// is a problem that says so.
+pub fn front_matter(bytes: &[u8]) {
+    let index = check_note(&front_matter_of(bytes));
+    for problem in index.problems() {
+        let known =
+            problem.message.starts_with("broken front matter: ") || problem.message.starts_with("unknown kind ");
+        assert!(known || !problem.message.contains("front matter"), "problem {:?}", problem.message);
+    }
+}
+
+/// The text of [`front_matter`]'s note: `---`, the pieces the bytes pick, `---`, a body.
+fn front_matter_of(bytes: &[u8]) -> String {
+    const TOKENS: &[&str] = &[
+        "\n",
+        "title: ",
+        "aliases: ",
+        "kind: person",
+        "- ",
+        "  ",
+        "[",
+        "]",
+        "{",
+        "}",
+        ": ",
+        ", ",
+        "'",
+        "\"",
+        "&a ",
+        "*a",
+        "&b ",
+        "*b",
+        "<<: ",
+        "!!str ",
+        "!!binary ",
+        "|\n",
+        ">\n",
+        "#",
+        "? ",
+        "---\n",
+        "...\n",
+        "%YAML 1.2\n",
+        "张勇",
+        "Zhang Yong",
+        "\t",
+        "\r\n",
+        "😀",
+        "~",
+        "null",
+        "1e999",
+        "-0x1F",
+        "\\u0000",
+    ];
+    // Bounds that keep one execution short: the first 4 KiB of the bytes
+    // (saved inputs and the sample corpus are replayed through this too),
+    // and front matter of 64 KiB (cut there: enough for 32,000 levels).
+    const MAX_OPS_BYTES: usize = 4096;
+    const MAX_YAML_BYTES: usize = 64 << 10;
+    let mut yaml = String::new();
+    let mut bytes = bytes.iter().take(MAX_OPS_BYTES).copied();
+    let mut next = || bytes.next();
+    while yaml.len() < MAX_YAML_BYTES
+        && let Some(op) = next()
+    {
+        let arg = |next: &mut dyn FnMut() -> Option<u8>| {
+            u16::from_le_bytes([next().unwrap_or(0), next().unwrap_or(0)]) as usize
+        };
+        match op % 8 {
+            0 => {
+                let depth = arg(&mut next);
+                match depth % 3 {
+                    0 => yaml.push_str(&"- ".repeat(depth)),
+                    1 => yaml.push_str(&format!("x: {}{}", "[".repeat(depth), "]".repeat(depth))),
+                    // Indentation grows with the depth: the text grows as its square.
+                    _ => (0..depth.min(2000))
+                        .for_each(|level| yaml.push_str(&format!("{}k{level}:\n", " ".repeat(level)))),
+                }
+                yaml.push_str("x\n");
+            }
+            1 => {
+                let (levels, fanout) = (usize::from(next().unwrap_or(0) % 13), usize::from(next().unwrap_or(0) % 13));
+                yaml.push_str(&format!("l0: &l0 [{}]\n", vec!["lol"; fanout].join(", ")));
+                for level in 1..levels {
+                    let previous = vec![format!("*l{}", level - 1); fanout].join(", ");
+                    yaml.push_str(&format!("l{level}: &l{level} [{previous}]\n"));
+                }
+            }
+            2 => yaml.push_str(&format!("{}: v\n", "k".repeat(arg(&mut next) * 4))),
+            3 => yaml.push_str(&format!("title: {}\n", "張".repeat(arg(&mut next)))),
+            4 => {
+                let names: Vec<String> = (0..arg(&mut next) % 500).map(|i| format!("Name{i}")).collect();
+                yaml.push_str(&format!("aliases: [{}]\n", names.join(", ")));
+            }
+            5 => yaml.push_str(&format!("&x{0} v{0}: *x{0}\n", next().unwrap_or(0))),
+            _ => yaml.push_str(TOKENS[usize::from(next().unwrap_or(0)) % TOKENS.len()]),
+        }
+    }
+    let mut cut = yaml.len().min(MAX_YAML_BYTES);
+    while !yaml.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    yaml.truncate(cut);
+    format!("---\n{yaml}\n---\n# Heading\n\nBody.\n")
+}
+
+/// A client's whole output built from the bytes, frame by frame, through the
+/// language server's transport guard: ids of every JSON type and size
+/// (`i64::MAX + 1`, `u64::MAX`, `1.5`, objects), keys written twice, header
+/// lines that are not UTF-8 or 20,000 bytes long, `Content-Length` values
+/// far over the limit (with and without the body), responses with broken
+/// errors, and bodies of JSON pieces. Every message the guard passes on is
+/// one the server's decoder reads (its first unreadable one would end the
+/// session), a last request sent after all of them still reaches the
+/// server, and everything sent back to the client is framed JSON-RPC errors.
+pub fn transport(bytes: &[u8]) {
+    const IDS: &[&str] = &[
+        "1",
+        "-1",
+        "0",
+        "9223372036854775807",
+        "9223372036854775808",
+        "18446744073709551615",
+        "-9223372036854775809",
+        "1e400",
+        "1.5",
+        "\"a\"",
+        "null",
+        "{}",
+        "[]",
+        "true",
+    ];
+    const PIECES: &[&str] = &[
+        "{",
+        "}",
+        "[",
+        "]",
+        ",",
+        ":",
+        "\"jsonrpc\"",
+        "\"2.0\"",
+        "\"id\"",
+        "\"method\"",
+        "\"params\"",
+        "\"result\"",
+        "\"error\"",
+        "1",
+        "null",
+        "\"\\ud800\"",
+        "\"張\"",
+        " ",
+        "\n",
+        "\u{0}",
+        "\"code\"",
+        "\"message\"",
+    ];
+    let frame = |body: &[u8]| [format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes(), body].concat();
+    let mut input = Vec::new();
+    let mut bytes = bytes.iter().take(4096).copied();
+    let mut next = || bytes.next().unwrap_or(0);
+    let mut ops = 0;
+    while ops < 512 {
+        let op = next();
+        if op == 0 && input.len() > 1 << 20 {
+            break;
+        }
+        ops += 1;
+        let id = IDS[usize::from(next()) % IDS.len()];
+        let body = match op % 8 {
+            0 => format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"m","params":{{}}}}"#).into_bytes(),
+            1 => format!(r#"{{"jsonrpc":"2.0","jsonrpc":"2.0","id":{id},"id":1,"method":"a","method":"$/b","params":{{"k":1,"k":[]}}}}"#).into_bytes(),
+            2 => {
+                // A header line that is not UTF-8 or very long, then a message.
+                let junk: Vec<u8> = match next() % 3 {
+                    0 => b"X-Junk: \xff\xfe\xc3\r\n".to_vec(),
+                    1 => [b"X-Long: ".as_slice(), &vec![b'x'; 20_000], b"\r\n"].concat(),
+                    _ => b"Content-Type: application/vscode-jsonrpc; charset=latin1\r\n".to_vec(),
+                };
+                input.extend(junk);
+                format!(r#"{{"jsonrpc":"2.0","method":"n","params":{{"id":{id}}}}}"#).into_bytes()
+            }
+            3 => {
+                let length = match next() % 4 {
+                    0 => "18446744073709551615".to_owned(),
+                    1 => "99999999999999999999999999999".to_owned(),
+                    2 => (dossier_lsp::fuzzing::INPUT_LIMIT + 1).to_string(),
+                    _ => "268435457".to_owned(),
+                };
+                input.extend(format!("Content-Length: {length}\r\n\r\n").as_bytes());
+                if length == (dossier_lsp::fuzzing::INPUT_LIMIT + 1).to_string() {
+                    input.extend(vec![b' '; dossier_lsp::fuzzing::INPUT_LIMIT + 1]);
+                }
+                continue;
+            }
+            4 => {
+                let pieces = usize::from(next() % 32);
+                (0..pieces).map(|_| PIECES[usize::from(next()) % PIECES.len()]).collect::<String>().into_bytes()
+            }
+            5 => match next() % 4 {
+                0 => format!(r#"{{"jsonrpc":"2.0","id":{id},"result":[1]}}"#),
+                1 => format!(r#"{{"jsonrpc":"2.0","id":{id},"error":5}}"#),
+                2 => format!(r#"{{"jsonrpc":"2.0","id":{id},"error":{{"code":1,"message":"m","x":1}}}}"#),
+                _ => format!(r#"{{"jsonrpc":"1.0","id":{id},"method":"m"}}"#),
+            }
+            .into_bytes(),
+            6 => {
+                // Bytes between frames, ended as a header line.
+                let mut junk: Vec<u8> = (0..next() % 16).map(|_| next()).filter(|&b| b != b'\n').collect();
+                junk.extend(b"\r\n");
+                input.extend(junk);
+                continue;
+            }
+            _ => format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"$/x"}}"#).into_bytes(),
+        };
+        input.extend(frame(&body));
+    }
+    let last = br#"{"jsonrpc":"2.0","id":"last","method":"shutdown"}"#;
+    input.extend(frame(last));
+
+    let transcript = dossier_lsp::fuzzing::transport(&input);
+    for body in &transcript.to_server {
+        assert!(dossier_lsp::fuzzing::server_reads(body), "the server cannot read {:?}", String::from_utf8_lossy(body));
+    }
+    let passed_last =
+        transcript.to_server.last().and_then(|body| serde_json::from_slice::<serde_json::Value>(body).ok());
+    assert_eq!(passed_last.as_ref().map(|m| &m["id"]), Some(&serde_json::json!("last")), "the last request was lost");
+    let mut answers = transcript.to_client.as_slice();
+    while !answers.is_empty() {
+        let header_end = answers.windows(4).position(|w| w == b"\r\n\r\n").expect("a framed answer");
+        let header = std::str::from_utf8(&answers[..header_end]).expect("a UTF-8 header");
+        let length: usize = header.strip_prefix("Content-Length: ").expect("a Content-Length header").parse().unwrap();
+        let body = &answers[header_end + 4..header_end + 4 + length];
+        let answer: serde_json::Value = serde_json::from_slice(body).expect("an answer in JSON");
+        let code = answer["error"]["code"].as_i64();
+        assert!(matches!(code, Some(-32700 | -32600 | -32601)) && answer.get("id").is_some(), "answer {answer}");
+        answers = &answers[header_end + 4 + length..];
     }
 }
 

@@ -27,6 +27,8 @@ enum Command {
         paths: Vec<PathBuf>,
         #[command(flatten)]
         options: CorpusOptions,
+        #[command(flatten)]
+        cache: CacheOptions,
     },
     /// Resolve a name through any alias, script or romanization and print its card.
     Lookup {
@@ -36,6 +38,8 @@ enum Command {
         paths: Vec<PathBuf>,
         #[command(flatten)]
         options: CorpusOptions,
+        #[command(flatten)]
+        cache: CacheOptions,
     },
     /// Run the language server over stdin and stdout.
     Lsp {
@@ -69,6 +73,16 @@ impl CorpusOptions {
     }
 }
 
+/// Options of the commands that build an index, which can take what the
+/// persisted cache holds (see `cache.rs`).
+#[derive(Debug, clap::Args)]
+pub(crate) struct CacheOptions {
+    /// Neither read nor write the persisted cache (the language server's
+    /// .dossier/cache.redb, used when the folder or a parent has one).
+    #[arg(long)]
+    pub(crate) no_cache: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Format {
     /// A table for people.
@@ -85,8 +99,14 @@ fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
         Command::Ingest { paths, options } => crate::ingest::run(&default_paths(paths), &options),
-        Command::Terms { paths, options } => crate::terms::run(&default_paths(paths), &options),
-        Command::Lookup { text, paths, options } => crate::lookup::run(&text, &default_paths(paths), &options),
+        Command::Terms { paths, options, cache } => {
+            init_command_logging();
+            crate::terms::run(&default_paths(paths), &options, !cache.no_cache)
+        }
+        Command::Lookup { text, paths, options, cache } => {
+            init_command_logging();
+            crate::lookup::run(&text, &default_paths(paths), &options, !cache.no_cache)
+        }
         Command::Lsp { stdio: _ } => {
             init_logging();
             // As the specification asks: 0 after `shutdown`, 1 when the
@@ -95,6 +115,20 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             Ok(if shut_down { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
     }
+}
+
+/// A command's log: only warnings (a cache that cannot be used), to stderr,
+/// without the time; `DOSSIER_LOG` sets the filter.
+fn init_command_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("DOSSIER_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_target(false)
+        .without_time()
+        .init();
 }
 
 /// Logs go to stderr: stdout carries the protocol. `DOSSIER_LOG` sets the filter.

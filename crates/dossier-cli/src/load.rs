@@ -1,17 +1,26 @@
 //! Loading the corpus the user named: walking, parallel ingestion with a
-//! progress bar on a terminal, and paths shown relative to the current folder.
+//! progress bar on a terminal, paths shown relative to the current folder,
+//! and the index built with the persisted cache when there is one.
 
 use std::{
+    collections::HashMap,
     path::{Path, PathBuf},
-    sync::Arc,
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
 };
 
-use dossier_index::{Source, SourceKind};
+use dossier_index::{Index, IndexBuilder, Source, SourceKind};
 use dossier_ingest::{Document, IngestConfig};
-use dossier_workspace::{FileError, FileRole, WalkedFile, WorkspaceConfig};
+use dossier_workspace::{Detection, FileError, FileRole, WalkedFile, WorkspaceConfig};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
 
-use crate::args::CorpusOptions;
+use crate::{
+    args::CorpusOptions,
+    cache::{CacheKey, Caches},
+};
 
 /// Batches smaller than this finish before a bar would be worth drawing.
 const PROGRESS_THRESHOLD: usize = 50;
@@ -33,20 +42,59 @@ pub(crate) fn ingest_paths(paths: &[PathBuf], config: &IngestConfig, options: &C
     Batch { files: files.into_iter().zip(results).collect(), walk_errors }
 }
 
-/// The sources of a corpus for the index: `*.md` notes and `*.txt` documents
-/// (the workspace defaults), and any file named explicitly (a note when it
-/// is Markdown, else a document).
-pub(crate) fn load_sources(paths: &[PathBuf], options: &CorpusOptions) -> (Vec<Arc<Source>>, Vec<FileError>) {
-    let config = WorkspaceConfig::default();
-    let batch = ingest_paths(paths, &options.ingest_config(), options);
+/// The index of a corpus: `*.md` notes and `*.txt` documents (the workspace
+/// defaults), and any file named explicitly (a note when it is Markdown,
+/// else a document), with the files that failed. Language detection and
+/// what the index builder finds in documents come from the persisted cache
+/// where it has them ([`Caches`]), and what was found anew goes back to it.
+pub(crate) fn load_index(paths: &[PathBuf], options: &CorpusOptions, use_cache: bool) -> (Index, Vec<FileError>) {
+    let caches = if use_cache { Caches::open(paths) } else { Caches::default() };
+    let config = options.ingest_config();
+    let (mut files, walk_errors) = dossier_workspace::walk(paths);
+    for file in &mut files {
+        file.display = display_path(&file.path);
+    }
+    let keys: Vec<Option<CacheKey>> = files.iter().map(|file| caches.key_of(&file.path)).collect();
+    let results = with_progress(files.len(), options, |progress| {
+        let done = AtomicUsize::new(0);
+        files
+            .par_iter()
+            .zip(&keys)
+            .map(|(file, key)| {
+                let result = dossier_workspace::read_file(&file.path, config.max_file_size).and_then(|bytes| {
+                    let (store, key) = match key {
+                        Some((root, key)) => (Some(caches.store(*root)), key.as_str()),
+                        None => (None, file.display.as_str()),
+                    };
+                    dossier_workspace::ingest_with_store_key(&file.display, key, &bytes, &config, store)
+                        .map_err(|error| FileError { path: file.path.clone(), error: error.to_string() })
+                });
+                // The matching text, made here in parallel for the documents
+                // the builder will scan; one whose mentions come from the
+                // cache is never normalized (it is made on first use).
+                if let Ok((document, detection)) = &result
+                    && (key.is_none() || detection.is_some())
+                {
+                    document.normalized();
+                }
+                progress(done.fetch_add(1, Ordering::Relaxed) + 1, files.len());
+                result
+            })
+            .collect::<Vec<_>>()
+    });
+
+    let workspace = WorkspaceConfig::default();
     let named: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
     let mut sources = Vec::new();
-    let mut errors = batch.walk_errors;
-    for (file, result) in batch.files {
+    let mut errors = walk_errors;
+    let mut detected: HashMap<usize, Vec<(String, Detection)>> = HashMap::new();
+    let mut build_keys = HashMap::new();
+    let mut from_cache = 0;
+    for ((file, key), result) in files.iter().zip(keys).zip(results) {
         let role = if named.contains(&file.path.as_path()) {
-            Some(config.role_of_named(&file.path).unwrap_or(FileRole::Document))
+            Some(workspace.role_of_named(&file.path).unwrap_or(FileRole::Document))
         } else {
-            config.role(&file.path)
+            workspace.role(&file.path)
         };
         let kind = match role {
             Some(FileRole::Note) => SourceKind::Note,
@@ -54,11 +102,31 @@ pub(crate) fn load_sources(paths: &[PathBuf], options: &CorpusOptions) -> (Vec<A
             None => continue,
         };
         match result {
-            Ok(document) => sources.push(Arc::new(Source { kind, document })),
+            Ok((document, detection)) => {
+                if let Some(key) = key {
+                    match detection {
+                        Some(detection) => detected.entry(key.0).or_default().push((key.1.clone(), detection)),
+                        None => from_cache += 1,
+                    }
+                    build_keys.insert(document.path.clone(), key);
+                }
+                sources.push(Arc::new(Source { kind, document }));
+            }
             Err(error) => errors.push(error),
         }
     }
-    (sources, errors)
+    if caches.is_empty() {
+        return (Index::build(sources), errors);
+    }
+    tracing::info!("languages of {from_cache} of {} files from the cache", sources.len());
+    for (store, detections) in detected {
+        caches.store(store).put(&detections);
+    }
+    let mut builder = IndexBuilder::with_cache(caches.build_cache(build_keys));
+    let index = builder.build(sources);
+    builder.save();
+    caches.forget_missing(&files);
+    (index, errors)
 }
 
 /// Runs `work` with a progress callback that draws a bar on a terminal when

@@ -14,14 +14,13 @@ use serde_json::json;
 
 use crate::{
     args::{CorpusOptions, Format},
-    load::{load_sources, report_errors, report_problems},
+    load::{load_index, report_errors, report_problems},
     output::print_json,
 };
 
-pub(crate) fn run(text: &str, paths: &[PathBuf], options: &CorpusOptions) -> anyhow::Result<ExitCode> {
-    let (sources, errors) = load_sources(paths, options);
+pub(crate) fn run(text: &str, paths: &[PathBuf], options: &CorpusOptions, use_cache: bool) -> anyhow::Result<ExitCode> {
+    let (index, errors) = load_index(paths, options, use_cache);
     report_errors(&errors);
-    let index = Index::build(sources);
     report_problems(&index);
     let Some(id) = index.lookup(text) else {
         let suggestions = index.suggest(text, 5);

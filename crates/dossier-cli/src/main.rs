@@ -2,6 +2,7 @@
 //! everything worked, 1 when some file or lookup failed, 2 for a usage error.
 
 mod args;
+mod cache;
 mod ingest;
 mod load;
 mod lookup;

@@ -2,18 +2,17 @@
 
 use std::{collections::BTreeMap, path::PathBuf, process::ExitCode};
 
-use dossier_index::{Index, Term};
+use dossier_index::Term;
 use serde_json::json;
 
 use crate::{
     args::{CorpusOptions, Format},
-    load::{load_sources, report_errors, report_problems},
+    load::{load_index, report_errors, report_problems},
     output::{print_json, table},
 };
 
-pub(crate) fn run(paths: &[PathBuf], options: &CorpusOptions) -> anyhow::Result<ExitCode> {
-    let (sources, errors) = load_sources(paths, options);
-    let index = Index::build(sources);
+pub(crate) fn run(paths: &[PathBuf], options: &CorpusOptions, use_cache: bool) -> anyhow::Result<ExitCode> {
+    let (index, errors) = load_index(paths, options, use_cache);
     report_problems(&index);
     match options.format {
         Format::Json => {

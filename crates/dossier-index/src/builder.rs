@@ -624,6 +624,8 @@ struct Entry {
     unsaved: bool,
     /// The hashes of the source's distinct lower-case Latin words.
     words: Vec<u64>,
+    /// Why reading the source panicked, if it did (it then yields nothing).
+    failure: Option<String>,
 }
 
 /// What a new or changed source yields, found in parallel.
@@ -634,6 +636,20 @@ struct Extracted<'a> {
     text_hash: u64,
     unsaved: bool,
     words: Vec<u64>,
+    failure: Option<String>,
+}
+
+/// Runs `work` on one source; a panic becomes its message, so that one
+/// source that trips a bug fails alone and the rest is indexed.
+fn isolated<T>(path: &str, work: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).map_err(|panic| {
+        let message = panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or("a panic without a message");
+        format!("internal error while indexing {path}: {message}")
+    })
 }
 
 /// A source's scan as an index version uses it.
@@ -700,7 +716,12 @@ impl IndexBuilder {
         self.update(&sources);
         let mut linker = Linker { node_of_string: vec![u32::MAX; self.interner.len()], ..Linker::default() };
         for (index, source) in sources.iter().enumerate() {
-            match &self.entries[source.document.path.as_str()].part {
+            let entry = &self.entries[source.document.path.as_str()];
+            if let Some(failure) = &entry.failure {
+                linker.problems.push(NoteProblem { location: location(source, 0..0), message: failure.clone() });
+                continue;
+            }
+            match &entry.part {
                 Part::Note(header) => linker.add_note(index, source, header.clone()),
                 Part::Document(candidates) => linker.add_candidates(candidates, &self.interner),
             }
@@ -767,23 +788,40 @@ impl IndexBuilder {
                 let text = &source.document.text;
                 // Only stored values are checked against it.
                 let text_hash = cache.map_or(0, |_| persist::text_hash(text));
-                let note = || Part::Note(notes::parse_note(&source.document.path, text));
-                let (part, words, stored_scan, unsaved) = match source.kind {
-                    SourceKind::Note => (note(), latin_words(text), None, false),
-                    SourceKind::Document => {
-                        let stored = cache
-                            .and_then(|cache| cache.get(&source.document.path))
-                            .and_then(|bytes| persist::decode(&bytes, text_hash, text));
-                        match stored {
-                            Some(stored) => (Part::Document(stored.candidates), stored.words, stored.scan, false),
-                            None => {
-                                let candidates = Candidates::extract(text);
-                                (Part::Document(candidates), latin_words(text), None, true)
+                let extracted = isolated(&source.document.path, || {
+                    #[cfg(test)]
+                    assert!(!text.contains(tests::PANIC_MARKER), "a source made to panic");
+                    let note = || Part::Note(notes::parse_note(&source.document.path, text));
+                    match source.kind {
+                        SourceKind::Note => (note(), latin_words(text), None, false),
+                        SourceKind::Document => {
+                            let stored = cache
+                                .and_then(|cache| cache.get(&source.document.path))
+                                .and_then(|bytes| persist::decode(&bytes, text_hash, text));
+                            match stored {
+                                Some(stored) => (Part::Document(stored.candidates), stored.words, stored.scan, false),
+                                None => {
+                                    let candidates = Candidates::extract(text);
+                                    (Part::Document(candidates), latin_words(text), None, true)
+                                }
                             }
                         }
                     }
-                };
-                Extracted { source, part, stored_scan, text_hash, unsaved, words }
+                });
+                match extracted {
+                    Ok((part, words, stored_scan, unsaved)) => {
+                        Extracted { source, part, stored_scan, text_hash, unsaved, words, failure: None }
+                    }
+                    Err(failure) => Extracted {
+                        source,
+                        part: Part::Document(Candidates::extract("")),
+                        stored_scan: None,
+                        text_hash,
+                        unsaved: false,
+                        words: Vec::new(),
+                        failure: Some(failure),
+                    },
+                }
             })
             .collect();
         for extracted in extracted {
@@ -804,8 +842,9 @@ impl IndexBuilder {
                 scan: None,
                 text_hash: extracted.text_hash,
                 stored_scan: extracted.stored_scan,
-                unsaved: extracted.unsaved,
+                unsaved: extracted.unsaved && extracted.failure.is_none(),
                 words,
+                failure: extracted.failure,
             };
             self.entries.insert(path, entry);
         }
@@ -867,8 +906,25 @@ impl IndexBuilder {
                 return;
             }
             let skip = front_matters.get(index).cloned().unwrap_or(0..0);
-            entry.scan = Some(Arc::new(Scan::new(&patterns.matcher, patterns.generation, &entry.source, skip)));
-            entry.unsaved = true;
+            let source = &entry.source;
+            match isolated(&source.document.path, || Scan::new(&patterns.matcher, patterns.generation, source, skip)) {
+                Ok(scan) => {
+                    entry.scan = Some(Arc::new(scan));
+                    entry.unsaved = entry.failure.is_none();
+                }
+                Err(failure) => {
+                    let generation = patterns.generation;
+                    let empty = Scan {
+                        generation,
+                        hits: Vec::new(),
+                        surfaces: Vec::new(),
+                        patterns: Vec::new(),
+                        han_surfaces: Vec::new(),
+                    };
+                    entry.scan = Some(Arc::new(empty));
+                    entry.failure.get_or_insert(failure);
+                }
+            }
         });
     }
 }
@@ -1153,4 +1209,44 @@ fn corpus_definition(
         text: source.document.text[sentence.clone()].to_owned(),
         location: location(source, sentence),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use dossier_ingest::{IngestConfig, ingest};
+
+    use super::*;
+
+    /// Text that makes the extraction of its source panic, to stand for a
+    /// bug met in one file.
+    pub(super) const PANIC_MARKER: &str = "\u{E000}make-this-source-panic\u{E000}";
+
+    fn source(path: &str, kind: SourceKind, text: &str) -> Arc<Source> {
+        let document = ingest(path, text.as_bytes(), &IngestConfig::default()).unwrap();
+        Arc::new(Source { kind, document })
+    }
+
+    #[test]
+    fn a_panic_in_one_source_fails_that_source_only() {
+        let sources = vec![
+            source("notes/jack.md", SourceKind::Note, "---\ntitle: Jack Ma\naliases: [马云]\n---\n# Jack Ma\n"),
+            source("a.txt", SourceKind::Document, &format!("Jack Ma met 马云 in Hangzhou.{PANIC_MARKER}")),
+            source("notes/bad.md", SourceKind::Note, &format!("---\ntitle: Bad\n---\n{PANIC_MARKER}")),
+            source("b.txt", SourceKind::Document, "马云 founded Alibaba. Jack Ma smiled."),
+        ];
+        let mut builder = IndexBuilder::new();
+        for _ in 0..2 {
+            let index = builder.build(sources.clone());
+            let problems = index.problems();
+            let problems: Vec<(&str, &str)> =
+                problems.iter().map(|p| (&*p.location.path, p.message.as_str())).collect();
+            assert_eq!(problems.len(), 2, "{problems:?}");
+            for (path, message) in &problems {
+                assert!(message.starts_with(&format!("internal error while indexing {path}: ")), "{problems:?}");
+            }
+            assert!(index.lookup("马云").is_some(), "the note still defines its term");
+            assert!(index.mentions_in("b.txt").count() >= 2, "the other document is still scanned");
+            assert!(index.lookup("Bad").is_none());
+        }
+    }
 }

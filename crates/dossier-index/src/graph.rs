@@ -358,8 +358,14 @@ pub fn slug(name: &str) -> String {
 /// and `..` resolved lexically.
 pub fn relative_target(from: &str, target: &str) -> PathBuf {
     let base = Path::new(from).parent().unwrap_or(Path::new(""));
+    lexically_normal(&base.join(target))
+}
+
+/// `path` with its `.` and `..` resolved as written, not on the disk, so
+/// that `/root/../elsewhere` is not taken for a path inside `/root`.
+pub fn lexically_normal(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
-    for component in base.join(target).components() {
+    for component in path.components() {
         match component {
             Component::ParentDir => {
                 out.pop();

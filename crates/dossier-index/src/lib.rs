@@ -58,7 +58,7 @@ mod persist;
 mod quoted;
 mod romanize;
 
-pub use graph::{Backlink, GraphLink, is_external, relative_target, scan_links, slug};
+pub use graph::{Backlink, GraphLink, is_external, lexically_normal, relative_target, scan_links, slug};
 pub use index::*;
 pub use model::*;
 

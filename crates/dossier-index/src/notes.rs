@@ -6,7 +6,10 @@
 
 use std::ops::Range;
 
-use yaml_rust2::{Yaml, YamlLoader};
+use yaml_rust2::{
+    Yaml, YamlLoader,
+    parser::{Event, Parser},
+};
 
 use crate::{
     NoteLink, TermKind,
@@ -52,32 +55,34 @@ pub(crate) fn parse_note(path: &str, text: &str) -> NoteHeader {
     header.broken = matches!(yaml_text, Some(Err(_)));
     match yaml_text {
         Some(Err(message)) => header.problem = Some(message),
-        Some(Ok(yaml)) => match YamlLoader::load_from_str(yaml) {
-            Err(error) => {
-                header.problem = Some(format!("broken front matter: {error}"));
-                header.broken = true;
-            }
-            Ok(docs) => match docs.first() {
-                None | Some(Yaml::Null) => {}
-                Some(doc @ Yaml::Hash(_)) => {
-                    title = doc["title"].as_str().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
-                    header.aliases = aliases_of(&doc["aliases"]);
-                    if header.aliases.is_empty() {
-                        header.aliases = aliases_of(&doc["alias"]);
-                    }
-                    header.kind = doc["kind"].as_str().and_then(parse_kind);
-                    if let Some(kind) = doc["kind"].as_str()
-                        && header.kind.is_none()
-                    {
-                        header.problem = Some(format!("unknown kind \"{kind}\""));
-                    }
-                }
-                Some(_) => {
-                    header.problem = Some("broken front matter: not a mapping".to_owned());
+        Some(Ok(yaml)) => {
+            match check_yaml_shape(yaml).and_then(|()| YamlLoader::load_from_str(yaml).map_err(|e| e.to_string())) {
+                Err(error) => {
+                    header.problem = Some(format!("broken front matter: {error}"));
                     header.broken = true;
                 }
-            },
-        },
+                Ok(docs) => match docs.first() {
+                    None | Some(Yaml::Null) => {}
+                    Some(doc @ Yaml::Hash(_)) => {
+                        title = doc["title"].as_str().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
+                        header.aliases = aliases_of(&doc["aliases"]);
+                        if header.aliases.is_empty() {
+                            header.aliases = aliases_of(&doc["alias"]);
+                        }
+                        header.kind = doc["kind"].as_str().and_then(parse_kind);
+                        if let Some(kind) = doc["kind"].as_str()
+                            && header.kind.is_none()
+                        {
+                            header.problem = Some(format!("unknown kind \"{kind}\""));
+                        }
+                    }
+                    Some(_) => {
+                        header.problem = Some("broken front matter: not a mapping".to_owned());
+                        header.broken = true;
+                    }
+                },
+            }
+        }
         None => {}
     }
     let body = &text[body_start..];
@@ -122,6 +127,62 @@ pub(crate) fn parse_note(path: &str, text: &str) -> NoteHeader {
     header.label = title.or(heading.map(|(h, _)| h)).unwrap_or_else(|| file_stem(path).to_owned());
     header.aliases.retain(|a| a != &header.label);
     header
+}
+
+/// How deep front matter may nest. Real front matter nests two or three
+/// levels; the YAML loader recurses once per level, so 20,000 levels
+/// overflow the stack and end the process.
+const MAX_YAML_DEPTH: usize = 64;
+
+/// How many nodes front matter may hold once its aliases (`*a`) are
+/// expanded. The loader copies an anchored node for every alias to it, so
+/// nine levels of `&b [*a, *a, ...]` in 300 bytes would make about 10^9
+/// nodes. A note with 10,000 aliases is about 10,000 nodes.
+const MAX_YAML_NODES: usize = 1 << 18;
+
+/// Refuses front matter the YAML loader cannot load safely: nested deeper than
+/// [`MAX_YAML_DEPTH`], or larger than [`MAX_YAML_NODES`] once aliases are
+/// expanded. It reads the parser's events in a loop (the parser itself keeps
+/// an explicit stack), so it cannot overflow, and it takes time in
+/// proportion to the text.
+fn check_yaml_shape(yaml: &str) -> Result<(), String> {
+    let mut parser = Parser::new_from_str(yaml);
+    // For each open sequence or mapping: the node count at its start and its anchor.
+    let mut open: Vec<(usize, usize)> = Vec::new();
+    // The expanded size of each anchored node, by anchor id.
+    let mut anchored: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    let mut nodes = 0usize;
+    loop {
+        let (event, _) = parser.next_token().map_err(|e| e.to_string())?;
+        match event {
+            Event::StreamEnd => return Ok(()),
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                if open.len() >= MAX_YAML_DEPTH {
+                    return Err(format!("nested more than {MAX_YAML_DEPTH} levels deep"));
+                }
+                open.push((nodes, anchor));
+                nodes += 1;
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some((start, anchor)) = open.pop()
+                    && anchor > 0
+                {
+                    anchored.insert(anchor, nodes - start);
+                }
+            }
+            Event::Scalar(_, _, anchor, _) => {
+                nodes += 1;
+                if anchor > 0 {
+                    anchored.insert(anchor, 1);
+                }
+            }
+            Event::Alias(anchor) => nodes = nodes.saturating_add(anchored.get(&anchor).copied().unwrap_or(1)),
+            Event::Nothing | Event::StreamStart | Event::DocumentStart | Event::DocumentEnd => {}
+        }
+        if nodes > MAX_YAML_NODES {
+            return Err(format!("more than {MAX_YAML_NODES} values once its aliases are expanded"));
+        }
+    }
 }
 
 /// Aliases as a YAML list or a comma-separated string.
@@ -269,6 +330,55 @@ mod tests {
                 )
             "#]],
         );
+    }
+
+    fn problem_of(text: &str) -> Option<String> {
+        let header = parse_note("notes/stem.md", text);
+        assert!(header.problem.is_none() || header.broken || header.kind.is_none(), "{header:?}");
+        header.problem
+    }
+
+    #[test]
+    fn deeply_nested_front_matter_is_broken_not_a_stack_overflow() {
+        let block = format!("---\n{}x\n---\nText.\n", "- ".repeat(20_000));
+        assert_eq!(problem_of(&block).as_deref(), Some("broken front matter: nested more than 64 levels deep"));
+        let flow = format!("---\na: {}{}\n---\n", "[".repeat(20_000), "]".repeat(20_000));
+        // The scanner has its own bound for flow collections.
+        assert!(problem_of(&flow).is_some_and(|p| p.starts_with("broken front matter: ")));
+        // Nesting within the bound is read as usual.
+        let fine = format!("---\ntitle: Deep\nx: {}{}\n---\n", "[".repeat(60), "]".repeat(60));
+        assert_eq!(parse_note("notes/stem.md", &fine).label, "Deep");
+    }
+
+    #[test]
+    fn billion_laughs_front_matter_is_broken_not_out_of_memory() {
+        let mut yaml =
+            String::from("---\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        for (name, previous) in
+            ["b", "c", "d", "e", "f", "g", "h", "i"].iter().zip(["a", "b", "c", "d", "e", "f", "g", "h"])
+        {
+            yaml.push_str(&format!("{name}: &{name} [{}]\n", vec![format!("*{previous}"); 9].join(",")));
+        }
+        yaml.push_str("title: Laughs\n---\nText.\n");
+        let header = parse_note("notes/stem.md", &yaml);
+        assert_eq!(
+            header.problem.as_deref(),
+            Some("broken front matter: more than 262144 values once its aliases are expanded")
+        );
+        assert!(header.broken);
+        // A few aliases are fine.
+        let header = parse_note("notes/stem.md", "---\nnames: &n [马云, Jack]\naliases: *n\n---\n");
+        assert_eq!((header.aliases, header.problem), (vec!["马云".to_owned(), "Jack".to_owned()], None));
+    }
+
+    #[test]
+    fn long_keys_and_large_front_matter_are_read() {
+        let key = "k".repeat(100_000);
+        let header = parse_note("notes/stem.md", &format!("---\n{key}: 1\ntitle: Long\n---\n"));
+        assert!(header.label == "Long" || header.broken, "{header:?}");
+        let aliases: Vec<String> = (0..10_000).map(|i| format!("  - alias{i}\n")).collect();
+        let header = parse_note("notes/stem.md", &format!("---\naliases:\n{}---\n", aliases.concat()));
+        assert_eq!((header.aliases.len(), header.problem), (10_000, None));
     }
 
     #[test]

@@ -36,24 +36,25 @@ pub(crate) struct PublishedDiagnostics {
 impl PublishedDiagnostics {
     /// The diagnostics of every note of `index` that differ from the ones
     /// last published (an empty list for a note whose problems are gone).
+    /// `exists` says whether a link's target is a file of the workspace.
     pub(crate) fn update(
         &mut self,
         index: &Index,
         versions: &HashMap<PathBuf, i32>,
         encoding: PositionEncoding,
+        exists: &dyn Fn(&Path) -> bool,
     ) -> Vec<(Uri, Vec<lsp::Diagnostic>, Option<i32>)> {
         let mut problems: HashMap<Arc<str>, Vec<NoteProblem>> = HashMap::new();
         for problem in index.problems() {
             problems.entry(Arc::clone(&problem.location.path)).or_default().push(problem);
         }
-        let exists = |path: &Path| path.exists();
         let mut previous = std::mem::take(&mut self.by_path);
         let mut changed = Vec::new();
         for source in index.sources().iter().filter(|s| s.kind == SourceKind::Note) {
             let document = &source.document;
             let path = PathBuf::from(&document.path);
             let own = problems.get(document.path.as_str()).map_or(&[][..], Vec::as_slice);
-            let found = note_diagnostics(index, own, &document.path, &exists);
+            let found = note_diagnostics(index, own, &document.path, exists);
             // Only notes with diagnostics are kept: `had` says the client shows some.
             let had = match previous.remove(&path) {
                 Some(old) if old.found == found && old.hash == document.hash => {

@@ -25,7 +25,7 @@ pub fn path(uri: &Uri) -> Option<PathBuf> {
     if !uri.scheme().as_str().eq_ignore_ascii_case("file") {
         return None;
     }
-    uri.to_file_path().map(|path| path.into_owned())
+    uri.to_file_path().map(|path| dossier_index::lexically_normal(&path))
 }
 
 /// The byte offset in `text` (whose lines are `lines`) of an LSP position;
@@ -54,6 +54,17 @@ pub fn text_range(
 mod tests {
     use super::*;
     use crate::to_proto;
+
+    #[cfg(unix)]
+    #[test]
+    fn file_uris_with_dot_dot_are_resolved_before_any_root_check() {
+        let path = |uri: &str| path(&uri.parse::<Uri>().unwrap());
+        assert_eq!(path("file:///w/root/../elsewhere/a.md"), Some(PathBuf::from("/w/elsewhere/a.md")));
+        assert_eq!(path("file:///w/root/%2E%2E/%2E%2E/etc/passwd"), Some(PathBuf::from("/etc/passwd")));
+        assert_eq!(path("file:///w/root/./a/../b.md"), Some(PathBuf::from("/w/root/b.md")));
+        assert_eq!(path("file:///../../x"), Some(PathBuf::from("/x")));
+        assert!(!path("file:///w/root/../elsewhere/a.md").unwrap().starts_with("/w/root"));
+    }
 
     fn at(text: &str, line: u32, character: u32, encoding: PositionEncoding) -> Option<usize> {
         offset(&LineIndex::new(text), text, lsp::Position { line, character }, encoding)

@@ -58,6 +58,42 @@ use std::sync::{
 use tokio::io::{AsyncRead, AsyncWrite};
 use tower_lsp_server::{LspService, Server};
 
+/// Entry points for the fuzz targets (`fuzz/`, checks in `dossier-checks`);
+/// not part of the interface.
+#[doc(hidden)]
+pub mod fuzzing {
+    /// What the transport guard did with a client's whole input.
+    #[derive(Debug)]
+    pub struct Transcript {
+        /// The bodies passed on to the server, in order.
+        pub to_server: Vec<Vec<u8>>,
+        /// The bytes written back to the client (the guard's own answers).
+        pub to_client: Vec<u8>,
+    }
+
+    /// The client body limit the fuzz target runs the guard with (64 KiB,
+    /// so that bodies over it are cheap to make).
+    pub const INPUT_LIMIT: usize = 1 << 16;
+
+    /// Runs the transport guard over `input`, as a client's whole output,
+    /// with a server that reads every message and answers nothing.
+    pub fn transport(input: &[u8]) -> Transcript {
+        let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a tokio runtime");
+        let limits = crate::transport::Limits { input: INPUT_LIMIT, output: INPUT_LIMIT, queue: 4 };
+        let (to_server, to_client) = runtime.block_on(crate::transport::transcript(input.to_vec(), limits));
+        Transcript { to_server, to_client }
+    }
+
+    /// Whether `tower-lsp-server`'s decoder reads `body` as a message (the
+    /// decoder ends the input stream, so the server, on the first it cannot
+    /// read).
+    pub fn server_reads(body: &[u8]) -> bool {
+        use tower_lsp_server::jsonrpc::{Request, Response};
+        let Ok(text) = std::str::from_utf8(body) else { return false };
+        serde_json::from_str::<Response>(text).is_ok() || serde_json::from_str::<Request>(text).is_ok()
+    }
+}
+
 /// Serves LSP over stdin and stdout until the client sends `exit` (or closes
 /// stdin). Builds its own multi-threaded tokio runtime; returns an error only
 /// when that runtime cannot be built, else what [`serve`] returns: whether
@@ -84,7 +120,8 @@ pub async fn serve(
 ) -> bool {
     let splices = Arc::new(transport::Splices::default());
     let shut_down = Arc::new(AtomicBool::new(false));
-    let (guarded, server_input, server_output) = transport::Guarded::new(input, output, Arc::clone(&splices));
+    let (guarded, server_input, server_output) =
+        transport::Guarded::new(input, output, Arc::clone(&splices), transport::Limits::default());
     let server_shut_down = Arc::clone(&shut_down);
     let (service, socket) = LspService::build(move |client| server::Server::new(client, splices, server_shut_down))
         .custom_method(transport::SPLICED_REFERENCES, server::Server::spliced_references)

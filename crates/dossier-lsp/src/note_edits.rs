@@ -3,7 +3,10 @@
 //! the request's [`View`] so that ranges in text typed since the last build
 //! are refused rather than misplaced.
 
-use std::{collections::HashMap, path::Path};
+use std::{
+    collections::HashMap,
+    path::{Path, PathBuf},
+};
 
 use dossier_ide::{
     code_actions::{ActionKind, CodeAction},
@@ -18,18 +21,47 @@ pub(crate) fn workspace_edit(view: &View, edits: RenameEdits) -> Result<lsp::Wor
     let mut changes: HashMap<Uri, Vec<lsp::TextEdit>> = HashMap::new();
     for (path, edits) in edits {
         let Some(uri) = to_proto::uri(Path::new(&*path)) else { continue };
-        // An edit that falls in text typed since the last build has no
-        // place yet: refuse rather than edit only part of the places.
-        let edits = edits
-            .into_iter()
-            .map(|(range, new_text)| {
-                let range = view.range(&path, range).ok_or(RenameError::Edited)?;
-                Ok(lsp::TextEdit { range, new_text })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        changes.insert(uri, edits);
+        changes.insert(uri, text_edits(view, &path, edits)?);
     }
     Ok(lsp::WorkspaceEdit { changes: Some(changes), ..lsp::WorkspaceEdit::default() })
+}
+
+/// Text edits by note as a [`lsp::WorkspaceEdit`] of `documentChanges`, each
+/// naming the version of its open buffer (`versions`, by path; `null` for a
+/// note not open), so that a client whose buffer moved on refuses the edit
+/// rather than applying it at the wrong places.
+pub(crate) fn versioned_workspace_edit(
+    view: &View,
+    edits: RenameEdits,
+    versions: &HashMap<PathBuf, i32>,
+) -> Result<lsp::WorkspaceEdit, RenameError> {
+    let mut document_changes = Vec::new();
+    for (path, edits) in edits {
+        let Some(uri) = to_proto::uri(Path::new(&*path)) else { continue };
+        let edits = text_edits(view, &path, edits)?.into_iter().map(lsp::OneOf::Left).collect();
+        let version = versions.get(Path::new(&*path)).copied();
+        let text_document = lsp::OptionalVersionedTextDocumentIdentifier { uri, version };
+        document_changes.push(lsp::TextDocumentEdit { text_document, edits });
+    }
+    let document_changes = Some(lsp::DocumentChanges::Edits(document_changes));
+    Ok(lsp::WorkspaceEdit { document_changes, ..lsp::WorkspaceEdit::default() })
+}
+
+/// One note's edits as LSP text edits. An edit that falls in text typed
+/// since the last build has no place yet: refuse rather than edit only part
+/// of the places.
+fn text_edits(
+    view: &View,
+    path: &str,
+    edits: impl IntoIterator<Item = (std::ops::Range<usize>, String)>,
+) -> Result<Vec<lsp::TextEdit>, RenameError> {
+    edits
+        .into_iter()
+        .map(|(range, new_text)| {
+            let range = view.range(path, range).ok_or(RenameError::Edited)?;
+            Ok(lsp::TextEdit { range, new_text })
+        })
+        .collect()
 }
 
 /// A code action as LSP: a note to create is a `CreateFile` operation

@@ -6,6 +6,7 @@
 //! text typed since the last build get empty answers.
 
 use std::{
+    collections::HashMap,
     path::{Path, PathBuf},
     sync::{
         Arc,
@@ -162,6 +163,10 @@ fn support_of(params: &lsp::InitializeParams) -> ClientSupport {
             .and_then(|w| w.code_lens.as_ref())
             .and_then(|c| c.refresh_support)
             .unwrap_or(false),
+        document_changes: workspace
+            .and_then(|w| w.workspace_edit.as_ref())
+            .and_then(|e| e.document_changes)
+            .unwrap_or(false),
     }
 }
 
@@ -273,7 +278,9 @@ impl LanguageServer for Server {
     }
 
     async fn initialized(&self, _: lsp::InitializedParams) {
-        worker::spawn(Arc::clone(&self.shared), self.client.clone());
+        if !worker::spawn(Arc::clone(&self.shared), self.client.clone()) {
+            return;
+        }
         if self.shared.support.get().is_some_and(|support| support.watched_files_registration) {
             let client = self.client.clone();
             tokio::spawn(async move {
@@ -541,12 +548,21 @@ impl LanguageServer for Server {
 
     async fn rename(&self, params: lsp::RenameParams) -> jsonrpc::Result<Option<lsp::WorkspaceEdit>> {
         let new_name = params.new_name;
+        // Edits to open buffers name the version they were computed for, so
+        // that a client whose buffer moved on refuses them rather than
+        // applying them at the wrong places.
+        let versioned = self.shared.support.get().is_some_and(|support| support.document_changes);
+        let versions: HashMap<PathBuf, i32> =
+            self.shared.inputs().buffers.iter().map(|(path, buffer)| (path.clone(), buffer.version)).collect();
         let answer = self
             .at_position(&params.text_document_position, move |view, path, _, offset| {
-                Some(
-                    rename::rename(&view.snapshot.index, path, offset, &new_name)
-                        .and_then(|edits| note_edits::workspace_edit(view, edits)),
-                )
+                Some(rename::rename(&view.snapshot.index, path, offset, &new_name).and_then(|edits| {
+                    if versioned {
+                        note_edits::versioned_workspace_edit(view, edits, &versions)
+                    } else {
+                        note_edits::workspace_edit(view, edits)
+                    }
+                }))
             })
             .await?;
         match answer {

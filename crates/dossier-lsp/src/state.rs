@@ -45,10 +45,14 @@ pub(crate) struct Snapshot {
     /// The lines of each source, in the order of `index.sources()`; shared
     /// with earlier snapshots for the sources that did not change.
     pub(crate) lines: Vec<Arc<LineIndex>>,
-    /// The version of each open buffer the index was built from.
-    pub(crate) versions: HashMap<PathBuf, i32>,
+    /// The text of each open buffer the index was built from. A buffer is
+    /// unedited since the build only when it is this very text: a buffer
+    /// closed and reopened starts again at version 1 with other text.
+    pub(crate) buffer_texts: HashMap<PathBuf, Arc<str>>,
     /// Whether the first ingestion has finished.
     pub(crate) ready: bool,
+    /// How many folders of the roots could not be watched.
+    pub(crate) unwatched: usize,
 }
 
 impl Snapshot {
@@ -79,6 +83,7 @@ impl Snapshot {
             notes: count(SourceKind::Note),
             terms: self.index.terms().len(),
             state: if self.ready { StatusState::Ready } else { StatusState::Ingesting },
+            unwatched: self.unwatched,
         }
     }
 }
@@ -332,6 +337,9 @@ pub(crate) struct ClientSupport {
     pub(crate) inlay_hint_refresh: bool,
     /// `workspace.codeLens.refreshSupport`.
     pub(crate) code_lens_refresh: bool,
+    /// `workspace.workspaceEdit.documentChanges`: edits can name the
+    /// version of the buffer they apply to.
+    pub(crate) document_changes: bool,
 }
 
 /// `dossier/status` parameters.
@@ -341,6 +349,14 @@ pub(crate) struct Status {
     pub(crate) notes: usize,
     pub(crate) terms: usize,
     pub(crate) state: StatusState,
+    /// Folders whose changes are not seen (the system's limit on watches);
+    /// left out when there are none.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub(crate) unwatched: usize,
+}
+
+fn is_zero(count: &usize) -> bool {
+    *count == 0
 }
 
 /// Whether the first ingestion is done.
@@ -377,6 +393,8 @@ pub(crate) struct Shared {
     /// Ends (its sender is dropped) once the worker has stopped and closed
     /// the caches; `None` until the worker starts.
     pub(crate) stopped: Mutex<Option<tokio::sync::oneshot::Receiver<()>>>,
+    /// Set when the worker starts: a second `initialized` starts no second one.
+    pub(crate) worker_started: AtomicBool,
 }
 
 impl Default for Shared {
@@ -389,6 +407,7 @@ impl Default for Shared {
             support: OnceLock::new(),
             closing: AtomicBool::new(false),
             stopped: Mutex::new(None),
+            worker_started: AtomicBool::new(false),
         }
     }
 }
@@ -427,7 +446,9 @@ impl Shared {
             .inputs()
             .buffers
             .iter()
-            .filter(|(path, buffer)| snapshot.versions.get(*path) != Some(&buffer.version))
+            .filter(|(path, buffer)| {
+                !snapshot.buffer_texts.get(*path).is_some_and(|text| Arc::ptr_eq(text, &buffer.text))
+            })
             .map(|(path, buffer)| (path.clone(), Arc::clone(&buffer.text)))
             .collect();
         (snapshot, edited)
@@ -488,6 +509,21 @@ mod tests {
     }
 
     #[test]
+    fn a_buffer_closed_and_reopened_at_version_one_is_edited() {
+        let shared = Shared::default();
+        let path = PathBuf::from("/w/notes/a.md");
+        let indexed: Arc<str> = Arc::from("# A\n");
+        let buffer_texts = HashMap::from([(path.clone(), Arc::clone(&indexed))]);
+        shared.publish(Snapshot { buffer_texts, ..Snapshot::default() });
+        shared.inputs().buffers.insert(path.clone(), Buffer { version: 1, text: indexed });
+        assert!(shared.view().1.is_empty(), "the buffer the index was built from is not edited");
+        // Closed, then opened again at version 1 with other text.
+        shared.inputs().buffers.insert(path.clone(), Buffer { version: 1, text: Arc::from("\n# A\n") });
+        let edited: Vec<PathBuf> = shared.view().1.into_iter().map(|(path, _)| path).collect();
+        assert_eq!(edited, [path]);
+    }
+
+    #[test]
     fn locations_json_is_what_serde_writes_for_the_locations() {
         use dossier_index::{Source, SourceKind};
         let texts = [
@@ -537,7 +573,7 @@ mod tests {
 
     #[test]
     fn status_serializes_as_the_extension_expects() {
-        let status = Status { documents: 5, notes: 1, terms: 30, state: StatusState::Ready };
+        let status = Status { documents: 5, notes: 1, terms: 30, state: StatusState::Ready, unwatched: 0 };
         assert_eq!(
             serde_json::to_value(&status).unwrap(),
             serde_json::json!({ "documents": 5, "notes": 1, "terms": 30, "state": "ready" })

@@ -23,7 +23,7 @@
 //! created, changed, deleted or renamed is read from the disk itself.
 
 use std::{
-    collections::{BTreeMap, HashMap, HashSet},
+    collections::{BTreeMap, BTreeSet, HashMap, HashSet},
     path::{Path, PathBuf},
     sync::{Arc, Mutex, atomic::Ordering},
     time::Duration,
@@ -32,8 +32,8 @@ use std::{
 use dossier_index::{BuildCache, Index, IndexBuilder, Source, SourceKind};
 use dossier_ingest::{LineIndex, PositionEncoding};
 use dossier_workspace::{
-    CONFIG_FILE, FileRole, IngestCache, Store, WorkspaceConfig, in_skipped_dir, is_markdown, load_workspace_with_store,
-    read_file, walk,
+    CONFIG_FILE, FileRole, IngestCache, Store, WorkspaceConfig, in_skipped_dir, load_workspace_with_store, read_file,
+    walk, walk_entries, walk_folders,
 };
 use notify_debouncer_full::{
     DebounceEventResult, Debouncer, RecommendedCache, new_debouncer,
@@ -57,10 +57,17 @@ use crate::{
 const DEBOUNCE: Duration = Duration::from_millis(25);
 
 /// Starts the worker; it runs until [`Shared::close`] or the runtime stops.
-pub(crate) fn spawn(shared: Arc<Shared>, client: Client) {
+/// Only the first call starts one: two workers would build side by side and
+/// open the same caches. Returns whether it started one.
+pub(crate) fn spawn(shared: Arc<Shared>, client: Client) -> bool {
+    if shared.worker_started.swap(true, Ordering::SeqCst) {
+        tracing::warn!("initialized again: the worker is already running");
+        return false;
+    }
     let (stopped, on_stop) = tokio::sync::oneshot::channel();
     *shared.stopped.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(on_stop);
     tokio::spawn(run(shared, client, stopped));
+    true
 }
 
 async fn run(shared: Arc<Shared>, client: Client, stopped: tokio::sync::oneshot::Sender<()>) {
@@ -245,6 +252,13 @@ struct Worker {
     /// The buffers open at the last build.
     open: HashSet<PathBuf>,
     watcher: Option<Debouncer<RecommendedWatcher, RecommendedCache>>,
+    /// The folders a walk of the roots enters (so `.gitignore`d and tool
+    /// folders are not among them): each one is watched, and a change is
+    /// read only in them.
+    folders: BTreeSet<PathBuf>,
+    /// How many of them could not be watched (the system's limit on
+    /// watches, `fs.inotify.max_user_watches` on Linux).
+    unwatched: usize,
     /// The diagnostics last published, by note.
     published: PublishedDiagnostics,
     ready: bool,
@@ -263,6 +277,8 @@ impl Worker {
             lines: HashMap::new(),
             open: HashSet::new(),
             watcher: None,
+            folders: BTreeSet::new(),
+            unwatched: 0,
             published: PublishedDiagnostics::default(),
             ready: false,
         }
@@ -279,25 +295,34 @@ impl Worker {
             {
                 reload = true;
             }
+            // A `.gitignore` changes what a walk finds: start over, as a
+            // fresh server would.
+            if path.file_name().is_some_and(|name| name == ".gitignore")
+                && path.parent().is_some_and(|folder| self.folders.contains(folder))
+            {
+                reload = true;
+            }
         }
         if reload {
             let roots = self.roots.iter().map(|root| root.path.clone()).collect();
             self.load(roots, progress);
         } else {
-            for path in job.dirty {
-                self.refresh(&path);
-            }
+            self.refresh(job.dirty);
         }
 
         let mut sources = self.disk.clone();
         let mut versions = HashMap::new();
+        let mut buffer_texts = HashMap::new();
         let open: HashSet<PathBuf> = job.buffers.iter().map(|(path, ..)| path.clone()).collect();
         for closed in self.open.difference(&open) {
             self.buffer_cache.remove(closed);
         }
         self.open = open;
         for (path, version, text) in &job.buffers {
-            let Some(kind) = self.kind_of(path).or_else(|| is_markdown(path).then_some(SourceKind::Note)) else {
+            // Only buffers of files the workspace reads: a note outside the
+            // roots, in a skipped or an excluded folder, is not indexed (so
+            // never renamed into, nor counted by a fresh start).
+            let Some(kind) = self.kind_of(path) else {
                 continue;
             };
             let Some(display) = path.to_str() else { continue };
@@ -309,6 +334,7 @@ impl Worker {
             {
                 self.buffer_cache.remove(path);
                 versions.insert(path.clone(), *version);
+                buffer_texts.insert(path.clone(), Arc::clone(text));
                 continue;
             }
             let config = self.config_of(path);
@@ -316,6 +342,7 @@ impl Worker {
                 Ok(source) => {
                     sources.insert(path.clone(), source);
                     versions.insert(path.clone(), *version);
+                    buffer_texts.insert(path.clone(), Arc::clone(text));
                 }
                 Err(error) => tracing::warn!("{error}"),
             }
@@ -337,7 +364,8 @@ impl Worker {
         self.built = Some((sources, Arc::clone(&index)));
         let lines = self.lines_of(&index);
         let diagnostics = self.diagnostics(&index, &versions, encoding);
-        Built { snapshot: Snapshot { index, lines, versions, ready: self.ready }, diagnostics }
+        let unwatched = self.unwatched;
+        Built { snapshot: Snapshot { index, lines, buffer_texts, ready: self.ready, unwatched }, diagnostics }
     }
 
     /// The lines of every source of `index`, in its order: kept from the last
@@ -360,7 +388,10 @@ impl Worker {
     /// Loads every root from scratch and watches them.
     fn load(&mut self, roots: Vec<PathBuf>, progress: &(dyn Fn(usize, usize) + Sync)) {
         // The old stores close before the new ones open (redb allows one
-        // handle per file).
+        // handle per file): the builder holds them too, so it goes first,
+        // once it has saved what it found.
+        self.builder.save();
+        self.builder = IndexBuilder::new();
         self.roots.clear();
         self.roots = roots
             .into_iter()
@@ -402,9 +433,12 @@ impl Worker {
         self.watch();
     }
 
-    /// Watches every root recursively; events only mark paths dirty.
+    /// Watches every folder a walk of the roots enters, one by one (not
+    /// recursively: `node_modules`, `.git`, `target` and `.gitignore`d
+    /// folders are not watched); events only mark paths dirty.
     fn watch(&mut self) {
         self.watcher = None;
+        self.unwatched = 0;
         let shared = Arc::clone(&self.shared);
         let debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| match result {
             // Ingesting a file opens and reads it: those accesses are not
@@ -414,47 +448,123 @@ impl Worker {
             ),
             Err(errors) => errors.iter().for_each(|error| tracing::warn!("watching files: {error}")),
         });
-        let mut debouncer = match debouncer {
-            Ok(debouncer) => debouncer,
+        match debouncer {
+            Ok(debouncer) => self.watcher = Some(debouncer),
             Err(error) => {
                 tracing::warn!("cannot watch files: {error}");
                 return;
             }
-        };
-        for root in &self.roots {
-            if let Err(error) = debouncer.watch(&root.path, RecursiveMode::Recursive) {
-                tracing::warn!("cannot watch {}: {error}", root.path.display());
-            }
         }
-        self.watcher = Some(debouncer);
+        self.folders = self.roots.iter().flat_map(|root| walk_folders(&root.path)).collect();
+        let folders: Vec<PathBuf> = self.folders.iter().cloned().collect();
+        self.watch_folders(&folders);
     }
 
-    /// Re-reads one path that changed: a file is (re)ingested or forgotten,
-    /// a folder is walked (moved in) or forgotten with its files (moved out).
-    fn refresh(&mut self, path: &Path) {
-        if self.skipped(path) {
-            return;
+    /// Watches `folders`. A folder that cannot be watched is counted, logged
+    /// (the first of a batch with the count) and reported in
+    /// `dossier/status`; the others are watched all the same.
+    fn watch_folders(&mut self, folders: &[PathBuf]) {
+        let Some(debouncer) = &mut self.watcher else { return };
+        let mut failed = 0;
+        for folder in folders {
+            if let Err(error) = debouncer.watch(folder, RecursiveMode::NonRecursive) {
+                if failed == 0 {
+                    tracing::warn!(
+                        "cannot watch {}: {error}; changes there are seen only on a restart \
+                         (on Linux, raise fs.inotify.max_user_watches)",
+                        folder.display()
+                    );
+                }
+                failed += 1;
+            }
         }
-        match std::fs::metadata(path) {
-            Ok(metadata) if metadata.is_dir() => {
-                let (files, _) = walk(&[path.to_path_buf()]);
-                for file in files {
-                    self.refresh_file(&file.path);
+        if failed > 1 {
+            tracing::warn!("{failed} folders of {} could not be watched", folders.len());
+        }
+        self.unwatched += failed;
+    }
+
+    /// Re-reads the paths that changed. A file is (re)ingested when the walk
+    /// of a fresh start would find it (in a walked folder, not ignored by a
+    /// `.gitignore`), else forgotten; a folder moved in is walked and
+    /// watched; what is gone is forgotten. Each folder's rules are read once
+    /// per batch, and the known files are checked once per batch whatever
+    /// the number of removals.
+    fn refresh(&mut self, dirty: impl IntoIterator<Item = PathBuf>) {
+        let mut by_folder: BTreeMap<PathBuf, Vec<(PathBuf, bool)>> = BTreeMap::new();
+        let mut disappeared = false;
+        for path in dirty {
+            if self.skipped(&path) {
+                continue;
+            }
+            match std::fs::metadata(&path) {
+                // A folder already walked (a root, or one whose contents changed).
+                Ok(metadata) if metadata.is_dir() && self.folders.contains(&path) => self.walk_in(&path),
+                Ok(metadata) if metadata.is_dir() || metadata.is_file() => {
+                    let Some(parent) = path.parent() else { continue };
+                    by_folder.entry(parent.to_path_buf()).or_default().push((path, metadata.is_dir()));
+                }
+                // Gone, or not a regular file (a FIFO would block the read, and
+                // every rebuild after it, until someone writes to it).
+                Ok(_) | Err(_) => {
+                    self.forget_under(&path);
+                    disappeared = true;
                 }
             }
-            Ok(metadata) if metadata.is_file() => self.refresh_file(path),
-            // Gone, or not a regular file (a FIFO would block the read, and
-            // every rebuild after it, until someone writes to it).
-            Ok(_) | Err(_) => {
-                // A file renamed and then deleted before the watcher's events
-                // settle is reported only as the removal of its new name, so
-                // when something disappears every known file is checked.
-                let gone: Vec<PathBuf> =
-                    self.disk.keys().filter(|p| p.starts_with(path) || !p.is_file()).cloned().collect();
-                for path in gone {
-                    self.forget(&path);
+        }
+        for (folder, paths) in by_folder {
+            let (files, folders) =
+                if self.folders.contains(&folder) { walk_entries(&folder) } else { Default::default() };
+            let (files, folders): (HashSet<PathBuf>, HashSet<PathBuf>) =
+                (files.into_iter().collect(), folders.into_iter().collect());
+            for (path, is_dir) in paths {
+                if is_dir && folders.contains(&path) {
+                    self.walk_in(&path);
+                } else if !is_dir && files.contains(&path) {
+                    self.refresh_file(&path);
+                } else {
+                    // Ignored, or in a folder a walk does not enter.
+                    self.forget_under(&path);
                 }
             }
+        }
+        if disappeared {
+            // A file renamed and then deleted before the watcher's events
+            // settle is reported only as the removal of its new name, so
+            // when something disappears every known file is checked: once
+            // per batch of changes, not once per removal.
+            let gone: Vec<PathBuf> = self.disk.keys().filter(|p| !p.is_file()).cloned().collect();
+            for path in gone {
+                self.forget(&path);
+            }
+        }
+    }
+
+    /// Reads every file a walk finds under `folder` and watches its folders.
+    fn walk_in(&mut self, folder: &Path) {
+        let (walked, _) = walk(&[folder.to_path_buf()]);
+        for file in walked {
+            self.refresh_file(&file.path);
+        }
+        let new: Vec<PathBuf> = walk_folders(folder).into_iter().filter(|f| self.folders.insert(f.clone())).collect();
+        self.watch_folders(&new);
+    }
+
+    /// Forgets `path` and everything under it.
+    fn forget_under(&mut self, path: &Path) {
+        let under: Vec<PathBuf> = self
+            .disk
+            .range(path.to_path_buf()..)
+            .take_while(|(p, _)| p.starts_with(path))
+            .map(|(p, _)| p.clone())
+            .collect();
+        for file in under {
+            self.forget(&file);
+        }
+        let folders: Vec<PathBuf> =
+            self.folders.range(path.to_path_buf()..).take_while(|f| f.starts_with(path)).cloned().collect();
+        for folder in folders {
+            self.folders.remove(&folder);
         }
     }
 
@@ -528,8 +638,18 @@ impl Worker {
         versions: &HashMap<PathBuf, i32>,
         encoding: PositionEncoding,
     ) -> Vec<(Uri, Vec<lsp::Diagnostic>, Option<i32>)> {
-        self.published.update(index, versions, encoding)
+        let roots = &self.roots;
+        self.published.update(index, versions, encoding, &|path: &Path| exists_in_roots(roots, path))
     }
+}
+
+/// Whether `path` (resolved, as link targets are) names something inside
+/// one of the roots. Nothing outside them is ever looked at: a note's link
+/// to `/net/host/x` must not make the server touch that path (a stalled
+/// network mount, or an oracle of which files exist).
+fn exists_in_roots(roots: &[Root], path: &Path) -> bool {
+    let inside = !path.components().any(|c| matches!(c, std::path::Component::ParentDir));
+    inside && root_of(roots, path).is_some() && path.exists()
 }
 
 /// The root holding `path` (the innermost when roots nest).
@@ -542,4 +662,24 @@ fn root_of<'a>(roots: &'a [Root], path: &Path) -> Option<&'a Root> {
 fn is_read(kind: &notify_debouncer_full::notify::EventKind) -> bool {
     use notify_debouncer_full::notify::event::{AccessKind, AccessMode, EventKind};
     matches!(kind, EventKind::Access(access) if *access != AccessKind::Close(AccessMode::Write))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_targets_outside_the_roots_are_never_looked_at() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("root");
+        std::fs::create_dir(&root).unwrap();
+        std::fs::write(root.join("image.png"), "png").unwrap();
+        std::fs::write(dir.path().join("outside.md"), "# Outside").unwrap();
+        let roots = [Root { path: root.clone(), config: WorkspaceConfig::default(), store: None }];
+        assert!(exists_in_roots(&roots, &root.join("image.png")));
+        assert!(!exists_in_roots(&roots, &root.join("missing.png")));
+        // It exists, but outside the roots: as if it did not.
+        assert!(!exists_in_roots(&roots, &dir.path().join("outside.md")));
+        assert!(!exists_in_roots(&roots, &root.join("../outside.md")));
+    }
 }

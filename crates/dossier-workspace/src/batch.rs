@@ -40,11 +40,16 @@ pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
     if metadata.is_dir() {
         return Err(error("is a folder, not a file".to_owned()));
     }
+    // Nothing larger is ever ingested, whatever the setting says (which may
+    // be `u64::MAX`: `limit + 1` must not overflow).
+    let limit = limit.min(dossier_ingest::MAX_DOCUMENT_BYTES);
     let too_large = |size: u64| error(IngestError::TooLarge { size, limit }.to_string());
     if metadata.len() > limit {
         return Err(too_large(metadata.len()));
     }
-    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    // The size `stat` gives is a hint, not a promise (`/proc` says 0, a file
+    // may shrink): the buffer grows as the bytes come, from at most 1 MiB.
+    let mut bytes = Vec::with_capacity(metadata.len().min(1 << 20) as usize);
     file.by_ref().take(limit + 1).read_to_end(&mut bytes).map_err(|e| error(describe_io(&e)))?;
     if bytes.len() as u64 > limit {
         return Err(too_large(bytes.len() as u64));
@@ -85,8 +90,22 @@ pub fn ingest_with_store(
     config: &IngestConfig,
     store: Option<&Store>,
 ) -> Result<(Document, Option<Detection>), IngestError> {
+    ingest_with_store_key(display, display, bytes, config, store)
+}
+
+/// [`ingest_with_store`] with the entry looked up under `key` rather than
+/// under the document's path: the command line names files relative to the
+/// current folder, the language server (and so the cache) by their path
+/// from the workspace root.
+pub fn ingest_with_store_key(
+    display: &str,
+    key: &str,
+    bytes: &[u8],
+    config: &IngestConfig,
+    store: Option<&Store>,
+) -> Result<(Document, Option<Detection>), IngestError> {
     let hash = xxhash_rust::xxh3::xxh3_64(bytes);
-    if let Some(stored) = store.and_then(|store| store.get(display)).filter(|stored| stored.matches(hash, config)) {
+    if let Some(stored) = store.and_then(|store| store.get(key)).filter(|stored| stored.matches(hash, config)) {
         let document = dossier_ingest::ingest_with_detection(display, bytes, config, stored.into_detection())?;
         return Ok((document, None));
     }
@@ -295,6 +314,24 @@ mod tests {
         assert_eq!(loaded.errors.len(), 1);
         assert!(loaded.errors[0].path.ends_with("big.txt"));
         assert_eq!(loaded.errors[0].error, "file is 100 bytes, over the limit of 50 bytes");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_size_limit_near_u64_max_does_not_overflow() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("a.txt"), "Hello world").unwrap();
+        // Sparse: a terabyte that takes no room, refused before it is read.
+        fs::File::create(dir.path().join("huge.txt")).unwrap().set_len(1 << 40).unwrap();
+        let mut config = WorkspaceConfig::default();
+        for limit in [u64::MAX, u64::MAX - 1] {
+            config.ingest.max_file_size = limit;
+            let loaded = load_workspace(dir.path(), &config, &|_, _| {});
+            let texts: Vec<&str> = loaded.sources.iter().map(|s| s.document.text.as_str()).collect();
+            assert_eq!(texts, ["Hello world"]);
+            assert_eq!(loaded.errors.len(), 1);
+            assert_eq!(loaded.errors[0].error, "file is 1099511627776 bytes, over the limit of 134217728 bytes");
+        }
     }
 
     #[test]

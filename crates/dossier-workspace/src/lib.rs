@@ -20,12 +20,12 @@ mod store;
 mod walk;
 
 pub use batch::{
-    IngestCache, LoadedWorkspace, ingest_file, ingest_files, ingest_with_store, load_workspace,
+    IngestCache, LoadedWorkspace, ingest_file, ingest_files, ingest_with_store, ingest_with_store_key, load_workspace,
     load_workspace_with_store, read_file,
 };
 pub use config::{CONFIG_FILE, ConfigError, FileRole, WorkspaceConfig, is_markdown};
-pub use store::{Detection, SCHEMA_VERSION, STORE_DIR, Store};
-pub use walk::{WalkedFile, in_skipped_dir, walk};
+pub use store::{CACHE_DIR_VARIABLE, Detection, SCHEMA_VERSION, STORE_DIR, Store, store_dir};
+pub use walk::{WalkedFile, in_skipped_dir, walk, walk_entries, walk_folders};
 
 use std::{fmt, path::PathBuf};
 

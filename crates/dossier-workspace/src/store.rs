@@ -24,9 +24,10 @@
 //!   ingestion settings, so a stale entry is never used.
 //!
 //! Nothing is written outside `<root>/.dossier/` (or the folder that
-//! `DOSSIER_CACHE_DIR` names, see [`store_dir`]). The folder holds a
-//! `.gitignore` of `*` and a `CACHEDIR.TAG`, so that Git and backup tools
-//! leave the cache alone.
+//! `DOSSIER_CACHE_DIR` names, see [`store_dir`]), and nothing through a
+//! symbolic link: a `.dossier` or `cache.redb` that is one means no cache.
+//! The folder holds a `.gitignore` of `*` and a `CACHEDIR.TAG`, so that Git
+//! and backup tools leave the cache alone.
 
 use std::{
     hash::{Hash, Hasher},
@@ -219,8 +220,19 @@ impl Store {
             tracing::warn!("cannot create {}: {error}; working without a cache", dir.display());
             return None;
         }
+        // Never through a link: a `.dossier` or a `cache.redb` that is a
+        // symbolic link (or anything but a folder and a file) would have the
+        // cache written, or an unreadable file deleted, wherever it points.
+        if !std::fs::symlink_metadata(&dir).is_ok_and(|metadata| metadata.is_dir()) {
+            tracing::warn!("{} is not a folder (a symbolic link?); working without a cache", dir.display());
+            return None;
+        }
         mark_as_cache(&dir);
         let file = dir.join(STORE_FILE);
+        if std::fs::symlink_metadata(&file).is_ok_and(|metadata| !metadata.is_file()) {
+            tracing::warn!("{} is not a file (a symbolic link?); working without a cache", file.display());
+            return None;
+        }
         match Store::open_file(&file) {
             Ok(store) => return Some(store),
             Err(OpenError::Busy(error)) => {
@@ -552,6 +564,26 @@ mod tests {
             store.db().begin_read().unwrap().open_table(META).unwrap().get(SCHEMA_KEY).unwrap().unwrap().value(),
             SCHEMA_VERSION
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_store_folder_or_file_is_never_written_through() {
+        let outside = tempfile::tempdir().unwrap();
+        let workspace = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(outside.path(), workspace.path().join(STORE_DIR)).unwrap();
+        assert!(Store::open(workspace.path()).is_none());
+        assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0, "nothing is written where the link points");
+
+        // A `cache.redb` that links to a file that is no database: neither
+        // read, nor deleted, nor replaced.
+        let workspace = tempfile::tempdir().unwrap();
+        std::fs::create_dir(workspace.path().join(STORE_DIR)).unwrap();
+        let target = outside.path().join("precious.txt");
+        std::fs::write(&target, "not a database").unwrap();
+        std::os::unix::fs::symlink(&target, workspace.path().join(STORE_DIR).join(STORE_FILE)).unwrap();
+        assert!(Store::open(workspace.path()).is_none());
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "not a database");
     }
 
     #[test]

@@ -33,19 +33,7 @@ pub fn walk(paths: &[PathBuf]) -> (Vec<WalkedFile>, Vec<FileError>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for root in paths {
-        let walker = ignore::WalkBuilder::new(root)
-            .follow_links(true)
-            .hidden(false)
-            .git_ignore(true)
-            .git_global(false)
-            .git_exclude(true)
-            .require_git(false)
-            .filter_entry(|entry| {
-                let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-                !(is_dir && entry.depth() > 0 && SKIPPED_DIRS.iter().any(|skip| entry.file_name() == *skip))
-            })
-            .build();
-        for entry in walker {
+        for entry in walker(root).build() {
             match entry {
                 Ok(entry) => {
                     let file_type = entry.file_type();
@@ -68,6 +56,52 @@ pub fn walk(paths: &[PathBuf]) -> (Vec<WalkedFile>, Vec<FileError>) {
     files.dedup_by(|a, b| a.path == b.path);
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     (files, errors)
+}
+
+/// The walker with the rules of [`walk`]: `.gitignore` honoured, tool
+/// folders skipped, links followed.
+fn walker(root: &Path) -> ignore::WalkBuilder {
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder
+        .follow_links(true)
+        .hidden(false)
+        .git_ignore(true)
+        .git_global(false)
+        .git_exclude(true)
+        .require_git(false)
+        .filter_entry(|entry| {
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            !(is_dir && entry.depth() > 0 && SKIPPED_DIRS.iter().any(|skip| entry.file_name() == *skip))
+        });
+    builder
+}
+
+/// The folders [`walk`] enters under `root`, `root` included, sorted: what
+/// a watcher watches, so that it sees exactly the files a walk would find.
+pub fn walk_folders(root: &Path) -> Vec<PathBuf> {
+    let mut folders: Vec<PathBuf> = walker(root)
+        .build()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_some_and(|t| t.is_dir()))
+        .map(ignore::DirEntry::into_path)
+        .collect();
+    folders.sort();
+    folders.dedup();
+    folders
+}
+
+/// What [`walk`] keeps directly inside `folder`: its files and its folders
+/// (a file or folder ignored by a `.gitignore`, or a tool folder, is in neither).
+pub fn walk_entries(folder: &Path) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let (mut files, mut folders) = (Vec::new(), Vec::new());
+    for entry in walker(folder).max_depth(Some(1)).build().filter_map(Result::ok).filter(|e| e.depth() == 1) {
+        match entry.file_type() {
+            Some(t) if t.is_dir() => folders.push(entry.into_path()),
+            Some(t) if t.is_file() => files.push(entry.into_path()),
+            _ => {}
+        }
+    }
+    (files, folders)
 }
 
 fn push_file(path: PathBuf, files: &mut Vec<WalkedFile>, errors: &mut Vec<FileError>) {
@@ -137,6 +171,30 @@ mod tests {
         let (files, errors) = walk(&[root.to_path_buf()]);
         assert_eq!(names(&files, root), [".gitignore", "a.txt", "sub/b.md"]);
         assert!(errors.is_empty(), "{errors:?}");
+    }
+
+    #[test]
+    fn folders_and_entries_follow_the_rules_of_the_walk() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for path in
+            ["a.txt", "sub/b.md", "sub/deep/c.md", ".git/c.txt", "node_modules/e.txt", "ignored/f.txt", "skip.log"]
+        {
+            let path = root.join(path);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, "x").unwrap();
+        }
+        fs::write(root.join(".gitignore"), "ignored/\n*.log\n").unwrap();
+        let folders: Vec<String> =
+            walk_folders(root).iter().map(|f| f.strip_prefix(root).unwrap().display().to_string()).collect();
+        assert_eq!(folders, ["", "sub", "sub/deep"]);
+        let (mut files, folders) = walk_entries(root);
+        files.sort();
+        assert_eq!(files, [root.join(".gitignore"), root.join("a.txt")]);
+        assert_eq!(folders, [root.join("sub")]);
+        // The rules of the folders above apply inside a folder too.
+        fs::write(root.join("sub/deep/x.log"), "x").unwrap();
+        assert_eq!(walk_entries(&root.join("sub/deep")).0, [root.join("sub/deep/c.md")]);
     }
 
     #[test]
