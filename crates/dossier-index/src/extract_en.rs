@@ -269,6 +269,116 @@ const GENERIC_CAPITALIZED: &[&str] = &[
     "okay",
 ];
 
+/// Adjectives of nationality, region and religion: "American troops",
+/// "Iraqi officials", "a Chinese company" describe, they name nothing, and a
+/// reader looks up the country, not the adjective. Only a bare one before a
+/// lower-case word is dropped: "Chinese Academy" and "American Airlines"
+/// keep theirs, and "Chinese" alone may be the language.
+const NATIONALITY_ADJECTIVES: &[&str] = &[
+    "afghan",
+    "african",
+    "albanian",
+    "algerian",
+    "american",
+    "arab",
+    "arabian",
+    "argentine",
+    "argentinian",
+    "armenian",
+    "asian",
+    "australian",
+    "austrian",
+    "bangladeshi",
+    "belgian",
+    "brazilian",
+    "british",
+    "bulgarian",
+    "burmese",
+    "cambodian",
+    "canadian",
+    "chilean",
+    "chinese",
+    "colombian",
+    "croatian",
+    "cuban",
+    "czech",
+    "danish",
+    "dutch",
+    "egyptian",
+    "english",
+    "ethiopian",
+    "european",
+    "filipino",
+    "finnish",
+    "french",
+    "georgian",
+    "german",
+    "greek",
+    "hungarian",
+    "indian",
+    "indonesian",
+    "iranian",
+    "iraqi",
+    "irish",
+    "israeli",
+    "italian",
+    "japanese",
+    "jordanian",
+    "kenyan",
+    "korean",
+    "kurdish",
+    "kuwaiti",
+    "latin",
+    "lebanese",
+    "libyan",
+    "malaysian",
+    "mexican",
+    "mongolian",
+    "moroccan",
+    "nepalese",
+    "nigerian",
+    "norwegian",
+    "pakistani",
+    "palestinian",
+    "persian",
+    "peruvian",
+    "polish",
+    "portuguese",
+    "romanian",
+    "russian",
+    "saudi",
+    "scottish",
+    "serbian",
+    "singaporean",
+    "somali",
+    "spanish",
+    "sudanese",
+    "swedish",
+    "swiss",
+    "syrian",
+    "taiwanese",
+    "thai",
+    "tibetan",
+    "turkish",
+    "ukrainian",
+    "venezuelan",
+    "vietnamese",
+    "welsh",
+    "yemeni",
+    "christian",
+    "muslim",
+    "islamic",
+    "jewish",
+    "buddhist",
+    "hindu",
+    "catholic",
+    "protestant",
+    "western",
+    "eastern",
+    "northern",
+    "southern",
+];
+
 /// Acronyms too generic to be terms of a corpus (job titles, units, everyday business words).
 const GENERIC_ACRONYMS: &[&str] = &[
     "ceo", "cfo", "coo", "cto", "cro", "cio", "cmo", "hr", "pr", "it", "pc", "pcs", "qa", "ok", "ppt", "kpi", "kpis",
@@ -468,8 +578,11 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
     };
     let mut found = Vec::new();
     let mut phrase: Vec<&Token> = Vec::new();
-    let flush = |phrase: &mut Vec<&Token>, found: &mut Vec<Found>| {
-        phrase_names(text, phrase, found);
+    // `next` is the token after the phrase, if any.
+    let flush = |phrase: &mut Vec<&Token>, found: &mut Vec<Found>, next: Option<&Token>| {
+        if !is_nationality_adjective(text, phrase, next) {
+            phrase_names(text, phrase, found);
+        }
         phrase.clear();
     };
     for (i, token) in tokens.iter().enumerate() {
@@ -478,24 +591,24 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
             p.possessive == 0 && matches!(&text[p.range.end..token.range.start], " " | " & " | " of ") && !token.initial
         });
         if !joins_previous {
-            flush(&mut phrase, &mut found);
+            flush(&mut phrase, &mut found, Some(token));
         }
         if in_skipped(token) {
             continue;
         }
         // "I'm", "I've", "I'd": the pronoun, not a name.
         if word.starts_with("I'") || word.starts_with("I’") {
-            flush(&mut phrase, &mut found);
+            flush(&mut phrase, &mut found, Some(token));
             continue;
         }
         if let Some(dotted) = dotted_acronym(text, token) {
-            flush(&mut phrase, &mut found);
+            flush(&mut phrase, &mut found, Some(token));
             found.push(Found { range: dotted, kind: TermKind::Unknown, evidence: Evidence::Acronym });
             continue;
         }
         let acronym = is_acronym(word);
         if acronym && lower_in(word, GENERIC_ACRONYMS) || lower_in(word, TITLES) {
-            flush(&mut phrase, &mut found);
+            flush(&mut phrase, &mut found, Some(token));
             continue;
         }
         if is_capitalized(word) || acronym {
@@ -505,13 +618,22 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
             phrase.push(token);
             continue;
         }
-        flush(&mut phrase, &mut found);
+        flush(&mut phrase, &mut found, Some(token));
         if let Some(f) = number_to_found(text, &tokens, i) {
             found.push(f);
         }
     }
-    flush(&mut phrase, &mut found);
+    flush(&mut phrase, &mut found, None);
     found
+}
+
+/// Whether `phrase` is one adjective of nationality ([`NATIONALITY_ADJECTIVES`])
+/// followed by a lower-case word: "Iraqi officials".
+fn is_nationality_adjective(text: &str, phrase: &[&Token], next: Option<&Token>) -> bool {
+    let ([only], Some(next)) = (phrase, next) else { return false };
+    let followed_by_lower_case_word = text[only.range.end..next.range.start] == *" "
+        && text[next.range.clone()].chars().next().is_some_and(char::is_lowercase);
+    only.possessive == 0 && followed_by_lower_case_word && lower_in(&text[only.range.clone()], NATIONALITY_ADJECTIVES)
 }
 
 /// The names of a phrase: the phrase, and the name after its last "of"
@@ -635,6 +757,21 @@ mod tests {
                     "996 Concept Number",
                     "618 Concept Number",
                     "1+6+N Concept Coinage",
+                ]
+            "#]],
+        );
+    }
+
+    #[test]
+    fn nationality_adjectives_before_a_noun_are_no_names() {
+        check(
+            "Iraqi officials met American troops near the Chinese embassy. He flew American Airlines to the \
+             Chinese Academy and speaks Chinese.",
+            expect![[r#"
+                [
+                    "American Airlines Unknown Capitalized",
+                    "Chinese Academy Unknown Capitalized",
+                    "Chinese Unknown Capitalized",
                 ]
             "#]],
         );

@@ -35,7 +35,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::document::{LanguageShare, LanguageTag};
 use crate::han::VariantCounts;
-use crate::quick_language::{QuickDetector, QuickVerdict, SampleLength};
+use crate::quick_language::{QuickDetector, QuickVerdict, SampleLength, is_name_heavy};
 use crate::script::{ScriptClass, ScriptRun};
 use lingua::{Language, LanguageDetector, LanguageDetectorBuilder};
 
@@ -126,6 +126,10 @@ struct Piece {
     /// Not judged because the document's `lingua` budget was spent: takes
     /// the language of the nearest piece of its own script first.
     over_budget: bool,
+    /// A phrase of mostly names that nothing decided, with the language its
+    /// lower-case function words point to: a line of its own takes the
+    /// language of the document's other text in its script, else this.
+    names_guess: Option<LanguageTag>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -173,6 +177,7 @@ fn split_into_pieces(text: &str, runs: &[ScriptRun]) -> Vec<Piece> {
                     language: Decision::Unresolved,
                     fallback: None,
                     over_budget: false,
+                    names_guess: None,
                 });
             }
             line += usize::from(segment.ends_with('\n'));

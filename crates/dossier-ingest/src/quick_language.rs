@@ -22,12 +22,17 @@ use lingua::Language;
 /// (articles, pronouns, prepositions, conjunctions, auxiliaries), lower case.
 /// Words shared by several languages ("de", "in", "a") count for each; the
 /// decision needs a clear lead, so they only add where nothing disagrees.
+/// English also lists the frequent English words that are function words
+/// elsewhere ("met", "over" are Dutch), so that they are shared rather than
+/// evidence against English: "Xi Jinping met Donald Trump in Beijing." has
+/// only "met" and "in" in lower case.
 const FUNCTION_WORDS: &[(Language, &str)] = &[
     (
         Language::English,
         "the a of and to in is that for it was on with as he his by at from are this be or an which \
          have not but were had they has its their been who will would we can also more there one all \
-         than other into these about after when she her our you them what only some new two",
+         than other into these about after when she her our you them what only some new two \
+         met over",
     ),
     (
         Language::French,
@@ -218,6 +223,23 @@ impl QuickDetector {
         }
     }
 
+    /// The language of a name-heavy `sample` ([`is_name_heavy`]) as far as its
+    /// few lower-case words tell: of the languages with the most function
+    /// words, the first in the order of [`FUNCTION_WORDS`], so English on a
+    /// tie (the Latin-script language of the corpus, and the one news in
+    /// any language writes foreign names in); `None` without function words.
+    pub(crate) fn name_heavy_guess(&self, sample: &str) -> Option<Language> {
+        if self.function_word_mask == 0 {
+            return None;
+        }
+        let (hits, _) = count_function_words(sample, self.function_word_mask);
+        let best = hits.iter().copied().max().filter(|&best| best > 0)?;
+        hits.iter()
+            .zip(languages_with_function_words())
+            .find(|(count, _)| **count == best)
+            .map(|(_, language)| language)
+    }
+
     /// The language with the most function words in `sample`, and whether
     /// its lead is clear.
     fn function_word_evidence(&self, sample: &str, length: SampleLength) -> (Option<Language>, FunctionWordEvidence) {
@@ -249,6 +271,30 @@ impl QuickDetector {
         let leader = leader.filter(|_| best > runner_up);
         (leader, if clear { FunctionWordEvidence::Clear } else { FunctionWordEvidence::Weak })
     }
+}
+
+/// Whether `sample` is mostly names: at least two of the words that do not
+/// open a sentence are capitalized, and no fewer than those in lower case
+/// ("Xi Jinping met Donald Trump in Beijing."). Names are in no language,
+/// so such a sample says little more than its lower-case words do, and
+/// `lingua`'s guesses on it are noise (that line is Dutch, Danish or
+/// English at 0.1 to 0.2).
+pub(crate) fn is_name_heavy(sample: &str) -> bool {
+    let (mut capitalized, mut lower) = (0usize, 0usize);
+    let mut opens_sentence = true;
+    for word in sample.split_whitespace() {
+        let Some(first) = word.chars().find(|c| c.is_alphabetic()) else { continue };
+        if !opens_sentence {
+            if first.is_uppercase() {
+                capitalized += 1;
+            } else {
+                lower += 1;
+            }
+        }
+        let end = word.trim_end_matches(['"', '\'', ')', ']', '\u{201D}', '\u{2019}']);
+        opens_sentence = end.ends_with(['.', '!', '?', ':']);
+    }
+    capitalized >= 2 && capitalized >= lower
 }
 
 /// How many words of `sample` are function words of each language in
@@ -370,6 +416,27 @@ mod tests {
     #[test]
     fn english_dense_with_names_is_english_not_tagalog() {
         check("Alibaba and Ant Group moved their offices to Hangzhou.", SampleLength::Long, expect!["Sure(English)"]);
+    }
+
+    #[test]
+    fn lines_of_names_are_told_from_prose() {
+        assert!(is_name_heavy("Xi Jinping met Donald Trump in Beijing."));
+        assert!(is_name_heavy("Mark Rutte sprak met Angela Merkel in Berlijn."));
+        assert!(!is_name_heavy("The company announced a reorganization."));
+        assert!(!is_name_heavy("Het bedrijf heeft een nieuwe directeur benoemd."));
+        // One name after the first word is not a line of names.
+        assert!(!is_name_heavy("Jack Ma"));
+        // Words opening a sentence are capitalized whatever they are.
+        assert!(!is_name_heavy("He left. She stayed. \"They met.\" We talked."));
+    }
+
+    #[test]
+    fn tied_lower_case_words_of_a_line_of_names_guess_english() {
+        let candidates = Language::all_with_latin_script().into_iter().collect::<Vec<_>>();
+        let detector = QuickDetector::new(&candidates);
+        assert_eq!(detector.name_heavy_guess("Xi Jinping met Donald Trump in Beijing."), Some(Language::English));
+        assert_eq!(detector.name_heavy_guess("Mark Rutte is met de koning naar Den Haag."), Some(Language::Dutch));
+        assert_eq!(detector.name_heavy_guess("Lionel Messi joined Inter Miami."), None);
     }
 
     #[test]

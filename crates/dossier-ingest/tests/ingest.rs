@@ -394,6 +394,90 @@ fn english_dense_with_names_repeated_on_one_line_is_not_tagalog() {
 }
 
 #[test]
+fn short_english_lines_full_of_names_are_english() {
+    // Names are in no language: the lower-case words ("met", "in", "and")
+    // decide, and `lingua`'s guesses on the names (Dutch, French, Spanish,
+    // Indonesian) do not.
+    check_languages(
+        &[
+            "Xi Jinping met Donald Trump in Beijing.",
+            "Angela Merkel visited Emmanuel Macron in Paris.",
+            "Narendra Modi and Shinzo Abe met in Tokyo.",
+            "Tim Cook met Li Qiang in Shanghai.",
+            "Kim Jong Un met Moon Jae-in at Panmunjom.",
+            "Pedro Sánchez met Olaf Scholz in Madrid.",
+            "Ursula von der Leyen met Joe Biden in Washington.",
+            "Lionel Messi joined Inter Miami.",
+            "Vladimir Putin spoke with Recep Tayyip Erdogan.",
+            "Jacinda Ardern and Scott Morrison met in Sydney on Friday.",
+        ],
+        expect![[r#"
+            en: Xi Jinping met Donald Trump in Beijing.
+            en: Angela Merkel visited Emmanuel Macron in…
+            en: Narendra Modi and Shinzo Abe met in Toky…
+            en: Tim Cook met Li Qiang in Shanghai.
+            en: Kim Jong Un met Moon Jae-in at Panmunjom…
+            en: Pedro Sánchez met Olaf Scholz in Madrid.
+            en: Ursula von der Leyen met Joe Biden in Wa…
+            en: Lionel Messi joined Inter Miami.
+            en: Vladimir Putin spoke with Recep Tayyip E…
+            en: Jacinda Ardern and Scott Morrison met in…"#]],
+    );
+}
+
+#[test]
+fn short_lines_full_of_names_in_other_languages_stay_what_they_are() {
+    check_languages(
+        &[
+            "Mark Rutte sprak met Angela Merkel in Berlijn.",
+            "Mark Rutte is met de koning naar Den Haag.",
+            "Angela Merkel traf sich mit Emmanuel Macron in Paris.",
+            "Olaf Scholz ist in Berlin.",
+            "Emmanuel Macron a rencontré Xi Jinping à Pékin.",
+            "Macron et Merkel sont à Bruxelles.",
+            "Pedro Sánchez se reunió con Olaf Scholz en Madrid.",
+        ],
+        expect![[r#"
+            nl: Mark Rutte sprak met Angela Merkel in Be…
+            nl: Mark Rutte is met de koning naar Den Haa…
+            de: Angela Merkel traf sich mit Emmanuel Mac…
+            de: Olaf Scholz ist in Berlin.
+            fr: Emmanuel Macron a rencontré Xi Jinping à…
+            fr: Macron et Merkel sont à Bruxelles.
+            es: Pedro Sánchez se reunió con Olaf Scholz …"#]],
+    );
+}
+
+#[test]
+fn english_line_of_names_between_chinese_paragraphs_is_english() {
+    // A bilingual text: the English lines of names take the language of the
+    // document's other English, not that of the Chinese next door.
+    let text = "习近平在北京会见了特朗普。\n\
+                Xi Jinping met Donald Trump in Beijing.\n\
+                双方讨论了贸易和安全问题，并同意继续保持沟通。\n\
+                The two leaders discussed trade and security and agreed to keep talking to each other.\n\
+                李强在上海会见了库克。\n\
+                Li Qiang met Tim Cook in Shanghai.\n";
+    let document = ingest("t.txt", text.as_bytes(), &IngestConfig::default()).unwrap();
+    let spans: Vec<String> = document
+        .spans
+        .iter()
+        .map(|span| format!("{} {}", span.language, truncate(&text[span.start..span.end])))
+        .collect();
+    expect![[r#"
+        [
+            "zh-Hans 习近平在北京会见了特朗普",
+            "en Xi Jinping met Donald Trump in Beijing",
+            "zh-Hans 双方讨论了贸易和安全问题，并同意继续保持沟通",
+            "en The two leaders discussed trade and secu…",
+            "zh-Hans 李强在上海会见了库克",
+            "en Li Qiang met Tim Cook in Shanghai",
+        ]
+    "#]]
+    .assert_debug_eq(&spans);
+}
+
+#[test]
 fn long_english_document_with_a_french_paragraph_in_the_middle() {
     // The quick pass checks the long stretch at a few points and finds the
     // switch between two checks that disagree.

@@ -26,6 +26,46 @@ pub(super) fn detect_alphabetic_groups(text: &str, pieces: &mut [Piece], allowed
         }
         start = end;
     }
+    resolve_lines_of_names(pieces);
+}
+
+/// Gives a line of its own made mostly of names, which nothing decided, the
+/// language the document's decided text of its script is mostly in (an
+/// English sentence between Chinese paragraphs of a bilingual text), or,
+/// without such text, the language its lower-case function words point to.
+/// A phrase sharing its line with another script is left to its neighbours
+/// ("Under Armour" inside a Chinese sentence is Chinese).
+fn resolve_lines_of_names(pieces: &mut [Piece]) {
+    if pieces.iter().all(|piece| piece.names_guess.is_none()) {
+        return;
+    }
+    let mut letters_per_language: Vec<(ScriptClass, LanguageTag, usize)> = Vec::new();
+    for piece in pieces.iter() {
+        let Decision::Tag(tag) = &piece.language else { continue };
+        match letters_per_language.iter_mut().find(|(script, language, _)| *script == piece.script && language == tag) {
+            Some((_, _, letters)) => *letters += piece.letter_count,
+            None => letters_per_language.push((piece.script, tag.clone(), piece.letter_count)),
+        }
+    }
+    for index in 0..pieces.len() {
+        let Some(guess) = pieces[index].names_guess.clone() else { continue };
+        let line = pieces[index].line;
+        let shares_line = [index.checked_sub(1), Some(index + 1)]
+            .into_iter()
+            .flatten()
+            .filter_map(|other| pieces.get(other))
+            .any(|other| other.line == line);
+        if shares_line || pieces[index].language != Decision::Unresolved {
+            continue;
+        }
+        let script = pieces[index].script;
+        let document_language = letters_per_language
+            .iter()
+            .filter(|(of_script, _, _)| *of_script == script)
+            .max_by_key(|(_, _, letters)| *letters)
+            .map(|(_, language, _)| language.clone());
+        pieces[index].language = Decision::Tag(document_language.unwrap_or(guess));
+    }
 }
 
 pub(super) fn detect_group(text: &str, group: &mut [Piece], allowed: &Allowed, detectors: &mut Detectors) {
@@ -50,8 +90,10 @@ pub(super) fn detect_group(text: &str, group: &mut [Piece], allowed: &Allowed, d
                 }
             }
             Judgement::Unsure(guess) => {
+                let names_guess = detectors.names_guess(script, &sample, allowed);
                 for piece in group.iter_mut() {
                     piece.fallback = guess.clone();
+                    piece.names_guess = names_guess.clone();
                 }
             }
             Judgement::OverBudget(guess) => {

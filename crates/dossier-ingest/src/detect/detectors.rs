@@ -263,6 +263,19 @@ impl Detectors {
         self.judge(script, sample, allowed, SampleLength::Long)
     }
 
+    /// The language the lower-case function words of a name-heavy `sample`
+    /// point to, if it is name-heavy and has any.
+    pub(super) fn names_guess(&mut self, script: ScriptClass, sample: &str, allowed: &Allowed) -> Option<LanguageTag> {
+        if !is_name_heavy(sample) {
+            return None;
+        }
+        match self.candidates(script, allowed) {
+            Candidates::None => None,
+            Candidates::Single(language) => Some(tag_of(*language)),
+            Candidates::Several(detectors) => detectors.quick.name_heavy_guess(sample).map(tag_of),
+        }
+    }
+
     /// The language of a short phrase: the quick pass when it is sure, else
     /// `lingua`'s when it is sure ([`MIN_SHORT_CONFIDENCE`]); names ("Under
     /// Armour", "Jack Ma") are in no language.
@@ -290,15 +303,23 @@ impl Detectors {
             return Judgement::OverBudget(quick_guess.map(tag_of));
         };
         let Some(guess) = guess else { return Judgement::Unsure(quick_guess.map(tag_of)) };
+        // A line of names needs `lingua` as sure as a phrase does, however
+        // long; when it is not, the lower-case words guess better than
+        // `lingua`'s noise.
+        let name_heavy = is_name_heavy(sample);
         let sure = match length {
             // `lingua` names no language when its two best are tied.
-            SampleLength::Long => guess.confidence > guess.runner_up_confidence,
-            SampleLength::Short => {
+            SampleLength::Long if !name_heavy => guess.confidence > guess.runner_up_confidence,
+            SampleLength::Long | SampleLength::Short => {
                 guess.confidence >= MIN_SHORT_CONFIDENCE
                     && guess.confidence >= MIN_SHORT_CONFIDENCE_RATIO * guess.runner_up_confidence
             }
         };
-        if sure { Judgement::Language(tag_of(guess.language)) } else { Judgement::Unsure(Some(tag_of(guess.language))) }
+        if sure {
+            return Judgement::Language(tag_of(guess.language));
+        }
+        let name_heavy_guess = if name_heavy { detectors.quick.name_heavy_guess(sample) } else { None };
+        Judgement::Unsure(Some(tag_of(name_heavy_guess.unwrap_or(guess.language))))
     }
 
     /// `lingua`'s guess for `sample`, asked once per document and sample;
