@@ -248,8 +248,8 @@ mod tests {
             NOTES,
             "taobao",
             expect![[r#"
-            Taobao (Product) [淘宝] /corpus/a.txt 24..37
-        "#]],
+                淘宝 (Product) [Taobao] /corpus/a.txt 24..37
+            "#]],
         );
     }
 }
