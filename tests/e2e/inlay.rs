@@ -22,10 +22,7 @@ fn inlay_hints_skip_names_the_text_already_gives_and_are_padded() {
     let text = "Jack Ma (马云) wrote; 马云 (Jack Ma) signed; 今天读到马云和阿里。最后是马云\n";
     let note = root.join("notes/today.md");
     fs::write(&note, text).unwrap();
-    client.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": file_uri(&note), "languageId": "markdown", "version": 1, "text": text } }),
-    );
+    client.open_note(&file_uri(&note), 1, text);
     let whole = json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 1, "character": 0 } });
     let response = client.poll(
         "textDocument/inlayHint",

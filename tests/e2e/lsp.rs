@@ -36,10 +36,7 @@ fn start(dir: &tempfile::TempDir, encoding: Encoding) -> Client {
 }
 
 fn open(client: &mut Client, path: &Path, text: &str) {
-    client.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": file_uri(path), "languageId": "markdown", "version": 1, "text": text } }),
-    );
+    client.open_note(&file_uri(path), 1, text);
 }
 
 /// Position params at the first occurrence of `needle` (plus `inside` characters) in `text`.
@@ -670,10 +667,7 @@ fn rename_edits_carry_buffer_versions_and_skip_notes_outside_the_workspace() {
         (root(&dir).join("archive/old.md"), 1, fs::read_to_string(root(&dir).join("archive/old.md")).unwrap()),
         (outside_note.clone(), 1, fs::read_to_string(&outside_note).unwrap()),
     ] {
-        client.notify(
-            "textDocument/didOpen",
-            json!({ "textDocument": { "uri": file_uri(&path), "languageId": "markdown", "version": version, "text": text } }),
-        );
+        client.open_note(&file_uri(&path), version, &text);
     }
     let mut params = at(&client, &jack, &text, "# Jack Ma", 4);
     params["newName"] = json!("Ma Yun (Jack)");

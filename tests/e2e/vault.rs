@@ -175,10 +175,7 @@ fn completion_inside_brackets_offers_notes_by_pinyin_and_their_headings() {
     let path = vault.path("notes/b.md");
     let uri = file_uri(&path);
     let text = format!("{}[[wuy", NOTES[4].1);
-    vault.client.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": uri, "languageId": "markdown", "version": 1, "text": text } }),
-    );
+    vault.client.open_note(&uri, 1, &text);
     let (line, character) = positions::position(&text, text.len(), Encoding::Utf16);
     let position = json!({ "textDocument": { "uri": uri }, "position": { "line": line, "character": character } });
     let result = vault.request("textDocument/completion", position);

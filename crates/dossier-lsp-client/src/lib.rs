@@ -268,6 +268,14 @@ impl Client {
         self.send(&json!({ "jsonrpc": "2.0", "method": method, "params": params }));
     }
 
+    /// Opens a Markdown note in the server (`textDocument/didOpen`).
+    pub fn open_note(&mut self, uri: &str, version: i32, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": uri, "languageId": "markdown", "version": version, "text": text } }),
+        );
+    }
+
     /// Sends a request and waits for its response (the whole message).
     pub fn request(&mut self, method: &str, params: Value) -> Value {
         self.timed_request(method, params).0

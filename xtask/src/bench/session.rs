@@ -185,10 +185,7 @@ fn targets(corpus: &Corpus) -> Result<Vec<Target>> {
 }
 
 fn open(client: &mut Client, target: &Target) {
-    client.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": target.uri, "languageId": "markdown", "version": 1, "text": target.text } }),
-    );
+    client.open_note(&target.uri, 1, &target.text);
 }
 
 /// Starts the server and hovers until the answer has content.

@@ -206,10 +206,7 @@ fn probes(vault: &Vault, count: usize) -> Result<Vec<Probe>> {
 }
 
 fn open(client: &mut Client, probe: &Probe) {
-    client.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": probe.uri, "languageId": "markdown", "version": 1, "text": probe.text } }),
-    );
+    client.open_note(&probe.uri, 1, &probe.text);
 }
 
 /// Starts the server and asks for the definition of a wikilink until it is answered.
