@@ -303,7 +303,24 @@ fn starts_segment(c: char) -> bool {
         || is_stable_punctuation(c)
         || full_width_ascii(c).is_some()
         || c.is_ascii()
-        || (canonical_combining_class(c) == 0 && is_nfkc_quick(iter::once(c)) != IsNormalized::Maybe)
+        || decomposition_starts_segment(c)
+}
+
+/// The slow answer of [`starts_segment`]: the first character of `c`'s
+/// compatibility decomposition is a starter that cannot compose with what
+/// precedes it. Checking `c` itself is not enough: the half-width jamo `ￊ`
+/// is a starter whose decomposition `ᅧ` composes with a leading jamo before
+/// it (`ﾡￊ` is `겨` in NFKC).
+fn decomposition_starts_segment(c: char) -> bool {
+    let mut first = None;
+    unicode_normalization::char::decompose_compatible(c, |d| {
+        first.get_or_insert(d);
+    });
+    let first = first.unwrap_or(c);
+    canonical_combining_class(c) == 0
+        && canonical_combining_class(first) == 0
+        && is_nfkc_quick(iter::once(c)) != IsNormalized::Maybe
+        && is_nfkc_quick(iter::once(first)) != IsNormalized::Maybe
 }
 
 /// Punctuation of Chinese and Japanese text that NFKC leaves alone and that
@@ -390,7 +407,11 @@ mod tests {
                 assert!(!c.is_whitespace() && !is_removed(c), "{c:?}");
                 assert!(c.to_lowercase().eq([c]), "{c:?}");
             }
-            let slow_starts_segment = c.is_ascii() || (is_starter && quick != IsNormalized::Maybe);
+            let first: Option<char> = iter::once(c).nfkd().next();
+            let first_composes = first.is_some_and(|first| {
+                canonical_combining_class(first) != 0 || is_nfkc_quick(iter::once(first)) == IsNormalized::Maybe
+            });
+            let slow_starts_segment = c.is_ascii() || (is_starter && quick != IsNormalized::Maybe && !first_composes);
             assert_eq!(starts_segment(c), slow_starts_segment, "{c:?}");
         }
     }
@@ -505,6 +526,16 @@ mod tests {
             expect![[r#"
                 "かが"
                 'か'<-"か" 'が'<-"か\u{3099}""#]],
+        );
+    }
+
+    #[test]
+    fn half_width_jamo_compose_across_their_decomposition() {
+        check(
+            "\u{FFA1}\u{FFCA}",
+            expect![[r#"
+                "겨"
+                '겨'<-"ﾡￊ""#]],
         );
     }
 
