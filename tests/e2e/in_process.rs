@@ -3,19 +3,16 @@
 //! point is the one `dossier lsp` runs, so a session in process must answer
 //! exactly as the binary does, byte streams aside.
 
-use std::{
-    fs,
-    path::{Path, PathBuf},
-};
+use std::path::Path;
 
-use dossier_lsp_client::{Client, Encoding, file_uri, positions, uri_path};
+use dossier_lsp_client::{Client, Encoding, file_uri};
 use serde_json::{Value, json};
 use tokio_util::io::SyncIoBridge;
 
-use crate::support::{copy_tree, dossier_binary, seeds};
-
-/// A note naming terms in several scripts and in pinyin.
-const RESEARCH: &str = "# Research\n\nWu Yongming took over from 張勇 (Zhang Yong) in 2023.\nTaobao and 淘寶.\n";
+use crate::{
+    lsp::{RESEARCH, at, root, slice, workspace},
+    support::dossier_binary,
+};
 
 /// A server running in this process, on its own runtime.
 struct InProcess {
@@ -48,47 +45,19 @@ fn connect(roots: &[&Path], encoding: Encoding) -> (Client, InProcess) {
     (client, InProcess { runtime, served })
 }
 
-/// A copy of the sample corpus with `notes/research.md`, and its root as
-/// the server sees it (temporary folders may be symlinked).
-fn workspace() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&seeds(), dir.path());
-    fs::write(dir.path().join("notes/research.md"), RESEARCH).unwrap();
-    let root = dir.path().canonicalize().unwrap();
-    (dir, root)
-}
-
-/// Position params at `needle` (plus `inside` characters) in the research note.
-fn at(encoding: Encoding, note: &Path, needle: &str, inside: usize) -> Value {
-    let start = RESEARCH.find(needle).unwrap_or_else(|| panic!("{needle:?} not in the note"));
-    let offset = start + needle.char_indices().nth(inside).map_or(needle.len(), |(i, _)| i);
-    let (line, character) = positions::position(RESEARCH, offset, encoding);
-    json!({ "textDocument": { "uri": file_uri(note) }, "position": { "line": line, "character": character } })
-}
-
-/// The text a range covers in the file of `uri` (or in the research note's
-/// buffer), converting positions independently of the server.
-fn slice(encoding: Encoding, uri: &str, range: &Value) -> String {
-    let text = fs::read_to_string(uri_path(uri)).unwrap();
-    let offset = |position: &Value| {
-        let line = position["line"].as_u64().unwrap() as u32;
-        let character = position["character"].as_u64().unwrap() as u32;
-        positions::offset(&text, line, character, encoding)
-    };
-    text[offset(&range["start"])..offset(&range["end"])].to_owned()
-}
-
 /// A session's answers, with its workspace's root written as `<root>` so
 /// that sessions on two copies compare.
 fn answers(client: &mut Client, root: &Path, encoding: Encoding) -> Vec<String> {
     let note = root.join("notes/research.md");
     client.open_note(&file_uri(&note), 1, RESEARCH);
     let mut answers = vec![client.initialize_result.to_string(), client.wait_until_ready()["params"].to_string()];
-    for needle in ["Wu Yongming", "張勇", "Zhang Yong", "Taobao", "淘寶"] {
-        let hover = client.request("textDocument/hover", at(encoding, &note, needle, 1));
+    for needle in ["Wu Yongming", "張勇", "Zhang Yong", "Taobao", "1+6+N"] {
+        let params = at(client, &note, RESEARCH, needle, 1);
+        let hover = client.request("textDocument/hover", params);
         let range = &hover["result"]["range"];
         assert_eq!(slice(encoding, &file_uri(&note), range), needle, "{hover}");
-        let definition = client.request("textDocument/definition", at(encoding, &note, needle, 0));
+        let params = at(client, &note, RESEARCH, needle, 0);
+        let definition = client.request("textDocument/definition", params);
         let targets = definition["result"].as_array().unwrap_or_else(|| panic!("no definition: {definition}"));
         assert!(!targets.is_empty(), "{needle}: {definition}");
         for target in targets {
@@ -102,12 +71,14 @@ fn answers(client: &mut Client, root: &Path, encoding: Encoding) -> Vec<String> 
 }
 
 fn answers_as_the_binary_does(encoding: Encoding) {
-    let (_binary_dir, binary_root) = workspace();
+    let binary_dir = workspace();
+    let binary_root = root(&binary_dir);
     let mut binary = Client::start(dossier_binary(), &binary_root, encoding);
     let expected = answers(&mut binary, &binary_root, encoding);
     assert!(binary.shutdown().success());
 
-    let (_dir, root) = workspace();
+    let dir = workspace();
+    let root = root(&dir);
     let (mut client, server) = connect(&[&root], encoding);
     let found = answers(&mut client, &root, encoding);
     assert_eq!(found, expected);
