@@ -32,6 +32,8 @@ use std::{
     sync::Arc,
 };
 
+use rayon::prelude::*;
+
 use crate::{DefinitionOrigin, Index, NoteLink, Source, SourceKind, TermId, fold};
 
 /// A link written in a note, with where it goes.
@@ -104,14 +106,27 @@ pub(crate) fn build(index: &Index, cache: &mut LinkCache) -> NoteGraph {
     let mut by_name: HashMap<String, u32> = HashMap::with_capacity(sources.len() * 2);
     // Per source: whether its text is the last version's.
     let mut unchanged = Vec::with_capacity(sources.len());
-    for (i, source) in sources.iter().enumerate() {
-        let path: Arc<str> = Arc::from(source.document.path.as_str());
-        let (scanned, same) = match kept.remove(&path) {
-            Some(old) if Arc::ptr_eq(&old.source, source) || old.source.document.text == source.document.text => {
-                (old, true)
-            }
-            _ => (Arc::new(scan(source)), false),
-        };
+    // The kept scans first, then the new and changed sources' in parallel
+    // (a first build scans every note's Markdown: most of the graph's cost).
+    let found: Vec<(Arc<str>, Option<Arc<Scanned>>)> = sources
+        .iter()
+        .map(|source| {
+            let path: Arc<str> = Arc::from(source.document.path.as_str());
+            let old = kept
+                .remove(&path)
+                .filter(|old| Arc::ptr_eq(&old.source, source) || old.source.document.text == source.document.text);
+            (path, old)
+        })
+        .collect();
+    let found: Vec<(Arc<str>, Arc<Scanned>, bool)> = found
+        .into_par_iter()
+        .zip(sources.par_iter())
+        .map(|((path, old), source)| match old {
+            Some(old) => (path, old, true),
+            None => (path, Arc::new(scan(source)), false),
+        })
+        .collect();
+    for (i, (source, (path, scanned, same))) in sources.iter().zip(found).enumerate() {
         for name in &scanned.names {
             let better = |old: u32| {
                 let old = &sources[old as usize];
