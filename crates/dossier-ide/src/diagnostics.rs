@@ -1,4 +1,5 @@
-//! Problems in notes: links to nothing, and what the index reports
+//! Problems in notes: links to nothing or to a heading the linked note
+//! does not have, and what the index reports
 //! ([`Index::problems`], such as an alias claimed by two notes).
 
 use std::{ops::Range, path::Path};
@@ -52,6 +53,14 @@ pub fn note_diagnostics(
         })
         .collect();
     for link in index.links_in(path) {
+        if let Some(heading) = index.missing_heading(&link) {
+            out.push(NoteDiagnostic {
+                range: link.text_range,
+                message: format!("broken link: `{}` has no heading `{heading}`", link.target),
+                severity: Severity::Warning,
+            });
+            continue;
+        }
         if is_external(link.target) || index.link_target(&link).is_some() {
             continue;
         }
@@ -101,6 +110,19 @@ mod tests {
             expect![[r#"
                 Warning 11..22 "[[nowhere]]": broken link: no note or document named `nowhere`
                 Warning 71..87 "[y](../gone.txt)": broken link: no note or document named `../gone.txt`
+            "#]],
+        );
+    }
+
+    #[test]
+    fn links_to_a_heading_the_note_lacks_are_warnings() {
+        check(
+            "//- /w/notes/a.md\n$0[[b#Early Life]], [[b#early-life]], [[b|B#Career]], [[b#Career]], [[b#Early Life#Schools]], [[b#^block1]], [x](b.md#q-and-a), [y](b.md#qa-who), [[c#Plans]] and [[nowhere#Plans]].\n//- /w/notes/b.md\n# B\n\n## Early life\n\n### Schools\n\n## Q&A: who?\n\n```\n# Career\n```\n//- /w/notes/c.md\nNo headings.\n",
+            expect![[r#"
+                Warning 52..64 "[[b#Career]]": broken link: `b` has no heading `Career`
+                Warning 107..124 "[x](b.md#q-and-a)": broken link: `b.md` has no heading `q-and-a`
+                Warning 144..155 "[[c#Plans]]": broken link: `c` has no heading `Plans`
+                Warning 160..177 "[[nowhere#Plans]]": broken link: no note or document named `nowhere`
             "#]],
         );
     }
