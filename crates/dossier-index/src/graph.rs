@@ -316,6 +316,21 @@ impl Index {
         self.graph.resolve(self, from, target).map(|i| &self.sources()[i as usize])
     }
 
+    /// `links`, written in the note at `from` (as its text is now, which may
+    /// be newer than this index), resolved as this index resolves links.
+    pub fn resolve_links<'a>(&self, from: &str, links: &'a [NoteLink]) -> Vec<GraphLink<'a>> {
+        let mut memo: HashMap<&str, Option<u32>> = HashMap::new();
+        links
+            .iter()
+            .map(|link| GraphLink {
+                target: &link.target,
+                heading: link.heading.as_deref(),
+                text_range: link.text_range.clone(),
+                resolved: *memo.entry(&link.target).or_insert_with(|| self.graph.resolve(self, from, &link.target)),
+            })
+            .collect()
+    }
+
     /// Every link to the source at `path`, ordered by linking note then offset.
     pub fn backlinks(&self, path: &str) -> impl Iterator<Item = Backlink> + '_ {
         let graph = &self.graph;
