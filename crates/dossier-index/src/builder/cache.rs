@@ -98,14 +98,17 @@ impl IndexBuilder {
         let mut values = Vec::new();
         for entry in self.entries.values_mut().filter(|entry| entry.unsaved) {
             entry.unsaved = false;
-            let Part::Document(candidates) = &entry.part else { continue };
+            let candidates = match &entry.part {
+                Part::Document(candidates) => Some((candidates, &self.interner)),
+                Part::Note(_) => None,
+            };
             let scan = match (patterns, &entry.scan) {
                 (Some(patterns), Some(scan)) if scan.generation == patterns.generation => {
                     Some((patterns.fingerprint, &**scan))
                 }
                 _ => None,
             };
-            let value = persist::encode(entry.text_hash, candidates, &entry.words, &self.interner, scan);
+            let value = persist::encode(entry.text_hash, candidates, &entry.words, scan);
             values.push((entry.path.to_string(), value));
         }
         if !values.is_empty() {
@@ -160,21 +163,26 @@ impl IndexBuilder {
                 let extracted = isolated(&source.document.path, || {
                     #[cfg(test)]
                     assert!(!text.contains(tests::PANIC_MARKER), "a source made to panic");
-                    let note = || Part::Note(notes::parse_note(&source.document.path, text));
+                    let stored = cache
+                        .and_then(|cache| cache.get(&source.document.path))
+                        .and_then(|bytes| persist::decode(&bytes, text_hash, text, source.kind));
                     match source.kind {
-                        SourceKind::Note => (note(), latin_words(text), None, false),
-                        SourceKind::Document => {
-                            let stored = cache
-                                .and_then(|cache| cache.get(&source.document.path))
-                                .and_then(|bytes| persist::decode(&bytes, text_hash, text));
+                        // A note's front matter is read again (it is small);
+                        // its words and scan come from the cache.
+                        SourceKind::Note => {
+                            let note = Part::Note(notes::parse_note(&source.document.path, text));
                             match stored {
-                                Some(stored) => (Part::Document(stored.candidates), stored.words, stored.scan, false),
-                                None => {
-                                    let candidates = Candidates::extract(text);
-                                    (Part::Document(candidates), latin_words(text), None, true)
-                                }
+                                Some(stored) => (note, stored.words, stored.scan, false),
+                                None => (note, latin_words(text), None, true),
                             }
                         }
+                        SourceKind::Document => match stored {
+                            Some(stored) => (Part::Document(stored.candidates), stored.words, stored.scan, false),
+                            None => {
+                                let candidates = Candidates::extract(text);
+                                (Part::Document(candidates), latin_words(text), None, true)
+                            }
+                        },
                     }
                 });
                 match extracted {
