@@ -33,10 +33,17 @@
 //! guard puts the text in as the result. The request still goes through the
 //! server in order (after the edits before it) and can be cancelled; an
 //! error response passes unchanged.
+//!
+//! **Partial results.** A references request with a `partialResultToken`
+//! is answered in batches: its handler puts each batch of locations, as
+//! JSON text, into a `$/progress` notification that goes straight into the
+//! queue of frames for the client ([`Splices::progress`]), then answers
+//! with an empty list, as the specification asks of partial results. The
+//! batches are queued before the handler returns, so before its response.
 
 use std::{
     collections::{HashMap, HashSet},
-    sync::{Arc, Mutex},
+    sync::{Arc, Mutex, OnceLock},
 };
 
 use serde_json::{Value, json};
@@ -88,6 +95,8 @@ pub(crate) struct Splices {
     results: Mutex<HashMap<String, Vec<u8>>>,
     /// The ids of the requests the guard passed on as spliced.
     expected: Mutex<HashSet<String>>,
+    /// The queue of frames for the client, for partial results.
+    frames: OnceLock<Sender<Body>>,
 }
 
 impl Splices {
@@ -97,6 +106,17 @@ impl Splices {
         if self.expected.lock().unwrap_or_else(|e| e.into_inner()).contains(&id) {
             self.results.lock().unwrap_or_else(|e| e.into_inner()).insert(id, result);
         }
+    }
+
+    /// Sends a `$/progress` notification for the partial result `token`
+    /// (JSON text) whose value is `value` (JSON text), straight into the
+    /// queue of frames for the client, waiting while the queue is full.
+    /// Returns whether it was queued (not when the output has closed).
+    /// Must be called from a blocking thread, not from async code.
+    pub(crate) fn progress(&self, token: &str, value: Vec<u8>) -> bool {
+        let Some(frames) = self.frames.get() else { return false };
+        let head = format!(r#"{{"jsonrpc":"2.0","method":"$/progress","params":{{"token":{token},"value":"#);
+        frames.blocking_send(frame(vec![head.into_bytes(), value, b"}}".to_vec()])).is_ok()
     }
 
     /// Turns a checked client message into what the server gets: the
@@ -164,6 +184,7 @@ impl Guarded {
         let (to_server, server_input) = tokio::io::duplex(PIPE);
         let (server_output, from_server) = tokio::io::duplex(PIPE);
         let (frames, mut outgoing) = channel::<Body>(limits.queue.max(1));
+        let _ = splices.frames.set(frames.clone());
         let forward_output =
             tokio::spawn(forward_frames(from_server, frames.clone(), Arc::clone(&splices), limits.output));
         let check_input = tokio::spawn(check_messages(input, to_server, frames, splices, limits.input));

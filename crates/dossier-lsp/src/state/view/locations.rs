@@ -9,6 +9,14 @@ use tower_lsp_server::ls_types as lsp;
 use super::View;
 use crate::to_proto;
 
+/// How many locations the first batch of a partial result holds: few, so
+/// that it reaches the client within milliseconds whatever the total.
+pub(crate) const FIRST_BATCH: usize = 1_000;
+
+/// How many locations each later batch of a partial result holds (about a
+/// megabyte of JSON).
+pub(crate) const BATCH: usize = 10_000;
+
 impl View {
     /// The LSP location of a range of a source.
     pub(crate) fn location(&self, range: &FileRange) -> Option<lsp::Location> {
@@ -21,10 +29,34 @@ impl View {
     /// serialized once a location. Ranges without a location are left out.
     pub(crate) fn locations_json(&self, ranges: &[FileRange]) -> Vec<u8> {
         let mut out = Vec::with_capacity(64 + 100 * ranges.len());
+        self.write_locations(ranges, &mut out);
+        out
+    }
+
+    /// [`View::locations_json`] in batches: `send` gets each batch of
+    /// locations, in order, as the JSON text of a `Location[]` (the first
+    /// batch of [`FIRST_BATCH`] ranges, so that it is out early, the others
+    /// of [`BATCH`]), and returns whether to go on. Nothing is sent for no
+    /// ranges.
+    pub(crate) fn locations_json_in_batches(&self, ranges: &[FileRange], mut send: impl FnMut(Vec<u8>) -> bool) {
+        let first = ranges.len().min(FIRST_BATCH);
+        let batches = std::iter::once(&ranges[..first]).chain(ranges[first..].chunks(BATCH));
+        for batch in batches.filter(|batch| !batch.is_empty()) {
+            let mut out = Vec::with_capacity(64 + 100 * batch.len());
+            self.write_locations(batch, &mut out);
+            if !send(out) {
+                return;
+            }
+        }
+    }
+
+    /// Appends the JSON text of the `Location[]` of `ranges` to `out`.
+    fn write_locations(&self, ranges: &[FileRange], out: &mut Vec<u8>) {
         out.push(b'[');
+        let empty = out.len();
         for range in ranges {
             self.with_location(range, |file, range| {
-                if out.len() > 1 {
+                if out.len() > empty {
                     out.push(b',');
                 }
                 out.extend_from_slice(b"{\"uri\":");
@@ -42,7 +74,6 @@ impl View {
             });
         }
         out.push(b']');
-        out
     }
 
     /// Runs `make` with the file of `range` and its LSP range. Locations
@@ -136,11 +167,31 @@ mod tests {
                 // Only the unknown file has no location when nothing is edited.
                 assert!(!buffers.is_empty() || locations.len() + 1 == ranges.len());
                 let expected = String::from_utf8(serde_json::to_vec(&locations).unwrap()).unwrap();
-                let view = View::new(Arc::clone(&snapshot), buffers, encoding);
+                let view = View::new(Arc::clone(&snapshot), buffers.clone(), encoding);
                 assert_eq!(String::from_utf8(view.locations_json(&ranges)).unwrap(), expected);
+                // In batches, over enough ranges for several: the batches
+                // together are the whole answer.
+                let many: Vec<FileRange> =
+                    ranges.iter().cycle().take(super::FIRST_BATCH + super::BATCH + 7).cloned().collect();
+                let view = View::new(Arc::clone(&snapshot), buffers.clone(), encoding);
+                let whole: Vec<lsp::Location> = serde_json::from_slice(&view.locations_json(&many)).unwrap();
+                let view = View::new(Arc::clone(&snapshot), buffers, encoding);
+                let mut batches: Vec<Vec<lsp::Location>> = Vec::new();
+                view.locations_json_in_batches(&many, |batch| {
+                    batches.push(serde_json::from_slice(&batch).unwrap());
+                    true
+                });
+                assert_eq!(batches.len(), 3);
+                assert_eq!(batches.concat(), whole);
             }
         }
         let view = View::new(snapshot, vec![], PositionEncoding::Utf16);
         assert_eq!(view.locations_json(&[]), b"[]");
+        let mut sent = 0;
+        view.locations_json_in_batches(&[], |_| {
+            sent += 1;
+            true
+        });
+        assert_eq!(sent, 0, "no batch for no locations");
     }
 }
