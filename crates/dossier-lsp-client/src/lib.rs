@@ -139,7 +139,8 @@ fn spawn_reading<T: Send + 'static>(
 fn read_messages<T: Send + 'static>(output: impl Read + Send + 'static, wrap: fn(Value, Instant) -> T) -> Receiver<T> {
     let (sender, incoming) = mpsc::channel();
     std::thread::spawn(move || {
-        let mut reader = BufReader::new(output);
+        // Large reads: an answer of tens of megabytes is read in fewer calls.
+        let mut reader = BufReader::with_capacity(1 << 20, output);
         while let Some(body) = read_body(&mut reader) {
             let received = Instant::now();
             let Ok(message) = serde_json::from_slice(&body) else { break };
@@ -361,7 +362,7 @@ impl Client {
 
     /// Sends a request with `token` as its `partialResultToken` and waits
     /// for its response, collecting the `$/progress` values sent for that
-    /// token on the way (also recorded in [`Client::notifications`]).
+    /// token on the way (those are not kept in [`Client::notifications`]).
     pub fn partial_request(&mut self, method: &str, params: Value, token: &str) -> PartialAnswer {
         let mut params = params;
         params["partialResultToken"] = json!(token);
@@ -378,7 +379,8 @@ impl Client {
             let since = received.saturating_duration_since(sent);
             if message["method"] == "$/progress" && message["params"]["token"] == token {
                 answer.first_batch.get_or_insert(since);
-                answer.batches.push(message["params"]["value"].clone());
+                let mut message = self.notifications.pop().unwrap_or(message);
+                answer.batches.push(message["params"]["value"].take());
             } else if message.get("method").is_none() && message["id"] == id {
                 answer.response = message;
                 answer.received = since;

@@ -76,9 +76,15 @@ impl Server {
         let splices = Arc::clone(&self.splices);
         let text = self
             .at_position(&params.params.text_document_position, move |view, path, _, offset| {
-                let found = navigation::references(&view.snapshot.index, path, offset, include_declaration);
-                let Some(token) = token else { return Some(view.locations_json(&found)) };
-                view.locations_json_in_batches(&found, |batch| splices.progress(&token, batch));
+                let index = &view.snapshot.index;
+                let Some(token) = token else {
+                    let found = navigation::references(index, path, offset, include_declaration);
+                    return Some(view.locations_json(&found));
+                };
+                // As they are found: the first batch goes out before the
+                // last locations are known.
+                let found = navigation::references_in_order(index, path, offset, include_declaration);
+                view.locations_json_in_batches(found, |batch| splices.progress(&token, batch));
                 Some(b"[]".to_vec())
             })
             .await?;

@@ -33,20 +33,31 @@ impl View {
         out
     }
 
-    /// [`View::locations_json`] in batches: `send` gets each batch of
-    /// locations, in order, as the JSON text of a `Location[]` (the first
-    /// batch of [`FIRST_BATCH`] ranges, so that it is out early, the others
-    /// of [`BATCH`]), and returns whether to go on. Nothing is sent for no
-    /// ranges.
-    pub(crate) fn locations_json_in_batches(&self, ranges: &[FileRange], mut send: impl FnMut(Vec<u8>) -> bool) {
-        let first = ranges.len().min(FIRST_BATCH);
-        let batches = std::iter::once(&ranges[..first]).chain(ranges[first..].chunks(BATCH));
-        for batch in batches.filter(|batch| !batch.is_empty()) {
-            let mut out = Vec::with_capacity(64 + 100 * batch.len());
-            self.write_locations(batch, &mut out);
-            if !send(out) {
+    /// [`View::locations_json`] in batches, for ranges as they are found:
+    /// `send` gets each batch of locations, in order, as the JSON text of a
+    /// `Location[]` (the first batch of [`FIRST_BATCH`] ranges, so that it
+    /// is out early, the others of [`BATCH`]), and returns whether to go
+    /// on. Nothing is sent for no ranges.
+    pub(crate) fn locations_json_in_batches(
+        &self,
+        ranges: impl Iterator<Item = FileRange>,
+        mut send: impl FnMut(Vec<u8>) -> bool,
+    ) {
+        let mut size = FIRST_BATCH;
+        let mut batch = Vec::with_capacity(size);
+        let mut ranges = ranges.fuse();
+        loop {
+            batch.extend(ranges.by_ref().take(size - batch.len()));
+            if batch.is_empty() {
                 return;
             }
+            let mut out = Vec::with_capacity(64 + 100 * batch.len());
+            self.write_locations(&batch, &mut out);
+            if !send(out) || batch.len() < size {
+                return;
+            }
+            batch.clear();
+            size = BATCH;
         }
     }
 
@@ -177,7 +188,7 @@ mod tests {
                 let whole: Vec<lsp::Location> = serde_json::from_slice(&view.locations_json(&many)).unwrap();
                 let view = View::new(Arc::clone(&snapshot), buffers, encoding);
                 let mut batches: Vec<Vec<lsp::Location>> = Vec::new();
-                view.locations_json_in_batches(&many, |batch| {
+                view.locations_json_in_batches(many.iter().cloned(), |batch| {
                     batches.push(serde_json::from_slice(&batch).unwrap());
                     true
                 });
@@ -188,7 +199,7 @@ mod tests {
         let view = View::new(snapshot, vec![], PositionEncoding::Utf16);
         assert_eq!(view.locations_json(&[]), b"[]");
         let mut sent = 0;
-        view.locations_json_in_batches(&[], |_| {
+        view.locations_json_in_batches(std::iter::empty(), |_| {
             sent += 1;
             true
         });
