@@ -68,7 +68,8 @@ pub fn references_in_order<'a>(
             for (start, _) in source.document.text.match_indices(surface) {
                 let note = &source.document.path;
                 if index.term_at(note, start).is_some_and(|(other, r)| other == id && r.start == start) {
-                    romanizations.push(FileRange { path: Arc::from(note.as_str()), range: start..start + surface.len() });
+                    romanizations
+                        .push(FileRange { path: Arc::from(note.as_str()), range: start..start + surface.len() });
                 }
             }
         }
@@ -103,7 +104,9 @@ pub fn references_in_order<'a>(
     });
     let first = declaration.clone().filter(|_| include_declaration);
     let found = unique.filter(move |found| {
-        declaration.as_ref().is_none_or(|declaration| found.range != declaration.range || found.path != declaration.path)
+        declaration
+            .as_ref()
+            .is_none_or(|declaration| found.range != declaration.range || found.path != declaration.path)
     });
     Box::new(first.into_iter().chain(found))
 }

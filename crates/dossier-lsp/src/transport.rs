@@ -534,13 +534,12 @@ pub(crate) async fn transcript(input: Vec<u8>, limits: Limits) -> (Vec<Vec<u8>>,
         let _ = client_reads.read_to_end(&mut read).await;
         read
     });
-    let (guarded, server_input, server_output) =
-        Guarded::new(
-            std::io::Cursor::new(input),
-            Output::Async(Box::new(client_output)),
-            Arc::new(Splices::default()),
-            limits,
-        );
+    let (guarded, server_input, server_output) = Guarded::new(
+        std::io::Cursor::new(input),
+        Output::Async(Box::new(client_output)),
+        Arc::new(Splices::default()),
+        limits,
+    );
     let mut server_reads = BufReader::new(server_input);
     let mut bodies = Vec::new();
     // The end of the input ends the guard's output to the server.
