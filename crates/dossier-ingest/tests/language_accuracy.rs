@@ -44,4 +44,17 @@ fn udhr_paragraphs_are_detected_as_their_language() {
     let report = format!("{correct} of {total} correct ({accuracy:.3})\n{misses}");
     expect_file!["../../../tests/data/language-id/udhr-misses.txt"].assert_eq(&report);
     assert!(accuracy >= ACCURACY_FLOOR, "accuracy {accuracy:.3} fell below {ACCURACY_FLOOR}");
+    // Detection in all these languages read only the models that are
+    // shipped: no count model (low accuracy mode, detectors built from one
+    // language), which would silently be missing.
+    assert_eq!(dossier_lingua_models::refused_requests(), Vec::<(String, String)>::new());
+}
+
+#[test]
+fn every_language_lingua_may_choose_has_a_shipped_model() {
+    let shipped: Vec<_> = dossier_lingua_models::shipped_files().collect();
+    for language in lingua::Language::all() {
+        let name = format!("{language:?}").to_lowercase();
+        assert!(shipped.contains(&(name.as_str(), "ngrams.fst")), "no model shipped for {name}");
+    }
 }
