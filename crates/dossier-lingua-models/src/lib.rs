@@ -80,6 +80,14 @@ pub fn original_hash_and_size(language: &str, file_name: &str) -> Option<(u128, 
         .map(|file| (file.original_hash, file.size))
 }
 
+/// The compressed size of a shipped file, as stored in the binary.
+pub fn compressed_size(language: &str, file_name: &str) -> Option<usize> {
+    MODEL_FILES
+        .iter()
+        .find(|file| file.language == language && file.file_name == file_name)
+        .map(|file| file.compressed.len())
+}
+
 /// Every request so far for a file that is not shipped, as (language, file
 /// name), in order.
 pub fn refused_requests() -> Vec<(String, String)> {
@@ -91,8 +99,7 @@ fn decompress(file: &ModelFile) -> &'static [u8] {
     let mut bytes = vec![0; file.size].into_boxed_slice();
     // The build decoded every compressed file with this decoder and compared
     // it with the original, so neither can fail with the shipped bytes.
-    let written = ruzstd::decoding::FrameDecoder::new()
-        .decode_all(file.compressed, &mut bytes)
+    let written = zstd::bulk::decompress_to_buffer(file.compressed, &mut bytes[..])
         .unwrap_or_else(|error| panic!("the {} model {} does not decode: {error}", file.language, file.file_name));
     assert_eq!(written, file.size, "the {} model {} decodes to the wrong size", file.language, file.file_name);
     // Leaked on purpose: `lingua` keeps the model for the rest of the process.
