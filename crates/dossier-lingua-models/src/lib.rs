@@ -2,7 +2,7 @@
 //! decompressed once per file and process, on first use.
 //!
 //! `lingua`'s own model crates embed every model uncompressed (148 MB for the
-//! 31 languages Dossier ships). Dossier's copy of `lingua` (`vendor/lingua`)
+//! 31 languages Dossier ships). Dossier's copy of `lingua` (`crates/vendor/lingua`)
 //! asks this crate for a model's bytes instead; `build.rs` compresses them
 //! from those crates with zstd, and [`model_file`] decodes a file the first
 //! time it is asked for. `lingua` already loads each language's models once
