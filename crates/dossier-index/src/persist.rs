@@ -1,14 +1,12 @@
-//! What an [`IndexBuilder`](crate::IndexBuilder) keeps of a source,
-//! stored between runs through a [`BuildCache`]: the candidate names a
-//! document's extractors found and the mentions the last automaton found in
-//! a document or a note, so that a restart on an unchanged corpus or vault
-//! runs neither jieba nor the automaton.
+//! What an [`IndexBuilder`](crate::IndexBuilder) keeps of a document,
+//! stored between runs through a [`BuildCache`]: the candidate names its
+//! extractors found and the mentions the last automaton found, so that a
+//! restart on an unchanged corpus runs neither jieba nor the automaton.
 //!
-//! One value per source, in a small binary format (little-endian
-//! integers, length-prefixed strings), starting with [`FORMAT`], a hash
-//! of the decoded text it was found in and the source's kind (a note has no
-//! candidates, and its scan leaves out its front matter), and ending with a
-//! checksum of the rest. A value whose format, text, checksum or contents do not check out
+//! One value per document, in a small binary format (little-endian
+//! integers, length-prefixed strings), starting with [`FORMAT`] and a hash
+//! of the decoded text it was found in, and ending with a checksum of the
+//! rest. A value whose format, text, checksum or contents do not check out
 //! is ignored (the document is extracted again), never trusted: the store
 //! may be from another version or damaged.
 
@@ -18,12 +16,11 @@ use crate::{
     builder::TERM_KINDS,
     candidates::{Candidates, Counted, Evidence, Interner, Written},
     mentions::{PatternHits, Scan, ScanHit},
-    model::SourceKind,
 };
 
 /// Bump when the layout below or what the extractors or the automaton find
 /// changes: stored values of another format are ignored.
-pub const FORMAT: u32 = 5;
+pub const FORMAT: u32 = 4;
 
 /// Where an [`IndexBuilder`](crate::IndexBuilder) keeps what it found in
 /// each document between runs, keyed by the document's path. Errors are
@@ -35,9 +32,8 @@ pub trait BuildCache: Send + Sync {
     fn put(&self, values: Vec<(String, Vec<u8>)>);
 }
 
-/// What is stored of one source.
+/// What is stored of one document.
 pub(crate) struct Stored {
-    /// A document's candidate names (none for a note).
     pub(crate) candidates: Candidates<Written>,
     /// The hashes of the document's distinct lower-case Latin words.
     pub(crate) words: Vec<u64>,
@@ -64,24 +60,17 @@ pub(crate) fn text_hash(text: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(text.as_bytes())
 }
 
-/// Encodes what is kept of a source whose text hashes to `text`: a
-/// document's `candidates` (with the interner they refer to), `None` for a
-/// note.
+/// Encodes what is kept of a document whose text hashes to `text`.
 pub(crate) fn encode(
     text: u64,
-    candidates: Option<(&Candidates, &Interner)>,
+    candidates: &Candidates,
     words: &[u64],
+    interner: &Interner,
     scan: Option<(u64, &Scan)>,
 ) -> Vec<u8> {
-    let names = candidates.map_or(0, |(candidates, _)| candidates.names.len());
-    let mut out = Encoder(Vec::with_capacity(64 + 32 * names));
+    let mut out = Encoder(Vec::with_capacity(64 + 32 * candidates.names.len()));
     out.u32(FORMAT);
     out.u64(text);
-    let Some((candidates, interner)) = candidates else {
-        out.0.push(NOTE);
-        return finish(out, words, scan);
-    };
-    out.0.push(DOCUMENT);
     out.u32(candidates.names.len() as u32);
     for name in &candidates.names {
         out.str(interner.get(name.surface));
@@ -105,15 +94,6 @@ pub(crate) fn encode(
         out.u32(left);
         out.u32(right);
     }
-    finish(out, words, scan)
-}
-
-/// The kinds of source a value is stored for.
-const DOCUMENT: u8 = 0;
-const NOTE: u8 = 1;
-
-/// Encodes the words and the scan after the candidates, then the checksum.
-fn finish(mut out: Encoder, words: &[u64], scan: Option<(u64, &Scan)>) -> Vec<u8> {
     out.u32(words.len() as u32);
     for &word in words {
         out.u64(word);
@@ -157,9 +137,8 @@ fn finish(mut out: Encoder, words: &[u64], scan: Option<(u64, &Scan)>) -> Vec<u8
 }
 
 /// Decodes a stored value, `None` unless it is of this [`FORMAT`], for
-/// `text` (whose hash is `text_hash`) of a source of this `kind`, intact
-/// and well formed.
-pub(crate) fn decode(bytes: &[u8], text_hash: u64, text: &str, kind: SourceKind) -> Option<Stored> {
+/// `text` (whose hash is `text_hash`), intact and well formed.
+pub(crate) fn decode(bytes: &[u8], text_hash: u64, text: &str) -> Option<Stored> {
     let (payload, checksum) = bytes.split_at_checked(bytes.len().checked_sub(8)?)?;
     if xxhash_rust::xxh3::xxh3_64(payload).to_le_bytes() != *checksum {
         return None;
@@ -169,11 +148,6 @@ pub(crate) fn decode(bytes: &[u8], text_hash: u64, text: &str, kind: SourceKind)
         return None;
     }
     let mut candidates = Candidates { names: Written::default(), found: Vec::new(), pairs: Vec::new() };
-    match (input.u8()?, kind) {
-        (NOTE, SourceKind::Note) => return decode_rest(input, text, candidates),
-        (DOCUMENT, SourceKind::Document) => {}
-        _ => return None,
-    }
     for _ in 0..input.len(5)? {
         let surface = input.str()?;
         let key = match input.u8()? {
@@ -202,11 +176,6 @@ pub(crate) fn decode(bytes: &[u8], text_hash: u64, text: &str, kind: SourceKind)
         }
         candidates.pairs.push((left, right));
     }
-    decode_rest(input, text, candidates)
-}
-
-/// Decodes the words and the scan after the candidates.
-fn decode_rest(mut input: Decoder<'_>, text: &str, candidates: Candidates<Written>) -> Option<Stored> {
     let mut words = Vec::new();
     for _ in 0..input.len(8)? {
         words.push(input.u64()?);
@@ -334,21 +303,13 @@ mod tests {
         let keys = ["jack ma", "马云", "alibaba", "淘宝"];
         let matcher = Matcher::new(keys.iter().enumerate().map(|(i, k)| (k.to_string(), i)).collect());
         let scan = Scan::new(&matcher, 0, &source, 0..0);
-        (encode(text_hash(TEXT), Some((&candidates, &interner)), &words, Some((7, &scan))), written, scan)
-    }
-
-    fn stored_note() -> (Vec<u8>, Scan) {
-        let document = ingest("a.md", TEXT.as_bytes(), &IngestConfig::default()).unwrap();
-        let source = Source { kind: SourceKind::Note, document };
-        let matcher = Matcher::new(vec![("alibaba".to_string(), 0), ("淘宝".to_string(), 1)]);
-        let scan = Scan::new(&matcher, 0, &source, 0..8);
-        (encode(text_hash(TEXT), None, &[9], Some((7, &scan))), scan)
+        (encode(text_hash(TEXT), &candidates, &words, &interner, Some((7, &scan))), written, scan)
     }
 
     #[test]
     fn round_trip() {
         let (bytes, written, scan) = stored();
-        let decoded = decode(&bytes, text_hash(TEXT), TEXT, SourceKind::Document).expect("decodes");
+        let decoded = decode(&bytes, text_hash(TEXT), TEXT).expect("decodes");
         let names = |c: &Candidates<Written>| -> Vec<(String, Option<String>)> {
             c.names.iter().map(|(surface, key)| (surface.to_owned(), key.map(str::to_owned))).collect()
         };
@@ -363,42 +324,19 @@ mod tests {
     }
 
     #[test]
-    fn a_note_round_trips_without_candidates() {
-        let (bytes, scan) = stored_note();
-        let decoded = decode(&bytes, text_hash(TEXT), TEXT, SourceKind::Note).expect("decodes");
-        assert!(decoded.candidates.names.len() == 0 && decoded.candidates.found.is_empty());
-        assert_eq!(decoded.words, [9]);
-        let (fingerprint, decoded_scan) = decoded.scan.expect("a scan");
-        assert_eq!(fingerprint, 7);
-        assert_eq!(format!("{decoded_scan:?}"), format!("{scan:?}"));
-        assert_eq!(scan.hits.len(), 2, "the skipped range holds no hit");
-    }
-
-    #[test]
-    fn a_value_is_only_for_its_kind_of_source() {
-        let (document, ..) = stored();
-        let (note, _) = stored_note();
-        assert!(decode(&document, text_hash(TEXT), TEXT, SourceKind::Note).is_none());
-        assert!(decode(&note, text_hash(TEXT), TEXT, SourceKind::Document).is_none());
-    }
-
-    #[test]
     fn damaged_or_foreign_values_are_refused() {
         let (bytes, ..) = stored();
-        let (note, _) = stored_note();
-        for (bytes, kind) in [(bytes, SourceKind::Document), (note, SourceKind::Note)] {
-            assert!(decode(&bytes, text_hash("another text"), TEXT, kind).is_none());
-            for len in 0..bytes.len() {
-                assert!(decode(&bytes[..len], text_hash(TEXT), TEXT, kind).is_none(), "truncated to {len}");
-            }
-            let mut longer = bytes.clone();
-            longer.push(0);
-            assert!(decode(&longer, text_hash(TEXT), TEXT, kind).is_none());
-            for i in 0..bytes.len() {
-                let mut damaged = bytes.clone();
-                damaged[i] ^= 0x10;
-                assert!(decode(&damaged, text_hash(TEXT), TEXT, kind).is_none(), "byte {i} damaged");
-            }
+        assert!(decode(&bytes, text_hash("another text"), TEXT).is_none());
+        for len in 0..bytes.len() {
+            assert!(decode(&bytes[..len], text_hash(TEXT), TEXT).is_none(), "truncated to {len}");
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(decode(&longer, text_hash(TEXT), TEXT).is_none());
+        for i in 0..bytes.len() {
+            let mut damaged = bytes.clone();
+            damaged[i] ^= 0x10;
+            assert!(decode(&damaged, text_hash(TEXT), TEXT).is_none(), "byte {i} damaged");
         }
     }
 }

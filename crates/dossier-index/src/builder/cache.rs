@@ -98,17 +98,14 @@ impl IndexBuilder {
         let mut values = Vec::new();
         for entry in self.entries.values_mut().filter(|entry| entry.unsaved) {
             entry.unsaved = false;
-            let candidates = match &entry.part {
-                Part::Document(candidates) => Some((candidates, &self.interner)),
-                Part::Note(_) => None,
-            };
+            let Part::Document(candidates) = &entry.part else { continue };
             let scan = match (patterns, &entry.scan) {
                 (Some(patterns), Some(scan)) if scan.generation == patterns.generation => {
                     Some((patterns.fingerprint, &**scan))
                 }
                 _ => None,
             };
-            let value = persist::encode(entry.text_hash, candidates, &entry.words, scan);
+            let value = persist::encode(entry.text_hash, candidates, &entry.words, &self.interner, scan);
             values.push((entry.path.to_string(), value));
         }
         if !values.is_empty() {
@@ -163,26 +160,21 @@ impl IndexBuilder {
                 let extracted = isolated(&source.document.path, || {
                     #[cfg(test)]
                     assert!(!text.contains(tests::PANIC_MARKER), "a source made to panic");
-                    let stored = cache
-                        .and_then(|cache| cache.get(&source.document.path))
-                        .and_then(|bytes| persist::decode(&bytes, text_hash, text, source.kind));
+                    let note = || Part::Note(notes::parse_note(&source.document.path, text));
                     match source.kind {
-                        // A note's front matter is read again (it is small);
-                        // its words and scan come from the cache.
-                        SourceKind::Note => {
-                            let note = Part::Note(notes::parse_note(&source.document.path, text));
+                        SourceKind::Note => (note(), latin_words(text), None, false),
+                        SourceKind::Document => {
+                            let stored = cache
+                                .and_then(|cache| cache.get(&source.document.path))
+                                .and_then(|bytes| persist::decode(&bytes, text_hash, text));
                             match stored {
-                                Some(stored) => (note, stored.words, stored.scan, false),
-                                None => (note, latin_words(text), None, true),
+                                Some(stored) => (Part::Document(stored.candidates), stored.words, stored.scan, false),
+                                None => {
+                                    let candidates = Candidates::extract(text);
+                                    (Part::Document(candidates), latin_words(text), None, true)
+                                }
                             }
                         }
-                        SourceKind::Document => match stored {
-                            Some(stored) => (Part::Document(stored.candidates), stored.words, stored.scan, false),
-                            None => {
-                                let candidates = Candidates::extract(text);
-                                (Part::Document(candidates), latin_words(text), None, true)
-                            }
-                        },
                     }
                 });
                 match extracted {

@@ -91,7 +91,7 @@ pub struct IndexBuilder {
     /// How many strings the interner held when last compacted.
     compacted: usize,
     patterns: Option<Arc<Patterns>>,
-    /// Where documents' candidates and every source's scan are kept between runs.
+    /// Where documents' candidates and scans are kept between runs.
     cache: Option<Arc<dyn BuildCache>>,
     /// The links found in each note of the last version.
     links: crate::graph::LinkCache,
@@ -111,8 +111,8 @@ impl IndexBuilder {
         IndexBuilder::default()
     }
 
-    /// A builder that reads what it finds in documents and notes from
-    /// `cache` before finding it again, and writes it there on [`IndexBuilder::save`].
+    /// A builder that reads what it finds in documents from `cache` before
+    /// finding it again, and writes it there on [`IndexBuilder::save`].
     pub fn with_cache(cache: Arc<dyn BuildCache>) -> IndexBuilder {
         IndexBuilder { cache: Some(cache), ..IndexBuilder::default() }
     }
