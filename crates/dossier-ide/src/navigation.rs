@@ -141,7 +141,8 @@ fn note_references_in_order<'a>(
 ) -> Box<dyn Iterator<Item = FileRange> + 'a> {
     let links: Arc<[FileRange]> =
         index.backlinks(note).map(|link| FileRange { path: link.path, range: link.text_range }).collect();
-    let backlinks = links.to_vec().into_iter();
+    let shared = Arc::clone(&links);
+    let backlinks = (0..links.len()).map(move |at| shared[at].clone());
     let Some(id) = index.term_of_note(note) else { return Box::new(backlinks) };
     let declaration = declaration(index, index.term(id));
     let first = declaration.clone().filter(|_| include_declaration);
