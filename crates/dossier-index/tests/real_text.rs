@@ -216,7 +216,22 @@ fn evaluate(name: &str, other_script: Option<zhconv::Variant>) -> Figures {
                 i += 1;
                 continue;
             }
-            let start = sentence.words[i].range.start;
+            // A name starts at the capitalized words the tagger gave their
+            // own part of speech inside a sentence ("United States", "New
+            // York", "Red Sox": United VERB, New and Red ADJ); the first word
+            // of a sentence is capitalized anyway, so it proves nothing.
+            let mut first = i;
+            while first >= 2 {
+                let before = &sentence.words[first - 1];
+                let capitalized = sentence.text[before.range.clone()].chars().next().is_some_and(char::is_uppercase);
+                let joined = sentence.text[before.range.end..sentence.words[first].range.start] == *" ";
+                if capitalized && joined && matches!(before.upos.as_str(), "ADJ" | "VERB" | "NOUN" | "NUM") {
+                    first -= 1;
+                } else {
+                    break;
+                }
+            }
+            let start = sentence.words[first].range.start;
             // A name runs on over a hyphen that joins its parts (al-Sadr, Coca-Cola).
             loop {
                 let words = &sentence.words;
@@ -254,7 +269,19 @@ fn evaluate(name: &str, other_script: Option<zhconv::Variant>) -> Figures {
                     figures.same_across_scripts += 1;
                 }
             }
-            None => figures.missed.push(run.clone()),
+            None => {
+                if std::env::var("DEBUG_TERMS").is_ok() {
+                    let holding: Vec<String> = index
+                        .terms()
+                        .iter()
+                        .filter(|t| t.aliases.iter().any(|a| a.text.contains(run.as_str())))
+                        .map(|t| format!("{} {:?}", t.label, t.kind))
+                        .take(4)
+                        .collect();
+                    println!("DEBUG missed {run}: in {holding:?}");
+                }
+                figures.missed.push(run.clone())
+            }
         }
     }
     for names in terms_of_names.values() {
