@@ -371,11 +371,32 @@ impl Linker {
         let han = node.key.chars().any(is_han);
         let words = node.key.split(' ').count();
         let quoted = node.has(Evidence::Quoted);
+        // A capitalized word that is no everyday English word is a name even
+        // where only sentences start with it (Jespersen, Xinhua); one the
+        // corpus mostly writes in lower case is dropped when mentions are
+        // counted (`assemble`). An everyday word ("Thanks", "Welcome") that
+        // starts sentences at least as often as it is capitalized inside
+        // them owes its capital to the sentence.
+        let uncommon = |word: &str| {
+            let word = word.trim_end_matches('.');
+            word.chars().all(|c| c.is_ascii_alphabetic()) && !dictionary().is_english_word(word)
+        };
+        let latin_words: Vec<&str> = if han { Vec::new() } else { node.key.split(' ').collect() };
+        let everyday_word = words == 1 && !han && dictionary().is_english_word(&node.key);
+        let initial = node.has(Evidence::SentenceInitial);
+        let capitalized = node.has(Evidence::Capitalized);
         node.accepted
             || node.has(Evidence::Pattern) > 0
             || node.has(Evidence::Coinage) > 0
-            || node.has(Evidence::Capitalized) > 0
-            || node.has(Evidence::SentenceInitial) >= 2 && words >= 2
+            || capitalized > 0 && !(everyday_word && initial >= capitalized)
+            || initial >= 2 && words >= 2
+            || initial >= 2 && words == 1 && latin_words.first().is_some_and(|w| uncommon(w))
+            // A first name and a surname at a sentence's start ("Otto
+            // Jespersen was born"): neither end is an everyday word.
+            || initial == 1
+                && words >= 2
+                && latin_words.first().is_some_and(|w| uncommon(w))
+                && latin_words.last().is_some_and(|w| uncommon(w))
             || node.has(Evidence::Acronym) >= 2
             || node.has(Evidence::Tagged) >= 2
             || node.has(Evidence::Lexicon) >= 2

@@ -51,6 +51,26 @@ const TITLES: &[&str] = &[
     "secretary",
     "minister",
     "chief",
+    "capt",
+    "captain",
+    "gov",
+    "governor",
+    "sen",
+    "senator",
+    "lt",
+    "col",
+    "sgt",
+    "rev",
+];
+
+/// Abbreviations that begin a place's name and keep their period inside it
+/// ("St. Petersburg", "Mt. Fuji", "Ft. Worth"): the period ends no sentence.
+const NAME_ABBREVIATIONS: &[&str] = &["st", "mt", "ft"];
+
+/// Abbreviations whose period ends no sentence: titles ("Mr.", "Capt.") and
+/// the words of [`NAME_ABBREVIATIONS`], checked by [`is_abbreviation`].
+const ABBREVIATIONS: &[&str] = &[
+    "jr", "sr", "no", "vs", "gen", "rep", "inc", "corp", "co", "ltd", "jan", "feb", "aug", "sept", "oct", "nov", "dec",
 ];
 
 /// Words that start sentences and are not names.
@@ -466,15 +486,45 @@ pub(crate) fn tokens(text: &str) -> Vec<Token> {
 /// Whether a word starts a sentence: after sentence punctuation, a line
 /// start, or an opening quote or bracket (quoted speech starts with a capital).
 fn is_initial(text: &str, start: usize) -> bool {
-    for c in text[..start].chars().rev() {
+    for (i, c) in text[..start].char_indices().rev() {
         match c {
             ' ' | '\t' | '-' | '—' | '–' | '*' | '#' | '>' | '•' => {}
+            // "Mt. Fuji", "Charles J. Fillmore": the period of an
+            // abbreviation or of an initial ends no sentence.
+            '.' if is_abbreviation(word_before(text, i)) => return false,
             '\n' | '\r' | '.' | '!' | '?' | ':' | ';' | '。' | '！' | '？' | '：' | '；' | '…' => return true,
             '"' | '“' | '‘' | '\'' | '(' | '[' | '「' | '（' => return true,
             _ => return false,
         }
     }
     true
+}
+
+/// The word of letters that ends at byte `end` of `text`.
+fn word_before(text: &str, end: usize) -> &str {
+    let start = text[..end]
+        .rfind(|c: char| !c.is_alphabetic())
+        .map_or(0, |i| i + text[i..].chars().next().map_or(1, char::len_utf8));
+    &text[start..end]
+}
+
+/// Whether `word`, followed by a period, is an abbreviation or an initial
+/// (one capital letter), whose period ends no sentence.
+fn is_abbreviation(word: &str) -> bool {
+    let mut chars = word.chars();
+    let initial = chars.next().is_some_and(char::is_uppercase) && chars.next().is_none();
+    initial || lower_in(word, TITLES) || lower_in(word, NAME_ABBREVIATIONS) || lower_in(word, ABBREVIATIONS)
+}
+
+/// Whether `word` is a title before a name ("President", "Dr", "Capt").
+pub(crate) fn is_title(word: &str) -> bool {
+    lower_in(word.trim_end_matches('.'), TITLES)
+}
+
+/// Whether `word` is an adjective of nationality, region or religion
+/// ("American", "Shiite"), which names nothing before a lower-case word.
+pub(crate) fn is_nationality_adjective_word(word: &str) -> bool {
+    lower_in(word, NATIONALITY_ADJECTIVES)
 }
 
 /// Byte ranges of URLs: their words are not names.
@@ -588,7 +638,12 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
     for (i, token) in tokens.iter().enumerate() {
         let word = &text[token.range.start..token.range.end - token.possessive];
         let joins_previous = phrase.last().is_some_and(|p| {
-            p.possessive == 0 && matches!(&text[p.range.end..token.range.start], " " | " & " | " of ") && !token.initial
+            let gap = &text[p.range.end..token.range.start];
+            let abbreviated = gap == ". " && {
+                let previous = &text[p.range.clone()];
+                lower_in(previous, NAME_ABBREVIATIONS) || previous.chars().count() == 1 || previous.contains('.')
+            };
+            p.possessive == 0 && (matches!(gap, " " | " & " | " of ") || abbreviated) && !token.initial
         });
         if !joins_previous {
             flush(&mut phrase, &mut found, Some(token));
@@ -603,12 +658,29 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
         }
         if let Some(dotted) = dotted_acronym(text, token) {
             flush(&mut phrase, &mut found, Some(token));
-            found.push(Found { range: dotted, kind: TermKind::Unknown, evidence: Evidence::Acronym });
+            found.push(Found { range: dotted.clone(), kind: TermKind::Unknown, evidence: Evidence::Acronym });
+            // "U.S. Navy": the acronym starts a name that goes on.
+            let goes_on = tokens.get(i + 1).is_some_and(|next| {
+                text.get(dotted.end..next.range.start) == Some(" ") && is_capitalized(&text[next.range.clone()])
+            });
+            if goes_on && dotted.end > token.range.end {
+                phrase.push(token);
+            }
             continue;
         }
         let acronym = is_acronym(word);
         if acronym && lower_in(word, GENERIC_ACRONYMS) || lower_in(word, TITLES) {
             flush(&mut phrase, &mut found, Some(token));
+            continue;
+        }
+        // One capital and a period before a capitalized word is an initial
+        // of a name ("Charles J. Fillmore", "A. Noel Kramer").
+        let initial_letter = word.len() == 1
+            && word.starts_with(|c: char| c.is_ascii_uppercase())
+            && text[token.range.end..].starts_with(". ")
+            && tokens.get(i + 1).is_some_and(|next| is_capitalized(&text[next.range.clone()]));
+        if initial_letter {
+            phrase.push(token);
             continue;
         }
         if is_capitalized(word) || acronym {
