@@ -374,21 +374,17 @@ impl Linker {
         // A capitalized word that is no everyday English word is a name even
         // where only sentences start with it (Jespersen, Xinhua); one the
         // corpus mostly writes in lower case is dropped when mentions are
-        // counted (`assemble`). An everyday word ("Thanks", "Welcome") that
-        // starts sentences at least as often as it is capitalized inside
-        // them owes its capital to the sentence.
+        // counted (`assemble`).
         let uncommon = |word: &str| {
             let word = word.trim_end_matches('.');
             word.chars().all(|c| c.is_ascii_alphabetic()) && !dictionary().is_english_word(word)
         };
         let latin_words: Vec<&str> = if han { Vec::new() } else { node.key.split(' ').collect() };
-        let everyday_word = words == 1 && !han && dictionary().is_english_word(&node.key);
         let initial = node.has(Evidence::SentenceInitial);
-        let capitalized = node.has(Evidence::Capitalized);
         node.accepted
             || node.has(Evidence::Pattern) > 0
             || node.has(Evidence::Coinage) > 0
-            || capitalized > 0 && !(everyday_word && initial >= capitalized)
+            || node.has(Evidence::Capitalized) > 0
             || initial >= 2 && words >= 2
             || initial >= 2 && words == 1 && latin_words.first().is_some_and(|w| uncommon(w))
             // A first name and a surname at a sentence's start ("Otto
@@ -975,8 +971,15 @@ fn assemble(
         let strong = node.note.is_some() && !node.title_only
             || node.romanized
             || [Evidence::Pattern, Evidence::Quoted].iter().any(|&e| node.has(e) > 0);
+        // A word that is no everyday English word ("delaware", "kerala" in
+        // a hasty web post) goes only when lower case is most of its uses.
         let lower = lower_case_mentions[id];
-        if single_word && !strong && lower > 0 && lower * 3 >= node.mentions {
+        let mostly_lower_case = if dictionary().is_english_word(&node.key) {
+            lower * 3 >= node.mentions
+        } else {
+            lower * 2 >= node.mentions
+        };
+        if single_word && !strong && lower > 0 && mostly_lower_case {
             node.accepted = false;
         }
     }

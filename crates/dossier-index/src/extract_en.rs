@@ -22,6 +22,9 @@ pub(crate) struct Token {
     pub(crate) possessive: usize,
     /// Whether the word starts a sentence, a line or a clause after a colon.
     pub(crate) initial: bool,
+    /// Whether the word is on a title-case line (see [`title_case_stretches`]),
+    /// where a capital is as weak a sign as at a sentence's start.
+    pub(crate) title_case: bool,
 }
 
 /// Capitalized words that are never names on their own and break a phrase
@@ -61,6 +64,13 @@ const TITLES: &[&str] = &[
     "col",
     "sgt",
     "rev",
+];
+
+/// Lower-case particles of names in several languages, joining two
+/// capitalized words into one name ("Conservatoire de Paris").
+const NAME_PARTICLES: &[&str] = &[
+    "de", "da", "do", "dos", "das", "di", "du", "del", "della", "der", "den", "van", "von", "bin", "ibn", "al", "el",
+    "le", "la",
 ];
 
 /// Abbreviations that begin a place's name and keep their period inside it
@@ -478,7 +488,7 @@ pub(crate) fn tokens(text: &str) -> Vec<Token> {
         }
         let word = &text[start..end];
         let possessive = ["'s", "’s", "'S", "’S"].iter().find(|p| word.ends_with(*p)).map_or(0, |p| p.len());
-        tokens.push(Token { range: start..end, possessive, initial: is_initial(text, start) });
+        tokens.push(Token { range: start..end, possessive, initial: is_initial(text, start), title_case: false });
     }
     tokens
 }
@@ -542,7 +552,21 @@ pub(crate) fn url_ranges(text: &str) -> Vec<Range<usize>> {
 /// Whether a word starts with a capital and goes on in lower case ("Taobao", "WeChat").
 fn is_capitalized(word: &str) -> bool {
     let mut chars = word.chars();
-    chars.next().is_some_and(char::is_uppercase) && chars.any(char::is_lowercase)
+    let first = chars.next();
+    if first.is_some_and(char::is_uppercase) {
+        return chars.any(char::is_lowercase);
+    }
+    // "iPhone", "eBay": one lower-case letter before a capital is a brand's
+    // spelling; "al-Sadr", "el-Sisi": an Arabic article before a name.
+    let rest = chars.as_str();
+    let camel = first.is_some_and(|c| c.is_ascii_lowercase())
+        && rest.starts_with(|c: char| c.is_ascii_uppercase())
+        && rest.chars().skip(1).any(char::is_lowercase);
+    let article = ["al-", "el-"].iter().any(|a| {
+        word.strip_prefix(a)
+            .is_some_and(|name| name.starts_with(char::is_uppercase) && name.chars().any(char::is_lowercase))
+    });
+    camel || article
 }
 
 /// Whether a word is an acronym: 2 to 6 capitals, digits allowed, a plural s tolerated ("KPIs").
@@ -614,9 +638,20 @@ fn title_case_stretches(text: &str, tokens: &[Token]) -> Vec<Range<usize>> {
 
 /// Finds capitalized phrases, acronyms and numbers used as names.
 pub(crate) fn extract(text: &str) -> Vec<Found> {
-    let tokens = tokens(text);
-    let mut skipped = title_case_stretches(text, &tokens);
-    skipped.extend(url_ranges(text));
+    let mut tokens = tokens(text);
+    // On a title-case line (a heading, or a name alone on its line: a
+    // letter's signature) every word has its capital, so its phrases count as
+    // no more than a sentence's first words.
+    let title_case = title_case_stretches(text, &tokens);
+    let mut stretches = title_case.iter().peekable();
+    for token in &mut tokens {
+        while stretches.peek().is_some_and(|s| s.end <= token.range.start) {
+            stretches.next();
+        }
+        token.title_case = stretches.peek().is_some_and(|s| s.contains(&token.range.start));
+    }
+    let tokens = tokens;
+    let mut skipped = url_ranges(text);
     skipped.sort_by_key(|r| r.start);
     // Tokens come in order: walk the skipped stretches along with them.
     let mut next_skipped = 0;
@@ -643,7 +678,11 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
                 let previous = &text[p.range.clone()];
                 lower_in(previous, NAME_ABBREVIATIONS) || previous.chars().count() == 1 || previous.contains('.')
             };
-            p.possessive == 0 && (matches!(gap, " " | " & " | " of ") || abbreviated) && !token.initial
+            // A lower-case particle inside a name: "Conservatoire de Paris",
+            // "Lula da Silva", "Ludwig van Beethoven".
+            let particle =
+                gap.strip_prefix(' ').and_then(|g| g.strip_suffix(' ')).is_some_and(|g| NAME_PARTICLES.contains(&g));
+            p.possessive == 0 && (matches!(gap, " " | " & " | " of ") || abbreviated || particle) && !token.initial
         });
         if !joins_previous {
             flush(&mut phrase, &mut found, Some(token));
@@ -668,7 +707,26 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
             }
             continue;
         }
-        let acronym = is_acronym(word);
+        // Among other words in capitals ("YOU MUST SEE HER", a line in
+        // capitals), a word in capitals is shouted, not an acronym, when it is
+        // an everyday English word.
+        let all_caps = |t: &Token| {
+            let w = &text[t.range.clone()];
+            w.len() >= 2 && w.chars().all(|c| c.is_uppercase() || !c.is_alphabetic())
+        };
+        let beside_capitals =
+            [i.checked_sub(1), Some(i + 1)].into_iter().flatten().filter_map(|j| tokens.get(j)).any(|t| {
+                let gap = if t.range.start < token.range.start {
+                    t.range.end..token.range.start
+                } else {
+                    token.range.end..t.range.start
+                };
+                all_caps(t) && text[gap].trim().is_empty()
+            });
+        let shouted = (token.title_case || beside_capitals)
+            && all_caps(token)
+            && crate::dictionary::dictionary().is_english_word(&word.to_lowercase());
+        let acronym = is_acronym(word) && !shouted;
         if acronym && lower_in(word, GENERIC_ACRONYMS) || lower_in(word, TITLES) {
             flush(&mut phrase, &mut found, Some(token));
             continue;
@@ -714,6 +772,15 @@ fn phrase_names(text: &str, phrase: &[&Token], found: &mut Vec<Found>) {
     let Some(whole) = phrase_to_found(text, phrase) else { return };
     let of = phrase.windows(2).rposition(|pair| &text[pair[0].range.end..pair[1].range.start] == " of ");
     found.push(whole);
+    // "NASA T-shirt", "BBC Breaking News": the acronym heading the phrase is
+    // a name of its own.
+    if phrase.len() > 1
+        && phrase[0].possessive == 0
+        && is_acronym(&text[phrase[0].range.clone()])
+        && let Some(acronym) = phrase_to_found(text, &phrase[..1])
+    {
+        found.push(acronym);
+    }
     if let Some(of) = of
         && let Some(mut tail) = phrase_to_found(text, &phrase[of + 1..])
     {
@@ -736,7 +803,7 @@ fn phrase_to_found(text: &str, phrase: &[&Token]) -> Option<Found> {
     }
     let (kind, evidence) = if words.len() == 1 && is_acronym(words[0]) {
         (TermKind::Concept, Evidence::Acronym)
-    } else if first.initial {
+    } else if first.initial || first.title_case {
         (TermKind::Unknown, Evidence::SentenceInitial)
     } else {
         (TermKind::Unknown, Evidence::Capitalized)
@@ -850,11 +917,15 @@ mod tests {
     }
 
     #[test]
-    fn title_case_lines_are_skipped() {
+    fn title_case_lines_are_weak_evidence_like_sentence_starts() {
         check(
             "II. Signs of Fatigue#\n- Jack Ma's Vision: the vision of Jack Ma.\n",
             expect![[r#"
                 [
+                    "Signs Unknown SentenceInitial",
+                    "Fatigue Unknown SentenceInitial",
+                    "Jack Ma Unknown SentenceInitial",
+                    "Vision Unknown SentenceInitial",
                     "Jack Ma Unknown Capitalized",
                 ]
             "#]],
