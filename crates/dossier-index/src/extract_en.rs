@@ -439,6 +439,31 @@ const ORGANIZATION_WORDS: &[&str] = &[
     "partners",
 ];
 
+/// Head words of institutions whose names go on with "of" ("Academy of
+/// Sciences", "Bank of China"): alone, the head names nothing. Places are
+/// left out: in "Gulf of Mexico" the text names Mexico on its own too.
+const HEADS_BEFORE_OF: &[&str] = &[
+    "academy",
+    "association",
+    "bank",
+    "board",
+    "bureau",
+    "chamber",
+    "college",
+    "commission",
+    "committee",
+    "conservatory",
+    "council",
+    "department",
+    "federation",
+    "institute",
+    "ministry",
+    "museum",
+    "school",
+    "society",
+    "university",
+];
+
 /// Words after a number that show it is a quantity, not a name.
 const UNIT_WORDS: &[&str] = &[
     "years",
@@ -748,6 +773,21 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
             phrase.push(token);
             continue;
         }
+        // "of" inside a name ("Chinese Academy of Sciences"): after the head
+        // word of an institution, before a capitalized word. "Tim Cook of
+        // Apple" is two names.
+        let of_inside_name = word == "of"
+            && phrase.last().is_some_and(|p| {
+                p.possessive == 0
+                    && text[p.range.end..token.range.start] == *" "
+                    && lower_in(&text[p.range.clone()], HEADS_BEFORE_OF)
+            })
+            && tokens.get(i + 1).is_some_and(|next| {
+                text[token.range.end..next.range.start] == *" " && is_capitalized(&text[next.range.clone()])
+            });
+        if of_inside_name {
+            continue;
+        }
         flush(&mut phrase, &mut found, Some(token));
         if let Some(f) = number_to_found(text, &tokens, i) {
             found.push(f);
@@ -905,12 +945,15 @@ mod tests {
     fn nationality_adjectives_before_a_noun_are_no_names() {
         check(
             "Iraqi officials met American troops near the Chinese embassy. He flew American Airlines to the \
-             Chinese Academy and speaks Chinese.",
+             Chinese Academy of Sciences and speaks Chinese; Jack Ma of Alibaba did not.",
             expect![[r#"
                 [
                     "American Airlines Unknown Capitalized",
-                    "Chinese Academy Unknown Capitalized",
+                    "Chinese Academy of Sciences Unknown Capitalized",
+                    "Sciences Unknown Capitalized",
                     "Chinese Unknown Capitalized",
+                    "Jack Ma Unknown SentenceInitial",
+                    "Alibaba Unknown Capitalized",
                 ]
             "#]],
         );
