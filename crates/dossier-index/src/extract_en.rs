@@ -776,11 +776,13 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
         // "of" inside a name ("Chinese Academy of Sciences"): after the head
         // word of an institution, before a capitalized word. "Tim Cook of
         // Apple" is two names.
-        let of_inside_name = word == "of"
+        // A name particle between two capitalized words ("Lula da Silva")
+        // likewise.
+        let of_inside_name = (word == "of" || NAME_PARTICLES.contains(&word))
             && phrase.last().is_some_and(|p| {
                 p.possessive == 0
                     && text[p.range.end..token.range.start] == *" "
-                    && lower_in(&text[p.range.clone()], HEADS_BEFORE_OF)
+                    && (word != "of" || lower_in(&text[p.range.clone()], HEADS_BEFORE_OF))
             })
             && tokens.get(i + 1).is_some_and(|next| {
                 text[token.range.end..next.range.start] == *" " && is_capitalized(&text[next.range.clone()])
@@ -945,7 +947,7 @@ mod tests {
     fn nationality_adjectives_before_a_noun_are_no_names() {
         check(
             "Iraqi officials met American troops near the Chinese embassy. He flew American Airlines to the \
-             Chinese Academy of Sciences and speaks Chinese; Jack Ma of Alibaba did not.",
+             Chinese Academy of Sciences and speaks Chinese; Jack Ma of Alibaba did not, nor did Lula da Silva.",
             expect![[r#"
                 [
                     "American Airlines Unknown Capitalized",
@@ -954,6 +956,7 @@ mod tests {
                     "Chinese Unknown Capitalized",
                     "Jack Ma Unknown SentenceInitial",
                     "Alibaba Unknown Capitalized",
+                    "Lula da Silva Unknown Capitalized",
                 ]
             "#]],
         );
