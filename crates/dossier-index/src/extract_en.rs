@@ -439,6 +439,26 @@ const ORGANIZATION_WORDS: &[&str] = &[
     "partners",
 ];
 
+/// Lower-case words that, right after a name, show that it names a company.
+const COMPANY_CONTEXT_WORDS: &[&str] = &[
+    "employee",
+    "employees",
+    "staff",
+    "shareholders",
+    "investors",
+    "shares",
+    "stock",
+    "subsidiary",
+    "subsidiaries",
+    "headquarters",
+    "executives",
+    "executive",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "customers",
+];
+
 /// Head words of institutions whose names go on with "of" ("Academy of
 /// Sciences", "Bank of China"): alone, the head names nothing. Places are
 /// left out: in "Gulf of Mexico" the text names Mexico on its own too.
@@ -691,7 +711,7 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
     // `next` is the token after the phrase, if any.
     let flush = |phrase: &mut Vec<&Token>, found: &mut Vec<Found>, next: Option<&Token>| {
         if !is_nationality_adjective(text, phrase, next) {
-            phrase_names(text, phrase, found);
+            phrase_names(text, phrase, found, next);
         }
         phrase.clear();
     };
@@ -810,8 +830,17 @@ fn is_nationality_adjective(text: &str, phrase: &[&Token], next: Option<&Token>)
 
 /// The names of a phrase: the phrase, and the name after its last "of"
 /// ("Mexico" in "Gulf of Mexico"), which the text also uses on its own.
-fn phrase_names(text: &str, phrase: &[&Token], found: &mut Vec<Found>) {
-    let Some(whole) = phrase_to_found(text, phrase) else { return };
+fn phrase_names(text: &str, phrase: &[&Token], found: &mut Vec<Found>, next: Option<&Token>) {
+    let Some(mut whole) = phrase_to_found(text, phrase) else { return };
+    // "Gaode employees", "Ant shareholders": what follows the name tells a
+    // company, whatever its syllables suggest.
+    let followed_by_company_word = next.is_some_and(|next| {
+        phrase.last().is_some_and(|last| last.possessive == 0 && text[last.range.end..next.range.start] == *" ")
+            && lower_in(&text[next.range.clone()], COMPANY_CONTEXT_WORDS)
+    });
+    if followed_by_company_word {
+        whole.kind = TermKind::Organization;
+    }
     let of = phrase.windows(2).rposition(|pair| &text[pair[0].range.end..pair[1].range.start] == " of ");
     found.push(whole);
     // "NASA T-shirt", "BBC Breaking News": the acronym heading the phrase is
@@ -914,7 +943,8 @@ mod tests {
     #[test]
     fn phrases_possessives_and_titles() {
         check(
-            "Ant Financial Chairman Peng Lei met them. Later, Jack Ma's vision grew in Hangzhou; the Alibaba Group CEO spoke.",
+            "Ant Financial Chairman Peng Lei met them. Later, Jack Ma's vision grew in Hangzhou; the Alibaba Group CEO spoke \
+             to Gaode employees.",
             expect![[r#"
                 [
                     "Ant Financial Unknown SentenceInitial",
@@ -922,6 +952,7 @@ mod tests {
                     "Jack Ma Unknown Capitalized",
                     "Hangzhou Unknown Capitalized",
                     "Alibaba Group Organization Capitalized",
+                    "Gaode Organization Capitalized",
                 ]
             "#]],
         );
