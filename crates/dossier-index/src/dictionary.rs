@@ -10,11 +10,7 @@
 //! A line reads `Traditional Simplified [pin1 yin1] /gloss/gloss/`; proper nouns
 //! have capitalized pinyin (`[Ma3 Yun2]`).
 
-use std::{
-    collections::{HashMap, HashSet},
-    io::Read,
-    sync::OnceLock,
-};
+use std::{collections::HashMap, io::Read, sync::OnceLock};
 
 use crate::fold::{self, is_han, letters_key};
 
@@ -80,7 +76,7 @@ pub(crate) struct Dictionary {
     /// The longest headword, in chars.
     longest_word: usize,
     /// The lower-case English words of the glosses, built on first use.
-    english_words: OnceLock<HashSet<Box<str>>>,
+    english_words: OnceLock<rustc_hash::FxHashSet<Box<str>>>,
 }
 
 impl std::fmt::Debug for Dictionary {
@@ -177,7 +173,7 @@ impl Dictionary {
     /// missing here is no everyday word; about 36,000 words.
     pub(crate) fn is_english_word(&self, word: &str) -> bool {
         let words = self.english_words.get_or_init(|| {
-            let mut words = HashSet::new();
+            let mut words = rustc_hash::FxHashSet::default();
             for line in self.text.split('\n') {
                 // The glosses follow the first '/' of an entry line.
                 let Some((head, glosses)) = line.split_once('/') else { continue };

@@ -77,11 +77,10 @@ const NAME_PARTICLES: &[&str] = &[
 /// ("St. Petersburg", "Mt. Fuji", "Ft. Worth"): the period ends no sentence.
 const NAME_ABBREVIATIONS: &[&str] = &["st", "mt", "ft"];
 
-/// Abbreviations whose period ends no sentence: titles ("Mr.", "Capt.") and
-/// the words of [`NAME_ABBREVIATIONS`], checked by [`is_abbreviation`].
-const ABBREVIATIONS: &[&str] = &[
-    "jr", "sr", "no", "vs", "gen", "rep", "inc", "corp", "co", "ltd", "jan", "feb", "aug", "sept", "oct", "nov", "dec",
-];
+/// Abbreviations whose period seldom ends a sentence, besides titles ("Mr.",
+/// "Capt.") and [`NAME_ABBREVIATIONS`]: see [`is_abbreviation`]. A company's
+/// "Inc." or "Co." often does end one, so they are not here.
+const ABBREVIATIONS: &[&str] = &["jr", "sr", "vs", "gen", "rep", "jan", "feb", "aug", "sept", "oct", "nov", "dec"];
 
 /// Words that start sentences and are not names.
 const FUNCTION_WORDS: &[&str] = &[

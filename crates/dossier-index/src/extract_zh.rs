@@ -303,8 +303,11 @@ fn is_nickname(a: char, b: char) -> bool {
     let shape =
         (NICKNAME_SUFFIXES.contains(b) && is_han(a) && !NOT_GIVEN_NAMES.contains(a) && !FUNCTION_CHARS.contains(a))
             || (NICKNAME_PREFIXES.contains(a) && is_han(b) && !FUNCTION_CHARS.contains(b));
+    if !shape {
+        return false;
+    }
     let word: String = [a, b].iter().map(|&c| fold::simplified(c)).collect();
-    shape && dictionary().lookup(&word).next().is_none()
+    dictionary().lookup(&word).next().is_none()
 }
 
 /// Words that, after a name, make the name of its company or group.
