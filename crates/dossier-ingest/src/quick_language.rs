@@ -36,7 +36,7 @@ const FUNCTION_WORDS: &[(Language, &str)] = &[
     ),
     (
         Language::French,
-        "le la les de des du un une et est en que qui dans pour pas sur au aux par plus ce cette ses a à \
+        "le la les de des du un une et est en que qui dans pour pas sur au aux par plus ce cette ses \
          son sa il elle ils sont avec ne se qu l d été mais ou nous vous leur leurs être fait comme \
          tout bien aussi très",
     ),
@@ -280,6 +280,18 @@ impl QuickDetector {
         let Some(bit) = languages_with_function_words().position(|other| other == language) else { return false };
         let (hits, _) = count_function_words(&without_name_particles(sample), self.function_word_mask);
         hits[bit] > 0
+    }
+
+    /// Whether `sample` has, outside names, a function word of `language`
+    /// and of no other candidate ("to" is English only; "a" is Spanish and
+    /// Portuguese, and a word of many other languages).
+    pub(crate) fn has_own_function_word(&self, sample: &str, language: Language) -> bool {
+        let Some(bit) = languages_with_function_words().position(|other| other == language) else { return false };
+        let table = function_words();
+        without_name_particles(sample).split(|c: char| !c.is_alphabetic()).any(|word| {
+            let lower = word.to_lowercase();
+            table.get(lower.as_bytes()).is_some_and(|&bits| bits & self.function_word_mask == 1 << bit)
+        })
     }
 }
 
