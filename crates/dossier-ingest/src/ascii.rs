@@ -56,7 +56,7 @@ fn ascii_bytes_at_least(word: u64, n: u8) -> u64 {
 pub(crate) fn ascii_letters(word: u64) -> u64 {
     // Setting bit 5 lowercases the letters and maps no other byte into
     // `a`..=`z` (`@` becomes `` ` ``, `[` becomes `{`).
-    let lower = word | ONES * 0x20;
+    let lower = word | (ONES * 0x20);
     ascii_bytes_at_least(lower, b'a') & !ascii_bytes_at_least(lower, b'z' + 1)
 }
 
