@@ -8,54 +8,65 @@ use std::{
 
 use dossier_ingest::Document;
 use dossier_workspace::FileError;
-use rayon::prelude::*;
 use serde_json::json;
 
 use crate::{
     args::{CorpusOptions, Format},
-    load::{display_path, ingest_paths, report_errors},
+    load::{Batch, display_path, ingest_paths, report_errors},
     output::{percent, pretty_json_at_depth, table, write_pretty_array},
 };
 
 pub(crate) fn run(paths: &[PathBuf], options: &CorpusOptions) -> anyhow::Result<ExitCode> {
-    let batch = ingest_paths(paths, &options.ingest_config(), options);
-    let mut documents = Vec::new();
+    let config = options.ingest_config();
+    // Each document is reported on the thread that ingested it and dropped
+    // there: only its JSON or its row of the table is kept.
+    let errors = match options.format {
+        Format::Json => {
+            let (documents, errors) = split(ingest_paths(paths, &config, options, &|document| {
+                pretty_json_at_depth(&document_json(&document), 2)
+            }));
+            let stdout = std::io::stdout().lock();
+            write_batch_json(&mut BufWriter::with_capacity(1 << 16, stdout), &documents, &errors)?;
+            errors
+        }
+        Format::Table => {
+            let (rows, errors) = split(ingest_paths(paths, &config, options, &|document| document_row(&document)));
+            print!("{}", table(&TABLE_HEADER, &rows));
+            report_errors(&errors);
+            errors
+        }
+    };
+    Ok(if errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// What was kept of each document, in order of path, and every failure in
+/// order of path.
+fn split<T>(batch: Batch<T>) -> (Vec<T>, Vec<FileError>) {
+    let mut kept = Vec::new();
     let mut errors = batch.walk_errors;
     for (_, result) in batch.files {
         match result {
-            Ok(document) => documents.push(document),
+            Ok(document) => kept.push(document),
             Err(error) => errors.push(error),
         }
     }
     errors.sort_by(|a, b| a.path.cmp(&b.path));
-    match options.format {
-        Format::Json => {
-            let stdout = std::io::stdout().lock();
-            write_batch_json(&mut BufWriter::with_capacity(1 << 16, stdout), &documents, &errors)?;
-        }
-        Format::Table => {
-            print!("{}", document_table(&documents));
-            report_errors(&errors);
-        }
-    }
-    Ok(if errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    (kept, errors)
 }
 
 /// Writes `{ "documents": [...], "errors": [...] }` as `serde_json` prints
-/// it pretty, byte for byte, with each document's part made in parallel:
-/// on a large corpus the output is megabytes, and made whole on one thread
-/// (a `serde_json::Value` of everything, then printed) it took a sizeable
-/// share of the command's time after the parallel ingestion.
-fn write_batch_json(out: &mut impl Write, documents: &[Document], errors: &[FileError]) -> anyhow::Result<()> {
-    // Each element of the `documents` array sits at depth 2 of the output.
-    let documents: Vec<Vec<u8>> =
-        documents.par_iter().map(|document| pretty_json_at_depth(&document_json(document), 2)).collect();
+/// it pretty, byte for byte, from each document's part printed by
+/// [`pretty_json_at_depth`] at depth 2 (made in parallel as the documents
+/// are ingested: on a large corpus the output is megabytes, and made whole
+/// on one thread, a `serde_json::Value` of everything then printed, it took
+/// a sizeable share of the command's time after the parallel ingestion).
+fn write_batch_json(out: &mut impl Write, documents: &[Vec<u8>], errors: &[FileError]) -> anyhow::Result<()> {
     let errors: Vec<Vec<u8>> = errors
         .iter()
         .map(|e| pretty_json_at_depth(&json!({ "path": display_path(&e.path), "error": e.error }), 2))
         .collect();
     out.write_all(b"{\n  \"documents\": ")?;
-    write_pretty_array(out, &documents, 1)?;
+    write_pretty_array(out, documents, 1)?;
     out.write_all(b",\n  \"errors\": ")?;
     write_pretty_array(out, &errors, 1)?;
     out.write_all(b"\n}\n")?;
@@ -78,29 +89,25 @@ fn document_json(document: &Document) -> serde_json::Value {
     })
 }
 
-fn document_table(documents: &[Document]) -> String {
-    let rows: Vec<Vec<String>> = documents
+const TABLE_HEADER: [&str; 7] = ["path", "language", "other languages", "bytes", "chars", "encoding", "warnings"];
+
+fn document_row(document: &Document) -> Vec<String> {
+    let others: Vec<String> = document
+        .languages
         .iter()
-        .map(|document| {
-            let others: Vec<String> = document
-                .languages
-                .iter()
-                .filter(|share| share.language != document.language)
-                .map(|share| format!("{} {}", share.language, percent(share.share)))
-                .collect();
-            let warnings: Vec<&str> = document.warnings.iter().map(|w| w.message.as_str()).collect();
-            vec![
-                document.path.clone(),
-                document.language.to_string(),
-                others.join(", "),
-                document.bytes.to_string(),
-                document.chars().to_string(),
-                document.encoding.to_owned(),
-                warnings.join("; "),
-            ]
-        })
+        .filter(|share| share.language != document.language)
+        .map(|share| format!("{} {}", share.language, percent(share.share)))
         .collect();
-    table(&["path", "language", "other languages", "bytes", "chars", "encoding", "warnings"], &rows)
+    let warnings: Vec<&str> = document.warnings.iter().map(|w| w.message.as_str()).collect();
+    vec![
+        document.path.clone(),
+        document.language.to_string(),
+        others.join(", "),
+        document.bytes.to_string(),
+        document.chars().to_string(),
+        document.encoding.to_owned(),
+        warnings.join("; "),
+    ]
 }
 
 #[cfg(test)]
@@ -117,8 +124,10 @@ mod tests {
     }
 
     fn batch_json(documents: &[Document], errors: &[FileError]) -> String {
+        let documents: Vec<Vec<u8>> =
+            documents.iter().map(|document| pretty_json_at_depth(&document_json(document), 2)).collect();
         let mut out = Vec::new();
-        write_batch_json(&mut out, documents, errors).unwrap();
+        write_batch_json(&mut out, &documents, errors).unwrap();
         String::from_utf8(out).unwrap()
     }
 
@@ -139,7 +148,7 @@ mod tests {
             .enumerate()
             .map(|(i, bytes)| dossier_ingest::ingest(&format!("docs/{i}.txt"), bytes, &config).unwrap())
             .collect();
-        let errors = vec![
+        let errors = [
             FileError { path: "docs/a.bin".into(), error: "binary file (NUL byte at offset 3)".to_owned() },
             FileError { path: "docs/\"b\".txt".into(), error: "permission denied".to_owned() },
         ];
