@@ -13,11 +13,11 @@ use dossier_lsp_client::{Client, Encoding, file_uri, positions, uri_path};
 use serde_json::{Value, json};
 
 /// A note naming terms in several scripts and in pinyin.
-const RESEARCH: &str =
+pub(crate) const RESEARCH: &str =
     "# Research\n\nWu Yongming took over from 張勇 (Zhang Yong) in 2023.\nTaobao and the 1+6+N reorganization.\n";
 
 /// A temporary workspace: the sample corpus and its notes, plus `notes/research.md`.
-fn workspace() -> tempfile::TempDir {
+pub(crate) fn workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_tree(&seeds(), dir.path());
     fs::write(dir.path().join("notes/research.md"), RESEARCH).unwrap();
@@ -25,7 +25,7 @@ fn workspace() -> tempfile::TempDir {
 }
 
 /// The workspace root as the server sees it (temporary folders may be symlinked).
-fn root(dir: &tempfile::TempDir) -> PathBuf {
+pub(crate) fn root(dir: &tempfile::TempDir) -> PathBuf {
     dir.path().canonicalize().unwrap()
 }
 
@@ -40,7 +40,7 @@ fn open(client: &mut Client, path: &Path, text: &str) {
 }
 
 /// Position params at the first occurrence of `needle` (plus `inside` characters) in `text`.
-fn at(client: &Client, path: &Path, text: &str, needle: &str, inside: usize) -> Value {
+pub(crate) fn at(client: &Client, path: &Path, text: &str, needle: &str, inside: usize) -> Value {
     let start = text.find(needle).unwrap_or_else(|| panic!("{needle:?} not in the text"));
     let offset = start + needle.char_indices().nth(inside).map_or(needle.len(), |(i, _)| i);
     let (line, character) = positions::position(text, offset, client.encoding);
@@ -48,7 +48,7 @@ fn at(client: &Client, path: &Path, text: &str, needle: &str, inside: usize) -> 
 }
 
 /// The text a range of a file covers, converting positions independently of the server.
-fn slice(encoding: Encoding, uri: &str, range: &Value) -> String {
+pub(crate) fn slice(encoding: Encoding, uri: &str, range: &Value) -> String {
     let text = fs::read_to_string(uri_path(uri)).unwrap();
     let offset = |position: &Value| {
         let line = position["line"].as_u64().unwrap() as u32;

@@ -9,6 +9,7 @@ mod chaos;
 mod cli;
 mod cli_cache;
 mod hostile;
+mod in_process;
 mod inlay;
 mod lsp;
 mod nvim;

@@ -78,17 +78,24 @@ fn the_crate_graph_is_the_one_the_architecture_describes() {
 }
 
 /// Every quoted `"dossier/…"` method and `"dossier.…"` name (commands,
-/// settings) in `src`, without the ones that are file names.
+/// settings) in the files under `src`, without the ones that are file names.
 fn extension_names(src: &Path) -> Vec<String> {
     let mut names = Vec::new();
-    for entry in fs::read_dir(src).expect("the server's sources are readable") {
-        let path = entry.expect("the server's sources are readable").path();
-        let Ok(text) = fs::read_to_string(&path) else { continue };
-        for quoted in text.split('"').skip(1).step_by(2) {
-            let is_name = quoted.starts_with("dossier/") || quoted.starts_with("dossier.");
-            let is_file = quoted == "dossier.toml";
-            if is_name && !is_file && quoted.chars().all(|c| c.is_ascii_alphanumeric() || "./".contains(c)) {
-                names.push(quoted.to_owned());
+    let mut folders = vec![src.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in fs::read_dir(&folder).expect("the server's sources are readable") {
+            let path = entry.expect("the server's sources are readable").path();
+            if path.is_dir() {
+                folders.push(path);
+                continue;
+            }
+            let Ok(text) = fs::read_to_string(&path) else { continue };
+            for quoted in text.split('"').skip(1).step_by(2) {
+                let is_name = quoted.starts_with("dossier/") || quoted.starts_with("dossier.");
+                let is_file = quoted == "dossier.toml";
+                if is_name && !is_file && quoted.chars().all(|c| c.is_ascii_alphanumeric() || "./".contains(c)) {
+                    names.push(quoted.to_owned());
+                }
             }
         }
     }

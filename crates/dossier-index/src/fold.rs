@@ -20,19 +20,24 @@ use crate::dictionary::dictionary;
 pub(crate) fn key(text: &str) -> String {
     let normalized = Normalized::new(text).text;
     let chars: Vec<char> = normalized.trim().chars().collect();
-    let mut key = String::with_capacity(normalized.len());
+    fold_chars(&chars, normalized.len(), |c| if is_han(c) { simplified(c) } else { c })
+}
+
+/// Folds `chars`: the dictionary's words whole (see [`fold_word`]), every
+/// other char through `fold_char`.
+fn fold_chars(chars: &[char], capacity: usize, fold_char: impl Fn(char) -> char) -> String {
+    let mut folded = String::with_capacity(capacity);
     let mut i = 0;
     while i < chars.len() {
         if let Some((len, simplified)) = fold_word(&chars[i..]) {
-            key.push_str(simplified);
+            folded.push_str(simplified);
             i += len;
             continue;
         }
-        let c = chars[i];
-        key.push(if is_han(c) { simplified(c) } else { c });
+        folded.push(fold_char(chars[i]));
         i += 1;
     }
-    key
+    folded
 }
 
 /// The dictionary's Simplified form of the Han word starting `chars`, when
@@ -47,18 +52,9 @@ fn fold_word(chars: &[char]) -> Option<(usize, &'static str)> {
 /// Folds a text char by char (lower case, Simplified Han) where the folded
 /// char has the same UTF-8 length, so offsets stay valid.
 pub(crate) fn fold_same_length(text: &str) -> String {
-    let mut folded = String::with_capacity(text.len());
     let chars: Vec<char> = text.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        // Dictionary words fold char for char to chars of the same length.
-        if let Some((len, simplified)) = fold_word(&chars[i..]) {
-            folded.push_str(simplified);
-            i += len;
-            continue;
-        }
-        let c = chars[i];
-        i += 1;
+    // Dictionary words fold char for char to chars of the same length.
+    fold_chars(&chars, text.len(), |c| {
         let f = if is_han(c) {
             simplified(c)
         } else if c.is_uppercase() {
@@ -70,9 +66,8 @@ pub(crate) fn fold_same_length(text: &str) -> String {
         } else {
             c
         };
-        folded.push(if f.len_utf8() == c.len_utf8() { f } else { c });
-    }
-    folded
+        if f.len_utf8() == c.len_utf8() { f } else { c }
+    })
 }
 
 /// The Simplified form of one Han character (itself when it has none or

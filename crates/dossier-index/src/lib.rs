@@ -27,10 +27,13 @@
 //!
 //! Building works in steps, one module each: notes (`notes`) and candidate
 //! names (`extract_en`, `extract_zh`, `quoted`, `patterns`) become alias keys
-//! (`fold`); links merge them into terms (`builder`, `romanize`, and
+//! (`fold`); links merge them into terms (`builder/link.rs`, `romanize`, and
 //! `glosses` for the English names the dictionary gives); one Aho-Corasick
 //! pass per source finds the mentions (`mentions`); a defining sentence is
-//! chosen for terms without a note (`definitions`).
+//! chosen for terms without a note (`definitions`). `builder/mod.rs` runs
+//! the steps as [`IndexBuilder`], `builder/cache.rs` keeps what each source
+//! yields from one version to the next, and `builder/assemble.rs` makes the
+//! terms and lookup tables of a version.
 //!
 //! CC-CEDICT (`dictionary`, CC BY-SA 4.0, built into the binary and parsed on
 //! the first build) reads Han words as words for pinyin, folds the words whose

@@ -1,5 +1,5 @@
-//! Markdown as Dossier reads notes: the one scanner of front matter, ATX
-//! headings (outside fenced code) and links (wikilinks `[[name]]`, `[[name|label]]`, `[[name#heading]]`,
+//! Markdown as Dossier reads notes: the one scanner of front matter,
+//! headings (ATX and setext, outside code) and links (wikilinks `[[name]]`, `[[name|label]]`, `[[name#heading]]`,
 //! `[[#heading]]`, Markdown links `[text](path)` and images). Links come
 //! from `pulldown-cmark`'s offset iterator, so a link written inside a code
 //! span or a fenced block is not a link, and scanning is linear in the text
@@ -133,55 +133,69 @@ pub fn links(text: &str) -> Vec<Link> {
     links
 }
 
-/// An ATX heading (`## Text`) of a note's body.
+/// A heading of a note's body: ATX (`## Text`) or setext (`Text` over a
+/// line of `=` or `-`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Heading {
     /// 1 to 6.
     pub level: usize,
-    /// The heading's text, without the `#` marks around it.
+    /// The heading's text as written, without the `#` marks around it (or
+    /// the setext underline); the lines of a setext heading of several
+    /// lines are joined by a space.
     pub text: String,
-    /// Where its line starts.
+    /// Where its first line starts.
     pub line_start: usize,
     /// Byte range of its text.
     pub text_range: Range<usize>,
+    /// Where it ends: the end of its last line (the underline of a setext
+    /// heading), line break excluded.
+    pub end: usize,
 }
 
-/// The ATX headings of a note's body (after the front matter), in text
-/// order; lines in fenced code blocks (` ``` `, `~~~`) are not headings.
+/// The headings of a note's body (after the front matter), in text order,
+/// as CommonMark reads them (`pulldown-cmark`): lines in fenced or indented
+/// code, in HTML blocks, and `#tag` words are not headings. Only headings
+/// at the top level count: one inside a block quote or a list item is part
+/// of that block, not a section of the note.
 pub fn headings(text: &str) -> Vec<Heading> {
     let body_start = front_matter(text).body_start;
+    let body = &text[body_start..];
     let mut found = Vec::new();
-    let mut offset = body_start;
-    let mut fence: Option<&str> = None;
-    for line in text[body_start..].split_inclusive('\n') {
-        let start = offset;
-        offset += line.len();
-        let content = line.trim_end_matches(['\n', '\r']);
-        let trimmed = content.trim_start();
-        if let Some(marker) = fence {
-            if trimmed.starts_with(marker) {
-                fence = None;
+    // Block quotes and list items open around the current event.
+    let mut containers = 0usize;
+    // The heading being read: its level, block range and the range of its inline content.
+    let mut open: Option<(usize, Range<usize>, Option<Range<usize>>)> = None;
+    for (event, range) in Parser::new_ext(body, Options::ENABLE_WIKILINKS).into_offset_iter() {
+        match event {
+            Event::Start(Tag::BlockQuote(_) | Tag::Item) => containers += 1,
+            Event::End(TagEnd::BlockQuote(_) | TagEnd::Item) => containers = containers.saturating_sub(1),
+            Event::Start(Tag::Heading { level, .. }) if containers == 0 => open = Some((level as usize, range, None)),
+            Event::End(TagEnd::Heading(_)) => {
+                let Some((level, block, inline)) = open.take() else { continue };
+                let line_start = body[..block.start].rfind('\n').map_or(0, |i| i + 1);
+                let end = block.start + body[block.clone()].trim_end_matches(['\n', '\r']).len();
+                let inline = inline.unwrap_or(end..end);
+                let written = &body[inline.clone()];
+                let text = match written.contains('\n') {
+                    true => written.lines().map(str::trim).collect::<Vec<_>>().join(" "),
+                    false => written.to_owned(),
+                };
+                found.push(Heading {
+                    level,
+                    text,
+                    line_start: body_start + line_start,
+                    text_range: body_start + inline.start..body_start + inline.end,
+                    end: body_start + end,
+                });
             }
-            continue;
+            _ => {
+                if let Some((_, _, inline)) = &mut open {
+                    let covered = inline.get_or_insert(range.clone());
+                    covered.start = covered.start.min(range.start);
+                    covered.end = covered.end.max(range.end);
+                }
+            }
         }
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            fence = Some(&trimmed[..3]);
-            continue;
-        }
-        let indent = content.len() - trimmed.len();
-        let level = trimmed.bytes().take_while(|&b| b == b'#').count();
-        let rest = &trimmed[level..];
-        if indent > 3 || !(1..=6).contains(&level) || !(rest.is_empty() || rest.starts_with([' ', '\t'])) {
-            continue;
-        }
-        let name = rest.trim().trim_end_matches('#').trim_end();
-        let name_start = start + indent + level + (rest.len() - rest.trim_start().len());
-        found.push(Heading {
-            level,
-            text: name.to_owned(),
-            line_start: start,
-            text_range: name_start..name_start + name.len(),
-        });
     }
     found
 }
@@ -230,6 +244,32 @@ mod tests {
         assert_eq!((found.range, found.yaml, found.body_start), (0..17, Some(Ok("title: A\n")), 17));
         assert_eq!(front_matter("---\nno end\n").yaml, Some(Err("broken front matter: no closing ---".to_owned())));
         assert_eq!(front_matter("--- \n").yaml, None);
+    }
+
+    fn check_headings(text: &str, expect: Expect) {
+        let found: Vec<String> = headings(text)
+            .into_iter()
+            .map(|h| {
+                let (text_range, block) = (&text[h.text_range], &text[h.line_start..h.end]);
+                format!("{} {:?} {text_range:?} {block:?}", h.level, h.text)
+            })
+            .collect();
+        expect.assert_eq(&found.join("\n"));
+    }
+
+    #[test]
+    fn headings_atx_and_setext_outside_code() {
+        check_headings(
+            "# Jack Ma #\n## C#\n#hashtag\n#\tTab\nAnt\nGroup\n===\n\nSub\n---\n```\n# fenced\n```\n    # indented\n> # quoted\n- # listed\n",
+            expect![[r###"
+                1 "Jack Ma" "Jack Ma" "# Jack Ma #"
+                2 "C#" "C#" "## C#"
+                1 "Tab" "Tab" "#\tTab"
+                1 "Ant Group" "Ant\nGroup" "Ant\nGroup\n==="
+                2 "Sub" "Sub" "Sub\n---""###]],
+        );
+        // An empty heading has an empty text range at its end.
+        check_headings("---\ntitle: x\n---\n#\n", expect![[r##"1 "" "" "#""##]]);
     }
 
     /// Brackets that never close cost one pass: a scanner that searched the

@@ -19,7 +19,8 @@ use crate::{
 /// What a note declares.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct NoteHeader {
-    /// The term's name: `title:`, else the first `# heading`, else the file stem.
+    /// The term's name: `title:`, else the first level-1 heading (`# Name`,
+    /// or `Name` over `===`) before the first paragraph ends, else the file stem.
     pub(crate) label: String,
     /// The declared aliases, in order, without the label.
     pub(crate) aliases: Vec<String>,
@@ -85,6 +86,11 @@ pub(crate) fn parse_note(path: &str, text: &str) -> NoteHeader {
         }
         None => {}
     }
+    // The title is the first level-1 heading with text before the first
+    // paragraph ends; the summary is that paragraph, as written. Lines of
+    // other headings, and lines starting with `#` (tags), are neither.
+    let headings = markdown::headings(text);
+    let mut headings = headings.iter().peekable();
     let body = &text[body_start..];
     let mut heading = None;
     let mut paragraph: Vec<&str> = Vec::new();
@@ -101,9 +107,10 @@ pub(crate) fn parse_note(path: &str, text: &str) -> NoteHeader {
             continue;
         }
         first_line.get_or_insert(range.clone());
-        if let Some(rest) = trimmed.strip_prefix("# ") {
-            if heading.is_none() {
-                heading = Some((rest.trim().to_owned(), range));
+        while headings.next_if(|h| h.end < range.start).is_some() {}
+        if let Some(found) = headings.peek().filter(|h| h.line_start <= range.start) {
+            if found.line_start == range.start && found.level == 1 && !found.text.is_empty() && heading.is_none() {
+                heading = Some((found.text.clone(), range));
             }
             if !paragraph.is_empty() {
                 break;
@@ -279,6 +286,29 @@ mod tests {
                 )
             "#]],
         );
+    }
+
+    fn label_and_summary(text: &str) -> (String, String) {
+        let header = parse_note("notes/stem.md", text);
+        (header.label, header.summary)
+    }
+
+    #[test]
+    fn the_title_is_the_first_level_one_heading_as_markdown_reads_it() {
+        let pair = |label: &str, summary: &str| (label.to_owned(), summary.to_owned());
+        // Setext headings are headings; the underline is not the summary.
+        assert_eq!(label_and_summary("Jack Ma\n=======\n\nFounder.\n"), pair("Jack Ma", "Founder."));
+        // A comment in a fenced shell script is not the title.
+        assert_eq!(label_and_summary("```sh\n# install\n```\n").0, "stem");
+        // Closing hashes are not part of the title, a `#` inside a word is.
+        assert_eq!(label_and_summary("# Tmall #\nA mall.\n"), pair("Tmall", "A mall."));
+        assert_eq!(label_and_summary("# C#\n"), pair("C#", ""));
+        // An empty heading names nothing: the file stem does.
+        assert_eq!(label_and_summary("#\nText.\n"), pair("stem", "Text."));
+        // Level two is no title; a title after the first paragraph is none either.
+        assert_eq!(label_and_summary("## Part\nText.\n\n# Late\n"), pair("stem", "Text."));
+        // Tags are left out of the summary, as before.
+        assert_eq!(label_and_summary("# Ant\n#company\nA group.\n"), pair("Ant", "A group."));
     }
 
     #[test]

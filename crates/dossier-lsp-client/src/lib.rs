@@ -1,7 +1,8 @@
 //! A small synchronous LSP client for end-to-end tests and benchmarks: runs
-//! `dossier lsp`, frames messages with `Content-Length`, reads the server's
-//! output on a thread, and bounds every wait so that a test fails rather than
-//! hangs. Requests from the server (progress tokens, registrations,
+//! `dossier lsp` (or talks to a server over any byte streams, such as an
+//! in-process server's pipes: [`Client::connect`]), frames messages with
+//! `Content-Length`, reads the server's output on a thread, and bounds every
+//! wait so that a test fails rather than hangs. Requests from the server (progress tokens, registrations,
 //! refreshes) are answered with `null` and recorded.
 //!
 //! It panics when the server misbehaves: its callers are tests and benchmarks,
@@ -15,7 +16,7 @@
 use std::{
     io::{BufRead, BufReader, Read, Write},
     path::{Path, PathBuf},
-    process::{Child, ChildStdin, Command, ExitStatus, Stdio},
+    process::{Child, Command, ExitStatus, Stdio},
     sync::{
         Arc, Mutex,
         mpsc::{self, Receiver, RecvTimeoutError},
@@ -38,10 +39,13 @@ pub enum Encoding {
     Utf16,
 }
 
-/// A running `dossier lsp` and its pipes.
+/// A connection to a language server: a running `dossier lsp` and its
+/// pipes, or any pair of byte streams.
 pub struct Client {
-    child: Child,
-    stdin: Option<ChildStdin>,
+    /// The server's process, when the client started one.
+    child: Option<Child>,
+    /// The server's input.
+    writer: Box<dyn Write + Send>,
     /// The server's messages, each with when its last byte was read.
     incoming: Receiver<(Value, Instant)>,
     next_id: i64,
@@ -55,6 +59,14 @@ pub struct Client {
     pub encoding: Encoding,
     /// The `initialize` result.
     pub initialize_result: Value,
+}
+
+/// A server's pipes before `initialize`.
+struct Connection {
+    child: Option<Child>,
+    writer: Box<dyn Write + Send>,
+    incoming: Receiver<(Value, Instant)>,
+    stderr: Arc<Mutex<String>>,
 }
 
 /// A running `binary lsp` whose output is read on two threads: the framed
@@ -93,18 +105,7 @@ fn spawn_reading<T: Send + 'static>(
         .stderr(Stdio::piped())
         .spawn()
         .expect("dossier lsp starts");
-    let (sender, incoming) = mpsc::channel();
-    let stdout = child.stdout.take().unwrap();
-    std::thread::spawn(move || {
-        let mut reader = BufReader::new(stdout);
-        while let Some(body) = read_body(&mut reader) {
-            let received = Instant::now();
-            let Ok(message) = serde_json::from_slice(&body) else { break };
-            if sender.send(wrap(message, received)).is_err() {
-                break;
-            }
-        }
-    });
+    let incoming = read_messages(child.stdout.take().unwrap(), wrap);
     let stderr = Arc::new(Mutex::new(String::new()));
     let mut child_stderr = child.stderr.take().unwrap();
     let log = Arc::clone(&stderr);
@@ -115,6 +116,24 @@ fn spawn_reading<T: Send + 'static>(
         }
     });
     (child, incoming, stderr)
+}
+
+/// Reads the framed messages of `output` on a thread, each passed through
+/// `wrap` with the moment its last byte was read, until the stream ends or
+/// a message cannot be read.
+fn read_messages<T: Send + 'static>(output: impl Read + Send + 'static, wrap: fn(Value, Instant) -> T) -> Receiver<T> {
+    let (sender, incoming) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut reader = BufReader::new(output);
+        while let Some(body) = read_body(&mut reader) {
+            let received = Instant::now();
+            let Ok(message) = serde_json::from_slice(&body) else { break };
+            if sender.send(wrap(message, received)).is_err() {
+                break;
+            }
+        }
+    });
+    incoming
 }
 
 /// One message as LSP frames it: the `Content-Length` header, then the body.
@@ -197,9 +216,43 @@ impl Client {
         options: Value,
     ) -> Client {
         let (mut child, incoming, stderr) = spawn_reading(binary, args, |message, received| (message, received));
+        let stdin = child.stdin.take().expect("the server's stdin is piped");
+        let connection = Connection { child: Some(child), writer: Box::new(stdin), incoming, stderr };
+        Client::initialize(connection, roots, encoding, extra_capabilities, options)
+    }
+
+    /// Connects to a server over any byte streams (`to_server` carries its
+    /// input, `from_server` its output: an in-process server's pipes) and
+    /// initializes it on `roots`. The server's log is not captured: it goes
+    /// wherever the server's process sends it.
+    pub fn connect(
+        to_server: impl Write + Send + 'static,
+        from_server: impl Read + Send + 'static,
+        roots: &[&Path],
+        encoding: Encoding,
+        extra_capabilities: Value,
+        options: Value,
+    ) -> Client {
+        let incoming = read_messages(from_server, |message, received| (message, received));
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let connection = Connection { child: None, writer: Box::new(to_server), incoming, stderr };
+        Client::initialize(connection, roots, encoding, extra_capabilities, options)
+    }
+
+    /// Sends `initialize` with the capabilities of `encoding` and
+    /// `extra_capabilities`, checks the negotiated encoding, and sends
+    /// `initialized`.
+    fn initialize(
+        connection: Connection,
+        roots: &[&Path],
+        encoding: Encoding,
+        extra_capabilities: Value,
+        options: Value,
+    ) -> Client {
+        let Connection { child, writer, incoming, stderr } = connection;
         let mut client = Client {
-            stdin: child.stdin.take(),
             child,
+            writer,
             incoming,
             next_id: 0,
             timeout: TIMEOUT,
@@ -252,15 +305,13 @@ impl Client {
     }
 
     fn send(&mut self, message: &Value) {
-        let stdin = self.stdin.as_mut().expect("stdin is open");
-        write_message(stdin, message);
+        write_message(&mut self.writer, message);
     }
 
     /// Sends raw bytes (for malformed input).
     pub fn send_raw(&mut self, bytes: &[u8]) {
-        let stdin = self.stdin.as_mut().expect("stdin is open");
-        stdin.write_all(bytes).unwrap();
-        stdin.flush().unwrap();
+        self.writer.write_all(bytes).unwrap();
+        self.writer.flush().unwrap();
     }
 
     /// Sends a notification.
@@ -387,17 +438,27 @@ impl Client {
 
     /// Sends `shutdown` then `exit` and waits (bounded) for the process to end.
     pub fn shutdown(mut self) -> ExitStatus {
+        self.shutdown_and_exit();
+        self.wait_for_exit()
+    }
+
+    /// Sends `shutdown`, checks its answer, then sends `exit`.
+    pub fn shutdown_and_exit(&mut self) {
         let response = self.request("shutdown", Value::Null);
         assert_eq!(response["result"], Value::Null, "{response}");
         self.notify("exit", Value::Null);
-        self.wait_for_exit()
+    }
+
+    /// The server's process; panics for a client over byte streams.
+    fn child(&mut self) -> &mut Child {
+        self.child.as_mut().expect("a server process (this client was connected over byte streams)")
     }
 
     /// Waits (bounded) for the process to end.
     pub fn wait_for_exit(&mut self) -> ExitStatus {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
+            if let Some(status) = self.child().try_wait().unwrap() {
                 return status;
             }
             assert!(Instant::now() < deadline, "the server did not exit; log:\n{}", self.stderr());
@@ -407,20 +468,22 @@ impl Client {
 
     /// The server's process id.
     pub fn pid(&self) -> u32 {
-        self.child.id()
+        self.child.as_ref().expect("a server process (this client was connected over byte streams)").id()
     }
 
     /// Whether the process is still running.
     pub fn is_running(&mut self) -> bool {
-        self.child.try_wait().unwrap().is_none()
+        self.child().try_wait().unwrap().is_none()
     }
 }
 
 impl Drop for Client {
     fn drop(&mut self) {
         // A failed test must not leave a server behind.
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if let Some(child) = &mut self.child {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }
 

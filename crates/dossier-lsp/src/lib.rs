@@ -19,8 +19,12 @@
 //! server), `server.rs` (the LSP handlers, thin), `from_proto.rs` and
 //! `to_proto.rs` (every conversion between LSP and Dossier values: URIs,
 //! positions in UTF-8 or UTF-16, diagnostics, symbols), `edit.rs` (an open
-//! buffer's edit since the last build), `state.rs` (the open buffers and the current index snapshot),
-//! `worker.rs` (loading, watching, rebuilding). What each feature answers
+//! buffer's edit since the last build), `state/` (the open buffers and the
+//! current index snapshot: `snapshot.rs`, a request's `view.rs` and its
+//! `view/locations.rs`, `settings.rs`, `status.rs`), `worker/` (rebuilding
+//! in `mod.rs`, loading and re-reading in `read.rs`, watching in
+//! `watch.rs`, the roots and which files are read in `roots.rs`, progress
+//! in `progress.rs`). What each feature answers
 //! comes from `dossier_ide`, as plain functions over an index.
 //!
 //! Threading: handlers run concurrently on a multi-threaded tokio runtime.
@@ -29,7 +33,7 @@
 //! worker; requests clone the current `Arc` snapshot and run their analysis
 //! on a blocking thread, never waiting for a rebuild: a buffer edited since
 //! the snapshot was built is answered from it through the edit (a `View`
-//! in `state.rs`). The worker is the only builder: it ingests and builds on
+//! in `state/view.rs`). The worker is the only builder: it ingests and builds on
 //! a blocking thread and swaps the new snapshot in; wake-ups during a build
 //! coalesce into one more build over the latest inputs; each build redoes
 //! only what changed (`dossier_index::IndexBuilder`). Language detections

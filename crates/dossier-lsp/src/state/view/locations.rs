@@ -1,0 +1,146 @@
+//! The LSP locations of a [`View`]'s ranges: one at a time, or a whole
+//! answer written directly as the JSON text of a `Location[]`.
+
+use std::{path::Path, sync::Arc};
+
+use dossier_ide::FileRange;
+use tower_lsp_server::ls_types as lsp;
+
+use super::View;
+use crate::to_proto;
+
+impl View {
+    /// The LSP location of a range of a source.
+    pub(crate) fn location(&self, range: &FileRange) -> Option<lsp::Location> {
+        self.with_location(range, |file, range| lsp::Location { uri: file.uri.clone(), range })
+    }
+
+    /// The locations of `ranges` as the JSON text of an LSP `Location[]`,
+    /// written directly: an answer can hold hundreds of thousands, all in a
+    /// few files, whose URIs are escaped once a file rather than copied and
+    /// serialized once a location. Ranges without a location are left out.
+    pub(crate) fn locations_json(&self, ranges: &[FileRange]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(64 + 100 * ranges.len());
+        out.push(b'[');
+        for range in ranges {
+            self.with_location(range, |file, range| {
+                if out.len() > 1 {
+                    out.push(b',');
+                }
+                out.extend_from_slice(b"{\"uri\":");
+                out.extend_from_slice(file.uri_json.as_bytes());
+                let mut number = itoa::Buffer::new();
+                let mut field = |name: &[u8], value: u32| {
+                    out.extend_from_slice(name);
+                    out.extend_from_slice(number.format(value).as_bytes());
+                };
+                field(b",\"range\":{\"start\":{\"line\":", range.start.line);
+                field(b",\"character\":", range.start.character);
+                field(b"},\"end\":{\"line\":", range.end.line);
+                field(b",\"character\":", range.end.character);
+                out.extend_from_slice(b"}}}");
+            });
+        }
+        out.push(b']');
+        out
+    }
+
+    /// Runs `make` with the file of `range` and its LSP range. Locations
+    /// come in runs of one file: the file is looked up once a run.
+    fn with_location<T>(&self, range: &FileRange, make: impl FnOnce(&LastFile, lsp::Range) -> T) -> Option<T> {
+        let mut last = self.last_uri.borrow_mut();
+        let mut last_start = self.last_start.borrow_mut();
+        let file = match &*last {
+            Some(file) if Arc::ptr_eq(&file.path, &range.path) || file.path == range.path => file,
+            _ => {
+                let uri = to_proto::uri(Path::new(&*range.path))?;
+                let source = match self.edited(&range.path).is_some() {
+                    true => None,
+                    false => Some(self.snapshot.source_index(&range.path)?),
+                };
+                *last_start = None;
+                let uri_json = serde_json::to_string(&uri).ok()?;
+                last.insert(LastFile { path: Arc::clone(&range.path), uri, uri_json, source })
+            }
+        };
+        let lsp_range = match file.source {
+            None => self.range(&range.path, range.range.clone())?,
+            Some(at) => {
+                let (text, lines) = self.snapshot.text_and_lines_at(at)?;
+                to_proto::range_after(lines, text, range.range.clone(), self.encoding, &mut last_start)
+            }
+        };
+        Some(make(file, lsp_range))
+    }
+}
+
+/// The file of the last location a [`View`] made.
+#[derive(Debug)]
+pub(super) struct LastFile {
+    path: Arc<str>,
+    uri: lsp::Uri,
+    /// `uri` as a JSON string.
+    uri_json: String,
+    /// Its position in the snapshot's sources; `None` for a buffer edited since.
+    source: Option<usize>,
+}
+
+#[cfg(test)]
+mod tests {
+    use std::{path::PathBuf, sync::Arc};
+
+    use dossier_ide::FileRange;
+    use dossier_index::Index;
+    use dossier_ingest::{LineIndex, PositionEncoding};
+    use tower_lsp_server::ls_types as lsp;
+
+    use crate::state::{Snapshot, View};
+
+    #[test]
+    fn locations_json_is_what_serde_writes_for_the_locations() {
+        use dossier_index::{Source, SourceKind};
+        let texts = [
+            ("/notes/阿里 notes.md", "# 张勇\r\n\r\n張勇 👩‍💻 met 吴泳铭 (Wu Yongming) at 淘寶.\r\n"),
+            ("/docs/a b#1.txt", "Taobao 淘宝 🎉 Wu Yongming\n吴泳铭 and 张勇\r\nlast line 淘寶"),
+            ("/docs/plain.txt", "Alibaba\nAlibaba Alibaba"),
+        ];
+        let sources: Vec<Arc<Source>> = texts
+            .iter()
+            .map(|(path, text)| {
+                let document = dossier_ingest::ingest(path, text.as_bytes(), &Default::default()).unwrap();
+                let kind = if path.ends_with(".md") { SourceKind::Note } else { SourceKind::Document };
+                Arc::new(Source { kind, document })
+            })
+            .collect();
+        let index = Arc::new(Index::build(sources));
+        let lines = index.sources().iter().map(|s| Arc::new(LineIndex::new(&s.document.text))).collect();
+        let snapshot = Arc::new(Snapshot { index, lines, ..Snapshot::default() });
+        // Every range of two characters, in path order as references come,
+        // and some of another file between; the note edited in its buffer.
+        let mut ranges = Vec::new();
+        for source in snapshot.index.sources() {
+            let text = &source.document.text;
+            let path: Arc<str> = Arc::from(source.document.path.as_str());
+            let starts: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+            for pair in starts.windows(3) {
+                ranges.push(FileRange { path: Arc::clone(&path), range: pair[0]..pair[2] });
+            }
+        }
+        ranges.insert(3, FileRange { path: Arc::from("/docs/plain.txt"), range: 0..7 });
+        ranges.push(FileRange { path: Arc::from("/nowhere.txt"), range: 0..1 });
+        let edited = (PathBuf::from(texts[0].0), Arc::from(format!("新 line\n{}", texts[0].1)));
+        for encoding in [PositionEncoding::Utf16, PositionEncoding::Utf8] {
+            for buffers in [vec![], vec![edited.clone()]] {
+                let view = View::new(Arc::clone(&snapshot), buffers.clone(), encoding);
+                let locations: Vec<lsp::Location> = ranges.iter().filter_map(|range| view.location(range)).collect();
+                // Only the unknown file has no location when nothing is edited.
+                assert!(!buffers.is_empty() || locations.len() + 1 == ranges.len());
+                let expected = String::from_utf8(serde_json::to_vec(&locations).unwrap()).unwrap();
+                let view = View::new(Arc::clone(&snapshot), buffers, encoding);
+                assert_eq!(String::from_utf8(view.locations_json(&ranges)).unwrap(), expected);
+            }
+        }
+        let view = View::new(snapshot, vec![], PositionEncoding::Utf16);
+        assert_eq!(view.locations_json(&[]), b"[]");
+    }
+}
