@@ -134,6 +134,15 @@ fn mb_per_second(bytes: usize, elapsed: Duration) -> f64 {
     bytes as f64 / 1e6 / elapsed.as_secs_f64()
 }
 
+/// The size of the release binary as built (the release profile strips its
+/// debug info).
+pub(crate) fn binary_size(binary: &Path, report: &mut Report) -> Result<()> {
+    let bytes = std::fs::metadata(binary).with_context(|| format!("cannot read {}", binary.display()))?.len();
+    report.add("binary_mb", "release binary", bytes as f64 / 1e6, "MB");
+    report.note(String::new(), "≤ 80 MB");
+    Ok(())
+}
+
 /// Reading every byte, and ripgrep counting the names' aliases.
 pub(crate) fn baselines(corpus: &Corpus, report: &mut Report) -> Result<()> {
     let start = Instant::now();

@@ -1,6 +1,6 @@
 //! `cargo xtask bench [--size 100MB] [--docs N] [--seed N] [--quick]`: generates
 //! a deterministic synthetic corpus from `seeds/` and measures, in one run,
-//! ingestion throughput, index build time, peak memory, the language server's
+//! the release binary's size, ingestion throughput, index build time, peak memory, the language server's
 //! latencies, watch-mode freshness and startup, next to two baselines on the
 //! same corpus (reading every byte; ripgrep counting the same aliases).
 //! Writes `target/bench/report.json` and prints a Markdown table.
@@ -82,6 +82,7 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
 
     let mut report = measure::Report::default();
     report.corpus(&corpus);
+    measure::binary_size(&binary, &mut report)?;
     measure::baselines(&corpus, &mut report)?;
     measure::batch(&binary, &corpus, &mut report)?;
     session::lsp(&binary, &corpus, &mut report)?;
