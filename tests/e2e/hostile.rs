@@ -459,10 +459,18 @@ fn a_file_truncated_and_rewritten_while_the_batch_reads_it() {
     };
     for _ in 0..4 {
         let (code, json) = ingest(dir.path(), &[]);
-        assert_eq!(code, 0, "{json}");
         assert_eq!(document(&json, "stable.txt")["language"], "en");
-        let moving = document(&json, "moving.txt");
-        assert!(moving["bytes"].as_u64().unwrap() <= full_length, "{moving}");
+        if code == 0 {
+            let moving = document(&json, "moving.txt");
+            assert!(moving["bytes"].as_u64().unwrap() <= full_length, "{moving}");
+        } else {
+            // A read in the middle of a rewrite may see what the file system
+            // holds there for a moment (zeros: "binary file"): an error for
+            // that file alone, with the run going on.
+            assert_eq!(code, 1, "{json}");
+            assert_eq!(json["errors"].as_array().unwrap().len(), 1, "{json}");
+            assert!(!error_of(&json, "moving.txt").is_empty(), "{json}");
+        }
     }
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     writer.join().unwrap();
