@@ -2,7 +2,8 @@
 //! `dossier lsp`: backlinks, link hover previews, `[[` completion, note
 //! symbols, document links, unlinked mentions and their code actions, and
 //! renames that keep links working, with links written in Traditional,
-//! Simplified and pinyin forms of a note's title.
+//! Simplified and pinyin forms of a note's title, and diagnostics of links
+//! to headings that do not exist.
 
 use std::{fs, path::PathBuf};
 
@@ -21,6 +22,7 @@ const NOTES: &[(&str, &str)] = &[
     ("notes/lisbon.md", "# Lisbon\n\nNo front matter: a title from the heading.\n"),
     ("notes/a.md", "# Links\n\n見 [[吳泳銘]] and [[Wu Yongming]] and [[spain#Spain]].\n"),
     ("notes/b.md", "# Meeting\n\n吴泳铭在会上发言，文件已发出。\nSee [[Spain]] and [[Nowhere]].\n"),
+    ("notes/trips.md", "# Trips\n\n[[Lisbon#Trams]] and [[Lisbon#lisbon]].\n"),
 ];
 
 struct Vault {
@@ -232,6 +234,35 @@ fn unlinked_mentions_show_in_the_lens_and_get_linked_by_code_actions() {
     assert_eq!(operations[0]["kind"], "create");
     assert_eq!(uri_path(operations[0]["uri"].as_str().unwrap()), vault.path("notes/Nowhere.md"));
     assert_eq!(operations[1]["edits"][0]["newText"], "# Nowhere\n");
+    assert!(vault.client.shutdown().success());
+}
+
+#[test]
+fn a_link_to_a_missing_heading_is_a_diagnostic_until_the_heading_is_written() {
+    let mut vault = Vault::start();
+    let trips = file_uri(&vault.path("notes/trips.md"));
+    let published = vault.client.wait_for_notification("textDocument/publishDiagnostics", |p| p["uri"] == trips);
+    assert_eq!(
+        published["params"]["diagnostics"],
+        json!([{
+            "range": { "start": { "line": 2, "character": 0 }, "end": { "line": 2, "character": 16 } },
+            "severity": 2,
+            "source": "dossier",
+            "message": "broken link: `Lisbon` has no heading `Trams`",
+        }]),
+        "{published}"
+    );
+    // Writing the heading into the linked note (its buffer) clears the linking note's diagnostic.
+    let lisbon = file_uri(&vault.path("notes/lisbon.md"));
+    let text = NOTES[2].1;
+    vault.client.open_note(&lisbon, 1, text);
+    vault.client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": lisbon, "version": 2 }, "contentChanges": [{ "text": format!("{text}\n## Trams\n") }] }),
+    );
+    vault.client.wait_for_notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == trips && p["diagnostics"] == json!([])
+    });
     assert!(vault.client.shutdown().success());
 }
 

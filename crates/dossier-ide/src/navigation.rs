@@ -105,31 +105,43 @@ pub fn note_references(index: &Index, note: &str, include_declaration: bool) -> 
         index.backlinks(note).map(|link| FileRange { path: link.path, range: link.text_range }).collect();
     let Some(id) = index.term_of_note(note) else { return found };
     let declaration = declaration(index, index.term(id));
-    if include_declaration && let Some(declaration) = &declaration {
-        found.insert(0, declaration.clone());
+    let mentions: Vec<FileRange> =
+        mentions_outside(index, id, &found, declaration.as_ref(), include_declaration).collect();
+    if include_declaration && let Some(declaration) = declaration {
+        found.insert(0, declaration);
     }
-    let mentions: Vec<FileRange> = mentions_outside(index, id, &found, declaration.as_ref()).collect();
     found.extend(mentions);
     found
 }
 
 /// The mentions of a term that lie in none of `links` (ordered by path then
-/// offset, as backlinks are) and are not `declaration`.
+/// offset, as backlinks are) and are not `declaration` (nor inside it, when
+/// the declaration is part of the answer).
 fn mentions_outside<'a>(
     index: &'a Index,
     id: TermId,
     links: &'a [FileRange],
     declaration: Option<&'a FileRange>,
+    include_declaration: bool,
 ) -> impl Iterator<Item = FileRange> + 'a {
-    let mut by_path: std::collections::HashMap<&str, Vec<std::ops::Range<usize>>> = std::collections::HashMap::new();
-    for link in links {
-        by_path.entry(&link.path).or_default().push(link.range.clone());
-    }
+    let inside = |range: &std::ops::Range<usize>, mention: &FileRange| {
+        range.start <= mention.range.start && mention.range.end <= range.end
+    };
+    // Mentions come in the links' order: one walk finds the link, if any,
+    // that a mention lies in (the first of its note ending at or after it;
+    // links of one note never overlap).
+    let mut next = 0;
     index.mentions(id).map(|m| FileRange::from(&m.location)).filter(move |mention| {
-        let inside =
-            |range: &std::ops::Range<usize>| range.start <= mention.range.start && mention.range.end <= range.end;
-        let linked = !by_path.is_empty() && by_path.get(&*mention.path).is_some_and(|ranges| ranges.iter().any(inside));
-        !linked && declaration.is_none_or(|d| d.range != mention.range || d.path != mention.path)
+        while next < links.len() && (&*links[next].path, links[next].range.end) < (&*mention.path, mention.range.start)
+        {
+            next += 1;
+        }
+        let linked = links.get(next).is_some_and(|link| link.path == mention.path && inside(&link.range, mention));
+        let declared = declaration.is_some_and(|d| {
+            d.path == mention.path
+                && if include_declaration { inside(&d.range, mention) } else { d.range == mention.range }
+        });
+        !linked && !declared
     })
 }
 

@@ -32,6 +32,8 @@ use std::{
     sync::Arc,
 };
 
+use rayon::prelude::*;
+
 use crate::{DefinitionOrigin, Index, NoteLink, Source, SourceKind, TermId, fold};
 
 /// A link written in a note, with where it goes.
@@ -39,6 +41,8 @@ use crate::{DefinitionOrigin, Index, NoteLink, Source, SourceKind, TermId, fold}
 pub struct GraphLink<'a> {
     /// The target as written (without `|label` or `#heading`).
     pub target: &'a str,
+    /// The heading after `#`, if any.
+    pub heading: Option<&'a str>,
     /// Byte range of the whole link in the note's decoded text.
     pub text_range: Range<usize>,
     /// The position in [`Index::sources`] of the source it resolves to.
@@ -68,6 +72,8 @@ pub(crate) struct NoteGraph {
     term_of_note: Vec<Option<TermId>>,
     /// Per source: a note's title and the range of its title line.
     titles: Vec<(String, Range<usize>)>,
+    /// Per source: the [`heading_key`]s of a note's headings, sorted.
+    headings: Vec<Arc<[String]>>,
     /// Normalized file name or stem → the sources so named, best first.
     by_name: HashMap<String, u32>,
 }
@@ -92,6 +98,8 @@ struct Scanned {
     title: (String, Range<usize>),
     /// The normalized file name and stem ([`slug`]).
     names: [String; 2],
+    /// A note's headings by [`heading_key`], sorted; empty for documents.
+    headings: Arc<[String]>,
 }
 
 /// Builds the graph of `index`, taking the unchanged sources' links from
@@ -101,17 +109,31 @@ pub(crate) fn build(index: &Index, cache: &mut LinkCache) -> NoteGraph {
     let mut kept = std::mem::take(&mut cache.by_path);
     let mut links = Vec::with_capacity(sources.len());
     let mut titles = Vec::with_capacity(sources.len());
+    let mut headings = Vec::with_capacity(sources.len());
     let mut by_name: HashMap<String, u32> = HashMap::with_capacity(sources.len() * 2);
     // Per source: whether its text is the last version's.
     let mut unchanged = Vec::with_capacity(sources.len());
-    for (i, source) in sources.iter().enumerate() {
-        let path: Arc<str> = Arc::from(source.document.path.as_str());
-        let (scanned, same) = match kept.remove(&path) {
-            Some(old) if Arc::ptr_eq(&old.source, source) || old.source.document.text == source.document.text => {
-                (old, true)
-            }
-            _ => (Arc::new(scan(source)), false),
-        };
+    // The kept scans first, then the new and changed sources' in parallel
+    // (a first build scans every note's Markdown: most of the graph's cost).
+    let found: Vec<(Arc<str>, Option<Arc<Scanned>>)> = sources
+        .iter()
+        .map(|source| {
+            let path: Arc<str> = Arc::from(source.document.path.as_str());
+            let old = kept
+                .remove(&path)
+                .filter(|old| Arc::ptr_eq(&old.source, source) || old.source.document.text == source.document.text);
+            (path, old)
+        })
+        .collect();
+    let found: Vec<(Arc<str>, Arc<Scanned>, bool)> = found
+        .into_par_iter()
+        .zip(sources.par_iter())
+        .map(|((path, old), source)| match old {
+            Some(old) => (path, old, true),
+            None => (path, Arc::new(scan(source)), false),
+        })
+        .collect();
+    for (i, (source, (path, scanned, same))) in sources.iter().zip(found).enumerate() {
         for name in &scanned.names {
             let better = |old: u32| {
                 let old = &sources[old as usize];
@@ -125,6 +147,7 @@ pub(crate) fn build(index: &Index, cache: &mut LinkCache) -> NoteGraph {
         }
         links.push(Arc::clone(&scanned.links));
         titles.push(scanned.title.clone());
+        headings.push(Arc::clone(&scanned.headings));
         unchanged.push(same);
         cache.by_path.insert(path, scanned);
     }
@@ -153,6 +176,7 @@ pub(crate) fn build(index: &Index, cache: &mut LinkCache) -> NoteGraph {
         backlinks: vec![Vec::new(); sources.len()],
         term_of_note,
         titles,
+        headings,
         by_name,
     };
     // Links written alike in one folder go to the same place.
@@ -189,16 +213,20 @@ pub(crate) fn build(index: &Index, cache: &mut LinkCache) -> NoteGraph {
 /// The links and title of one source.
 fn scan(source: &Arc<Source>) -> Scanned {
     let text = &source.document.text;
-    let (links, title) = if source.kind == SourceKind::Note {
+    let (links, title, headings) = if source.kind == SourceKind::Note {
         let header = crate::notes::parse_note(&source.document.path, text);
-        (scan_links(text), (header.label, header.title_range))
+        let mut headings: Vec<String> =
+            crate::markdown::headings(text).iter().map(|heading| heading_key(&heading.text)).collect();
+        headings.sort_unstable();
+        headings.dedup();
+        (scan_links(text), (header.label, header.title_range), headings)
     } else {
-        (Vec::new(), (String::new(), 0..0))
+        (Vec::new(), (String::new(), 0..0), Vec::new())
     };
     let path = Path::new(&source.document.path);
     let name = |part: Option<&std::ffi::OsStr>| part.and_then(|p| p.to_str()).map(slug).unwrap_or_default();
     let names = [name(path.file_name()), name(path.file_stem())];
-    Scanned { source: Arc::clone(source), links: Arc::from(links), title, names }
+    Scanned { source: Arc::clone(source), links: Arc::from(links), title, names, headings: Arc::from(headings) }
 }
 
 /// A hash of what resolving a link reads besides the link: the sources'
@@ -265,6 +293,7 @@ impl Index {
         at.into_iter().flat_map(move |i| {
             graph.links[i].iter().zip(graph.resolved[i].iter()).map(|(link, resolved)| GraphLink {
                 target: link.target.as_str(),
+                heading: link.heading.as_deref(),
                 text_range: link.text_range.clone(),
                 resolved: *resolved,
             })
@@ -287,6 +316,21 @@ impl Index {
         self.graph.resolve(self, from, target).map(|i| &self.sources()[i as usize])
     }
 
+    /// `links`, written in the note at `from` (as its text is now, which may
+    /// be newer than this index), resolved as this index resolves links.
+    pub fn resolve_links<'a>(&self, from: &str, links: &'a [NoteLink]) -> Vec<GraphLink<'a>> {
+        let mut memo: HashMap<&str, Option<u32>> = HashMap::new();
+        links
+            .iter()
+            .map(|link| GraphLink {
+                target: &link.target,
+                heading: link.heading.as_deref(),
+                text_range: link.text_range.clone(),
+                resolved: *memo.entry(&link.target).or_insert_with(|| self.graph.resolve(self, from, &link.target)),
+            })
+            .collect()
+    }
+
     /// Every link to the source at `path`, ordered by linking note then offset.
     pub fn backlinks(&self, path: &str) -> impl Iterator<Item = Backlink> + '_ {
         let graph = &self.graph;
@@ -302,6 +346,27 @@ impl Index {
     /// How many links go to the source at `path`.
     pub fn backlink_count(&self, path: &str) -> usize {
         self.source_position(path).and_then(|i| self.graph.backlinks.get(i)).map_or(0, Vec::len)
+    }
+
+    /// The heading a link names (`[[note#heading]]`, `[text](note.md#heading)`)
+    /// when the note it goes to has no such heading; `None` when it names
+    /// none, has it, or goes to no note. Headings compare by
+    /// [`heading_key`], so `#My Section`, `#my-section` and `#my section`
+    /// are one; the last of `#A#B` (a subheading in Obsidian) is the one
+    /// looked for, and a block reference (`#^id`) or a percent-encoded
+    /// anchor is not checked.
+    pub fn missing_heading<'a>(&self, link: &GraphLink<'a>) -> Option<&'a str> {
+        let heading = link.heading?;
+        let target = link.resolved? as usize;
+        if self.sources()[target].kind != SourceKind::Note {
+            return None;
+        }
+        let last = heading.rsplit('#').next().unwrap_or(heading).trim();
+        if last.is_empty() || last.starts_with('^') || last.contains('%') {
+            return None;
+        }
+        let headings = self.graph.headings.get(target)?;
+        headings.binary_search(&heading_key(last)).is_err().then_some(heading)
     }
 
     /// The title of the note at `path` (`title:`, else its first heading,
@@ -354,6 +419,12 @@ pub fn slug(name: &str) -> String {
         .collect()
 }
 
+/// A heading as links name it: its [`slug`] without the punctuation that
+/// Markdown anchors leave out (`## Q&A: who?` is `qa-who`).
+pub fn heading_key(heading: &str) -> String {
+    slug(heading.trim()).chars().filter(|c| c.is_alphanumeric() || *c == '-').collect()
+}
+
 /// `target` taken relative to the folder of the note at `from`, with `.`
 /// and `..` resolved lexically.
 pub fn relative_target(from: &str, target: &str) -> PathBuf {
@@ -387,6 +458,14 @@ mod tests {
         assert_eq!(slug("Jack_Ma"), "jack-ma");
         assert_eq!(slug("淘寶"), "淘宝");
         assert_eq!(slug("ＳＰＡＩＮ"), "spain");
+    }
+
+    #[test]
+    fn headings_match_as_written_or_as_anchors() {
+        for written in ["Q&A: who?", "q&a: Who", "qa-who", " QA who "] {
+            assert_eq!(heading_key(written), "qa-who", "{written}");
+        }
+        assert_eq!(heading_key("早期經歷"), "早期经历");
     }
 
     #[test]

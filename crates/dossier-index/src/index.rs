@@ -22,6 +22,10 @@ pub struct Index {
     scans: Vec<Arc<Scan>>,
     /// The term of each pattern of the scans, `None` for aliases not accepted.
     term_of_pattern: Vec<Option<TermId>>,
+    /// The patterns of each term, ascending: term `t`'s are
+    /// `term_patterns[term_pattern_starts[t]..term_pattern_starts[t + 1]]`.
+    term_patterns: Vec<u32>,
+    term_pattern_starts: Vec<u32>,
     terms: Vec<Term>,
     /// Folded alias key → term.
     by_key: HashMap<String, TermId>,
@@ -81,8 +85,36 @@ impl Index {
         }
         completions.sort();
         completions.dedup();
+        // Grouped by term (a counting sort), each group ascending by pattern.
+        let mut term_pattern_starts = vec![0u32; terms.len() + 1];
+        for id in term_of_pattern.iter().flatten() {
+            term_pattern_starts[id.0 as usize + 1] += 1;
+        }
+        for i in 1..term_pattern_starts.len() {
+            term_pattern_starts[i] += term_pattern_starts[i - 1];
+        }
+        let mut next = term_pattern_starts.clone();
+        let mut term_patterns = vec![0u32; term_pattern_starts[terms.len()] as usize];
+        for (pattern, id) in term_of_pattern.iter().enumerate() {
+            if let Some(id) = id {
+                term_patterns[next[id.0 as usize] as usize] = pattern as u32;
+                next[id.0 as usize] += 1;
+            }
+        }
         let graph = crate::graph::NoteGraph::default();
-        Index { sources, scans, term_of_pattern, terms, by_key, by_letters, completions, problems, graph }
+        Index {
+            sources,
+            scans,
+            term_of_pattern,
+            term_patterns,
+            term_pattern_starts,
+            terms,
+            by_key,
+            by_letters,
+            completions,
+            problems,
+            graph,
+        }
     }
 
     /// The sources, ordered by path.
@@ -225,10 +257,25 @@ impl Index {
     /// offset. Made on demand from the sources' tables: count with
     /// [`Term::mention_count`] and [`Term::sources`] instead.
     pub fn mentions(&self, id: TermId) -> impl Iterator<Item = Mention> + '_ {
+        let patterns = self.patterns_of(id);
         self.term(id).sources.iter().flat_map(move |counted| {
             let scan = &self.scans[counted.index];
-            scan.hits.iter().filter(move |hit| self.term_of_pattern[hit.pattern as usize] == Some(id)).map(move |hit| {
-                Mention {
+            // The term's mentions here start at the first hit of one of its
+            // patterns and number `counted.count`: a note linked from
+            // thousands of notes is found in each of them without walking
+            // all their hits.
+            let first = patterns
+                .iter()
+                .filter_map(|&pattern| {
+                    let at = scan.patterns.binary_search_by_key(&pattern, |found| found.pattern).ok()?;
+                    Some(scan.patterns[at].first_at[0])
+                })
+                .min()
+                .unwrap_or(0);
+            let start = scan.hits.partition_point(|hit| hit.text_range[0] < first);
+            let hits = scan.hits[start..].iter();
+            hits.filter(move |hit| self.term_of_pattern[hit.pattern as usize] == Some(id)).take(counted.count).map(
+                move |hit| Mention {
                     location: Location {
                         path: Arc::clone(&counted.path),
                         text_range: hit.text_range(),
@@ -236,9 +283,18 @@ impl Index {
                     },
                     surface: Arc::clone(&scan.surfaces[hit.surface as usize]),
                     kind: counted.kind,
-                }
-            })
+                },
+            )
         })
+    }
+
+    /// The patterns of the scans that stand for `id`, ascending.
+    fn patterns_of(&self, id: TermId) -> &[u32] {
+        let at = id.0 as usize;
+        match (self.term_pattern_starts.get(at), self.term_pattern_starts.get(at + 1)) {
+            (Some(&start), Some(&end)) => &self.term_patterns[start as usize..end as usize],
+            _ => &[],
+        }
     }
 
     /// Completions for what the user is typing; Latin letters also match the
@@ -280,4 +336,59 @@ impl Index {
 /// [`crate::markdown::links`] for every link).
 pub fn note_links(text: &str) -> Vec<NoteLink> {
     crate::notes::links(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use dossier_ingest::{IngestConfig, ingest};
+
+    use super::*;
+    use crate::SourceKind;
+
+    fn source(path: &str, kind: SourceKind, text: &str) -> Arc<Source> {
+        let document = ingest(path, text.as_bytes(), &IngestConfig::default()).unwrap();
+        Arc::new(Source { kind, document })
+    }
+
+    /// `mentions` starts each source at the term's first hit and stops
+    /// after its count: the same as walking every hit of every source.
+    #[test]
+    fn mentions_are_every_hit_of_the_terms_patterns() {
+        let index = Index::build(vec![
+            source(
+                "notes/jack.md",
+                SourceKind::Note,
+                "---\ntitle: Jack Ma\naliases: [马云]\n---\n# Jack Ma\n[[Alibaba]]\n",
+            ),
+            source(
+                "notes/alibaba.md",
+                SourceKind::Note,
+                "---\ntitle: Alibaba\naliases: [阿里巴巴]\n---\nJack Ma and 馬雲.\n",
+            ),
+            source(
+                "a.txt",
+                SourceKind::Document,
+                "Alibaba grew. 马云 founded Alibaba; Jack Ma smiled at 阿里巴巴 and 馬雲.",
+            ),
+            source("b.txt", SourceKind::Document, "阿里巴巴 and Alibaba, then Jack Ma, 马云, Alibaba again."),
+        ]);
+        assert!(index.terms().len() >= 2);
+        for term in index.terms() {
+            let walked: Vec<(String, Range<usize>)> = index
+                .scans
+                .iter()
+                .zip(index.sources())
+                .flat_map(|(scan, source)| {
+                    scan.hits
+                        .iter()
+                        .filter(|hit| index.term_of_pattern[hit.pattern as usize] == Some(term.id))
+                        .map(|hit| (source.document.path.clone(), hit.text_range()))
+                })
+                .collect();
+            let found: Vec<(String, Range<usize>)> =
+                index.mentions(term.id).map(|m| (m.location.path.to_string(), m.location.text_range)).collect();
+            assert_eq!(found, walked, "the mentions of {}", term.label);
+            assert!(!found.is_empty(), "{} is mentioned", term.label);
+        }
+    }
 }

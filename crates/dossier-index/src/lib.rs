@@ -62,7 +62,7 @@ mod quoted;
 mod romanize;
 mod term_sources;
 
-pub use graph::{Backlink, GraphLink, is_external, lexically_normal, relative_target, scan_links, slug};
+pub use graph::{Backlink, GraphLink, heading_key, is_external, lexically_normal, relative_target, scan_links, slug};
 pub use index::*;
 pub use model::*;
 

@@ -5,7 +5,9 @@
 //!
 //! A version costs one pass over the notes' resolved links (no file is read
 //! and no link resolved here) plus the conversion of the notes that changed:
-//! an edited note, and the notes whose links it made or broke.
+//! an edited note, and the notes whose links it made or broke. An edited
+//! note's own diagnostics are published before the next version is built
+//! ([`PublishedDiagnostics::edited`]) when the last version can tell them.
 
 use std::{
     collections::HashMap,
@@ -13,8 +15,8 @@ use std::{
     sync::Arc,
 };
 
-use dossier_ide::diagnostics::{NoteDiagnostic, note_diagnostics};
-use dossier_index::{Index, NoteProblem, SourceKind};
+use dossier_ide::diagnostics::{NoteDiagnostic, edited_note_diagnostics, note_diagnostics};
+use dossier_index::{Index, NoteProblem, Source, SourceKind};
 use dossier_ingest::{LineIndex, PositionEncoding};
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
@@ -69,14 +71,7 @@ impl PublishedDiagnostics {
                 }
                 continue;
             }
-            let lines = LineIndex::new(&document.text);
-            let text = &document.text;
-            let diagnostics: Vec<lsp::Diagnostic> =
-                found.iter().map(|d| to_proto::diagnostic(&lines, text, d.clone(), encoding)).collect();
-            if let Some(uri) = to_proto::uri(&path) {
-                changed.push((uri, diagnostics, versions.get(&path).copied()));
-            }
-            self.by_path.insert(path, Published { hash: document.hash.clone(), found });
+            changed.extend(self.converted(path, document, found, versions, encoding));
         }
         // Notes that are gone, or no longer notes: their diagnostics are cleared.
         for path in previous.into_keys() {
@@ -85,5 +80,63 @@ impl PublishedDiagnostics {
             }
         }
         changed
+    }
+
+    /// The diagnostics of the `edited` notes (their new sources, not yet
+    /// indexed) that differ from the ones last published, found in `index`,
+    /// the last version, for the notes whose diagnostics it can tell (see
+    /// `edited_note_diagnostics`): they are sent while the next version is
+    /// built, which then sends them again only if they differ.
+    pub(crate) fn edited(
+        &mut self,
+        index: &Index,
+        edited: &[(PathBuf, Arc<Source>)],
+        versions: &HashMap<PathBuf, i32>,
+        encoding: PositionEncoding,
+        exists: &dyn Fn(&Path) -> bool,
+    ) -> Vec<(Uri, Vec<lsp::Diagnostic>, Option<i32>)> {
+        let mut changed = Vec::new();
+        for (path, source) in edited {
+            let document = &source.document;
+            let problems: Vec<NoteProblem> =
+                index.problems().into_iter().filter(|problem| *problem.location.path == document.path).collect();
+            let Some(found) = edited_note_diagnostics(index, &problems, &document.path, &document.text, exists) else {
+                continue;
+            };
+            let had = match self.by_path.remove(path) {
+                Some(old) if old.found == found && old.hash == document.hash => {
+                    self.by_path.insert(path.clone(), old);
+                    continue;
+                }
+                old => old.is_some(),
+            };
+            if found.is_empty() {
+                if had && let Some(uri) = to_proto::uri(path) {
+                    changed.push((uri, Vec::new(), versions.get(path).copied()));
+                }
+                continue;
+            }
+            changed.extend(self.converted(path.clone(), document, found, versions, encoding));
+        }
+        changed
+    }
+
+    /// `found` (not empty) in LSP terms, kept as published for the note at `path`.
+    fn converted(
+        &mut self,
+        path: PathBuf,
+        document: &dossier_ingest::Document,
+        found: Vec<NoteDiagnostic>,
+        versions: &HashMap<PathBuf, i32>,
+        encoding: PositionEncoding,
+    ) -> Option<(Uri, Vec<lsp::Diagnostic>, Option<i32>)> {
+        let lines = LineIndex::new(&document.text);
+        let text = &document.text;
+        let diagnostics: Vec<lsp::Diagnostic> =
+            found.iter().map(|d| to_proto::diagnostic(&lines, text, d.clone(), encoding)).collect();
+        let version = versions.get(&path).copied();
+        let uri = to_proto::uri(&path);
+        self.by_path.insert(path, Published { hash: document.hash.clone(), found });
+        Some((uri?, diagnostics, version))
     }
 }

@@ -39,7 +39,7 @@ use std::{
     sync::{Arc, Mutex, atomic::Ordering},
 };
 
-use dossier_index::{Index, IndexBuilder, Source};
+use dossier_index::{Index, IndexBuilder, Source, SourceKind};
 use dossier_ingest::{LineIndex, PositionEncoding};
 use dossier_workspace::{CONFIG_FILE, IngestCache};
 use notify_debouncer_full::{Debouncer, RecommendedCache, notify::RecommendedWatcher};
@@ -53,6 +53,9 @@ use crate::{
     state::{Inputs, Shared, Snapshot, Status, StatusNotification, StatusState},
 };
 use progress::report_progress;
+
+/// Diagnostics to publish: (note, diagnostics, buffer version).
+type Diagnostics = Vec<(Uri, Vec<lsp::Diagnostic>, Option<i32>)>;
 use roots::{Root, exists_in_roots};
 
 /// Starts the worker; it runs until [`Shared::close`] or the runtime stops.
@@ -92,11 +95,23 @@ async fn run(shared: Arc<Shared>, client: Client, stopped: tokio::sync::oneshot:
         let built = tokio::task::spawn_blocking({
             let worker = Arc::clone(&worker);
             let progress = Arc::clone(&progress);
+            let client = client.clone();
+            let runtime = tokio::runtime::Handle::current();
             move || {
                 let mut worker = worker.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-                worker.apply(job, encoding, &|done, total| {
+                // Sent before the build goes on, so they always come
+                // before the new version's diagnostics.
+                let early = |diagnostics: Diagnostics| {
+                    runtime.block_on(async {
+                        for (uri, diagnostics, version) in diagnostics {
+                            client.publish_diagnostics(uri, diagnostics, version).await;
+                        }
+                    })
+                };
+                let progress = |done, total| {
                     progress.send_replace((done, total));
-                })
+                };
+                worker.apply(job, encoding, &progress, &early)
             }
         })
         .await;
@@ -175,8 +190,9 @@ fn take_job(inputs: &mut Inputs) -> Job {
 /// What one build produced.
 struct Built {
     snapshot: Snapshot,
-    /// Diagnostics that changed since the last build: (note, diagnostics, buffer version).
-    diagnostics: Vec<(Uri, Vec<lsp::Diagnostic>, Option<i32>)>,
+    /// Diagnostics that changed since the last build (or since `apply`
+    /// published an edited note's early).
+    diagnostics: Diagnostics,
 }
 
 /// The worker's own state: only the worker touches it.
@@ -228,7 +244,15 @@ impl Worker {
         }
     }
 
-    fn apply(&mut self, job: Job, encoding: PositionEncoding, progress: &(dyn Fn(usize, usize) + Sync)) -> Built {
+    /// Brings the index up to `job`. The diagnostics of edited notes that the
+    /// last version can tell go to `early` before the new version is built.
+    fn apply(
+        &mut self,
+        job: Job,
+        encoding: PositionEncoding,
+        progress: &(dyn Fn(usize, usize) + Sync),
+        early: &dyn Fn(Diagnostics),
+    ) -> Built {
         if let Some(roots) = job.roots {
             self.load(roots, progress);
         }
@@ -262,6 +286,8 @@ impl Worker {
             self.buffer_cache.remove(closed);
         }
         self.open = open;
+        // Notes whose buffers differ from the last version.
+        let mut edited = Vec::new();
         for (path, version, text) in &job.buffers {
             // Only buffers of files the workspace reads: a note outside the
             // roots, in a skipped or an excluded folder, is not indexed (so
@@ -284,11 +310,25 @@ impl Worker {
             let config = self.config_of(path);
             match self.buffer_cache.ingest(path, display, kind, text.as_bytes(), &config.ingest) {
                 Ok(source) => {
+                    let indexed = self.built.as_ref().and_then(|(_, index)| index.source(&source.document.path));
+                    if kind == SourceKind::Note && indexed.is_none_or(|indexed| !Arc::ptr_eq(indexed, &source)) {
+                        edited.push((path.clone(), Arc::clone(&source)));
+                    }
                     sources.insert(path.clone(), source);
                     versions.insert(path.clone(), *version);
                     buffer_texts.insert(path.clone(), Arc::clone(text));
                 }
                 Err(error) => tracing::warn!("{error}"),
+            }
+        }
+        if let Some((_, last)) = &self.built
+            && !edited.is_empty()
+        {
+            let roots = &self.roots;
+            let exists = |path: &Path| exists_in_roots(roots, path);
+            let found = self.published.edited(last, &edited, &versions, encoding, &exists);
+            if !found.is_empty() {
+                early(found);
             }
         }
         let sources: Vec<Arc<Source>> = sources.into_values().collect();
@@ -335,7 +375,7 @@ impl Worker {
         index: &Index,
         versions: &HashMap<PathBuf, i32>,
         encoding: PositionEncoding,
-    ) -> Vec<(Uri, Vec<lsp::Diagnostic>, Option<i32>)> {
+    ) -> Diagnostics {
         let roots = &self.roots;
         self.published.update(index, versions, encoding, &|path: &Path| exists_in_roots(roots, path))
     }
