@@ -152,6 +152,10 @@ pub fn load_workspace_with_store(
     load_workspace_in_batches(root, config, store, progress, &mut |_, _, _| {})
 }
 
+/// What [`load_workspace_in_batches`] calls with each batch of sources, the
+/// files read so far and the files found.
+pub type OnBatch<'a> = dyn FnMut(&[Arc<Source>], usize, usize) + 'a;
+
 /// [`load_workspace_with_store`], handing each batch of sources to
 /// `on_batch` as soon as it is ingested, with how many files were read so far
 /// (failed ones included) and how many the walk found:
@@ -163,7 +167,7 @@ pub fn load_workspace_in_batches(
     config: &WorkspaceConfig,
     store: Option<&Store>,
     progress: &(dyn Fn(usize, usize) + Sync),
-    on_batch: &mut dyn FnMut(&[Arc<Source>], usize, usize),
+    on_batch: &mut OnBatch<'_>,
 ) -> LoadedWorkspace {
     let (files, mut errors) = walk(&[root.to_path_buf()]);
     let files: Vec<(WalkedFile, FileRole)> = files
