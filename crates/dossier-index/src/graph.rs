@@ -43,6 +43,9 @@ pub struct GraphLink<'a> {
     pub target: &'a str,
     /// The heading after `#`, if any.
     pub heading: Option<&'a str>,
+    /// The [`heading_key`] that the note it goes to must have, if checked
+    /// (see [`Index::missing_heading`]).
+    heading_key: Option<std::borrow::Cow<'a, str>>,
     /// Byte range of the whole link in the note's decoded text.
     pub text_range: Range<usize>,
     /// The position in [`Index::sources`] of the source it resolves to.
@@ -74,6 +77,9 @@ pub(crate) struct NoteGraph {
     titles: Vec<(String, Range<usize>)>,
     /// Per source: the [`heading_key`]s of a note's headings, sorted.
     headings: Vec<Arc<[String]>>,
+    /// Per source, in the order of `links`: the heading key each link
+    /// checks (made once per text, not per version).
+    link_headings: Vec<Arc<[Option<Box<str>>]>>,
     /// Normalized file name or stem → the sources so named, best first.
     by_name: HashMap<String, u32>,
 }
@@ -100,6 +106,8 @@ struct Scanned {
     names: [String; 2],
     /// A note's headings by [`heading_key`], sorted; empty for documents.
     headings: Arc<[String]>,
+    /// What each of `links` checks ([`checked_heading`]).
+    link_headings: Arc<[Option<Box<str>>]>,
 }
 
 /// Builds the graph of `index`, taking the unchanged sources' links from
@@ -110,6 +118,7 @@ pub(crate) fn build(index: &Index, cache: &mut LinkCache) -> NoteGraph {
     let mut links = Vec::with_capacity(sources.len());
     let mut titles = Vec::with_capacity(sources.len());
     let mut headings = Vec::with_capacity(sources.len());
+    let mut link_headings = Vec::with_capacity(sources.len());
     let mut by_name: HashMap<String, u32> = HashMap::with_capacity(sources.len() * 2);
     // Per source: whether its text is the last version's.
     let mut unchanged = Vec::with_capacity(sources.len());
@@ -148,6 +157,7 @@ pub(crate) fn build(index: &Index, cache: &mut LinkCache) -> NoteGraph {
         links.push(Arc::clone(&scanned.links));
         titles.push(scanned.title.clone());
         headings.push(Arc::clone(&scanned.headings));
+        link_headings.push(Arc::clone(&scanned.link_headings));
         unchanged.push(same);
         cache.by_path.insert(path, scanned);
     }
@@ -177,6 +187,7 @@ pub(crate) fn build(index: &Index, cache: &mut LinkCache) -> NoteGraph {
         term_of_note,
         titles,
         headings,
+        link_headings,
         by_name,
     };
     // Links written alike in one folder go to the same place.
@@ -226,7 +237,16 @@ fn scan(source: &Arc<Source>) -> Scanned {
     let path = Path::new(&source.document.path);
     let name = |part: Option<&std::ffi::OsStr>| part.and_then(|p| p.to_str()).map(slug).unwrap_or_default();
     let names = [name(path.file_name()), name(path.file_stem())];
-    Scanned { source: Arc::clone(source), links: Arc::from(links), title, names, headings: Arc::from(headings) }
+    let link_headings: Vec<Option<Box<str>>> =
+        links.iter().map(|link| checked_heading(link.heading.as_deref()?).map(String::into_boxed_str)).collect();
+    Scanned {
+        source: Arc::clone(source),
+        links: Arc::from(links),
+        title,
+        names,
+        headings: Arc::from(headings),
+        link_headings: Arc::from(link_headings),
+    }
 }
 
 /// A hash of what resolving a link reads besides the link: the sources'
@@ -291,9 +311,11 @@ impl Index {
         let graph = &self.graph;
         let at = self.source_position(path).filter(|&i| i < graph.links.len());
         at.into_iter().flat_map(move |i| {
-            graph.links[i].iter().zip(graph.resolved[i].iter()).map(|(link, resolved)| GraphLink {
+            let headings = graph.link_headings[i].iter();
+            graph.links[i].iter().zip(graph.resolved[i].iter()).zip(headings).map(|((link, resolved), key)| GraphLink {
                 target: link.target.as_str(),
                 heading: link.heading.as_deref(),
+                heading_key: key.as_deref().map(std::borrow::Cow::Borrowed),
                 text_range: link.text_range.clone(),
                 resolved: *resolved,
             })
@@ -325,6 +347,7 @@ impl Index {
             .map(|link| GraphLink {
                 target: &link.target,
                 heading: link.heading.as_deref(),
+                heading_key: link.heading.as_deref().and_then(checked_heading).map(std::borrow::Cow::Owned),
                 text_range: link.text_range.clone(),
                 resolved: *memo.entry(&link.target).or_insert_with(|| self.graph.resolve(self, from, &link.target)),
             })
@@ -356,17 +379,13 @@ impl Index {
     /// looked for, and a block reference (`#^id`) or a percent-encoded
     /// anchor is not checked.
     pub fn missing_heading<'a>(&self, link: &GraphLink<'a>) -> Option<&'a str> {
-        let heading = link.heading?;
+        let key = link.heading_key.as_deref()?;
         let target = link.resolved? as usize;
         if self.sources()[target].kind != SourceKind::Note {
             return None;
         }
-        let last = heading.rsplit('#').next().unwrap_or(heading).trim();
-        if last.is_empty() || last.starts_with('^') || last.contains('%') {
-            return None;
-        }
         let headings = self.graph.headings.get(target)?;
-        headings.binary_search(&heading_key(last)).is_err().then_some(heading)
+        headings.binary_search_by(|heading| heading.as_str().cmp(key)).is_err().then_some(link.heading?)
     }
 
     /// The title of the note at `path` (`title:`, else its first heading,
@@ -417,6 +436,13 @@ pub fn slug(name: &str) -> String {
         .filter(|c| !matches!(c, '\'' | '’'))
         .map(|c| if c.is_whitespace() || c == '_' { '-' } else { c })
         .collect()
+}
+
+/// The [`heading_key`] a link's `heading` must find in the linked note, or
+/// `None` when it is not checked (see [`Index::missing_heading`]).
+fn checked_heading(heading: &str) -> Option<String> {
+    let last = heading.rsplit('#').next().unwrap_or(heading).trim();
+    (!last.is_empty() && !last.starts_with('^') && !last.contains('%')).then(|| heading_key(last))
 }
 
 /// A heading as links name it: its [`slug`] without the punctuation that
