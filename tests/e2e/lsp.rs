@@ -687,6 +687,45 @@ fn rename_edits_carry_buffer_versions_and_skip_notes_outside_the_workspace() {
     assert!(client.shutdown().success());
 }
 
+/// A references request with a `partialResultToken` gets its locations in
+/// `$/progress` batches and an empty result: the batches together are the
+/// answer to the same request without the token, in the same order.
+#[test]
+fn references_with_a_partial_result_token_come_in_progress_batches() {
+    let dir = workspace();
+    // Enough mentions for several batches.
+    let line = "張勇 met Zhang Yong again.\n";
+    fs::write(dir.path().join("many.txt"), line.repeat(6_000)).unwrap();
+    let mut client = start(&dir, Encoding::Utf16);
+    let note = root(&dir).join("notes/research.md");
+    open(&mut client, &note, RESEARCH);
+    let mut params = at(&client, &note, RESEARCH, "Zhang Yong", 2);
+    params["context"] = json!({ "includeDeclaration": true });
+
+    let whole = client.request("textDocument/references", params.clone());
+    let whole = whole["result"].as_array().unwrap_or_else(|| panic!("{whole}")).clone();
+    assert!(whole.len() > 12_000, "{} locations", whole.len());
+    let partial = client.partial_request("textDocument/references", params.clone(), "refs-1");
+    assert_eq!(partial.response["result"], json!([]), "{}", partial.response);
+    assert!(partial.batches.len() >= 3, "{} batches", partial.batches.len());
+    let streamed: Vec<Value> = partial
+        .batches
+        .iter()
+        .flat_map(|batch| batch.as_array().unwrap_or_else(|| panic!("{batch}")).clone())
+        .collect();
+    assert_eq!(streamed.len(), whole.len());
+    assert!(streamed == whole, "the batches together differ from the whole answer");
+    assert_eq!(located(Encoding::Utf16, &json!(streamed[..3])), located(Encoding::Utf16, &json!(whole[..3])));
+
+    // A place that names nothing: no batch, and no answer either.
+    params = at(&client, &note, RESEARCH, "took", 1);
+    params["context"] = json!({ "includeDeclaration": true });
+    let nothing = client.partial_request("textDocument/references", params, "refs-2");
+    assert!(nothing.batches.is_empty(), "{:?}", nothing.batches);
+    assert!(nothing.response.get("error").is_none(), "{}", nothing.response);
+    assert!(client.shutdown().success());
+}
+
 /// The number before " documents" in the line of a hover card that counts
 /// the mentions ("12 mentions in 3 documents, 2 in notes").
 fn documents_mentioning(markdown: &str) -> usize {

@@ -40,46 +40,75 @@ fn declaration(index: &Index, term: &dossier_index::Term) -> Option<FileRange> {
 /// then offset. With `include_declaration` the declaration (see
 /// [`definition`]) comes first; without it, it is left out.
 pub fn references(index: &Index, path: &str, offset: usize, include_declaration: bool) -> Vec<FileRange> {
+    references_in_order(index, path, offset, include_declaration).collect()
+}
+
+/// [`references`] as they are found, in the same order: a client that takes
+/// partial results gets the first ones before the last are found (a term's
+/// answer can hold hundreds of thousands of mentions).
+pub fn references_in_order<'a>(
+    index: &'a Index,
+    path: &str,
+    offset: usize,
+    include_declaration: bool,
+) -> Box<dyn Iterator<Item = FileRange> + 'a> {
     if let Some(note) = note_at(index, path, offset) {
-        return note_references(index, &note, include_declaration);
+        return note_references_in_order(index, &note, include_declaration);
     }
-    let Some((id, range)) = index.term_at(path, offset) else { return Vec::new() };
+    let Some((id, range)) = index.term_at(path, offset) else { return Box::new(std::iter::empty()) };
     let term = index.term(id);
     let declaration = declaration(index, term);
-    let mut found: Vec<FileRange> = index.mentions(id).map(|m| FileRange::from(&m.location)).collect();
-    let mentioned = found.len();
     // A romanization in a note ("Zhang Yong" for 張勇) is resolved by
     // `term_at` without being one of the term's mentions: its other
     // occurrences in notes are found the same way.
+    let mut romanizations = Vec::new();
     let surface = source_text(index, path).map_or("", |text| crate::slice(text, range));
     if !surface.is_empty() && !term.aliases.iter().any(|alias| alias.text == surface) {
         for source in index.sources().iter().filter(|s| s.kind == dossier_index::SourceKind::Note) {
             for (start, _) in source.document.text.match_indices(surface) {
                 let note = &source.document.path;
                 if index.term_at(note, start).is_some_and(|(other, r)| other == id && r.start == start) {
-                    found.push(FileRange { path: Arc::from(note.as_str()), range: start..start + surface.len() });
+                    romanizations
+                        .push(FileRange { path: Arc::from(note.as_str()), range: start..start + surface.len() });
                 }
             }
         }
     }
     // The mentions come ordered by path then offset: only the romanizations
-    // found above need sorting in (a term's answer can hold hundreds of
-    // thousands of mentions, and ordering compares paths character by
-    // character, where equality first compares the shared `Arc`s).
+    // found above need sorting in, merged as a stable sort of the mentions
+    // followed by them would order them (ordering compares paths character
+    // by character, so it is done only when there are romanizations).
     let by_place = |a: &FileRange, b: &FileRange| (&a.path, a.range.start).cmp(&(&b.path, b.range.start));
-    debug_assert!(found[..mentioned].is_sorted_by(|a, b| by_place(a, b).is_le()));
-    if found.len() > mentioned {
-        found.sort_by(by_place);
-    }
-    found.dedup();
-    if let Some(declaration) = declaration {
-        // Ranges first: cheaper than the paths, which share long prefixes.
-        found.retain(|found| found.range != declaration.range || found.path != declaration.path);
-        if include_declaration {
-            found.insert(0, declaration);
+    romanizations.sort_by(by_place);
+    let mentions = index.mentions(id).map(|m| FileRange::from(&m.location));
+    let found: Box<dyn Iterator<Item = FileRange> + 'a> = if romanizations.is_empty() {
+        Box::new(mentions)
+    } else {
+        let mut mentions = mentions.peekable();
+        let mut romanizations = romanizations.into_iter().peekable();
+        Box::new(std::iter::from_fn(move || match (mentions.peek(), romanizations.peek()) {
+            (Some(mention), Some(romanization)) if by_place(mention, romanization).is_gt() => romanizations.next(),
+            (Some(_), _) => mentions.next(),
+            (None, _) => romanizations.next(),
+        }))
+    };
+    // Equal neighbours once, and not the declaration (ranges first: cheaper
+    // than the paths, which share long prefixes), which comes first when asked for.
+    let mut found = found.peekable();
+    let unique = std::iter::from_fn(move || {
+        let item = found.next()?;
+        while found.peek() == Some(&item) {
+            found.next();
         }
-    }
-    found
+        Some(item)
+    });
+    let first = declaration.clone().filter(|_| include_declaration);
+    let found = unique.filter(move |found| {
+        declaration
+            .as_ref()
+            .is_none_or(|declaration| found.range != declaration.range || found.path != declaration.path)
+    });
+    Box::new(first.into_iter().chain(found))
 }
 
 /// The source that `offset` of the note at `path` stands for: the target of
@@ -101,29 +130,36 @@ pub fn note_at(index: &Index, path: &str, offset: usize) -> Option<Arc<str>> {
 /// inside one of those links; with `include_declaration` the term's
 /// declaration comes first.
 pub fn note_references(index: &Index, note: &str, include_declaration: bool) -> Vec<FileRange> {
-    let mut found: Vec<FileRange> =
+    note_references_in_order(index, note, include_declaration).collect()
+}
+
+/// [`note_references`] as they are found, in the same order.
+fn note_references_in_order<'a>(
+    index: &'a Index,
+    note: &str,
+    include_declaration: bool,
+) -> Box<dyn Iterator<Item = FileRange> + 'a> {
+    let links: Arc<[FileRange]> =
         index.backlinks(note).map(|link| FileRange { path: link.path, range: link.text_range }).collect();
-    let Some(id) = index.term_of_note(note) else { return found };
+    let shared = Arc::clone(&links);
+    let backlinks = (0..links.len()).map(move |at| shared[at].clone());
+    let Some(id) = index.term_of_note(note) else { return Box::new(backlinks) };
     let declaration = declaration(index, index.term(id));
-    let mentions: Vec<FileRange> =
-        mentions_outside(index, id, &found, declaration.as_ref(), include_declaration).collect();
-    if include_declaration && let Some(declaration) = declaration {
-        found.insert(0, declaration);
-    }
-    found.extend(mentions);
-    found
+    let first = declaration.clone().filter(|_| include_declaration);
+    let mentions = mentions_outside(index, id, links, declaration, include_declaration);
+    Box::new(first.into_iter().chain(backlinks).chain(mentions))
 }
 
 /// The mentions of a term that lie in none of `links` (ordered by path then
 /// offset, as backlinks are) and are not `declaration` (nor inside it, when
 /// the declaration is part of the answer).
-fn mentions_outside<'a>(
-    index: &'a Index,
+fn mentions_outside(
+    index: &Index,
     id: TermId,
-    links: &'a [FileRange],
-    declaration: Option<&'a FileRange>,
+    links: Arc<[FileRange]>,
+    declaration: Option<FileRange>,
     include_declaration: bool,
-) -> impl Iterator<Item = FileRange> + 'a {
+) -> impl Iterator<Item = FileRange> + '_ {
     let inside = |range: &std::ops::Range<usize>, mention: &FileRange| {
         range.start <= mention.range.start && mention.range.end <= range.end
     };
@@ -137,7 +173,7 @@ fn mentions_outside<'a>(
             next += 1;
         }
         let linked = links.get(next).is_some_and(|link| link.path == mention.path && inside(&link.range, mention));
-        let declared = declaration.is_some_and(|d| {
+        let declared = declaration.as_ref().is_some_and(|d| {
             d.path == mention.path
                 && if include_declaration { inside(&d.range, mention) } else { d.range == mention.range }
         });

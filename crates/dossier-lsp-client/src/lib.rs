@@ -69,6 +69,21 @@ struct Connection {
     stderr: Arc<Mutex<String>>,
 }
 
+/// What [`Client::partial_request`] received.
+#[derive(Debug, Default)]
+pub struct PartialAnswer {
+    /// The values of the `$/progress` notifications for the request's token, in order.
+    pub batches: Vec<Value>,
+    /// The response.
+    pub response: Value,
+    /// From just before the request was written to when the last byte of
+    /// the first batch was read; `None` without batches.
+    pub first_batch: Option<Duration>,
+    /// From just before the request was written to when the last byte of
+    /// the response was read.
+    pub received: Duration,
+}
+
 /// A running `binary lsp` whose output is read on two threads: the framed
 /// messages from stdout, and stderr (its log) into a shared string.
 pub struct ServerProcess {
@@ -124,7 +139,8 @@ fn spawn_reading<T: Send + 'static>(
 fn read_messages<T: Send + 'static>(output: impl Read + Send + 'static, wrap: fn(Value, Instant) -> T) -> Receiver<T> {
     let (sender, incoming) = mpsc::channel();
     std::thread::spawn(move || {
-        let mut reader = BufReader::new(output);
+        // Large reads: an answer of tens of megabytes is read in fewer calls.
+        let mut reader = BufReader::with_capacity(1 << 20, output);
         while let Some(body) = read_body(&mut reader) {
             let received = Instant::now();
             let Ok(message) = serde_json::from_slice(&body) else { break };
@@ -342,6 +358,35 @@ impl Client {
         self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
         let (response, received) = self.timed_response(json!(id));
         (response, received.saturating_duration_since(sent))
+    }
+
+    /// Sends a request with `token` as its `partialResultToken` and waits
+    /// for its response, collecting the `$/progress` values sent for that
+    /// token on the way (those are not kept in [`Client::notifications`]).
+    pub fn partial_request(&mut self, method: &str, params: Value, token: &str) -> PartialAnswer {
+        let mut params = params;
+        params["partialResultToken"] = json!(token);
+        self.next_id += 1;
+        let id = json!(self.next_id);
+        let sent = Instant::now();
+        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        let deadline = sent + self.timeout;
+        let mut answer = PartialAnswer::default();
+        loop {
+            let (message, received) = self.next_timed_message(deadline).unwrap_or_else(|| {
+                panic!("no response to request {id} within {:?}; server log:\n{}", self.timeout, self.stderr())
+            });
+            let since = received.saturating_duration_since(sent);
+            if message["method"] == "$/progress" && message["params"]["token"] == token {
+                answer.first_batch.get_or_insert(since);
+                let mut message = self.notifications.pop().unwrap_or(message);
+                answer.batches.push(message["params"]["value"].take());
+            } else if message.get("method").is_none() && message["id"] == id {
+                answer.response = message;
+                answer.received = since;
+                return answer;
+            }
+        }
     }
 
     /// Waits for the response to request `id` (`null` for the answer to a

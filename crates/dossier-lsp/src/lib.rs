@@ -108,9 +108,27 @@ pub mod fuzzing {
 /// abandoned rather than awaited, so that the process ends promptly.
 pub fn run_stdio() -> std::io::Result<bool> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    let shut_down = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    grow_stdout_pipe();
+    let output = transport::Output::Blocking(Box::new(std::io::stdout()));
+    let shut_down = runtime.block_on(serve_to(tokio::io::stdin(), output));
     runtime.shutdown_background();
     Ok(shut_down)
+}
+
+/// Makes stdout's pipe, when it is one, hold a megabyte (Linux's limit for
+/// an unprivileged process) instead of 64 KB: a references answer of tens
+/// of megabytes then crosses in a few hundred handovers between the server
+/// and the client rather than in thousands, each of which waits for the
+/// other process to be scheduled on a busy machine.
+fn grow_stdout_pipe() {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsFd;
+        let stdout = std::io::stdout();
+        if let Err(error) = rustix::pipe::fcntl_setpipe_size(stdout.as_fd(), 1 << 20) {
+            tracing::debug!("stdout's pipe keeps its size: {error}");
+        }
+    }
 }
 
 /// Serves LSP over any byte streams (a pipe, `tokio::io::duplex` in tests)
@@ -122,6 +140,11 @@ pub async fn serve(
     input: impl AsyncRead + Unpin + Send + 'static,
     output: impl AsyncWrite + Unpin + Send + 'static,
 ) -> bool {
+    serve_to(input, transport::Output::Async(Box::new(output))).await
+}
+
+/// [`serve`] with the output given as [`transport::Output`].
+async fn serve_to(input: impl AsyncRead + Unpin + Send + 'static, output: transport::Output) -> bool {
     let splices = Arc::new(transport::Splices::default());
     let shut_down = Arc::new(AtomicBool::new(false));
     let (guarded, server_input, server_output) =

@@ -65,12 +65,27 @@ impl Server {
     /// `textDocument/references` as the transport passes it on: the answer
     /// is written as JSON text for the transport to put into the response
     /// (see `transport`), which is `null` here.
+    ///
+    /// With a `partialResultToken`, the locations go out in `$/progress`
+    /// notifications, a batch each (the first within milliseconds whatever
+    /// the total), and the answer is an empty list.
     pub(crate) async fn spliced_references(&self, params: SplicedReferences) -> jsonrpc::Result<serde_json::Value> {
         let include_declaration = params.params.context.include_declaration;
+        let token = params.params.partial_result_params.partial_result_token.as_ref();
+        let token = token.and_then(|token| serde_json::to_string(token).ok());
+        let splices = Arc::clone(&self.splices);
         let text = self
             .at_position(&params.params.text_document_position, move |view, path, _, offset| {
-                let found = navigation::references(&view.snapshot.index, path, offset, include_declaration);
-                Some(view.locations_json(&found))
+                let index = &view.snapshot.index;
+                let Some(token) = token else {
+                    let found = navigation::references(index, path, offset, include_declaration);
+                    return Some(view.locations_json(&found));
+                };
+                // As they are found: the first batch goes out before the
+                // last locations are known.
+                let found = navigation::references_in_order(index, path, offset, include_declaration);
+                view.locations_json_in_batches(found, |batch| splices.progress(&token, batch));
+                Some(b"[]".to_vec())
             })
             .await?;
         self.splices.put(&params.id, text.unwrap_or_else(|| b"null".to_vec()));

@@ -33,16 +33,23 @@
 //! guard puts the text in as the result. The request still goes through the
 //! server in order (after the edits before it) and can be cancelled; an
 //! error response passes unchanged.
+//!
+//! **Partial results.** A references request with a `partialResultToken`
+//! is answered in batches: its handler puts each batch of locations, as
+//! JSON text, into a `$/progress` notification that goes straight into the
+//! queue of frames for the client ([`Splices::progress`]), then answers
+//! with an empty list, as the specification asks of partial results. The
+//! batches are queued before the handler returns, so before its response.
 
 use std::{
     collections::{HashMap, HashSet},
-    sync::{Arc, Mutex},
+    sync::{Arc, Mutex, OnceLock},
 };
 
 use serde_json::{Value, json};
 use tokio::{
     io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader, DuplexStream},
-    sync::mpsc::{Sender, channel},
+    sync::mpsc::{Sender, WeakSender, channel},
 };
 
 /// Bodies larger than this are refused: no client sends them, and reading
@@ -88,6 +95,9 @@ pub(crate) struct Splices {
     results: Mutex<HashMap<String, Vec<u8>>>,
     /// The ids of the requests the guard passed on as spliced.
     expected: Mutex<HashSet<String>>,
+    /// The queue of frames for the client, for partial results; weak, so
+    /// that the queue closes once the server's output has ended.
+    frames: OnceLock<WeakSender<Body>>,
 }
 
 impl Splices {
@@ -97,6 +107,17 @@ impl Splices {
         if self.expected.lock().unwrap_or_else(|e| e.into_inner()).contains(&id) {
             self.results.lock().unwrap_or_else(|e| e.into_inner()).insert(id, result);
         }
+    }
+
+    /// Sends a `$/progress` notification for the partial result `token`
+    /// (JSON text) whose value is `value` (JSON text), straight into the
+    /// queue of frames for the client, waiting while the queue is full.
+    /// Returns whether it was queued (not when the output has closed).
+    /// Must be called from a blocking thread, not from async code.
+    pub(crate) fn progress(&self, token: &str, value: Vec<u8>) -> bool {
+        let Some(frames) = self.frames.get().and_then(WeakSender::upgrade) else { return false };
+        let head = format!(r#"{{"jsonrpc":"2.0","method":"$/progress","params":{{"token":{token},"value":"#);
+        frames.blocking_send(frame(vec![head.into_bytes(), value, b"}}".to_vec()])).is_ok()
     }
 
     /// Turns a checked client message into what the server gets: the
@@ -145,6 +166,17 @@ impl Splices {
 /// A message's body, or a frame, in parts written one after the other.
 type Body = Vec<Vec<u8>>;
 
+/// Where the frames for the client go.
+pub(crate) enum Output {
+    /// An async stream (an in-memory pipe in tests).
+    Async(Box<dyn AsyncWrite + Unpin + Send>),
+    /// A blocking writer, written on a thread of its own: the process's
+    /// stdout, which `tokio` would copy into its own buffer 2 MB at a time
+    /// and hand to a thread anyway; written directly, the tens of megabytes
+    /// of a large references answer go from their parts to the pipe.
+    Blocking(Box<dyn std::io::Write + Send>),
+}
+
 /// The tasks that move the bytes between the client and the server.
 pub(crate) struct Guarded {
     forward_output: tokio::task::JoinHandle<()>,
@@ -157,24 +189,35 @@ impl Guarded {
     /// streams the server reads (checked messages only) and writes.
     pub(crate) fn new(
         input: impl AsyncRead + Unpin + Send + 'static,
-        output: impl AsyncWrite + Unpin + Send + 'static,
+        output: Output,
         splices: Arc<Splices>,
         limits: Limits,
     ) -> (Guarded, DuplexStream, DuplexStream) {
         let (to_server, server_input) = tokio::io::duplex(PIPE);
         let (server_output, from_server) = tokio::io::duplex(PIPE);
         let (frames, mut outgoing) = channel::<Body>(limits.queue.max(1));
+        let _ = splices.frames.set(frames.downgrade());
         let forward_output =
             tokio::spawn(forward_frames(from_server, frames.clone(), Arc::clone(&splices), limits.output));
         let check_input = tokio::spawn(check_messages(input, to_server, frames, splices, limits.input));
-        let write_output = tokio::spawn(async move {
-            let mut output = output;
-            while let Some(frame) = outgoing.recv().await {
-                if write_frame(&mut output, frame).await.is_err() {
-                    break;
+        let write_output = match output {
+            Output::Async(mut output) => tokio::spawn(async move {
+                while let Some(frame) = outgoing.recv().await {
+                    if write_frame(&mut output, frame).await.is_err() {
+                        break;
+                    }
                 }
-            }
-        });
+            }),
+            Output::Blocking(mut output) => tokio::task::spawn_blocking(move || {
+                use std::io::Write;
+                while let Some(frame) = outgoing.blocking_recv() {
+                    let written = frame.iter().try_for_each(|part| output.write_all(part));
+                    if written.and_then(|()| output.flush()).is_err() {
+                        break;
+                    }
+                }
+            }),
+        };
         (Guarded { forward_output, check_input, write_output }, server_input, server_output)
     }
 
@@ -491,8 +534,12 @@ pub(crate) async fn transcript(input: Vec<u8>, limits: Limits) -> (Vec<Vec<u8>>,
         let _ = client_reads.read_to_end(&mut read).await;
         read
     });
-    let (guarded, server_input, server_output) =
-        Guarded::new(std::io::Cursor::new(input), client_output, Arc::new(Splices::default()), limits);
+    let (guarded, server_input, server_output) = Guarded::new(
+        std::io::Cursor::new(input),
+        Output::Async(Box::new(client_output)),
+        Arc::new(Splices::default()),
+        limits,
+    );
     let mut server_reads = BufReader::new(server_input);
     let mut bodies = Vec::new();
     // The end of the input ends the guard's output to the server.
@@ -634,7 +681,7 @@ mod tests {
     async fn guarded(input: &'static [u8], server_writes: Vec<u8>, limits: Limits) -> Vec<u8> {
         let (client_output, mut client_reads) = tokio::io::duplex(1 << 20);
         let (guarded, mut server_input, mut server_output) =
-            Guarded::new(input, client_output, Arc::new(Splices::default()), limits);
+            Guarded::new(input, Output::Async(Box::new(client_output)), Arc::new(Splices::default()), limits);
         let server = tokio::spawn(async move {
             server_output.write_all(&server_writes).await.unwrap();
             // What the server read: the input ends once the client's does.

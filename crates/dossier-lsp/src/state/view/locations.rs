@@ -9,6 +9,17 @@ use tower_lsp_server::ls_types as lsp;
 use super::View;
 use crate::to_proto;
 
+/// How many locations the first batch of a partial result holds: few, so
+/// that it reaches the client within milliseconds whatever the total.
+pub(crate) const FIRST_BATCH: usize = 1_000;
+
+/// From how many locations an answer is written on two threads.
+pub(crate) const PARALLEL: usize = 20_000;
+
+/// How many locations each later batch of a partial result holds (about a
+/// megabyte of JSON).
+pub(crate) const BATCH: usize = 10_000;
+
 impl View {
     /// The LSP location of a range of a source.
     pub(crate) fn location(&self, range: &FileRange) -> Option<lsp::Location> {
@@ -19,12 +30,78 @@ impl View {
     /// written directly: an answer can hold hundreds of thousands, all in a
     /// few files, whose URIs are escaped once a file rather than copied and
     /// serialized once a location. Ranges without a location are left out.
+    ///
+    /// A large answer is written in two halves on two threads (the second
+    /// by a fork of this view), joined into the same text.
     pub(crate) fn locations_json(&self, ranges: &[FileRange]) -> Vec<u8> {
-        let mut out = Vec::with_capacity(64 + 100 * ranges.len());
+        if ranges.len() < PARALLEL {
+            let mut out = Vec::with_capacity(64 + 100 * ranges.len());
+            self.write_locations(ranges, &mut out);
+            return out;
+        }
+        let (first, second) = ranges.split_at(ranges.len() / 2);
+        let fork = self.fork();
+        let (mut out, rest) = std::thread::scope(|scope| {
+            let rest = scope.spawn(move || {
+                let mut rest = Vec::with_capacity(64 + 100 * second.len());
+                fork.write_locations(second, &mut rest);
+                rest
+            });
+            let mut out = Vec::with_capacity(64 + 100 * ranges.len());
+            self.write_locations(first, &mut out);
+            (out, rest.join())
+        });
+        let rest = match rest {
+            Ok(rest) => rest,
+            // The same panic as on one thread, for the request's handler to report.
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        // "[a,b]" and "[c]" make "[a,b,c]"; either may be "[]".
+        if rest.len() > 2 {
+            out.pop();
+            if out.len() > 1 {
+                out.push(b',');
+            }
+            out.extend_from_slice(&rest[1..]);
+        }
+        out
+    }
+
+    /// [`View::locations_json`] in batches, for ranges as they are found:
+    /// `send` gets each batch of locations, in order, as the JSON text of a
+    /// `Location[]` (the first batch of [`FIRST_BATCH`] ranges, so that it
+    /// is out early, the others of [`BATCH`]), and returns whether to go
+    /// on. Nothing is sent for no ranges.
+    pub(crate) fn locations_json_in_batches(
+        &self,
+        ranges: impl Iterator<Item = FileRange>,
+        mut send: impl FnMut(Vec<u8>) -> bool,
+    ) {
+        let mut size = FIRST_BATCH;
+        let mut batch = Vec::with_capacity(size);
+        let mut ranges = ranges.fuse();
+        loop {
+            batch.extend(ranges.by_ref().take(size - batch.len()));
+            if batch.is_empty() {
+                return;
+            }
+            let mut out = Vec::with_capacity(64 + 100 * batch.len());
+            self.write_locations(&batch, &mut out);
+            if !send(out) || batch.len() < size {
+                return;
+            }
+            batch.clear();
+            size = BATCH;
+        }
+    }
+
+    /// Appends the JSON text of the `Location[]` of `ranges` to `out`.
+    fn write_locations(&self, ranges: &[FileRange], out: &mut Vec<u8>) {
         out.push(b'[');
+        let empty = out.len();
         for range in ranges {
             self.with_location(range, |file, range| {
-                if out.len() > 1 {
+                if out.len() > empty {
                     out.push(b',');
                 }
                 out.extend_from_slice(b"{\"uri\":");
@@ -42,7 +119,6 @@ impl View {
             });
         }
         out.push(b']');
-        out
     }
 
     /// Runs `make` with the file of `range` and its LSP range. Locations
@@ -136,11 +212,40 @@ mod tests {
                 // Only the unknown file has no location when nothing is edited.
                 assert!(!buffers.is_empty() || locations.len() + 1 == ranges.len());
                 let expected = String::from_utf8(serde_json::to_vec(&locations).unwrap()).unwrap();
-                let view = View::new(Arc::clone(&snapshot), buffers, encoding);
+                let view = View::new(Arc::clone(&snapshot), buffers.clone(), encoding);
                 assert_eq!(String::from_utf8(view.locations_json(&ranges)).unwrap(), expected);
+                // In batches, over enough ranges for several: the batches
+                // together are the whole answer.
+                let many: Vec<FileRange> =
+                    ranges.iter().cycle().take(super::FIRST_BATCH + super::BATCH + 7).cloned().collect();
+                let view = View::new(Arc::clone(&snapshot), buffers.clone(), encoding);
+                let whole: Vec<lsp::Location> = many.iter().filter_map(|range| view.location(range)).collect();
+                // Written on two threads, and the same.
+                let view = View::new(Arc::clone(&snapshot), buffers.clone(), encoding);
+                let parallel: Vec<FileRange> = many.iter().cycle().take(super::PARALLEL + 3).cloned().collect();
+                let expected: Vec<lsp::Location> = parallel.iter().filter_map(|range| view.location(range)).collect();
+                let view = View::new(Arc::clone(&snapshot), buffers.clone(), encoding);
+                assert_eq!(
+                    String::from_utf8(view.locations_json(&parallel)).unwrap(),
+                    serde_json::to_string(&expected).unwrap()
+                );
+                let view = View::new(Arc::clone(&snapshot), buffers, encoding);
+                let mut batches: Vec<Vec<lsp::Location>> = Vec::new();
+                view.locations_json_in_batches(many.iter().cloned(), |batch| {
+                    batches.push(serde_json::from_slice(&batch).unwrap());
+                    true
+                });
+                assert_eq!(batches.len(), 3);
+                assert_eq!(batches.concat(), whole);
             }
         }
         let view = View::new(snapshot, vec![], PositionEncoding::Utf16);
         assert_eq!(view.locations_json(&[]), b"[]");
+        let mut sent = 0;
+        view.locations_json_in_batches(std::iter::empty(), |_| {
+            sent += 1;
+            true
+        });
+        assert_eq!(sent, 0, "no batch for no locations");
     }
 }
