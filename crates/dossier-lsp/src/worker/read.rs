@@ -87,6 +87,12 @@ impl EarlyIndex {
             let started = std::time::Instant::now();
             build(self.sources.clone(), (self.earlier + read, self.earlier + total));
             self.spent += started.elapsed();
+            tracing::info!(
+                "partial index of {} sources built and published in {:.0?}, at {:.0?}",
+                self.sources.len(),
+                started.elapsed(),
+                self.start.elapsed()
+            );
             self.published = true;
         }
     }
