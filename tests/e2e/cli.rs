@@ -301,6 +301,8 @@ fn names_found_without_glossary_notes() {
 
     // Kinds from the dictionary's glosses, not from a tagger's guess.
     assert_eq!(term_without_notes("京东").map(|t| t.1).as_deref(), Some("organization"));
+    // And from what the text says of a name: "a Gaode employee" works for a company.
+    assert_eq!(term_without_notes("高德").map(|t| t.1).as_deref(), Some("organization"));
     // Ordinary words are no terms.
     for word in ["wants", "公司", "集团"] {
         assert_eq!(term_without_notes(word), None, "{word}");

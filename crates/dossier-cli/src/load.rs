@@ -25,20 +25,28 @@ use crate::{
 /// Batches smaller than this finish before a bar would be worth drawing.
 const PROGRESS_THRESHOLD: usize = 50;
 
-/// Every file under `paths`, ingested in order of path, and every failure.
-pub(crate) struct Batch {
-    pub(crate) files: Vec<(WalkedFile, Result<Document, FileError>)>,
+/// Every file under `paths`, ingested in order of path (what was kept of
+/// each document), and every failure.
+pub(crate) struct Batch<T> {
+    pub(crate) files: Vec<(WalkedFile, Result<T, FileError>)>,
     pub(crate) walk_errors: Vec<FileError>,
 }
 
-/// Walks `paths` and ingests every file found.
-pub(crate) fn ingest_paths(paths: &[PathBuf], config: &IngestConfig, options: &CorpusOptions) -> Batch {
+/// Walks `paths`, ingests every file found and keeps what `each` makes of
+/// each document, made on the thread that ingested it.
+pub(crate) fn ingest_paths<T: Send>(
+    paths: &[PathBuf],
+    config: &IngestConfig,
+    options: &CorpusOptions,
+    each: &(dyn Fn(Document) -> T + Sync),
+) -> Batch<T> {
     let (mut files, walk_errors) = dossier_workspace::walk(paths);
     for file in &mut files {
         file.display = display_path(&file.path);
     }
-    let results =
-        with_progress(files.len(), options, |progress| dossier_workspace::ingest_files(&files, config, progress));
+    let results = with_progress(files.len(), options, |progress| {
+        dossier_workspace::ingest_files_with(&files, config, progress, each)
+    });
     Batch { files: files.into_iter().zip(results).collect(), walk_errors }
 }
 

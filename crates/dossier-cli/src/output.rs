@@ -1,5 +1,7 @@
 //! Plain-text tables for people: columns padded to their widest cell.
 
+use std::io::{BufWriter, Write};
+
 use unicode_width::UnicodeWidthStr;
 
 /// Renders rows under a header, columns separated by two spaces. Widths
@@ -27,13 +29,50 @@ pub(crate) fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
-/// Prints JSON to stdout, pretty, with a final newline.
+/// Prints JSON to stdout, pretty, with a final newline. Buffered: Rust's
+/// stdout flushes at every line, and pretty JSON has a line per value.
 pub(crate) fn print_json(value: &serde_json::Value) -> anyhow::Result<()> {
-    use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     serde_json::to_writer_pretty(&mut stdout, value)?;
     writeln!(stdout)?;
+    stdout.flush()?;
     Ok(())
+}
+
+/// `value` printed pretty as `serde_json` prints it when it sits `depth`
+/// levels deep in a larger value (two spaces a level): every line after the
+/// first indented by `2 * depth` spaces. JSON strings escape their line
+/// breaks, so every line break in the output is one of the layout's.
+pub(crate) fn pretty_json_at_depth(value: &serde_json::Value, depth: usize) -> Vec<u8> {
+    let flat = serde_json::to_vec_pretty(value).expect("a JSON value always serializes");
+    let indent = 2 * depth;
+    let lines = flat.iter().filter(|&&byte| byte == b'\n').count();
+    let mut out = Vec::with_capacity(flat.len() + lines * indent);
+    for (i, line) in flat.split(|&byte| byte == b'\n').enumerate() {
+        if i > 0 {
+            out.push(b'\n');
+            out.extend(std::iter::repeat_n(b' ', indent));
+        }
+        out.extend_from_slice(line);
+    }
+    out
+}
+
+/// Writes an array, `depth` levels deep, whose elements were printed by
+/// [`pretty_json_at_depth`] at `depth + 1`, as `serde_json` prints it pretty.
+pub(crate) fn write_pretty_array(out: &mut impl Write, elements: &[Vec<u8>], depth: usize) -> std::io::Result<()> {
+    if elements.is_empty() {
+        return out.write_all(b"[]");
+    }
+    out.write_all(b"[")?;
+    for (i, element) in elements.iter().enumerate() {
+        out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+        out.write_all(&b"  ".repeat(depth + 1))?;
+        out.write_all(element)?;
+    }
+    out.write_all(b"\n")?;
+    out.write_all(&b"  ".repeat(depth))?;
+    out.write_all(b"]")
 }
 
 /// A share as a percentage with one decimal.

@@ -75,6 +75,8 @@ pub(crate) struct Dictionary {
     fold_words: HashMap<char, Vec<(Vec<char>, String)>>,
     /// The longest headword, in chars.
     longest_word: usize,
+    /// The lower-case English words of the glosses, built on first use.
+    english_words: OnceLock<rustc_hash::FxHashSet<Box<str>>>,
 }
 
 impl std::fmt::Debug for Dictionary {
@@ -116,7 +118,13 @@ impl Dictionary {
         }
         let simplified = |line: &Line| &text[line.simplified_start as usize..line.simplified_end as usize];
         by_simplified.sort_by(|a, b| simplified(a).cmp(simplified(b)));
-        let mut dictionary = Dictionary { text, by_simplified, fold_words: HashMap::new(), longest_word };
+        let mut dictionary = Dictionary {
+            text,
+            by_simplified,
+            fold_words: HashMap::new(),
+            longest_word,
+            english_words: OnceLock::new(),
+        };
         dictionary.fold_words = dictionary.fold_words();
         dictionary
     }
@@ -157,6 +165,30 @@ impl Dictionary {
     /// beside Sunzi, 凤凰 phoenix beside Fenghuang county).
     pub(crate) fn has_common_sense(&self, simplified: &str) -> bool {
         self.lookup(simplified).any(|entry| !entry.is_proper_noun())
+    }
+
+    /// Whether `word` (in lower case) is an ordinary English word: one the
+    /// glosses write in lower case ("later", "thanks", "hotel"). The glosses
+    /// write names with their capital (Mexico, Xinhua), so a capitalized word
+    /// missing here is no everyday word; about 36,000 words.
+    pub(crate) fn is_english_word(&self, word: &str) -> bool {
+        let words = self.english_words.get_or_init(|| {
+            let mut words = rustc_hash::FxHashSet::default();
+            for line in self.text.split('\n') {
+                // The glosses follow the first '/' of an entry line.
+                let Some((head, glosses)) = line.split_once('/') else { continue };
+                if head.starts_with('#') {
+                    continue;
+                }
+                for word in glosses.split(|c: char| !c.is_ascii_alphabetic()) {
+                    if word.len() >= 2 && word.bytes().all(|b| b.is_ascii_lowercase()) && !words.contains(word) {
+                        words.insert(Box::from(word));
+                    }
+                }
+            }
+            words
+        });
+        words.contains(word)
     }
 
     /// The longest headword, in chars.

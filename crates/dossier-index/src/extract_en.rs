@@ -22,6 +22,9 @@ pub(crate) struct Token {
     pub(crate) possessive: usize,
     /// Whether the word starts a sentence, a line or a clause after a colon.
     pub(crate) initial: bool,
+    /// Whether the word is on a title-case line (see [`title_case_stretches`]),
+    /// where a capital is as weak a sign as at a sentence's start.
+    pub(crate) title_case: bool,
 }
 
 /// Capitalized words that are never names on their own and break a phrase
@@ -51,7 +54,33 @@ const TITLES: &[&str] = &[
     "secretary",
     "minister",
     "chief",
+    "capt",
+    "captain",
+    "gov",
+    "governor",
+    "sen",
+    "senator",
+    "lt",
+    "col",
+    "sgt",
+    "rev",
 ];
+
+/// Lower-case particles of names in several languages, joining two
+/// capitalized words into one name ("Conservatoire de Paris").
+const NAME_PARTICLES: &[&str] = &[
+    "de", "da", "do", "dos", "das", "di", "du", "del", "della", "der", "den", "van", "von", "bin", "ibn", "al", "el",
+    "le", "la",
+];
+
+/// Abbreviations that begin a place's name and keep their period inside it
+/// ("St. Petersburg", "Mt. Fuji", "Ft. Worth"): the period ends no sentence.
+const NAME_ABBREVIATIONS: &[&str] = &["st", "mt", "ft"];
+
+/// Abbreviations whose period seldom ends a sentence, besides titles ("Mr.",
+/// "Capt.") and [`NAME_ABBREVIATIONS`]: see [`is_abbreviation`]. A company's
+/// "Inc." or "Co." often does end one, so they are not here.
+const ABBREVIATIONS: &[&str] = &["jr", "sr", "vs", "gen", "rep", "jan", "feb", "aug", "sept", "oct", "nov", "dec"];
 
 /// Words that start sentences and are not names.
 const FUNCTION_WORDS: &[&str] = &[
@@ -409,6 +438,51 @@ const ORGANIZATION_WORDS: &[&str] = &[
     "partners",
 ];
 
+/// Lower-case words that, right after a name, show that it names a company.
+const COMPANY_CONTEXT_WORDS: &[&str] = &[
+    "employee",
+    "employees",
+    "staff",
+    "shareholders",
+    "investors",
+    "shares",
+    "stock",
+    "subsidiary",
+    "subsidiaries",
+    "headquarters",
+    "executives",
+    "executive",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "customers",
+];
+
+/// Head words of institutions whose names go on with "of" ("Academy of
+/// Sciences", "Bank of China"): alone, the head names nothing. Places are
+/// left out: in "Gulf of Mexico" the text names Mexico on its own too.
+const HEADS_BEFORE_OF: &[&str] = &[
+    "academy",
+    "association",
+    "bank",
+    "board",
+    "bureau",
+    "chamber",
+    "college",
+    "commission",
+    "committee",
+    "conservatory",
+    "council",
+    "department",
+    "federation",
+    "institute",
+    "ministry",
+    "museum",
+    "school",
+    "society",
+    "university",
+];
+
 /// Words after a number that show it is a quantity, not a name.
 const UNIT_WORDS: &[&str] = &[
     "years",
@@ -458,7 +532,7 @@ pub(crate) fn tokens(text: &str) -> Vec<Token> {
         }
         let word = &text[start..end];
         let possessive = ["'s", "’s", "'S", "’S"].iter().find(|p| word.ends_with(*p)).map_or(0, |p| p.len());
-        tokens.push(Token { range: start..end, possessive, initial: is_initial(text, start) });
+        tokens.push(Token { range: start..end, possessive, initial: is_initial(text, start), title_case: false });
     }
     tokens
 }
@@ -466,15 +540,45 @@ pub(crate) fn tokens(text: &str) -> Vec<Token> {
 /// Whether a word starts a sentence: after sentence punctuation, a line
 /// start, or an opening quote or bracket (quoted speech starts with a capital).
 fn is_initial(text: &str, start: usize) -> bool {
-    for c in text[..start].chars().rev() {
+    for (i, c) in text[..start].char_indices().rev() {
         match c {
             ' ' | '\t' | '-' | '—' | '–' | '*' | '#' | '>' | '•' => {}
+            // "Mt. Fuji", "Charles J. Fillmore": the period of an
+            // abbreviation or of an initial ends no sentence.
+            '.' if is_abbreviation(word_before(text, i)) => return false,
             '\n' | '\r' | '.' | '!' | '?' | ':' | ';' | '。' | '！' | '？' | '：' | '；' | '…' => return true,
             '"' | '“' | '‘' | '\'' | '(' | '[' | '「' | '（' => return true,
             _ => return false,
         }
     }
     true
+}
+
+/// The word of letters that ends at byte `end` of `text`.
+fn word_before(text: &str, end: usize) -> &str {
+    let start = text[..end]
+        .rfind(|c: char| !c.is_alphabetic())
+        .map_or(0, |i| i + text[i..].chars().next().map_or(1, char::len_utf8));
+    &text[start..end]
+}
+
+/// Whether `word`, followed by a period, is an abbreviation or an initial
+/// (one capital letter), whose period ends no sentence.
+fn is_abbreviation(word: &str) -> bool {
+    let mut chars = word.chars();
+    let initial = chars.next().is_some_and(char::is_uppercase) && chars.next().is_none();
+    initial || lower_in(word, TITLES) || lower_in(word, NAME_ABBREVIATIONS) || lower_in(word, ABBREVIATIONS)
+}
+
+/// Whether `word` is a title before a name ("President", "Dr", "Capt").
+pub(crate) fn is_title(word: &str) -> bool {
+    lower_in(word.trim_end_matches('.'), TITLES)
+}
+
+/// Whether `word` is an adjective of nationality, region or religion
+/// ("American", "Shiite"), which names nothing before a lower-case word.
+pub(crate) fn is_nationality_adjective_word(word: &str) -> bool {
+    lower_in(word, NATIONALITY_ADJECTIVES)
 }
 
 /// Byte ranges of URLs: their words are not names.
@@ -492,7 +596,21 @@ pub(crate) fn url_ranges(text: &str) -> Vec<Range<usize>> {
 /// Whether a word starts with a capital and goes on in lower case ("Taobao", "WeChat").
 fn is_capitalized(word: &str) -> bool {
     let mut chars = word.chars();
-    chars.next().is_some_and(char::is_uppercase) && chars.any(char::is_lowercase)
+    let first = chars.next();
+    if first.is_some_and(char::is_uppercase) {
+        return chars.any(char::is_lowercase);
+    }
+    // "iPhone", "eBay": one lower-case letter before a capital is a brand's
+    // spelling; "al-Sadr", "el-Sisi": an Arabic article before a name.
+    let rest = chars.as_str();
+    let camel = first.is_some_and(|c| c.is_ascii_lowercase())
+        && rest.starts_with(|c: char| c.is_ascii_uppercase())
+        && rest.chars().skip(1).any(char::is_lowercase);
+    let article = ["al-", "el-"].iter().any(|a| {
+        word.strip_prefix(a)
+            .is_some_and(|name| name.starts_with(char::is_uppercase) && name.chars().any(char::is_lowercase))
+    });
+    camel || article
 }
 
 /// Whether a word is an acronym: 2 to 6 capitals, digits allowed, a plural s tolerated ("KPIs").
@@ -564,9 +682,20 @@ fn title_case_stretches(text: &str, tokens: &[Token]) -> Vec<Range<usize>> {
 
 /// Finds capitalized phrases, acronyms and numbers used as names.
 pub(crate) fn extract(text: &str) -> Vec<Found> {
-    let tokens = tokens(text);
-    let mut skipped = title_case_stretches(text, &tokens);
-    skipped.extend(url_ranges(text));
+    let mut tokens = tokens(text);
+    // On a title-case line (a heading, or a name alone on its line: a
+    // letter's signature) every word has its capital, so its phrases count as
+    // no more than a sentence's first words.
+    let title_case = title_case_stretches(text, &tokens);
+    let mut stretches = title_case.iter().peekable();
+    for token in &mut tokens {
+        while stretches.peek().is_some_and(|s| s.end <= token.range.start) {
+            stretches.next();
+        }
+        token.title_case = stretches.peek().is_some_and(|s| s.contains(&token.range.start));
+    }
+    let tokens = tokens;
+    let mut skipped = url_ranges(text);
     skipped.sort_by_key(|r| r.start);
     // Tokens come in order: walk the skipped stretches along with them.
     let mut next_skipped = 0;
@@ -581,14 +710,23 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
     // `next` is the token after the phrase, if any.
     let flush = |phrase: &mut Vec<&Token>, found: &mut Vec<Found>, next: Option<&Token>| {
         if !is_nationality_adjective(text, phrase, next) {
-            phrase_names(text, phrase, found);
+            phrase_names(text, phrase, found, next);
         }
         phrase.clear();
     };
     for (i, token) in tokens.iter().enumerate() {
         let word = &text[token.range.start..token.range.end - token.possessive];
         let joins_previous = phrase.last().is_some_and(|p| {
-            p.possessive == 0 && matches!(&text[p.range.end..token.range.start], " " | " & " | " of ") && !token.initial
+            let gap = &text[p.range.end..token.range.start];
+            let abbreviated = gap == ". " && {
+                let previous = &text[p.range.clone()];
+                lower_in(previous, NAME_ABBREVIATIONS) || previous.chars().count() == 1 || previous.contains('.')
+            };
+            // A lower-case particle inside a name: "Conservatoire de Paris",
+            // "Lula da Silva", "Ludwig van Beethoven".
+            let particle =
+                gap.strip_prefix(' ').and_then(|g| g.strip_suffix(' ')).is_some_and(|g| NAME_PARTICLES.contains(&g));
+            p.possessive == 0 && (matches!(gap, " " | " & " | " of ") || abbreviated || particle) && !token.initial
         });
         if !joins_previous {
             flush(&mut phrase, &mut found, Some(token));
@@ -603,12 +741,48 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
         }
         if let Some(dotted) = dotted_acronym(text, token) {
             flush(&mut phrase, &mut found, Some(token));
-            found.push(Found { range: dotted, kind: TermKind::Unknown, evidence: Evidence::Acronym });
+            found.push(Found { range: dotted.clone(), kind: TermKind::Unknown, evidence: Evidence::Acronym });
+            // "U.S. Navy": the acronym starts a name that goes on.
+            let goes_on = tokens.get(i + 1).is_some_and(|next| {
+                text.get(dotted.end..next.range.start) == Some(" ") && is_capitalized(&text[next.range.clone()])
+            });
+            if goes_on && dotted.end > token.range.end {
+                phrase.push(token);
+            }
             continue;
         }
-        let acronym = is_acronym(word);
+        // Among other words in capitals ("YOU MUST SEE HER", a line in
+        // capitals), a word in capitals is shouted, not an acronym, when it is
+        // an everyday English word.
+        let all_caps = |t: &Token| {
+            let w = &text[t.range.clone()];
+            w.len() >= 2 && w.chars().all(|c| c.is_uppercase() || !c.is_alphabetic())
+        };
+        let beside_capitals =
+            [i.checked_sub(1), Some(i + 1)].into_iter().flatten().filter_map(|j| tokens.get(j)).any(|t| {
+                let gap = if t.range.start < token.range.start {
+                    t.range.end..token.range.start
+                } else {
+                    token.range.end..t.range.start
+                };
+                all_caps(t) && text[gap].trim().is_empty()
+            });
+        let shouted = (token.title_case || beside_capitals)
+            && all_caps(token)
+            && crate::dictionary::dictionary().is_english_word(&word.to_lowercase());
+        let acronym = is_acronym(word) && !shouted;
         if acronym && lower_in(word, GENERIC_ACRONYMS) || lower_in(word, TITLES) {
             flush(&mut phrase, &mut found, Some(token));
+            continue;
+        }
+        // One capital and a period before a capitalized word is an initial
+        // of a name ("Charles J. Fillmore", "A. Noel Kramer").
+        let initial_letter = word.len() == 1
+            && word.starts_with(|c: char| c.is_ascii_uppercase())
+            && text[token.range.end..].starts_with(". ")
+            && tokens.get(i + 1).is_some_and(|next| is_capitalized(&text[next.range.clone()]));
+        if initial_letter {
+            phrase.push(token);
             continue;
         }
         if is_capitalized(word) || acronym {
@@ -616,6 +790,23 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
                 continue;
             }
             phrase.push(token);
+            continue;
+        }
+        // "of" inside a name ("Chinese Academy of Sciences"): after the head
+        // word of an institution, before a capitalized word. "Tim Cook of
+        // Apple" is two names.
+        // A name particle between two capitalized words ("Lula da Silva")
+        // likewise.
+        let of_inside_name = (word == "of" || NAME_PARTICLES.contains(&word))
+            && phrase.last().is_some_and(|p| {
+                p.possessive == 0
+                    && text[p.range.end..token.range.start] == *" "
+                    && (word != "of" || lower_in(&text[p.range.clone()], HEADS_BEFORE_OF))
+            })
+            && tokens.get(i + 1).is_some_and(|next| {
+                text[token.range.end..next.range.start] == *" " && is_capitalized(&text[next.range.clone()])
+            });
+        if of_inside_name {
             continue;
         }
         flush(&mut phrase, &mut found, Some(token));
@@ -638,10 +829,28 @@ fn is_nationality_adjective(text: &str, phrase: &[&Token], next: Option<&Token>)
 
 /// The names of a phrase: the phrase, and the name after its last "of"
 /// ("Mexico" in "Gulf of Mexico"), which the text also uses on its own.
-fn phrase_names(text: &str, phrase: &[&Token], found: &mut Vec<Found>) {
-    let Some(whole) = phrase_to_found(text, phrase) else { return };
+fn phrase_names(text: &str, phrase: &[&Token], found: &mut Vec<Found>, next: Option<&Token>) {
+    let Some(mut whole) = phrase_to_found(text, phrase) else { return };
+    // "Gaode employees", "Ant shareholders": what follows the name tells a
+    // company, whatever its syllables suggest.
+    let followed_by_company_word = next.is_some_and(|next| {
+        phrase.last().is_some_and(|last| last.possessive == 0 && text[last.range.end..next.range.start] == *" ")
+            && lower_in(&text[next.range.clone()], COMPANY_CONTEXT_WORDS)
+    });
+    if followed_by_company_word {
+        whole.kind = TermKind::Organization;
+    }
     let of = phrase.windows(2).rposition(|pair| &text[pair[0].range.end..pair[1].range.start] == " of ");
     found.push(whole);
+    // "NASA T-shirt", "BBC Breaking News": the acronym heading the phrase is
+    // a name of its own.
+    if phrase.len() > 1
+        && phrase[0].possessive == 0
+        && is_acronym(&text[phrase[0].range.clone()])
+        && let Some(acronym) = phrase_to_found(text, &phrase[..1])
+    {
+        found.push(acronym);
+    }
     if let Some(of) = of
         && let Some(mut tail) = phrase_to_found(text, &phrase[of + 1..])
     {
@@ -664,7 +873,7 @@ fn phrase_to_found(text: &str, phrase: &[&Token]) -> Option<Found> {
     }
     let (kind, evidence) = if words.len() == 1 && is_acronym(words[0]) {
         (TermKind::Concept, Evidence::Acronym)
-    } else if first.initial {
+    } else if first.initial || first.title_case {
         (TermKind::Unknown, Evidence::SentenceInitial)
     } else {
         (TermKind::Unknown, Evidence::Capitalized)
@@ -733,7 +942,8 @@ mod tests {
     #[test]
     fn phrases_possessives_and_titles() {
         check(
-            "Ant Financial Chairman Peng Lei met them. Later, Jack Ma's vision grew in Hangzhou; the Alibaba Group CEO spoke.",
+            "Ant Financial Chairman Peng Lei met them. Later, Jack Ma's vision grew in Hangzhou; the Alibaba Group CEO spoke \
+             to Gaode employees.",
             expect![[r#"
                 [
                     "Ant Financial Unknown SentenceInitial",
@@ -741,6 +951,7 @@ mod tests {
                     "Jack Ma Unknown Capitalized",
                     "Hangzhou Unknown Capitalized",
                     "Alibaba Group Organization Capitalized",
+                    "Gaode Organization Capitalized",
                 ]
             "#]],
         );
@@ -766,23 +977,31 @@ mod tests {
     fn nationality_adjectives_before_a_noun_are_no_names() {
         check(
             "Iraqi officials met American troops near the Chinese embassy. He flew American Airlines to the \
-             Chinese Academy and speaks Chinese.",
+             Chinese Academy of Sciences and speaks Chinese; Jack Ma of Alibaba did not, nor did Lula da Silva.",
             expect![[r#"
                 [
                     "American Airlines Unknown Capitalized",
-                    "Chinese Academy Unknown Capitalized",
+                    "Chinese Academy of Sciences Unknown Capitalized",
+                    "Sciences Unknown Capitalized",
                     "Chinese Unknown Capitalized",
+                    "Jack Ma Unknown SentenceInitial",
+                    "Alibaba Unknown Capitalized",
+                    "Lula da Silva Unknown Capitalized",
                 ]
             "#]],
         );
     }
 
     #[test]
-    fn title_case_lines_are_skipped() {
+    fn title_case_lines_are_weak_evidence_like_sentence_starts() {
         check(
             "II. Signs of Fatigue#\n- Jack Ma's Vision: the vision of Jack Ma.\n",
             expect![[r#"
                 [
+                    "Signs Unknown SentenceInitial",
+                    "Fatigue Unknown SentenceInitial",
+                    "Jack Ma Unknown SentenceInitial",
+                    "Vision Unknown SentenceInitial",
                     "Jack Ma Unknown Capitalized",
                 ]
             "#]],

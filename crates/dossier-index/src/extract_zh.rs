@@ -161,6 +161,34 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
         let word = &folded[range.clone()];
         let chars = end - start;
         start = range.start;
+        // A name of the dictionary and the word for what kind of place it is
+        // make one place's name (凤凰 + 古镇, 天山 + 公园): the segmentation
+        // keeps them apart, and the name alone may be an ordinary word too
+        // (凤凰 phoenix).
+        if chars >= 2
+            && let Some(next) = tags.get(i)
+            && next.start == end
+            && PLACE_SUFFIXES.contains(&next.word)
+            && proper_noun_headwords().contains(word)
+        {
+            found.push(Found { range: start..offsets[next.end], kind: TermKind::Place, evidence: Evidence::Lexicon });
+        }
+        if chars == 1
+            && let Some(nickname) = nickname(&tags, i - 1)
+        {
+            found.push(Found {
+                range: offsets[nickname.start]..offsets[nickname.end],
+                kind: TermKind::Person,
+                evidence: Evidence::Tagged,
+            });
+        }
+        if chars == 2
+            && let [a, b] = word.chars().collect::<Vec<_>>()[..]
+            && is_nickname(a, b)
+        {
+            found.push(Found { range: start..range.end, kind: TermKind::Person, evidence: Evidence::Tagged });
+            continue;
+        }
         if chars < 2 || !word.chars().all(is_han) || HAN_STOP_WORDS.contains(&word) {
             continue;
         }
@@ -186,8 +214,17 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
         // the tagger says: it stays a weak candidate that only a link (a
         // romanization, a pattern) makes a term.
         if dictionary.has_common_sense(word) {
+            // Unless the dictionary also lists it as a proper noun and the
+            // tagger, independently, takes it for a place or a name in this
+            // sentence (天池 the lake, beside "pool of heaven"): two
+            // witnesses agree, and the corpus must still use it twice.
+            let evidence = if matches!(word_tag, "ns" | "nz" | "nt") && proper_noun_headwords().contains(word) {
+                Evidence::Lexicon
+            } else {
+                Evidence::Word
+            };
             if chars <= 4 {
-                found.push(Found { range: start..range.end, kind: TermKind::Unknown, evidence: Evidence::Word });
+                found.push(Found { range: start..range.end, kind: TermKind::Unknown, evidence });
             }
             continue;
         }
@@ -215,6 +252,62 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
     let chars: Vec<char> = folded.chars().collect();
     found.extend(crate::discover::new_words(&chars, &offsets, &boundaries, &word_at));
     found
+}
+
+/// Words that, after a place's name, make the name of a place (凤凰古镇).
+const PLACE_SUFFIXES: &[&str] = &[
+    "古镇",
+    "古城",
+    "公园",
+    "机场",
+    "车站",
+    "广场",
+    "大桥",
+    "大学",
+    "博物馆",
+    "景区",
+    "湖",
+    "山",
+    "岛",
+    "河",
+    "寺",
+    "镇",
+    "县",
+    "市",
+    "省",
+];
+
+/// Chars after a one-char given name that make a nickname of a person
+/// (豪仔, 紅姐, 強哥), and chars before one (阿強).
+const NICKNAME_SUFFIXES: &str = "仔姐哥嫂叔妹";
+const NICKNAME_PREFIXES: &str = "阿";
+
+/// Chars that make no nickname before a suffix: pronouns and determiners (他哥 is his brother).
+const NOT_GIVEN_NAMES: &str = "他她你我它们們这這那每各其大小老二三四表堂亲親";
+
+/// A nickname of two chars starting at the `i`th one-char word: a one-char
+/// given name and a familiar suffix (豪仔, 紅姐), or 阿 and a name, that the
+/// dictionary does not list as a word (姐姐, 阿姨 are words); the segmenter
+/// cuts these in two.
+fn nickname(tags: &[jieba_rs::Tag<'_>], i: usize) -> Option<std::ops::Range<usize>> {
+    let (first, second) = (tags.get(i)?, tags.get(i + 1)?);
+    if first.end - first.start != 1 || second.end - second.start != 1 || second.start != first.end {
+        return None;
+    }
+    let (a, b) = (first.word.chars().next()?, second.word.chars().next()?);
+    is_nickname(a, b).then_some(first.start..second.end)
+}
+
+/// Whether two chars make a nickname (see [`nickname`]).
+fn is_nickname(a: char, b: char) -> bool {
+    let shape =
+        (NICKNAME_SUFFIXES.contains(b) && is_han(a) && !NOT_GIVEN_NAMES.contains(a) && !FUNCTION_CHARS.contains(a))
+            || (NICKNAME_PREFIXES.contains(a) && is_han(b) && !FUNCTION_CHARS.contains(b));
+    if !shape {
+        return false;
+    }
+    let word: String = [a, b].iter().map(|&c| fold::simplified(c)).collect();
+    dictionary().lookup(&word).next().is_none()
 }
 
 /// Words that, after a name, make the name of its company or group.
@@ -250,11 +343,37 @@ fn proper_noun_headwords() -> &'static HashSet<&'static str> {
     HEADWORDS.get_or_init(|| {
         dictionary()
             .entries()
-            .filter(|entry| entry.is_proper_noun())
+            .filter(|entry| entry.is_proper_noun() && entry.senses().any(sense_is_a_name))
             .map(|entry| entry.simplified)
             .filter(|word| (SHORTEST_NAME..=LONGEST_NAME).contains(&word.chars().count()))
             .collect()
     })
+}
+
+/// Whether a gloss of a proper-noun entry names something ("Lake Tianchi in
+/// Xinjiang", "Muslim", "English (language)", "Youku, Chinese video hosting
+/// platform"): up to a comma, it starts and ends on a capital once its
+/// brackets are set aside. CC-CEDICT also capitalizes the
+/// pinyin of words built on a name, whose glosses end on an ordinary word
+/// ("Beijing resident", "Chinese cuisine", "whole territory of Hong Kong"):
+/// those are no names.
+fn sense_is_a_name(sense: &str) -> bool {
+    let mut plain = String::new();
+    let mut depth = 0usize;
+    for c in sense.chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            c if depth == 0 => plain.push(c),
+            _ => {}
+        }
+    }
+    // What follows a comma describes the name ("Youku, Chinese video hosting
+    // platform"); Han words are cross-references (湘西土家族苗族自治州).
+    let name = plain.split([',', ';']).next().unwrap_or_default();
+    let mut words = name.split_whitespace().filter(|word| word.chars().any(|c| c.is_ascii_alphabetic()));
+    let capital = |word: &str| word.starts_with(|c: char| c.is_uppercase());
+    words.next().is_some_and(capital) && words.next_back().is_none_or(capital)
 }
 
 /// Proper nouns that CC-CEDICT lists. Those on word boundaries of the
@@ -320,6 +439,21 @@ mod tests {
                     "張勇 Person",
                     "蔡崇信 Person",
                     "俞永福 Person",
+                ]
+            "#]],
+        );
+    }
+
+    #[test]
+    fn nicknames_and_names_of_places_with_their_kind() {
+        check(
+            "豪仔今晚來吃飯嗎？紅姐說好。我姐姐去了凤凰古镇。",
+            expect![[r#"
+                [
+                    "豪仔 Person",
+                    "紅姐 Person",
+                    "凤凰古镇 Place",
+                    "古镇 Place",
                 ]
             "#]],
         );

@@ -165,8 +165,16 @@ impl Index {
         {
             return Some(id);
         }
-        if trimmed.is_ascii() {
-            return self.by_letters.get(&letters_key(trimmed)).copied().flatten();
+        if trimmed.is_ascii()
+            && let Some(id) = self.by_letters.get(&letters_key(trimmed)).copied().flatten()
+        {
+            return Some(id);
+        }
+        // A title is no part of a name: "President Barack Obama" is Barack Obama.
+        if let Some((first, rest)) = text.trim().split_once(' ')
+            && crate::extract_en::is_title(first)
+        {
+            return self.lookup(rest);
         }
         None
     }

@@ -33,6 +33,9 @@ pub(crate) struct Matcher {
     needs_end_boundary: Vec<bool>,
     /// For keys that match only as written, the key as written.
     exact_case: Vec<Option<String>>,
+    /// Keys that are an adjective of nationality ("american"): before a
+    /// lower-case word ("American troops") they describe and name nothing.
+    adjective: Vec<bool>,
 }
 
 /// One match: the pattern's value and the ranges it covers.
@@ -69,8 +72,10 @@ impl Matcher {
                 .build(patterns.iter().map(|(k, _)| k.as_str()))
                 .expect("alias keys are small enough for an automaton")
         });
+        let adjective = patterns.iter().map(|(k, _)| crate::extract_en::is_nationality_adjective_word(k)).collect();
         Matcher {
             automaton,
+            adjective,
             values: patterns.into_iter().map(|(_, v)| v).collect(),
             needs_start_boundary,
             needs_end_boundary,
@@ -96,6 +101,15 @@ impl Matcher {
             let bad_case = self.exact_case[pattern].as_ref().is_some_and(|written| {
                 document.text.get(document.normalized().to_text(range.clone())) != Some(written.as_str())
             });
+            let describes = self.adjective[pattern] && {
+                let after = document.normalized().to_text(range.end..range.end);
+                let mut rest = document.text[after.start..].chars();
+                rest.next() == Some(' ') && rest.next().is_some_and(char::is_lowercase)
+            };
+            if describes {
+                at = range.end;
+                continue;
+            }
             if bad_start || bad_end || bad_case {
                 // Look again one char further: a shorter alias may start inside this one.
                 at = range.start + haystack[range.start..].chars().next().map_or(1, char::len_utf8);

@@ -303,10 +303,12 @@ fn short_acronyms_match_only_in_capitals() {
     check_terms(
         "//- a.txt\nThe US said so. Tell us more, the US replied. Give us time. The U.S. agreed with the U.S. Navy.\n",
         expect![[r#"
-            U.S. [Unknown] 2 mentions: U.S. (Corpus, Latin)
-                FirstMention: The U.S. agreed with the U.S.
             US [Concept] 2 mentions: US (Corpus, Latin)
                 FirstMention: The US said so.
+            U.S. [Unknown] 1 mentions: U.S. (Corpus, Latin)
+                FirstMention: The U.S. agreed with the U.S.
+            U.S. Navy [Unknown] 1 mentions: U.S. Navy (Corpus, Latin)
+                FirstMention: agreed with the U.S. Navy.
         "#]],
     );
 }

@@ -1,7 +1,7 @@
 //! Quality of names and terms on real, human-labelled text that the
 //! extraction was not written against: `tests/data/real-text/` (Universal
 //! Dependencies treebanks in Traditional Chinese, Simplified Chinese and
-//! English, and Tatoeba English–Chinese sentence pairs; see its README).
+//! English (web text, and news and Wikipedia), and Tatoeba English–Chinese sentence pairs; see its README).
 //!
 //! Each treebank is indexed as a corpus of documents, and the index is held
 //! against the annotators' labels:
@@ -190,13 +190,14 @@ fn percent(part: usize, whole: usize) -> f64 {
 /// other's initials (UN, United Nations).
 fn compatible(a: &str, b: &str) -> bool {
     let fold = |s: &str| zhconv::zhconv(&s.to_lowercase(), zhconv::Variant::ZhHans).replace(['.', ' '], "");
-    let (a, b) = (fold(a), fold(b));
-    if a.contains(&b) || b.contains(&a) {
+    let (fa, fb) = (fold(a), fold(b));
+    if fa.contains(&fb) || fb.contains(&fa) {
         return true;
     }
+    // Initials are read off the words before folding takes their spaces away.
     let initials = |s: &str| s.split_whitespace().filter_map(|w| w.chars().next()).collect::<String>().to_lowercase();
-    let (ia, ib) = (initials(a.as_str()), initials(b.as_str()));
-    ia == b || ib == a
+    let (ia, ib) = (initials(a), initials(b));
+    (ia.len() >= 2 && ia == fb) || (ib.len() >= 2 && ib == fa)
 }
 
 /// Measures one treebank; `other_script` turns a name into the other Han script.
@@ -215,7 +216,22 @@ fn evaluate(name: &str, other_script: Option<zhconv::Variant>) -> Figures {
                 i += 1;
                 continue;
             }
-            let start = sentence.words[i].range.start;
+            // A name starts at the capitalized words the tagger gave their
+            // own part of speech inside a sentence ("United States", "New
+            // York", "Red Sox": United VERB, New and Red ADJ); the first word
+            // of a sentence is capitalized anyway, so it proves nothing.
+            let mut first = i;
+            while first >= 2 {
+                let before = &sentence.words[first - 1];
+                let capitalized = sentence.text[before.range.clone()].chars().next().is_some_and(char::is_uppercase);
+                let joined = sentence.text[before.range.end..sentence.words[first].range.start] == *" ";
+                if capitalized && joined && matches!(before.upos.as_str(), "ADJ" | "VERB" | "NOUN" | "NUM") {
+                    first -= 1;
+                } else {
+                    break;
+                }
+            }
+            let start = sentence.words[first].range.start;
             // A name runs on over a hyphen that joins its parts (al-Sadr, Coca-Cola).
             loop {
                 let words = &sentence.words;
@@ -253,7 +269,19 @@ fn evaluate(name: &str, other_script: Option<zhconv::Variant>) -> Figures {
                     figures.same_across_scripts += 1;
                 }
             }
-            None => figures.missed.push(run.clone()),
+            None => {
+                if std::env::var("DEBUG_TERMS").is_ok() {
+                    let holding: Vec<String> = index
+                        .terms()
+                        .iter()
+                        .filter(|t| t.aliases.iter().any(|a| a.text.contains(run.as_str())))
+                        .map(|t| format!("{} {:?}", t.label, t.kind))
+                        .take(4)
+                        .collect();
+                    println!("DEBUG missed {run}: in {holding:?}");
+                }
+                figures.missed.push(run.clone())
+            }
         }
     }
     for names in terms_of_names.values() {
@@ -382,8 +410,20 @@ fn names_and_terms_hold_on_real_text() {
     hant.report("Traditional Chinese (UD_Chinese-HK)");
     let hans = evaluate("zh-hans-cfl.txt", Some(zhconv::Variant::ZhHant));
     hans.report("Simplified Chinese (UD_Chinese-CFL)");
-    let english = evaluate("en-ewt.txt", None);
-    english.report("English (UD_English-EWT dev)");
+    let web = evaluate("en-ewt.txt", None);
+    web.report("English web text (UD_English-EWT dev)");
+    let news = evaluate("en-gum-news-wiki.txt", None);
+    news.report("English news and Wikipedia (UD_English-GUM)");
+    // The English figures pool both genres: web text writes names in lower
+    // case and signs letters; news and encyclopedias name many more things.
+    let english = Figures {
+        names: web.names + news.names,
+        names_found: web.names_found + news.names_found,
+        aliases: web.aliases + news.aliases,
+        aliases_noun_phrases: web.aliases_noun_phrases + news.aliases_noun_phrases,
+        wrong_merges: web.wrong_merges + news.wrong_merges,
+        ..Figures::default()
+    };
     let (linked, pairs, wrong_pair_merges, missed) = evaluate_pairs();
     println!(
         "English–Chinese pairs: {linked}/{pairs} = {:.1} % linked, wrong merges {wrong_pair_merges}\n  {}",
@@ -402,11 +442,11 @@ fn names_and_terms_hold_on_real_text() {
     );
 
     // Floors: the figures achieved, a little lower (docs/quality.md).
-    assert!(chinese_names >= 76.5, "Chinese name recall {chinese_names:.1} %");
-    assert!(han_precision >= 84.0, "Han alias noun-phrase precision {han_precision:.1} %");
-    assert!(english.recall() >= 66.5, "English name recall {:.1} %", english.recall());
-    assert!(english.precision() >= 82.5, "Latin alias noun-phrase precision {:.1} %", english.precision());
-    assert!(percent(linked, pairs) >= 72.0, "English–Chinese link recall {:.1} %", percent(linked, pairs));
+    assert!(chinese_names >= 84.0, "Chinese name recall {chinese_names:.1} %");
+    assert!(han_precision >= 91.0, "Han alias noun-phrase precision {han_precision:.1} %");
+    assert!(english.recall() >= 87.0, "English name recall {:.1} %", english.recall());
+    assert!(english.precision() >= 90.5, "Latin alias noun-phrase precision {:.1} %", english.precision());
+    assert!(percent(linked, pairs) >= 73.5, "English–Chinese link recall {:.1} %", percent(linked, pairs));
     assert!(wrong_merges == 0, "wrong merges: {wrong_merges}");
     assert_eq!(hant.same_across_scripts, hant.names_found, "Simplified = Traditional for the names found");
 }

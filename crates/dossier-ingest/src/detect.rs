@@ -206,6 +206,19 @@ impl SegmentScan {
         while index < bytes.len() {
             let byte = bytes[index];
             if byte < 0x80 {
+                // English text eight bytes at a time.
+                if let Some(word) = crate::ascii::word_at(bytes, index)
+                    && crate::ascii::is_ascii(word)
+                {
+                    let letters = crate::ascii::ascii_letters(word);
+                    if letters != 0 {
+                        let first = letters.trailing_zeros() as usize / 8;
+                        let last = 7 - letters.leading_zeros() as usize / 8;
+                        scan.letters(index + first..index + last + 1, letters.count_ones() as usize);
+                    }
+                    index += 8;
+                    continue;
+                }
                 if byte.is_ascii_alphabetic() {
                     scan.letter(index, 1);
                 }
@@ -237,6 +250,14 @@ impl SegmentScan {
         self.letter_count += 1;
         let first = self.letters.as_ref().map_or(start, |letters| letters.start);
         self.letters = Some(first..start + len);
+    }
+
+    /// `count` letters, the first starting at `range.start` and the last
+    /// ending at `range.end`.
+    fn letters(&mut self, range: Range<usize>, count: usize) {
+        self.letter_count += count;
+        let first = self.letters.as_ref().map_or(range.start, |letters| letters.start);
+        self.letters = Some(first..range.end);
     }
 }
 
@@ -342,7 +363,7 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn segment_scan_reads_bytes_as_chars(text in "([a-z ,.]|\\PC|[\u{3400}-\u{A000}])*", count_variants: bool) {
+        fn segment_scan_reads_bytes_as_chars(text in "([a-zA-Z ,.@\\[`{]|\\PC|[\u{3400}-\u{A000}])*", count_variants: bool) {
             proptest::prop_assert_eq!(SegmentScan::of(&text, count_variants), scan_char_by_char(&text, count_variants));
         }
     }

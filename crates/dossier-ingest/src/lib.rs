@@ -31,6 +31,7 @@
 //! [`LineIndex`] for line/column positions in the decoded text.
 #![deny(missing_docs)]
 
+mod ascii;
 mod decode;
 mod detect;
 mod document;

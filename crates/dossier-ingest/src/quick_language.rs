@@ -42,7 +42,7 @@ const FUNCTION_WORDS: &[(Language, &str)] = &[
     ),
     (
         Language::German,
-        "der die das und ist nicht ein eine einen einem einer den dem des zu mit sich auf für von im \
+        "der die das und ist nicht ein eine einen einem einer den dem des zu mit sich auf für von im in \
          auch es sie wir ich er hat sind wird wurde werden war noch nach bei aus wie oder aber nur um \
          über dass vom zum zur seiner seine ihre ihr kein keine",
     ),
@@ -232,7 +232,7 @@ impl QuickDetector {
         if self.function_word_mask == 0 {
             return None;
         }
-        let (hits, _) = count_function_words(sample, self.function_word_mask);
+        let (hits, _) = count_function_words(&without_name_particles(sample), self.function_word_mask);
         let best = hits.iter().copied().max().filter(|&best| best > 0)?;
         hits.iter()
             .zip(languages_with_function_words())
@@ -271,6 +271,51 @@ impl QuickDetector {
         let leader = leader.filter(|_| best > runner_up);
         (leader, if clear { FunctionWordEvidence::Clear } else { FunctionWordEvidence::Weak })
     }
+}
+
+impl QuickDetector {
+    /// Whether `sample` has a function word of `language` outside names
+    /// (the "da" of "Lula da Silva" is the name's).
+    pub(crate) fn has_function_words_of(&self, sample: &str, language: Language) -> bool {
+        let Some(bit) = languages_with_function_words().position(|other| other == language) else { return false };
+        let (hits, _) = count_function_words(&without_name_particles(sample), self.function_word_mask);
+        hits[bit] > 0
+    }
+
+    /// Whether `sample` has, outside names, a function word of `language`
+    /// and of no other candidate ("to" is English only; "a" is Spanish and
+    /// Portuguese, and a word of many other languages).
+    pub(crate) fn has_own_function_word(&self, sample: &str, language: Language) -> bool {
+        let Some(bit) = languages_with_function_words().position(|other| other == language) else { return false };
+        let table = function_words();
+        without_name_particles(sample).split(|c: char| !c.is_alphabetic()).any(|word| {
+            let lower = word.to_lowercase();
+            table.get(lower.as_bytes()).is_some_and(|&bits| bits & self.function_word_mask == 1 << bit)
+        })
+    }
+}
+
+/// Particles that names carry between their capitalized words in many
+/// languages ("Lula da Silva", "Ludwig van Beethoven", "Ursula von der Leyen").
+const NAME_PARTICLES: &[&str] =
+    &["da", "das", "de", "del", "della", "der", "di", "do", "dos", "du", "la", "le", "van", "von"];
+
+/// `sample` without the particles that stand between two capitalized words:
+/// they are part of a name, not evidence of the sentence's language.
+fn without_name_particles(sample: &str) -> std::borrow::Cow<'_, str> {
+    let words: Vec<&str> = sample.split(' ').collect();
+    let capitalized = |word: Option<&&str>| word.and_then(|w| w.chars().next()).is_some_and(char::is_uppercase);
+    let particle = |i: usize| {
+        NAME_PARTICLES.contains(&words[i])
+            && i > 0
+            && capitalized(words.get(i - 1))
+            && (capitalized(words.get(i + 1)) || words.get(i + 1).is_some_and(|next| NAME_PARTICLES.contains(next)))
+    };
+    if !(0..words.len()).any(particle) {
+        return std::borrow::Cow::Borrowed(sample);
+    }
+    let kept: Vec<&str> = (0..words.len()).filter(|&i| !particle(i)).map(|i| words[i]).collect();
+    std::borrow::Cow::Owned(kept.join(" "))
 }
 
 /// Whether `sample` is mostly names: at least two of the words that do not

@@ -132,11 +132,7 @@ pub fn script_runs(text: &str) -> Vec<ScriptRun> {
         // the rest neutral), nor, inside a Han run, an ideograph: skip them
         // in a tight loop.
         match runs.last().map(|run| run.script) {
-            Some(ScriptClass::Latin) => {
-                while index < bytes.len() && bytes[index] < 0x80 {
-                    index += 1;
-                }
-            }
+            Some(ScriptClass::Latin) => index += crate::ascii::ascii_prefix_len(&bytes[index..]),
             Some(ScriptClass::Han) => {
                 while index + 1 < bytes.len()
                     && ((0xE5..=0xE9).contains(&bytes[index]) || (bytes[index] == 0xE4 && bytes[index + 1] >= 0xB8))

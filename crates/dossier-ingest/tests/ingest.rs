@@ -410,6 +410,8 @@ fn short_english_lines_full_of_names_are_english() {
             "Lionel Messi joined Inter Miami.",
             "Vladimir Putin spoke with Recep Tayyip Erdogan.",
             "Jacinda Ardern and Scott Morrison met in Sydney on Friday.",
+            "Jair Bolsonaro lost to Luiz Inácio Lula da Silva.",
+            "Ludwig van Beethoven moved to Vienna.",
         ],
         expect![[r#"
             en: Xi Jinping met Donald Trump in Beijing.
@@ -421,7 +423,9 @@ fn short_english_lines_full_of_names_are_english() {
             en: Ursula von der Leyen met Joe Biden in Wa…
             en: Lionel Messi joined Inter Miami.
             en: Vladimir Putin spoke with Recep Tayyip E…
-            en: Jacinda Ardern and Scott Morrison met in…"#]],
+            en: Jacinda Ardern and Scott Morrison met in…
+            en: Jair Bolsonaro lost to Luiz Inácio Lula …
+            en: Ludwig van Beethoven moved to Vienna."#]],
     );
 }
 

@@ -67,14 +67,28 @@ pub fn ingest_files(
     config: &IngestConfig,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Vec<Result<Document, FileError>> {
+    ingest_files_with(files, config, progress, &|document| {
+        document.normalized();
+        document
+    })
+}
+
+/// [`ingest_files`], with each document handed to `each` on the thread that
+/// ingested it and only what `each` returns kept: a batch that reports on
+/// its documents and needs them no longer (`dossier ingest`) holds one
+/// document per thread instead of the whole corpus, and the memory of one
+/// document is reused for the next.
+pub fn ingest_files_with<T: Send>(
+    files: &[WalkedFile],
+    config: &IngestConfig,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    each: &(dyn Fn(Document) -> T + Sync),
+) -> Vec<Result<T, FileError>> {
     let done = AtomicUsize::new(0);
     files
         .par_iter()
         .map(|file| {
-            let result = ingest_file(&file.path, &file.display, config);
-            if let Ok(document) = &result {
-                document.normalized();
-            }
+            let result = ingest_file(&file.path, &file.display, config).map(each);
             progress(done.fetch_add(1, Ordering::Relaxed) + 1, files.len());
             result
         })

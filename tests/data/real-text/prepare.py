@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Builds the real-text evaluation files of this directory from their sources.
 
-    prepare.py zh_hk-ud-test.conllu zh_cfl-ud-test.conllu en_ewt-ud-dev.conllu cmn.txt
+    prepare.py zh_hk-ud-test.conllu zh_cfl-ud-test.conllu en_ewt-ud-dev.conllu cmn.txt \
+        GUM_news_*.conllu GUM_bio_*.conllu
 
 The treebanks are reduced to what the evaluation reads (sentence text, word
 forms, universal part-of-speech tags, document breaks); the sentence pairs
@@ -40,11 +41,17 @@ PER_NAME = 6
 
 
 def treebank(path, out):
-    with open(path, encoding="utf-8") as source, open(out, "w", encoding="utf-8") as sink:
+    with open(out, "w", encoding="utf-8") as sink:
+        reduce_conllu(path, sink, keep_newdoc=True)
+
+
+def reduce_conllu(path, sink, keep_newdoc):
+    with open(path, encoding="utf-8") as source:
         for line in source:
             line = line.rstrip("\n")
             if line.startswith("# newdoc"):
-                sink.write("# newdoc\n")
+                if keep_newdoc:
+                    sink.write("# newdoc\n")
             elif line.startswith("# text = "):
                 sink.write(line + "\n")
             elif not line:
@@ -75,8 +82,18 @@ def pairs(path, out):
                     break
 
 
+def gum(paths, out):
+    """Every second Wikinews and Wikipedia document of GUM (by name), one
+    `# newdoc` each: half of the 44 keeps the file small."""
+    with open(out, "w", encoding="utf-8") as sink:
+        for path in sorted(paths)[::2]:
+            sink.write("# newdoc\n")
+            reduce_conllu(path, sink, keep_newdoc=False)
+
+
 if __name__ == "__main__":
     hk, cfl, ewt, cmn = sys.argv[1:5]
+    gum(sys.argv[5:], "en-gum-news-wiki.txt")
     treebank(hk, "zh-hant-hk.txt")
     treebank(cfl, "zh-hans-cfl.txt")
     treebank(ewt, "en-ewt.txt")

@@ -141,8 +141,15 @@ fn drop_ordinary_words(linker: &mut Linker, accepted: &[usize], counting: &Count
         let strong = node.note.is_some() && !node.title_only
             || node.romanized
             || [Evidence::Pattern, Evidence::Quoted].iter().any(|&e| node.has(e) > 0);
+        // A word that is no everyday English word ("delaware", "kerala" in
+        // a hasty web post) goes only when lower case is most of its uses.
         let lower = lower_case_mentions[id];
-        if single_word && !strong && lower > 0 && lower * 3 >= node.mentions {
+        let mostly_lower_case = if dictionary().is_english_word(&node.key) {
+            lower * 3 >= node.mentions
+        } else {
+            lower * 2 >= node.mentions
+        };
+        if single_word && !strong && lower > 0 && mostly_lower_case {
             node.accepted = false;
         }
     }

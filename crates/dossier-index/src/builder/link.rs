@@ -19,6 +19,10 @@ use super::{TERM_KINDS, location};
 pub(super) const EVIDENCE_KINDS: usize = 11;
 /// How often a name must be seen on its own to stand for its group's name.
 pub(super) const MIN_HEAD_MENTIONS: u32 = 3;
+/// The weight of an organization stated by English text (a company word
+/// in or after the name) against the extractors' other votes.
+const STATED_KIND_WEIGHT: u32 = 2;
+
 /// The weight of a dictionary gloss's kind against the extractors' votes.
 pub(super) const GLOSS_KIND_WEIGHT: u32 = 1000;
 
@@ -147,7 +151,12 @@ impl Linker {
                 }
             }
             n.evidence[found.evidence as usize] += found.count;
-            n.kind_votes[TERM_KINDS.iter().position(|k| *k == found.kind).unwrap_or(5)] += found.count;
+            // What English text says of a name ("Alibaba Group", "a Gaode
+            // employee") outweighs a guess from a Han name's syllables (高德
+            // looks like a person's name: 高 is a surname).
+            let stated_organization = found.kind == TermKind::Organization && !n.key.chars().any(is_han);
+            let weight = if stated_organization { STATED_KIND_WEIGHT } else { 1 };
+            n.kind_votes[TERM_KINDS.iter().position(|k| *k == found.kind).unwrap_or(5)] += found.count * weight;
         }
         for &(left, right) in &candidates.pairs {
             let node = |slot: u32| nodes[candidates.found[slot as usize].name as usize];
@@ -344,11 +353,28 @@ impl Linker {
         let han = node.key.chars().any(is_han);
         let words = node.key.split(' ').count();
         let quoted = node.has(Evidence::Quoted);
+        // A capitalized word that is no everyday English word is a name even
+        // where only sentences start with it (Jespersen, Xinhua); one the
+        // corpus mostly writes in lower case is dropped when mentions are
+        // counted (`assemble`).
+        let uncommon = |word: &str| {
+            let word = word.trim_end_matches('.');
+            word.chars().all(|c| c.is_ascii_alphabetic()) && !dictionary().is_english_word(word)
+        };
+        let latin_words: Vec<&str> = if han { Vec::new() } else { node.key.split(' ').collect() };
+        let initial = node.has(Evidence::SentenceInitial);
         node.accepted
             || node.has(Evidence::Pattern) > 0
             || node.has(Evidence::Coinage) > 0
             || node.has(Evidence::Capitalized) > 0
-            || node.has(Evidence::SentenceInitial) >= 2 && words >= 2
+            || initial >= 2 && words >= 2
+            || initial >= 2 && words == 1 && latin_words.first().is_some_and(|w| uncommon(w))
+            // A first name and a surname at a sentence's start ("Otto
+            // Jespersen was born"): neither end is an everyday word.
+            || initial == 1
+                && words >= 2
+                && latin_words.first().is_some_and(|w| uncommon(w))
+                && latin_words.last().is_some_and(|w| uncommon(w))
             || node.has(Evidence::Acronym) >= 2
             || node.has(Evidence::Tagged) >= 2
             || node.has(Evidence::Lexicon) >= 2

@@ -316,6 +316,18 @@ impl Detectors {
             }
         };
         if sure {
+            // On a line of names, `lingua` hears the names' language ("Luiz
+            // Inácio Lula da Silva" is Portuguese); when none of that
+            // language's function words is in the line and a word of
+            // another's alone is ("lost to"), the line is in the other.
+            if name_heavy
+                && let Some(words_say) = detectors.quick.name_heavy_guess(sample)
+                && words_say != guess.language
+                && !detectors.quick.has_function_words_of(sample, guess.language)
+                && detectors.quick.has_own_function_word(sample, words_say)
+            {
+                return Judgement::Language(tag_of(words_say));
+            }
             return Judgement::Language(tag_of(guess.language));
         }
         let name_heavy_guess = if name_heavy { detectors.quick.name_heavy_guess(sample) } else { None };
