@@ -725,3 +725,69 @@ fn references_with_a_partial_result_token_come_in_progress_batches() {
     assert!(nothing.response.get("error").is_none(), "{}", nothing.response);
     assert!(client.shutdown().success());
 }
+
+/// The number before " documents" in the line of a hover card that counts
+/// the mentions ("12 mentions in 3 documents, 2 in notes").
+fn documents_mentioning(markdown: &str) -> usize {
+    let line = markdown.lines().find(|line| line.contains(" in notes")).unwrap_or_else(|| panic!("{markdown}"));
+    let before = line.split(" document").next().unwrap();
+    before.rsplit(' ').next().unwrap().parse().unwrap_or_else(|_| panic!("{line}"))
+}
+
+#[test]
+fn a_cold_start_answers_from_the_notes_and_first_documents_before_the_index_is_whole() {
+    // Enough copies of the sample documents to take several batches to read
+    // and index: the notes and the first batch are answered from while the
+    // rest is still read.
+    let dir = workspace();
+    let copies = root(&dir).join("copies");
+    fs::create_dir(&copies).unwrap();
+    let documents: Vec<PathBuf> = fs::read_dir(seeds())
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    for copy in 0..60 {
+        for document in &documents {
+            let name = document.file_name().unwrap().to_str().unwrap();
+            fs::copy(document, copies.join(format!("{copy:02}-{name}"))).unwrap();
+        }
+    }
+    let files = documents.len() * 61 + fs::read_dir(root(&dir).join("notes")).unwrap().count();
+
+    let mut client = Client::start_with(
+        dossier_binary(),
+        &root(&dir),
+        Encoding::Utf16,
+        json!({ "window": { "workDoneProgress": true } }),
+    );
+    let note = root(&dir).join("notes/jack-ma.md");
+    let text = fs::read_to_string(&note).unwrap();
+    open(&mut client, &note, &text);
+    let heading = at(&client, &note, &text, "# Jack Ma", 3);
+    let early = client.poll("textDocument/hover", heading.clone(), |response| !response["result"].is_null());
+    let early = early["result"]["contents"]["value"].as_str().unwrap().to_owned();
+    let (indexed, total) = early
+        .lines()
+        .find_map(|line| line.strip_prefix("*index still being built: ")?.strip_suffix(" documents*"))
+        .and_then(|counts| counts.split_once(" of "))
+        .unwrap_or_else(|| panic!("the first answer does not say the index is being built:\n{early}"));
+    let count = |n: &str| n.replace(',', "").parse::<usize>().unwrap();
+    let (indexed, total) = (count(indexed), count(total));
+    assert_eq!(total, files, "{early}");
+    assert!(indexed < total, "{early}");
+    let definition = client.request("textDocument/definition", heading.clone());
+    assert!(!definition["result"].is_null(), "{definition}");
+    // The partial index was announced as such.
+    let partial = client.wait_for_notification("dossier/status", |params| {
+        params["state"] == "ingesting" && params["notes"].as_u64().is_some_and(|notes| notes > 0)
+    });
+    assert!(partial["params"]["documents"].as_u64().unwrap() < documents.len() as u64 * 61, "{partial}");
+
+    client.wait_until_ready();
+    let whole = client.request("textDocument/hover", heading);
+    let whole = whole["result"]["contents"]["value"].as_str().unwrap().to_owned();
+    assert!(!whole.contains("index still being built"), "{whole}");
+    assert!(documents_mentioning(&early) < documents_mentioning(&whole), "early:\n{early}\nwhole:\n{whole}");
+    assert!(client.shutdown().success());
+}

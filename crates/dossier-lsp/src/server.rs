@@ -395,7 +395,7 @@ impl LanguageServer for Server {
                 });
             }
             let card = hover::hover(&view.snapshot.index, path, offset)?;
-            Some(to_proto::hover(view.range(path, card.range.clone())?, &card))
+            Some(to_proto::hover(view.range(path, card.range.clone())?, &card, view.snapshot.indexing))
         })
         .await
     }

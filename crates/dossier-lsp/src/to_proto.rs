@@ -170,14 +170,34 @@ pub fn completion_item(
 }
 
 /// A hover card, at `range` (the hovered mention's, already converted).
-pub fn hover(range: lsp::Range, card: &HoverCard) -> lsp::Hover {
+/// While the first load goes on (`indexing`: files indexed, files found),
+/// the card says so: its counts and lists are of part of the corpus.
+pub fn hover(range: lsp::Range, card: &HoverCard, indexing: Option<(usize, usize)>) -> lsp::Hover {
+    let mut value = card.to_markdown(&file_link);
+    if let Some((indexed, total)) = indexing {
+        value.push_str(&format!(
+            "\n\n---\n\n*index still being built: {} of {} documents*",
+            thousands(indexed),
+            thousands(total)
+        ));
+    }
     lsp::Hover {
         range: Some(range),
-        contents: lsp::HoverContents::Markup(lsp::MarkupContent {
-            kind: lsp::MarkupKind::Markdown,
-            value: card.to_markdown(&file_link),
-        }),
+        contents: lsp::HoverContents::Markup(lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value }),
     }
+}
+
+/// `n` with a comma between groups of three digits (4,554).
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (at, digit) in digits.chars().enumerate() {
+        if at > 0 && (digits.len() - at).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped
 }
 
 /// A term as a workspace symbol, at `location` (its definition's, already converted).
@@ -224,5 +244,16 @@ pub fn inlay_hint(position: lsp::Position, hint: NameHint) -> lsp::InlayHint {
         padding_left: Some(true),
         padding_right: Some(hint.text_follows),
         data: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousands;
+
+    #[test]
+    fn thousands_groups_digits_by_three() {
+        let grouped: Vec<String> = [0, 7, 999, 1_000, 4_554, 123_456, 1_234_567].map(thousands).into();
+        assert_eq!(grouped, ["0", "7", "999", "1,000", "4,554", "123,456", "1,234,567"]);
     }
 }

@@ -163,6 +163,26 @@ pub fn load_workspace_with_store(
     store: Option<&Store>,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> LoadedWorkspace {
+    load_workspace_in_batches(root, config, store, progress, &mut |_, _, _| {})
+}
+
+/// What [`load_workspace_in_batches`] calls with each batch of sources, the
+/// files read so far and the files found.
+pub type OnBatch<'a> = dyn FnMut(&[Arc<Source>], usize, usize) + 'a;
+
+/// [`load_workspace_with_store`], handing each batch of sources to
+/// `on_batch` as soon as it is ingested, with how many files were read so far
+/// (failed ones included) and how many the walk found:
+/// the notes come first, so that a caller can index them (and the first
+/// documents) before the rest is read. The sources returned are in the
+/// walk's order all the same.
+pub fn load_workspace_in_batches(
+    root: &Path,
+    config: &WorkspaceConfig,
+    store: Option<&Store>,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    on_batch: &mut OnBatch<'_>,
+) -> LoadedWorkspace {
     let (files, mut errors) = walk(&[root.to_path_buf()]);
     let files: Vec<(WalkedFile, FileRole)> = files
         .into_iter()
@@ -171,13 +191,18 @@ pub fn load_workspace_with_store(
             config.role(relative).map(|role| (file, role))
         })
         .collect();
+    // Notes first: they are few, and they are what a user asks about first.
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by_key(|&at| files[at].1 != FileRole::Note);
     let done = AtomicUsize::new(0);
-    let mut sources = Vec::with_capacity(files.len());
+    let mut found: Vec<Option<Arc<Source>>> = vec![None; files.len()];
     let mut from_store = 0;
-    for batch in files.chunks(FILES_PER_COMMIT) {
+    let mut read = 0;
+    for batch in order.chunks(FILES_PER_COMMIT) {
         let results: Vec<Result<(Document, Option<Detection>), FileError>> = batch
             .par_iter()
-            .map(|(file, _)| {
+            .map(|&at| {
+                let file = &files[at].0;
                 let result = read_file(&file.path, config.ingest.max_file_size).and_then(|bytes| {
                     ingest_with_store(&file.display, &bytes, &config.ingest, store)
                         .map_err(|error| FileError { path: file.path.clone(), error: error.to_string() })
@@ -187,7 +212,9 @@ pub fn load_workspace_with_store(
             })
             .collect();
         let mut detected = Vec::new();
-        for ((file, role), result) in batch.iter().zip(results) {
+        let mut ingested = Vec::with_capacity(batch.len());
+        for (&at, result) in batch.iter().zip(results) {
+            let (file, role) = &files[at];
             match result {
                 Ok((document, detection)) => {
                     match detection {
@@ -195,7 +222,9 @@ pub fn load_workspace_with_store(
                         None if store.is_some() => from_store += 1,
                         None => {}
                     }
-                    sources.push(Arc::new(Source { kind: source_kind(*role), document }));
+                    let source = Arc::new(Source { kind: source_kind(*role), document });
+                    found[at] = Some(Arc::clone(&source));
+                    ingested.push(source);
                 }
                 Err(error) => errors.push(error),
             }
@@ -203,7 +232,10 @@ pub fn load_workspace_with_store(
         if let Some(store) = store {
             store.put(&detected);
         }
+        read += batch.len();
+        on_batch(&ingested, read, files.len());
     }
+    let sources: Vec<Arc<Source>> = found.into_iter().flatten().collect();
     if let Some(store) = store {
         let kept: HashSet<&str> = sources.iter().map(|source| source.document.path.as_str()).collect();
         store.retain(|key| kept.contains(key));
@@ -328,6 +360,33 @@ mod tests {
         assert_eq!(loaded.errors.len(), 1);
         assert!(loaded.errors[0].path.ends_with("big.txt"));
         assert_eq!(loaded.errors[0].error, "file is 100 bytes, over the limit of 50 bytes");
+    }
+
+    #[test]
+    fn batches_bring_the_notes_first_and_the_sources_keep_the_walk_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let documents = FILES_PER_COMMIT + 3;
+        for n in 0..documents {
+            fs::write(dir.path().join(format!("a{n:03}.txt")), format!("Document number {n}.")).unwrap();
+        }
+        fs::write(dir.path().join("z-note.md"), "# Note").unwrap();
+        let mut batches = Vec::new();
+        let mut on_batch = |batch: &[Arc<Source>], read: usize, total: usize| {
+            let kinds: Vec<SourceKind> = batch.iter().map(|source| source.kind).collect();
+            batches.push((kinds, read, total));
+        };
+        let loaded =
+            load_workspace_in_batches(dir.path(), &WorkspaceConfig::default(), None, &|_, _| {}, &mut on_batch);
+        let total = documents + 1;
+        assert_eq!(batches.len(), 2);
+        assert_eq!(batches[0].0[0], SourceKind::Note);
+        assert_eq!((batches[0].1, batches[0].2), (FILES_PER_COMMIT, total));
+        assert_eq!((batches[1].0.len(), batches[1].1, batches[1].2), (total - FILES_PER_COMMIT, total, total));
+        let paths: Vec<&str> = loaded.sources.iter().map(|s| s.document.path.rsplit('/').next().unwrap()).collect();
+        let mut sorted = paths.clone();
+        sorted.sort_unstable();
+        assert_eq!(paths, sorted);
+        assert_eq!(paths.last(), Some(&"z-note.md"));
     }
 
     #[cfg(unix)]

@@ -20,8 +20,8 @@ mod store;
 mod walk;
 
 pub use batch::{
-    IngestCache, LoadedWorkspace, ingest_file, ingest_files, ingest_files_with, ingest_with_store,
-    ingest_with_store_key, load_workspace, load_workspace_with_store, read_file,
+    IngestCache, LoadedWorkspace, OnBatch, ingest_file, ingest_files, ingest_files_with, ingest_with_store,
+    ingest_with_store_key, load_workspace, load_workspace_in_batches, load_workspace_with_store, read_file,
 };
 pub use config::{CONFIG_FILE, ConfigError, FileRole, WorkspaceConfig, is_markdown};
 pub use store::{CACHE_DIR_VARIABLE, Detection, SCHEMA_VERSION, STORE_DIR, Store, store_dir};

@@ -23,6 +23,9 @@ pub(crate) struct Snapshot {
     pub(crate) buffer_texts: HashMap<PathBuf, Arc<str>>,
     /// Whether the first ingestion has finished.
     pub(crate) ready: bool,
+    /// While the first ingestion goes on, the index is of the files read so
+    /// far: (files indexed, files found). `None` once it is whole.
+    pub(crate) indexing: Option<(usize, usize)>,
     /// How many folders of the roots could not be watched.
     pub(crate) unwatched: usize,
 }

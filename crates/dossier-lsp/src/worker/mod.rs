@@ -94,6 +94,7 @@ async fn run(shared: Arc<Shared>, client: Client, stopped: tokio::sync::oneshot:
         let encoding = shared.encoding();
         let built = tokio::task::spawn_blocking({
             let worker = Arc::clone(&worker);
+            let shared = Arc::clone(&shared);
             let progress = Arc::clone(&progress);
             let client = client.clone();
             let runtime = tokio::runtime::Handle::current();
@@ -111,7 +112,14 @@ async fn run(shared: Arc<Shared>, client: Client, stopped: tokio::sync::oneshot:
                 let progress = |done, total| {
                     progress.send_replace((done, total));
                 };
-                worker.apply(job, encoding, &progress, &early)
+                // A partial index of a first load, published as soon as it
+                // is built; its status says how far the load is.
+                let publish = |snapshot: Snapshot| {
+                    let status = snapshot.status();
+                    shared.publish(snapshot);
+                    runtime.block_on(client.send_notification::<StatusNotification>(status));
+                };
+                worker.apply(job, encoding, &progress, &early, &publish)
             }
         })
         .await;
@@ -252,9 +260,10 @@ impl Worker {
         encoding: PositionEncoding,
         progress: &(dyn Fn(usize, usize) + Sync),
         early: &dyn Fn(Diagnostics),
+        publish: &dyn Fn(Snapshot),
     ) -> Built {
         if let Some(roots) = job.roots {
-            self.load(roots, progress);
+            self.load(roots, progress, publish);
         }
         let mut reload = false;
         for path in &job.dirty {
@@ -273,7 +282,7 @@ impl Worker {
         }
         if reload {
             let roots = self.roots.iter().map(|root| root.path.clone()).collect();
-            self.load(roots, progress);
+            self.load(roots, progress, publish);
         } else {
             self.refresh(job.dirty);
         }
@@ -346,27 +355,13 @@ impl Worker {
             }
         };
         self.built = Some((sources, Arc::clone(&index)));
-        let lines = self.lines_of(&index);
+        let lines = lines_of(&mut self.lines, &index);
         let diagnostics = self.diagnostics(&index, &versions, encoding);
         let unwatched = self.unwatched;
-        Built { snapshot: Snapshot { index, lines, buffer_texts, ready: self.ready, unwatched }, diagnostics }
-    }
-
-    /// The lines of every source of `index`, in its order: kept from the last
-    /// build for the sources that did not change. Sources that are gone leave
-    /// the cache.
-    fn lines_of(&mut self, index: &Index) -> Vec<Arc<LineIndex>> {
-        let mut previous = std::mem::take(&mut self.lines);
-        let mut lines = Vec::with_capacity(index.sources().len());
-        for source in index.sources() {
-            let document = &source.document;
-            let kept = previous.remove(&document.path).filter(|(hash, _)| *hash == document.hash);
-            let (hash, found) =
-                kept.unwrap_or_else(|| (document.hash.clone(), Arc::new(LineIndex::new(&document.text))));
-            lines.push(Arc::clone(&found));
-            self.lines.insert(document.path.clone(), (hash, found));
+        Built {
+            snapshot: Snapshot { index, lines, buffer_texts, ready: self.ready, indexing: None, unwatched },
+            diagnostics,
         }
-        lines
     }
 
     /// Every note's diagnostics, keeping only those that changed.
@@ -379,4 +374,20 @@ impl Worker {
         let roots = &self.roots;
         self.published.update(index, versions, encoding, &|path: &Path| exists_in_roots(roots, path))
     }
+}
+
+/// The lines of every source of `index`, in its order: kept in `cache` (by
+/// path: source hash and lines) from the last build for the sources that did
+/// not change. Sources that are gone leave the cache.
+fn lines_of(cache: &mut HashMap<String, (String, Arc<LineIndex>)>, index: &Index) -> Vec<Arc<LineIndex>> {
+    let mut previous = std::mem::take(cache);
+    let mut lines = Vec::with_capacity(index.sources().len());
+    for source in index.sources() {
+        let document = &source.document;
+        let kept = previous.remove(&document.path).filter(|(hash, _)| *hash == document.hash);
+        let (hash, found) = kept.unwrap_or_else(|| (document.hash.clone(), Arc::new(LineIndex::new(&document.text))));
+        lines.push(Arc::clone(&found));
+        cache.insert(document.path.clone(), (hash, found));
+    }
+    lines
 }

@@ -18,7 +18,10 @@ pub(super) async fn report_progress(
     while reports.changed().await.is_ok() {
         let (done, total) = *reports.borrow_and_update();
         let percentage = (done * 100).checked_div(total).unwrap_or(100) as u32;
-        progress.report_with_message(format!("{done}/{total} files"), percentage).await;
+        // Once every file is read, what is left is the index of the whole.
+        let message =
+            if done < total { format!("{done}/{total} files read") } else { format!("{total} files read, indexing") };
+        progress.report_with_message(message, percentage).await;
     }
     progress.finish().await;
 }

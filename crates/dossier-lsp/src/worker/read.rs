@@ -3,24 +3,118 @@
 //! forgotten, in memory and in the persisted cache).
 
 use std::{
-    collections::{BTreeMap, HashSet},
+    collections::{BTreeMap, HashMap, HashSet},
     path::{Path, PathBuf},
     sync::Arc,
 };
 
-use dossier_index::IndexBuilder;
+use dossier_index::{IndexBuilder, Source, SourceKind};
 use dossier_workspace::{
-    Store, WorkspaceConfig, load_workspace_with_store, read_file, walk, walk_entries, walk_folders,
+    LoadedWorkspace, Store, WorkspaceConfig, load_workspace_in_batches, read_file, walk, walk_entries, walk_folders,
 };
 
 use super::{
-    Worker,
+    Worker, lines_of,
     roots::{Root, RootStores, root_of},
 };
+use crate::state::Snapshot;
+
+/// The files a load went through: its sources and the files that failed.
+fn total_of(loaded: &LoadedWorkspace) -> usize {
+    loaded.sources.len() + loaded.errors.len()
+}
+
+/// When a first load publishes the index of what it has read so far.
+///
+/// Once the notes and the first documents are read, their index is built and
+/// published, so that hover, definition and completion answer within a few
+/// seconds whatever the size of the corpus. Later partial builds are made
+/// only while all of them together have taken at most a tenth of the load's
+/// time: each costs the linking of every name and, when the aliases change,
+/// a scan of every source read so far, so more of them would delay the
+/// whole index. What each partial build finds in a source is kept by the
+/// builder, so the final build does not find it again.
+struct EarlyIndex {
+    enabled: bool,
+    start: std::time::Instant,
+    /// Time spent on partial builds.
+    spent: std::time::Duration,
+    /// The sources read so far, of every root.
+    sources: Vec<Arc<Source>>,
+    /// Files read and found by the roots loaded before this one.
+    earlier: usize,
+    published: bool,
+}
+
+impl EarlyIndex {
+    fn new(enabled: bool) -> EarlyIndex {
+        EarlyIndex {
+            enabled,
+            start: std::time::Instant::now(),
+            spent: std::time::Duration::ZERO,
+            sources: Vec::new(),
+            earlier: 0,
+            published: false,
+        }
+    }
+
+    /// Takes in a batch of the current root (`read` of its `total` files
+    /// read) and calls `build` with the sources so far and (files read,
+    /// files found) when a partial index is due.
+    fn add(
+        &mut self,
+        batch: &[Arc<Source>],
+        read: usize,
+        total: usize,
+        build: &mut dyn FnMut(Vec<Arc<Source>>, (usize, usize)),
+    ) {
+        if !self.enabled {
+            return;
+        }
+        self.sources.extend(batch.iter().cloned());
+        // The last batch of a root is indexed whole by the build that follows.
+        if read == total {
+            return;
+        }
+        let has_documents = batch.iter().any(|source| source.kind == SourceKind::Document);
+        let due = if self.published {
+            self.spent * 10 <= self.start.elapsed()
+        } else {
+            // Notes come first: the first batch with documents ends them.
+            has_documents
+        };
+        if due {
+            let started = std::time::Instant::now();
+            build(self.sources.clone(), (self.earlier + read, self.earlier + total));
+            self.spent += started.elapsed();
+            tracing::info!(
+                "partial index of {} sources built and published in {:.0?}, at {:.0?}",
+                self.sources.len(),
+                started.elapsed(),
+                self.start.elapsed()
+            );
+            self.published = true;
+        }
+    }
+
+    /// Counts a root's files as read, once it is loaded.
+    fn root_done(&mut self, total: usize) {
+        self.earlier += total;
+    }
+}
 
 impl Worker {
-    /// Loads every root from scratch and watches them.
-    pub(super) fn load(&mut self, roots: Vec<PathBuf>, progress: &(dyn Fn(usize, usize) + Sync)) {
+    /// Loads every root from scratch and watches them. On the first load,
+    /// the index of what has been read so far goes to `publish` now and then
+    /// (notes first, see [`EarlyIndex`]), so that requests are answered
+    /// before the whole corpus is read and indexed.
+    pub(super) fn load(
+        &mut self,
+        roots: Vec<PathBuf>,
+        progress: &(dyn Fn(usize, usize) + Sync),
+        publish: &dyn Fn(Snapshot),
+    ) {
+        let first = !self.ready;
         // The old stores close before the new ones open (redb allows one
         // handle per file): the builder holds them too, so it goes first,
         // once it has saved what it found.
@@ -44,9 +138,27 @@ impl Worker {
         self.disk.clear();
         self.disk_cache.clear();
         std::thread::spawn(dossier_index::preload);
+        let mut early = EarlyIndex::new(first);
         for root in &self.roots {
             let start = std::time::Instant::now();
-            let loaded = load_workspace_with_store(&root.path, &root.config, root.store.as_deref(), progress);
+            let (builder, lines, unwatched) = (&mut self.builder, &mut self.lines, self.unwatched);
+            let mut on_batch = |batch: &[Arc<Source>], read: usize, total: usize| {
+                early.add(batch, read, total, &mut |sources: Vec<Arc<Source>>, indexing| {
+                    let index = Arc::new(builder.build(sources));
+                    let lines = lines_of(lines, &index);
+                    publish(Snapshot {
+                        index,
+                        lines,
+                        buffer_texts: HashMap::new(),
+                        ready: false,
+                        indexing: Some(indexing),
+                        unwatched,
+                    });
+                });
+            };
+            let loaded =
+                load_workspace_in_batches(&root.path, &root.config, root.store.as_deref(), progress, &mut on_batch);
+            early.root_done(total_of(&loaded));
             for error in &loaded.errors {
                 tracing::warn!("{error}");
             }
