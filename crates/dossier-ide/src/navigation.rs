@@ -103,11 +103,7 @@ pub fn references_in_order<'a>(
         Some(item)
     });
     let first = declaration.clone().filter(|_| include_declaration);
-    let found = unique.filter(move |found| {
-        declaration
-            .as_ref()
-            .is_none_or(|declaration| found.range != declaration.range || found.path != declaration.path)
-    });
+    let found = unique.filter(move |found| declaration.as_ref().is_none_or(|declaration| found != declaration));
     Box::new(first.into_iter().chain(found))
 }
 
@@ -172,10 +168,11 @@ fn mentions_outside(
         {
             next += 1;
         }
-        let linked = links.get(next).is_some_and(|link| link.path == mention.path && inside(&link.range, mention));
+        let same_path = |path: &Arc<str>| Arc::ptr_eq(path, &mention.path) || *path == mention.path;
+        let linked = links.get(next).is_some_and(|link| inside(&link.range, mention) && same_path(&link.path));
         let declared = declaration.as_ref().is_some_and(|d| {
-            d.path == mention.path
-                && if include_declaration { inside(&d.range, mention) } else { d.range == mention.range }
+            (if include_declaration { inside(&d.range, mention) } else { d.range == mention.range })
+                && same_path(&d.path)
         });
         !linked && !declared
     })

@@ -268,22 +268,27 @@ impl Index {
         let patterns = self.patterns_of(id);
         self.term(id).sources.iter().flat_map(move |counted| {
             let scan = &self.scans[counted.index];
-            // The term's mentions here start at the first hit of one of its
-            // patterns and number `counted.count`: a note linked from
-            // thousands of notes is found in each of them without walking
-            // all their hits.
-            let first = patterns
-                .iter()
-                .filter_map(|&pattern| {
-                    let at = scan.patterns.binary_search_by_key(&pattern, |found| found.pattern).ok()?;
-                    Some(scan.patterns[at].first_at[0])
-                })
-                .min()
-                .unwrap_or(0);
-            let start = scan.hits.partition_point(|hit| hit.text_range[0] < first);
-            let hits = scan.hits[start..].iter();
-            hits.filter(move |hit| self.term_of_pattern[hit.pattern as usize] == Some(id)).take(counted.count).map(
-                move |hit| Mention {
+            // The term's hits here, from the scan's grouping by pattern: a
+            // term mentioned in thousands of sources is listed without
+            // walking the other terms' hits in each. Several patterns (one
+            // per alias) are merged back into text order.
+            let mut groups = patterns.iter().filter_map(|&pattern| {
+                let at = scan.patterns.binary_search_by_key(&pattern, |found| found.pattern).ok()?;
+                Some(scan.hits_of(at))
+            });
+            let positions: std::borrow::Cow<'_, [u32]> = match (groups.next(), groups.next()) {
+                (None, _) => (&[][..]).into(),
+                (Some(one), None) => one.into(),
+                (Some(one), Some(two)) => {
+                    let mut all: Vec<u32> = one.iter().chain(two).chain(groups.flatten()).copied().collect();
+                    all.sort_unstable();
+                    all.into()
+                }
+            };
+            let count = positions.len().min(counted.count);
+            (0..count).map(move |i| {
+                let hit = &scan.hits[positions[i] as usize];
+                Mention {
                     location: Location {
                         path: Arc::clone(&counted.path),
                         text_range: hit.text_range(),
@@ -291,8 +296,8 @@ impl Index {
                     },
                     surface: Arc::clone(&scan.surfaces[hit.surface as usize]),
                     kind: counted.kind,
-                },
-            )
+                }
+            })
         })
     }
 

@@ -8,7 +8,11 @@
 //! "Ant"; alphabetic words need word boundaries ("Ma" is not in "Make"), Han
 //! text has none.
 
-use std::{collections::HashMap, ops::Range, sync::Arc};
+use std::{
+    collections::HashMap,
+    ops::Range,
+    sync::{Arc, OnceLock},
+};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
 use dossier_ingest::Document;
@@ -143,6 +147,17 @@ pub(crate) struct Scan {
     /// The distinct (pattern, surface) pairs whose surface has Han
     /// characters, in the order first found: variants of an alias as written.
     pub(crate) han_surfaces: Vec<(u32, u32)>,
+    /// The hits grouped by pattern, made on first use (see [`Scan::hits_of`]).
+    pub(crate) by_pattern: OnceLock<ByPattern>,
+}
+
+/// A [`Scan`]'s hits grouped by pattern: the positions in `hits` of the
+/// hits of `patterns[i]` are `positions[starts[i]..starts[i + 1]]`, in text
+/// order.
+#[derive(Debug, Default)]
+pub(crate) struct ByPattern {
+    starts: Box<[u32]>,
+    positions: Box<[u32]>,
 }
 
 /// One match of a [`Scan`]. Offsets fit in `u32`: documents are at most
@@ -229,7 +244,39 @@ impl Scan {
         }
         let mut patterns: Vec<PatternHits> = patterns.into_values().collect();
         patterns.sort_by_key(|p| p.pattern);
-        Scan { generation, hits, surfaces, patterns, han_surfaces }
+        Scan { generation, hits, surfaces, patterns, han_surfaces, by_pattern: OnceLock::new() }
+    }
+
+    /// The positions in `hits` of the hits of `patterns[at]`, in text order.
+    /// The grouping is made on the first call, in one pass over the hits:
+    /// listing one term's mentions then costs its own hits, not the walk of
+    /// every hit of every term in the source (a document holds thousands).
+    pub(crate) fn hits_of(&self, at: usize) -> &[u32] {
+        let grouped = self.by_pattern.get_or_init(|| {
+            // Counted from the hits, not from `PatternHits::count`: a cache
+            // read back is checked, but the grouping must hold whatever it says.
+            let at_of = |hit: &ScanHit| self.patterns.binary_search_by_key(&hit.pattern, |p| p.pattern).ok();
+            let mut starts = vec![0u32; self.patterns.len() + 1];
+            for at in self.hits.iter().filter_map(at_of) {
+                starts[at + 1] += 1;
+            }
+            for i in 1..starts.len() {
+                starts[i] += starts[i - 1];
+            }
+            let mut next = starts.clone();
+            let mut positions = vec![0u32; starts[self.patterns.len()] as usize];
+            for (position, hit) in self.hits.iter().enumerate() {
+                if let Some(at) = at_of(hit) {
+                    positions[next[at] as usize] = position as u32;
+                    next[at] += 1;
+                }
+            }
+            ByPattern { starts: starts.into(), positions: positions.into() }
+        });
+        match (grouped.starts.get(at), grouped.starts.get(at + 1)) {
+            (Some(&start), Some(&end)) => &grouped.positions[start as usize..end as usize],
+            _ => &[],
+        }
     }
 
     /// The hits around `text_offset`: the last one starting at or before it.

@@ -230,7 +230,7 @@ fn decode_scan(input: &mut Decoder<'_>, text: &str) -> Option<(u64, Scan)> {
         }
         han_surfaces.push((pattern, surface));
     }
-    Some((fingerprint, Scan { generation: 0, hits, surfaces, patterns, han_surfaces }))
+    Some((fingerprint, Scan { generation: 0, hits, surfaces, patterns, han_surfaces, by_pattern: Default::default() }))
 }
 
 struct Encoder(Vec<u8>);

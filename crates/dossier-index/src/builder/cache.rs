@@ -289,6 +289,7 @@ impl IndexBuilder {
                         surfaces: Vec::new(),
                         patterns: Vec::new(),
                         han_surfaces: Vec::new(),
+                        by_pattern: Default::default(),
                     };
                     entry.scan = Some(Arc::new(empty));
                     entry.failure.get_or_insert(failure);
