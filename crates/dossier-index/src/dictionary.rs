@@ -77,6 +77,9 @@ pub(crate) struct Dictionary {
     longest_word: usize,
     /// The lower-case English words of the glosses, built on first use.
     english_words: OnceLock<rustc_hash::FxHashSet<Box<str>>>,
+    /// Capitalized words that the glosses use as common nouns (see
+    /// [`Dictionary::is_capitalized_common_noun`]), in lower case, built on first use.
+    capitalized_common_nouns: OnceLock<rustc_hash::FxHashSet<Box<str>>>,
 }
 
 impl std::fmt::Debug for Dictionary {
@@ -124,6 +127,7 @@ impl Dictionary {
             fold_words: HashMap::new(),
             longest_word,
             english_words: OnceLock::new(),
+            capitalized_common_nouns: OnceLock::new(),
         };
         dictionary.fold_words = dictionary.fold_words();
         dictionary
@@ -168,11 +172,32 @@ impl Dictionary {
     }
 
     /// Whether `word` (in lower case) is an ordinary English word: one the
-    /// glosses write in lower case ("later", "thanks", "hotel"). The glosses
-    /// write names with their capital (Mexico, Xinhua), so a capitalized word
-    /// missing here is no everyday word; about 36,000 words.
+    /// glosses write in lower case ("later", "thanks", "hotel"), an inflection
+    /// of one ("lets", "wants", "deposited"), a word of such words joined by
+    /// hyphens ("e-mail", "e-commerce"), or a common noun the glosses spell
+    /// with a capital ("Internet"). The glosses write names with their
+    /// capital (Mexico, Xinhua), so a capitalized word missing here is no
+    /// everyday word; about 36,000 words.
     pub(crate) fn is_english_word(&self, word: &str) -> bool {
-        let words = self.english_words.get_or_init(|| {
+        if word.contains('-') {
+            let mut parts = word.split('-').filter(|part| part.len() >= 2).peekable();
+            return parts.peek().is_some() && parts.all(|part| self.is_english_word(part));
+        }
+        let words = self.english_words();
+        if words.contains(word) || self.is_capitalized_common_noun(word) {
+            return true;
+        }
+        // Inflections: the glosses give verbs and nouns in their base form.
+        let stem_is_word = |suffix: &str| {
+            word.strip_suffix(suffix).is_some_and(|stem| {
+                stem.len() >= 3 && (words.contains(stem) || words.contains(format!("{stem}e").as_str()))
+            })
+        };
+        ["s", "es", "ed", "ing"].iter().any(|suffix| stem_is_word(suffix))
+    }
+
+    fn english_words(&self) -> &rustc_hash::FxHashSet<Box<str>> {
+        self.english_words.get_or_init(|| {
             let mut words = rustc_hash::FxHashSet::default();
             for line in self.text.split('\n') {
                 // The glosses follow the first '/' of an entry line.
@@ -187,8 +212,36 @@ impl Dictionary {
                 }
             }
             words
+        })
+    }
+
+    /// Whether `word` (in lower case) is a common noun that the dictionary
+    /// spells with a capital: the whole gloss of ordinary entries (lower-case
+    /// pinyin) more often than of proper nouns, and of two at least
+    /// ("Internet" is 网际, 网路, 国际互联网络, ...; "Unicode", "Sabbath").
+    /// Such a word names no one thing of a corpus.
+    pub(crate) fn is_capitalized_common_noun(&self, word: &str) -> bool {
+        let nouns = self.capitalized_common_nouns.get_or_init(|| {
+            let mut counts: HashMap<&str, (u32, u32)> = HashMap::new();
+            for entry in self.entries() {
+                for sense in entry.senses() {
+                    let mut chars = sense.chars();
+                    let capitalized = chars.next().is_some_and(|c| c.is_ascii_uppercase())
+                        && chars.as_str().len() >= 2
+                        && chars.all(|c| c.is_ascii_lowercase());
+                    if capitalized {
+                        let (ordinary, proper) = counts.entry(sense).or_default();
+                        if entry.is_proper_noun() { *proper += 1 } else { *ordinary += 1 }
+                    }
+                }
+            }
+            counts
+                .into_iter()
+                .filter(|&(_, (ordinary, proper))| ordinary >= 2 && ordinary > proper)
+                .map(|(sense, _)| sense.to_ascii_lowercase().into_boxed_str())
+                .collect()
         });
-        words.contains(word)
+        nouns.contains(word)
     }
 
     /// The longest headword, in chars.
@@ -278,6 +331,19 @@ mod tests {
         assert_eq!(dictionary.lookup("阿里巴巴").count(), 2);
         assert!(!dictionary.lookup("菜鸟").next().unwrap().is_proper_noun());
         assert_eq!(dictionary.lookup("吴泳铭").count(), 0);
+    }
+
+    #[test]
+    fn everyday_english_words_with_their_inflections_and_capitalized_common_nouns() {
+        let dictionary = dictionary();
+        for word in ["later", "thanks", "wants", "lets", "deposited", "e-mail", "e-commerce", "internet"] {
+            assert!(dictionary.is_english_word(word), "{word}");
+        }
+        for word in ["jespersen", "xinhua", "alibaba", "al-qaida", "mexico"] {
+            assert!(!dictionary.is_english_word(word), "{word}");
+        }
+        assert!(dictionary.is_capitalized_common_noun("internet"));
+        assert!(!dictionary.is_capitalized_common_noun("china"), "a name the glosses capitalize");
     }
 
     #[test]

@@ -70,7 +70,7 @@ const TITLES: &[&str] = &[
 /// capitalized words into one name ("Conservatoire de Paris").
 const NAME_PARTICLES: &[&str] = &[
     "de", "da", "do", "dos", "das", "di", "du", "del", "della", "der", "den", "van", "von", "bin", "ibn", "al", "el",
-    "le", "la",
+    "le", "la", "et",
 ];
 
 /// Abbreviations that begin a place's name and keep their period inside it
@@ -264,6 +264,10 @@ const FUNCTION_WORDS: &[&str] = &[
     "me",
 ];
 
+/// Words of four letters or more that a title keeps in lower case ("Books
+/// that Speak for Themselves").
+const TITLE_SMALL_WORDS: &[&str] = &["that", "with", "from", "into", "onto", "upon", "than", "over", "this", "your"];
+
 /// Capitalized words that carry no name: calendar words and roman numerals.
 const GENERIC_CAPITALIZED: &[&str] = &[
     "january",
@@ -296,6 +300,26 @@ const GENERIC_CAPITALIZED: &[&str] = &[
     "xii",
     "ok",
     "okay",
+    // Abbreviated calendar words ("Sept. 11").
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    // A company's legal form alone, after the comma of "Google, Inc.".
+    "inc",
+    "corp",
+    "co",
+    "ltd",
+    "llc",
+    "plc",
 ];
 
 /// Adjectives of nationality, region and religion: "American troops",
@@ -402,6 +426,13 @@ const NATIONALITY_ADJECTIVES: &[&str] = &[
     "hindu",
     "catholic",
     "protestant",
+    "sunni",
+    "shiite",
+    "shia",
+    "sikh",
+    "mormon",
+    "anglican",
+    "lutheran",
     "western",
     "eastern",
     "northern",
@@ -412,7 +443,8 @@ const NATIONALITY_ADJECTIVES: &[&str] = &[
 const GENERIC_ACRONYMS: &[&str] = &[
     "ceo", "cfo", "coo", "cto", "cro", "cio", "cmo", "hr", "pr", "it", "pc", "pcs", "qa", "ok", "ppt", "kpi", "kpis",
     "okr", "okrs", "roi", "gdp", "app", "apps", "vs", "am", "pm", "tv", "id", "faq", "ps", "nb", "etc", "ad", "ads",
-    "vip", "diy", "usd", "rmb", "cny", "ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii",
+    "vip", "diy", "usd", "rmb", "cny", "ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii", "phd", "mba", "bsc",
+    "msc",
 ];
 
 /// Last words that make a phrase an organization.
@@ -547,6 +579,9 @@ fn is_initial(text: &str, start: usize) -> bool {
             // abbreviation or of an initial ends no sentence.
             '.' if is_abbreviation(word_before(text, i)) => return false,
             '\n' | '\r' | '.' | '!' | '?' | ':' | ';' | '。' | '！' | '？' | '：' | '；' | '…' => return true,
+            // A straight quote after a word or punctuation closes a quote
+            // ("…," Griffin said): what stands before it decides.
+            '"' | '\'' if text[..i].chars().next_back().is_some_and(|c| !c.is_whitespace() && !"([{".contains(c)) => {}
             '"' | '“' | '‘' | '\'' | '(' | '[' | '「' | '（' => return true,
             _ => return false,
         }
@@ -584,6 +619,17 @@ pub(crate) fn is_nationality_adjective_word(word: &str) -> bool {
 /// Byte ranges of URLs: their words are not names.
 pub(crate) fn url_ranges(text: &str) -> Vec<Range<usize>> {
     let mut ranges = Vec::new();
+    // E-mail addresses: the words around an @ ("Vangie.McGilloway@powersrc.com").
+    let address_char = |c: char| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '+');
+    for (at, _) in text.match_indices('@') {
+        let start = text[..at]
+            .rfind(|c: char| !address_char(c))
+            .map_or(0, |i| i + text[i..].chars().next().map_or(1, char::len_utf8));
+        let end = text[at + 1..].find(|c: char| !address_char(c)).map_or(text.len(), |i| at + 1 + i);
+        if start < at && end > at + 1 {
+            ranges.push(start..end);
+        }
+    }
     for scheme in ["http://", "https://"] {
         for (start, _) in text.match_indices(scheme) {
             let length = text[start..].find(|c: char| c.is_whitespace() || matches!(c, ')' | ']' | '"' | '>' | '）'));
@@ -669,6 +715,8 @@ fn title_case_stretches(text: &str, tokens: &[Token]) -> Vec<Range<usize>> {
                 .filter(|t| segment.contains(&t.range.start))
                 .map(|t| &text[t.range.clone()])
                 .filter(|w| w.chars().count() >= 4 && w.chars().next().is_some_and(char::is_alphabetic))
+                // Titles keep their small words in lower case ("Books that Speak").
+                .filter(|w| !TITLE_SMALL_WORDS.contains(w))
                 .collect();
             if long.len() >= 2 && long.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase)) {
                 stretches.push(segment);
@@ -739,7 +787,24 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
             flush(&mut phrase, &mut found, Some(token));
             continue;
         }
+        // "P.S.", "Ph.D": abbreviations of everyday words, written with periods.
+        let letters: String = word.chars().filter(char::is_ascii_alphabetic).collect();
+        if word.contains('.') && lower_in(&letters, GENERIC_ACRONYMS) {
+            flush(&mut phrase, &mut found, Some(token));
+            continue;
+        }
         if let Some(dotted) = dotted_acronym(text, token) {
+            // "Washington D.C.": a dotted acronym right after a name ends it
+            // (the acronym is a name of its own as well).
+            if joins_previous && !phrase.is_empty() && dotted.end > token.range.end {
+                let previous = phrase.clone();
+                phrase.push(token);
+                if let Some(mut whole) = phrase_to_found(text, &phrase) {
+                    whole.range.end = dotted.end;
+                    found.push(whole);
+                }
+                phrase = previous;
+            }
             flush(&mut phrase, &mut found, Some(token));
             found.push(Found { range: dotted.clone(), kind: TermKind::Unknown, evidence: Evidence::Acronym });
             // "U.S. Navy": the acronym starts a name that goes on.
@@ -771,7 +836,13 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
             && all_caps(token)
             && crate::dictionary::dictionary().is_english_word(&word.to_lowercase());
         let acronym = is_acronym(word) && !shouted;
-        if acronym && lower_in(word, GENERIC_ACRONYMS) || lower_in(word, TITLES) {
+        // "Prime Minister": a title of two words.
+        let prime_minister = word.eq_ignore_ascii_case("prime")
+            && tokens.get(i + 1).is_some_and(|next| {
+                text[token.range.end..next.range.start] == *" "
+                    && text[next.range.start..next.range.end - next.possessive].eq_ignore_ascii_case("minister")
+            });
+        if acronym && lower_in(word, GENERIC_ACRONYMS) || lower_in(word, TITLES) || prime_minister {
             flush(&mut phrase, &mut found, Some(token));
             continue;
         }
@@ -821,10 +892,14 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
 /// Whether `phrase` is one adjective of nationality ([`NATIONALITY_ADJECTIVES`])
 /// followed by a lower-case word: "Iraqi officials".
 fn is_nationality_adjective(text: &str, phrase: &[&Token], next: Option<&Token>) -> bool {
-    let ([only], Some(next)) = (phrase, next) else { return false };
-    let followed_by_lower_case_word = text[only.range.end..next.range.start] == *" "
+    let (Some(last), Some(next)) = (phrase.last(), next) else { return false };
+    let followed_by_lower_case_word = text[last.range.end..next.range.start] == *" "
         && text[next.range.clone()].chars().next().is_some_and(char::is_lowercase);
-    only.possessive == 0 && followed_by_lower_case_word && lower_in(&text[only.range.clone()], NATIONALITY_ADJECTIVES)
+    // "Sunni Arab regions": adjectives all, before the noun they describe.
+    last.possessive == 0
+        && followed_by_lower_case_word
+        && phrase.windows(2).all(|pair| text[pair[0].range.end..pair[1].range.start] == *" ")
+        && phrase.iter().all(|token| lower_in(&text[token.range.clone()], NATIONALITY_ADJECTIVES))
 }
 
 /// The names of a phrase: the phrase, and the name after its last "of"
@@ -871,7 +946,10 @@ fn phrase_to_found(text: &str, phrase: &[&Token]) -> Option<Found> {
     if words.len() > 6 {
         return None;
     }
-    let (kind, evidence) = if words.len() == 1 && is_acronym(words[0]) {
+    // A sentence that starts in capitals on an everyday word ("WOW what
+    // views") is shouted: as weak as any sentence's first word.
+    let shouted_start = first.initial && crate::dictionary::dictionary().is_english_word(&words[0].to_lowercase());
+    let (kind, evidence) = if words.len() == 1 && is_acronym(words[0]) && !shouted_start {
         (TermKind::Concept, Evidence::Acronym)
     } else if first.initial || first.title_case {
         (TermKind::Unknown, Evidence::SentenceInitial)
@@ -987,6 +1065,26 @@ mod tests {
                     "Jack Ma Unknown SentenceInitial",
                     "Alibaba Unknown Capitalized",
                     "Lula da Silva Unknown Capitalized",
+                ]
+            "#]],
+        );
+    }
+
+    #[test]
+    fn everyday_abbreviations_titles_and_addresses_are_no_names() {
+        check(
+            "Google, Inc. met Prime Minister Boris Johnson on Sept. 11 in Washington D.C. after the \"Enron,\" Griffin said. \
+             P.S. Please write to Vangie.McGilloway@powersrc.com about Jules et Jim in Sunni Arab regions and his Ph.D thesis.",
+            expect![[r#"
+                [
+                    "Google Unknown SentenceInitial",
+                    "Boris Johnson Unknown Capitalized",
+                    "Washington D.C. Unknown Capitalized",
+                    "Washington Unknown Capitalized",
+                    "D.C. Unknown Acronym",
+                    "Enron Unknown SentenceInitial",
+                    "Griffin Unknown Capitalized",
+                    "Jules et Jim Unknown Capitalized",
                 ]
             "#]],
         );

@@ -343,7 +343,14 @@ fn proper_noun_headwords() -> &'static HashSet<&'static str> {
     HEADWORDS.get_or_init(|| {
         dictionary()
             .entries()
-            .filter(|entry| entry.is_proper_noun() && entry.senses().any(sense_is_a_name))
+            .filter(|entry| {
+                // A gloss that is a common noun spelled with a capital names
+                // nothing (互联网 "Internet").
+                entry.is_proper_noun()
+                    && entry.senses().any(|sense| {
+                        sense_is_a_name(sense) && !dictionary().is_capitalized_common_noun(&sense.to_ascii_lowercase())
+                    })
+            })
             .map(|entry| entry.simplified)
             .filter(|word| (SHORTEST_NAME..=LONGEST_NAME).contains(&word.chars().count()))
             .collect()

@@ -115,6 +115,8 @@ pub(crate) fn named_senses<'a>(dictionary: &'a Dictionary, word: &str) -> Vec<Se
         for sense in entry.senses() {
             let mut glosses = vec![sense];
             let mut names = if entry.is_proper_noun() { names_in(sense) } else { Vec::new() };
+            // "Internet" (互联网) is a common noun the dictionary spells with a capital.
+            names.retain(|name| !dictionary.is_capitalized_common_noun(&name.to_ascii_lowercase()));
             let mut target = redirect(sense);
             let mut hops = 0;
             while names.is_empty() && hops < MAX_REDIRECTS {
@@ -123,7 +125,11 @@ pub(crate) fn named_senses<'a>(dictionary: &'a Dictionary, word: &str) -> Vec<Se
                 for target_entry in dictionary.lookup(to).filter(Entry::is_proper_noun) {
                     for target_sense in target_entry.senses() {
                         glosses.push(target_sense);
-                        names.extend(names_in(target_sense));
+                        names.extend(
+                            names_in(target_sense)
+                                .into_iter()
+                                .filter(|name| !dictionary.is_capitalized_common_noun(&name.to_ascii_lowercase())),
+                        );
                         target = target.or(redirect(target_sense));
                     }
                 }

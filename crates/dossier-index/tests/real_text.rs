@@ -304,12 +304,24 @@ fn evaluate(name: &str, other_script: Option<zhconv::Variant>) -> Figures {
     };
     for term in index.terms() {
         let mut by_surface: BTreeMap<String, Vec<bool>> = BTreeMap::new();
+        let mut contexts: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for mention in index.mentions(term.id) {
             let (sentence, start) = sentence_of(&mention.location.path, mention.location.text_range.start);
             let range = mention.location.text_range.start - start..mention.location.text_range.end - start;
             // One alias whatever its case: "Very", "VERY" and "very" are one.
             let surface = sentence.text.get(range.clone()).unwrap_or_default().to_lowercase();
-            by_surface.entry(surface).or_default().push(noun_phrase(sentence, range));
+            let good = noun_phrase(sentence, range.clone());
+            if !good {
+                let text = &sentence.text;
+                let context = format!(
+                    "{}[{}]{}",
+                    text.get(..range.start).unwrap_or_default(),
+                    text.get(range.clone()).unwrap_or_default(),
+                    text.get(range.end..).unwrap_or_default()
+                );
+                contexts.entry(surface.clone()).or_default().push(context);
+            }
+            by_surface.entry(surface).or_default().push(good);
         }
         for (surface, judgements) in by_surface.into_iter().filter(|(_, j)| j.len() >= 2) {
             figures.aliases += 1;
@@ -323,6 +335,9 @@ fn evaluate(name: &str, other_script: Option<zhconv::Variant>) -> Figures {
                         term.kind,
                         term.aliases.iter().map(|a| (&a.text, a.source)).collect::<Vec<_>>()
                     );
+                    for context in contexts.get(&surface).into_iter().flatten().take(4) {
+                        println!("DEBUG    {context}");
+                    }
                 }
                 figures.not_noun_phrases.push(surface);
             }
@@ -445,7 +460,7 @@ fn names_and_terms_hold_on_real_text() {
     assert!(chinese_names >= 84.0, "Chinese name recall {chinese_names:.1} %");
     assert!(han_precision >= 91.0, "Han alias noun-phrase precision {han_precision:.1} %");
     assert!(english.recall() >= 87.0, "English name recall {:.1} %", english.recall());
-    assert!(english.precision() >= 90.5, "Latin alias noun-phrase precision {:.1} %", english.precision());
+    assert!(english.precision() >= 95.3, "Latin alias noun-phrase precision {:.1} %", english.precision());
     assert!(percent(linked, pairs) >= 73.5, "English–Chinese link recall {:.1} %", percent(linked, pairs));
     assert!(wrong_merges == 0, "wrong merges: {wrong_merges}");
     assert_eq!(hant.same_across_scripts, hant.names_found, "Simplified = Traditional for the names found");

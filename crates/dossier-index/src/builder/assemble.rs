@@ -135,20 +135,23 @@ fn drop_ordinary_words(linker: &mut Linker, accepted: &[usize], counting: &Count
     }
     for &id in accepted {
         let node = &mut linker.nodes[id];
-        let single_word = !node.key.contains(' ') && node.key.chars().all(|c| c.is_alphabetic() && !is_han(c));
+        let everyday = dictionary().is_english_word(&node.key);
+        // A word of everyday words joined by hyphens ("e-commerce") is one
+        // word too; "al-Qaida" is not, and its first letter is no lower case.
+        let single_word = !node.key.contains(' ')
+            && (node.key.chars().all(|c| c.is_alphabetic() && !is_han(c)) || node.key.contains('-') && everyday);
         // An acronym is no proof either when the word is mostly written in
         // lower case: "VERY", "FREE" and "WOW" are shouted words.
+        // An everyday word in quotes ("History", "anonymous") is no more a
+        // name than the word: quotes are strong evidence for the others.
         let strong = node.note.is_some() && !node.title_only
             || node.romanized
-            || [Evidence::Pattern, Evidence::Quoted].iter().any(|&e| node.has(e) > 0);
+            || node.has(Evidence::Pattern) > 0
+            || node.has(Evidence::Quoted) > 0 && !everyday;
         // A word that is no everyday English word ("delaware", "kerala" in
         // a hasty web post) goes only when lower case is most of its uses.
         let lower = lower_case_mentions[id];
-        let mostly_lower_case = if dictionary().is_english_word(&node.key) {
-            lower * 3 >= node.mentions
-        } else {
-            lower * 2 >= node.mentions
-        };
+        let mostly_lower_case = if everyday { lower * 3 >= node.mentions } else { lower * 2 >= node.mentions };
         if single_word && !strong && lower > 0 && mostly_lower_case {
             node.accepted = false;
         }

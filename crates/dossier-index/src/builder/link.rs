@@ -359,14 +359,28 @@ impl Linker {
         // counted (`assemble`).
         let uncommon = |word: &str| {
             let word = word.trim_end_matches('.');
-            word.chars().all(|c| c.is_ascii_alphabetic()) && !dictionary().is_english_word(word)
+            word.chars().all(|c| c.is_ascii_alphabetic()) && !dictionary().is_english_word(&word.to_ascii_lowercase())
         };
         let latin_words: Vec<&str> = if han { Vec::new() } else { node.key.split(' ').collect() };
         let initial = node.has(Evidence::SentenceInitial);
+        let capitalized = node.has(Evidence::Capitalized);
+        let dictionary = dictionary();
+        // One word the dictionary spells with a capital as a common noun
+        // ("Internet") names nothing, however the corpus writes it.
+        if let [word] = latin_words[..]
+            && dictionary.is_capitalized_common_noun(word)
+        {
+            return node.accepted || node.has(Evidence::Pattern) > 0;
+        }
+        // An everyday word that starts sentences far more often than it is
+        // capitalized inside them ("Thanks," on its own line, then once
+        // "Q Thank you") is the word, capitalized by chance.
+        let everyday_word = matches!(latin_words[..], [word] if dictionary.is_english_word(word));
+        let capitalized_inside = capitalized > 0 && (!everyday_word || capitalized >= initial);
         node.accepted
             || node.has(Evidence::Pattern) > 0
             || node.has(Evidence::Coinage) > 0
-            || node.has(Evidence::Capitalized) > 0
+            || capitalized_inside
             || initial >= 2 && words >= 2
             || initial >= 2 && words == 1 && latin_words.first().is_some_and(|w| uncommon(w))
             // A first name and a surname at a sentence's start ("Otto
