@@ -165,6 +165,23 @@ impl Dictionary {
         entries.peek().is_some() && entries.all(|entry| !entry.is_proper_noun())
     }
 
+    /// Whether `simplified` is made of two ordinary words, one of two chars
+    /// or more (管理 + 层, 秘书 + 处, 市场 + 机制): a compound common noun
+    /// when used as one word. 天猫 (天 + 猫) is not: two single chars hold
+    /// together as a name more often than as a phrase.
+    pub(crate) fn is_common_compound(&self, simplified: &str) -> bool {
+        // A name of the dictionary (北极星 Polaris: 北极 + 星) is no common noun.
+        if self.lookup(simplified).any(|entry| entry.is_proper_noun()) {
+            return false;
+        }
+        let chars = simplified.chars().count();
+        simplified.char_indices().skip(1).any(|(at, _)| {
+            let (head, tail) = simplified.split_at(at);
+            let head_chars = head.chars().count();
+            (head_chars >= 2 || chars - head_chars >= 2) && self.is_common_word(head) && self.is_common_word(tail)
+        })
+    }
+
     /// Whether some entry of `simplified` is an ordinary word (孙子 grandson
     /// beside Sunzi, 凤凰 phoenix beside Fenghuang county).
     pub(crate) fn has_common_sense(&self, simplified: &str) -> bool {
@@ -344,6 +361,17 @@ mod tests {
         }
         assert!(dictionary.is_capitalized_common_noun("internet"));
         assert!(!dictionary.is_capitalized_common_noun("china"), "a name the glosses capitalize");
+    }
+
+    #[test]
+    fn compound_common_nouns() {
+        let dictionary = dictionary();
+        for word in ["管理层", "秘书处", "市场机制"] {
+            assert!(dictionary.is_common_compound(word), "{word}");
+        }
+        for word in ["天猫", "阿里云", "饿了么", "北极星"] {
+            assert!(!dictionary.is_common_compound(word), "{word}");
+        }
     }
 
     #[test]

@@ -375,6 +375,16 @@ impl Linker {
         // An everyday word that starts sentences far more often than it is
         // capitalized inside them ("Thanks," on its own line, then once
         // "Q Thank you") is the word, capitalized by chance.
+        // A Han word the dictionary knows only as an ordinary word (基本法
+        // basic law, 管理层 management), or a compound of such words that
+        // the segmenter takes for a noun (秘书处: 秘书 + 处), is a common
+        // noun: quotes or a discovery do not make it a name.
+        if han
+            && (dictionary.is_common_word(&node.key)
+                || node.has(Evidence::Word) > 0 && dictionary.is_common_compound(&node.key))
+        {
+            return node.accepted || node.has(Evidence::Pattern) > 0;
+        }
         let everyday_word = matches!(latin_words[..], [word] if dictionary.is_english_word(word));
         let capitalized_inside = capitalized > 0 && (!everyday_word || capitalized >= initial);
         node.accepted
