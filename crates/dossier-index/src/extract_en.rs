@@ -757,7 +757,7 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
     let mut phrase: Vec<&Token> = Vec::new();
     // `next` is the token after the phrase, if any.
     let flush = |phrase: &mut Vec<&Token>, found: &mut Vec<Found>, next: Option<&Token>| {
-        if !is_nationality_adjective(text, phrase, next) {
+        if !is_nationality_adjective(text, phrase, next) && !is_counted(text, phrase) {
             phrase_names(text, phrase, found, next);
         }
         phrase.clear();
@@ -900,6 +900,20 @@ fn is_nationality_adjective(text: &str, phrase: &[&Token], next: Option<&Token>)
         && followed_by_lower_case_word
         && phrase.windows(2).all(|pair| text[pair[0].range.end..pair[1].range.start] == *" ")
         && phrase.iter().all(|token| lower_in(&text[token.range.clone()], NATIONALITY_ADJECTIVES))
+}
+
+/// Whether `phrase` is one everyday word in the plural after a number: a
+/// unit counted ("5 Euros", "100,000 Newsgroups"), in capitals by habit. A
+/// numbered thing may be a name ("District 8", "Explorer 6 Countdown").
+fn is_counted(text: &str, phrase: &[&Token]) -> bool {
+    let [only] = phrase else { return false };
+    let after_number =
+        text[..only.range.start].strip_suffix(' ').is_some_and(|before| before.ends_with(|c: char| c.is_ascii_digit()));
+    let word = &text[only.range.clone()];
+    after_number
+        && only.possessive == 0
+        && word.ends_with('s')
+        && crate::dictionary::dictionary().is_english_word(&word.to_lowercase())
 }
 
 /// The names of a phrase: the phrase, and the name after its last "of"
@@ -1074,7 +1088,8 @@ mod tests {
     fn everyday_abbreviations_titles_and_addresses_are_no_names() {
         check(
             "Google, Inc. met Prime Minister Boris Johnson on Sept. 11 in Washington D.C. after the \"Enron,\" Griffin said. \
-             P.S. Please write to Vangie.McGilloway@powersrc.com about Jules et Jim in Sunni Arab regions and his Ph.D thesis.",
+             P.S. Please write to Vangie.McGilloway@powersrc.com about Jules et Jim in Sunni Arab regions and his Ph.D thesis \
+             (Section 7, 5 Euros).",
             expect![[r#"
                 [
                     "Google Unknown SentenceInitial",
@@ -1085,6 +1100,7 @@ mod tests {
                     "Enron Unknown SentenceInitial",
                     "Griffin Unknown Capitalized",
                     "Jules et Jim Unknown Capitalized",
+                    "Section Unknown SentenceInitial",
                 ]
             "#]],
         );

@@ -31,6 +31,13 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
         let inner = text[start..end].trim_end_matches([',', '.', '，', '。', ' ', '!', '?', '…']);
         let inner_start = start + (inner.len() - inner.trim_start().len());
         let inner = inner.trim_start();
+        // "The Cat Album", "A Charge to Keep": the article before a title
+        // or a nickname is the sentence's, as before any name.
+        let article = ["The ", "A ", "An "]
+            .iter()
+            .find(|a| inner.strip_prefix(**a).is_some_and(|rest| rest.starts_with(char::is_uppercase)))
+            .map_or(0, |a| a.len());
+        let (inner, inner_start) = (&inner[article..], inner_start + article);
         if urls.iter().any(|u| u.contains(&inner_start)) {
             continue;
         }
@@ -72,13 +79,14 @@ mod tests {
     #[test]
     fn short_terms_not_sentences() {
         check(
-            r#"Dubbed "Aliwei," it was a “zoo”; 「雙11」 and “十八罗汉” but not “阿里会变，阿里会改” nor "It's real, he said." nor “冰冷的数据”"#,
+            r#"Dubbed "Aliwei," it was a “zoo”; 「雙11」 and “十八罗汉” but not “阿里会变，阿里会改” nor "It's real, he said." nor “冰冷的数据”, but "The Cat Album""#,
             expect![[r#"
                 [
                     "Aliwei",
                     "zoo",
                     "雙11",
                     "十八罗汉",
+                    "Cat Album",
                 ]
             "#]],
         );
