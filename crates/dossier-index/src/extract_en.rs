@@ -892,9 +892,8 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
 /// Whether `phrase` is one adjective of nationality ([`NATIONALITY_ADJECTIVES`])
 /// followed by a lower-case word: "Iraqi officials".
 fn is_nationality_adjective(text: &str, phrase: &[&Token], next: Option<&Token>) -> bool {
-    let (Some(last), Some(next)) = (phrase.last(), next) else { return false };
-    let followed_by_lower_case_word = text[last.range.end..next.range.start] == *" "
-        && text[next.range.clone()].chars().next().is_some_and(char::is_lowercase);
+    let (Some(last), Some(_)) = (phrase.last(), next) else { return false };
+    let followed_by_lower_case_word = describes_what_follows(&text[last.range.end..]);
     // "Sunni Arab regions": adjectives all, before the noun they describe.
     last.possessive == 0
         && followed_by_lower_case_word
@@ -914,6 +913,24 @@ fn is_counted(text: &str, phrase: &[&Token]) -> bool {
         && only.possessive == 0
         && word.ends_with('s')
         && crate::dictionary::dictionary().is_english_word(&word.to_lowercase())
+}
+
+/// Whether an adjective of nationality followed by `after` describes a noun
+/// there: one space, then a lower-case word that is no function word ("Iraqi
+/// officials"; not "in Danish in two papers", "speaks French and German").
+pub(crate) fn describes_what_follows(after: &str) -> bool {
+    let Some(rest) = after.strip_prefix(' ') else { return false };
+    let word: &str = rest.split(|c: char| !c.is_alphabetic() && c != '\'').next().unwrap_or_default();
+    // "Sunni Arab and Shiite insurgencies": adjectives joined, then the noun.
+    if matches!(word, "and" | "or") {
+        let rest = &rest[word.len()..];
+        let next = rest.strip_prefix(' ').unwrap_or_default();
+        let adjective: &str = next.split(|c: char| !c.is_alphabetic()).next().unwrap_or_default();
+        return lower_in(adjective, NATIONALITY_ADJECTIVES)
+            && adjective.starts_with(char::is_uppercase)
+            && describes_what_follows(&next[adjective.len()..]);
+    }
+    word.chars().next().is_some_and(char::is_lowercase) && !lower_in(word, FUNCTION_WORDS)
 }
 
 /// The names of a phrase: the phrase, and the name after its last "of"
@@ -939,6 +956,12 @@ fn phrase_names(text: &str, phrase: &[&Token], found: &mut Vec<Found>, next: Opt
         && let Some(acronym) = phrase_to_found(text, &phrase[..1])
     {
         found.push(acronym);
+        // "BBC Breaking News Alert": what follows, of two words or more, is one too.
+        if phrase.len() > 2
+            && let Some(rest) = phrase_to_found(text, &phrase[1..])
+        {
+            found.push(rest);
+        }
     }
     if let Some(of) = of
         && let Some(mut tail) = phrase_to_found(text, &phrase[of + 1..])
@@ -1069,7 +1092,8 @@ mod tests {
     fn nationality_adjectives_before_a_noun_are_no_names() {
         check(
             "Iraqi officials met American troops near the Chinese embassy. He flew American Airlines to the \
-             Chinese Academy of Sciences and speaks Chinese; Jack Ma of Alibaba did not, nor did Lula da Silva.",
+             Chinese Academy of Sciences and speaks Chinese; Jack Ma of Alibaba did not, nor did Lula da Silva. \
+             Sunni Arab and Shiite insurgencies; papers in Danish and French.",
             expect![[r#"
                 [
                     "American Airlines Unknown Capitalized",
@@ -1079,6 +1103,8 @@ mod tests {
                     "Jack Ma Unknown SentenceInitial",
                     "Alibaba Unknown Capitalized",
                     "Lula da Silva Unknown Capitalized",
+                    "Danish Unknown Capitalized",
+                    "French Unknown Capitalized",
                 ]
             "#]],
         );

@@ -107,8 +107,7 @@ impl Matcher {
             });
             let describes = self.adjective[pattern] && {
                 let after = document.normalized().to_text(range.end..range.end);
-                let mut rest = document.text[after.start..].chars();
-                rest.next() == Some(' ') && rest.next().is_some_and(char::is_lowercase)
+                crate::extract_en::describes_what_follows(&document.text[after.start..])
             };
             if describes {
                 at = range.end;
