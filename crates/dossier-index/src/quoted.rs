@@ -1,6 +1,7 @@
 //! Terms set in quotes: coinages and names being introduced ("Aliwei", “zoo”,
 //! 「雙11」, “十八罗汉”). Whole quoted sentences are not terms: a quoted term is
-//! short, has no sentence punctuation, and Han ones have no function words.
+//! short, has no sentence punctuation, and Han ones have no function words,
+//! unless set in title marks (《夏天的故事》, a song's title).
 
 use crate::{
     TermKind,
@@ -41,20 +42,27 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
         if urls.iter().any(|u| u.contains(&inner_start)) {
             continue;
         }
-        if let Some(kind) = classify(inner) {
+        if let Some(kind) = classify(inner, open == '《') {
             found.push(Found { range: inner_start..inner_start + inner.len(), kind, evidence: Evidence::Quoted });
         }
     }
     found
 }
 
-fn classify(inner: &str) -> Option<TermKind> {
+/// What a quoted string names, if it may be a term; `title` for the title
+/// marks 《》, which set off the title of a book, a song or a law.
+fn classify(inner: &str, title: bool) -> Option<TermKind> {
     if inner.is_empty() || inner.contains(['，', '。', '、', '：', '；', '？', '！', ',', ';', ':', '?', '!', '—'])
     {
         return None;
     }
     if inner.chars().any(is_han) {
         let chars = inner.chars().count();
+        // A title may hold any word (《夏天的故事》, a song): the marks say
+        // where it starts and ends.
+        if title {
+            return ((2..=12).contains(&chars) && !inner.contains(' ')).then_some(TermKind::Concept);
+        }
         let function = inner.chars().any(|c| HAN_FUNCTION_CHARS.contains(c));
         return ((2..=6).contains(&chars) && !function && !inner.contains(' ')).then_some(TermKind::Concept);
     }
@@ -79,7 +87,7 @@ mod tests {
     #[test]
     fn short_terms_not_sentences() {
         check(
-            r#"Dubbed "Aliwei," it was a “zoo”; 「雙11」 and “十八罗汉” but not “阿里会变，阿里会改” nor "It's real, he said." nor “冰冷的数据”, but "The Cat Album""#,
+            r#"Dubbed "Aliwei," it was a “zoo”; 「雙11」 and “十八罗汉” but not “阿里会变，阿里会改” nor "It's real, he said." nor “冰冷的数据”, but "The Cat Album", 《夏天的故事》"#,
             expect![[r#"
                 [
                     "Aliwei",
@@ -87,6 +95,7 @@ mod tests {
                     "雙11",
                     "十八罗汉",
                     "Cat Album",
+                    "夏天的故事",
                 ]
             "#]],
         );
