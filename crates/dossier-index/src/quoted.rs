@@ -49,6 +49,12 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
     found
 }
 
+/// Whether a Han string holds a char that only phrases hold (的, 是, 我): a
+/// title of a phrase (《夏天的故事》) rather than a word.
+pub(crate) fn holds_function_char(text: &str) -> bool {
+    text.chars().any(|c| HAN_FUNCTION_CHARS.contains(c))
+}
+
 /// What a quoted string names, if it may be a term; `title` for the title
 /// marks 《》, which set off the title of a book, a song or a law.
 fn classify(inner: &str, title: bool) -> Option<TermKind> {
@@ -63,7 +69,7 @@ fn classify(inner: &str, title: bool) -> Option<TermKind> {
         if title {
             return ((2..=12).contains(&chars) && !inner.contains(' ')).then_some(TermKind::Concept);
         }
-        let function = inner.chars().any(|c| HAN_FUNCTION_CHARS.contains(c));
+        let function = holds_function_char(inner);
         return ((2..=6).contains(&chars) && !function && !inner.contains(' ')).then_some(TermKind::Concept);
     }
     let words = inner.split_whitespace().count();

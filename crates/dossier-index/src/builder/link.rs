@@ -405,7 +405,8 @@ impl Linker {
             || node.has(Evidence::Discovered) >= 3
             // A lower-case word in quotes ("wants") is a word being quoted, not a name.
             || quoted >= 2 && (han || words >= 2 || node.surfaces.iter().any(|(s, _)| !s.chars().all(char::is_lowercase)))
-            || quoted == 1 && han && node.key.chars().count() >= 3
+            // A phrase in title marks once (a chapter cited) is weaker than a word.
+            || quoted == 1 && han && node.key.chars().count() >= 3 && !crate::quoted::holds_function_char(&node.key)
             || quoted == 1
                 && !han
                 && node.surfaces.iter().any(|(s, _)| s.chars().any(|c| c.is_uppercase() || c.is_ascii_digit()))
