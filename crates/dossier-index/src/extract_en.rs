@@ -709,6 +709,10 @@ fn title_case_stretches(text: &str, tokens: &[Token]) -> Vec<Range<usize>> {
         let line_tokens = tokens[first_token..].iter().take_while(|t| t.range.start < line_end).count();
         let words = &tokens[first_token..first_token + line_tokens];
         first_token += line_tokens;
+        // In Han text, English words are names and quotes among words that
+        // have no capitals: only a small word in lower case shows that they
+        // are not a title ("Beginning with Under Armour, Ending with Nike").
+        let han_line = line.chars().any(crate::fold::is_han);
         for segment in [line_start..label_end, line_start..line_end] {
             let long: Vec<&str> = words
                 .iter()
@@ -716,7 +720,7 @@ fn title_case_stretches(text: &str, tokens: &[Token]) -> Vec<Range<usize>> {
                 .map(|t| &text[t.range.clone()])
                 .filter(|w| w.chars().count() >= 4 && w.chars().next().is_some_and(char::is_alphabetic))
                 // Titles keep their small words in lower case ("Books that Speak").
-                .filter(|w| !TITLE_SMALL_WORDS.contains(w))
+                .filter(|w| han_line || !TITLE_SMALL_WORDS.contains(w))
                 .collect();
             if long.len() >= 2 && long.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase)) {
                 stretches.push(segment);
