@@ -80,7 +80,7 @@ pub fn references_in_order<'a>(
     // by character, so it is done only when there are romanizations).
     let by_place = |a: &FileRange, b: &FileRange| (&a.path, a.range.start).cmp(&(&b.path, b.range.start));
     romanizations.sort_by(by_place);
-    let mentions = index.mentions(id).map(|m| FileRange::from(&m.location));
+    let mentions = index.mention_ranges(id).map(|(path, range)| FileRange { path: Arc::clone(path), range });
     let found: Box<dyn Iterator<Item = FileRange> + 'a> = if romanizations.is_empty() {
         Box::new(mentions)
     } else {
@@ -163,7 +163,7 @@ fn mentions_outside(
     // that a mention lies in (the first of its note ending at or after it;
     // links of one note never overlap).
     let mut next = 0;
-    index.mentions(id).map(|m| FileRange::from(&m.location)).filter(move |mention| {
+    index.mention_ranges(id).map(|(path, range)| FileRange { path: Arc::clone(path), range }).filter(move |mention| {
         while next < links.len() && (&*links[next].path, links[next].range.end) < (&*mention.path, mention.range.start)
         {
             next += 1;

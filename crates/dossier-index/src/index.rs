@@ -6,7 +6,7 @@ use std::{collections::HashMap, ops::Range, sync::Arc};
 
 use crate::{
     fold::{self, is_han, letters_key},
-    mentions::Scan,
+    mentions::{Scan, ScanHit},
     model::*,
     romanize::romanizations,
 };
@@ -265,9 +265,29 @@ impl Index {
     /// offset. Made on demand from the sources' tables: count with
     /// [`Term::mention_count`] and [`Term::sources`] instead.
     pub fn mentions(&self, id: TermId) -> impl Iterator<Item = Mention> + '_ {
+        self.term_hits(id).map(|(counted, scan, hit)| Mention {
+            location: Location {
+                path: Arc::clone(&counted.path),
+                text_range: hit.text_range(),
+                original_range: hit.original_range(),
+            },
+            surface: Arc::clone(&scan.surfaces[hit.surface as usize]),
+            kind: counted.kind,
+        })
+    }
+
+    /// The places of [`Index::mentions`], in the same order: a source's
+    /// path and the mention's range of its decoded text. What a list of
+    /// references needs, without the rest of each mention.
+    pub fn mention_ranges(&self, id: TermId) -> impl Iterator<Item = (&Arc<str>, Range<usize>)> + '_ {
+        self.term_hits(id).map(|(counted, _, hit)| (&counted.path, hit.text_range()))
+    }
+
+    /// The hits of a term's mentions, source by source.
+    fn term_hits(&self, id: TermId) -> impl Iterator<Item = (&SourceMentions, &Scan, &ScanHit)> + '_ {
         let patterns = self.patterns_of(id);
         self.term(id).sources.iter().flat_map(move |counted| {
-            let scan = &self.scans[counted.index];
+            let scan = &*self.scans[counted.index];
             // The term's hits here, from the scan's grouping by pattern: a
             // term mentioned in thousands of sources is listed without
             // walking the other terms' hits in each. Several patterns (one
@@ -286,18 +306,7 @@ impl Index {
                 }
             };
             let count = positions.len().min(counted.count);
-            (0..count).map(move |i| {
-                let hit = &scan.hits[positions[i] as usize];
-                Mention {
-                    location: Location {
-                        path: Arc::clone(&counted.path),
-                        text_range: hit.text_range(),
-                        original_range: hit.original_range(),
-                    },
-                    surface: Arc::clone(&scan.surfaces[hit.surface as usize]),
-                    kind: counted.kind,
-                }
-            })
+            (0..count).map(move |i| (counted, scan, &scan.hits[positions[i] as usize]))
         })
     }
 
@@ -401,6 +410,9 @@ mod tests {
             let found: Vec<(String, Range<usize>)> =
                 index.mentions(term.id).map(|m| (m.location.path.to_string(), m.location.text_range)).collect();
             assert_eq!(found, walked, "the mentions of {}", term.label);
+            let ranges: Vec<(String, Range<usize>)> =
+                index.mention_ranges(term.id).map(|(path, range)| (path.to_string(), range)).collect();
+            assert_eq!(ranges, walked, "the mention ranges of {}", term.label);
             assert!(!found.is_empty(), "{} is mentioned", term.label);
         }
     }

@@ -2,12 +2,19 @@
 //! source's lines, and the buffer texts it was built from. The worker
 //! builds one per rebuild and swaps it in (`state/mod.rs`).
 
-use std::{collections::HashMap, path::PathBuf, sync::Arc};
+use std::{
+    collections::HashMap,
+    hash::BuildHasherDefault,
+    path::{Path, PathBuf},
+    sync::{Arc, OnceLock},
+};
 
 use dossier_index::{Index, SourceKind};
 use dossier_ingest::LineIndex;
+use rustc_hash::FxHasher;
 
 use super::status::{Status, StatusState};
+use crate::to_proto;
 
 /// One immutable version of everything requests read.
 #[derive(Debug, Default)]
@@ -28,6 +35,19 @@ pub(crate) struct Snapshot {
     pub(crate) indexing: Option<(usize, usize)>,
     /// How many folders of the roots could not be watched.
     pub(crate) unwatched: usize,
+    /// Per-source values made when a request first needs them.
+    pub(crate) lazy: Lazy,
+}
+
+/// What a [`Snapshot`] makes of its sources on first use: an answer of
+/// thousands of locations in thousands of files finds each file's source
+/// and writes its URI once per snapshot rather than once per answer.
+#[derive(Debug, Default)]
+pub(crate) struct Lazy {
+    /// Each source's position in the index's sources, by path.
+    positions: OnceLock<HashMap<Box<str>, u32, BuildHasherDefault<FxHasher>>>,
+    /// Each source's URI as a JSON string (`None` for a path that makes no URI).
+    uri_json: OnceLock<Box<[OnceLock<Option<Arc<str>>>]>>,
 }
 
 impl Snapshot {
@@ -43,7 +63,23 @@ impl Snapshot {
 
     /// The position of the source at `path` in the index's sources.
     pub(super) fn source_index(&self, path: &str) -> Option<usize> {
-        self.index.sources().binary_search_by(|source| source.document.path.as_str().cmp(path)).ok()
+        let positions = self.lazy.positions.get_or_init(|| {
+            let sources = self.index.sources().iter().enumerate();
+            sources.map(|(at, source)| (Box::from(source.document.path.as_str()), at as u32)).collect()
+        });
+        positions.get(path).map(|&at| at as usize)
+    }
+
+    /// The URI of the source at `at` as a JSON string.
+    pub(super) fn uri_json(&self, at: usize) -> Option<Arc<str>> {
+        let sources = self.index.sources();
+        let all = self.lazy.uri_json.get_or_init(|| sources.iter().map(|_| OnceLock::new()).collect());
+        all.get(at)?
+            .get_or_init(|| {
+                let uri = to_proto::uri(Path::new(&sources[at].document.path))?;
+                serde_json::to_string(&uri).ok().map(Arc::from)
+            })
+            .clone()
     }
 
     pub(super) fn text_and_lines_at(&self, at: usize) -> Option<(&str, &LineIndex)> {

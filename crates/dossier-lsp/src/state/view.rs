@@ -76,6 +76,11 @@ impl View {
     /// The open buffer at `path` with its edit from the indexed text, if it
     /// was edited since the snapshot was built.
     fn edited(&self, path: &str) -> Option<Arc<Edited>> {
+        // Most files of an answer have no buffer: no cache entry for them
+        // (a list of references converts thousands of files).
+        if !self.buffers.contains_key(path) {
+            return None;
+        }
         if let Some(known) = self.edited.borrow().get(path) {
             return known.clone();
         }

@@ -359,7 +359,15 @@ impl Worker {
         let diagnostics = self.diagnostics(&index, &versions, encoding);
         let unwatched = self.unwatched;
         Built {
-            snapshot: Snapshot { index, lines, buffer_texts, ready: self.ready, indexing: None, unwatched },
+            snapshot: Snapshot {
+                index,
+                lines,
+                buffer_texts,
+                ready: self.ready,
+                indexing: None,
+                unwatched,
+                lazy: Default::default(),
+            },
             diagnostics,
         }
     }

@@ -153,6 +153,7 @@ impl Worker {
                         ready: false,
                         indexing: Some(indexing),
                         unwatched,
+                        lazy: Default::default(),
                     });
                 });
             };

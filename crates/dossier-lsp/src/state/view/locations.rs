@@ -1,7 +1,7 @@
 //! The LSP locations of a [`View`]'s ranges: one at a time, or a whole
 //! answer written directly as the JSON text of a `Location[]`.
 
-use std::{path::Path, sync::Arc};
+use std::{cell::OnceCell, path::Path, sync::Arc};
 
 use dossier_ide::FileRange;
 use tower_lsp_server::ls_types as lsp;
@@ -23,7 +23,11 @@ pub(crate) const BATCH: usize = 10_000;
 impl View {
     /// The LSP location of a range of a source.
     pub(crate) fn location(&self, range: &FileRange) -> Option<lsp::Location> {
-        self.with_location(range, |file, range| lsp::Location { uri: file.uri.clone(), range })
+        self.with_location(range, |file, range| {
+            let uri = file.uri.get_or_init(|| to_proto::uri(Path::new(&*file.path))).clone()?;
+            Some(lsp::Location { uri, range })
+        })
+        .flatten()
     }
 
     /// The locations of `ranges` as the JSON text of an LSP `Location[]`,
@@ -129,14 +133,19 @@ impl View {
         let file = match &*last {
             Some(file) if Arc::ptr_eq(&file.path, &range.path) || file.path == range.path => file,
             _ => {
-                let uri = to_proto::uri(Path::new(&*range.path))?;
-                let source = match self.edited(&range.path).is_some() {
-                    true => None,
-                    false => Some(self.snapshot.source_index(&range.path)?),
+                let (source, uri_json) = match self.edited(&range.path) {
+                    Some(_) => (None, None),
+                    None => {
+                        let at = self.snapshot.source_index(&range.path)?;
+                        (Some(at), Some(self.snapshot.uri_json(at)?))
+                    }
+                };
+                let uri_json = match uri_json {
+                    Some(json) => json,
+                    None => Arc::from(serde_json::to_string(&to_proto::uri(Path::new(&*range.path))?).ok()?),
                 };
                 *last_start = None;
-                let uri_json = serde_json::to_string(&uri).ok()?;
-                last.insert(LastFile { path: Arc::clone(&range.path), uri, uri_json, source })
+                last.insert(LastFile { path: Arc::clone(&range.path), uri: OnceCell::new(), uri_json, source })
             }
         };
         let lsp_range = match file.source {
@@ -154,9 +163,10 @@ impl View {
 #[derive(Debug)]
 pub(super) struct LastFile {
     path: Arc<str>,
-    uri: lsp::Uri,
-    /// `uri` as a JSON string.
-    uri_json: String,
+    /// Its URI, made when a location needs it (a JSON answer needs only `uri_json`).
+    uri: OnceCell<Option<lsp::Uri>>,
+    /// The URI as a JSON string.
+    uri_json: Arc<str>,
     /// Its position in the snapshot's sources; `None` for a buffer edited since.
     source: Option<usize>,
 }
