@@ -110,6 +110,8 @@ struct Scanned {
     title: (String, Range<usize>),
     /// The normalized file name and stem ([`slug`]).
     names: [String; 2],
+    /// A note's title normalized alike; empty for documents.
+    title_key: String,
     /// A note's headings by [`heading_key`], sorted; empty for documents.
     headings: Arc<[String]>,
     /// What each of `links` checks ([`checked_heading`]).
@@ -163,8 +165,8 @@ pub(crate) fn build(index: &Index, cache: &mut LinkCache) -> NoteGraph {
                 .and_modify(|old| *old = if better(*old) { i as u32 } else { *old })
                 .or_insert(i as u32);
         }
-        if !scanned.title.0.is_empty() {
-            let key = slug(&scanned.title.0);
+        if !scanned.title_key.is_empty() {
+            let key = scanned.title_key.clone();
             title_hash = title_hash.wrapping_add(fx_hash(&(&key, i)));
             by_title.entry(key).and_modify(|old| *old = if better(*old) { i as u32 } else { *old }).or_insert(i as u32);
         }
@@ -260,6 +262,7 @@ fn scan(source: &Arc<Source>) -> Scanned {
     let path = Path::new(&source.document.path);
     let name = |part: Option<&std::ffi::OsStr>| part.and_then(|p| p.to_str()).map(slug).unwrap_or_default();
     let names = [name(path.file_name()), name(path.file_stem())];
+    let title_key = if title.0.is_empty() { String::new() } else { slug(&title.0) };
     let link_headings: Vec<Option<Box<str>>> =
         links.iter().map(|link| checked_heading(link.heading.as_deref()?).map(String::into_boxed_str)).collect();
     Scanned {
@@ -267,6 +270,7 @@ fn scan(source: &Arc<Source>) -> Scanned {
         links: Arc::from(links),
         title,
         names,
+        title_key,
         headings: Arc::from(headings),
         link_headings: Arc::from(link_headings),
     }
