@@ -292,8 +292,14 @@ impl Index {
             // term mentioned in thousands of sources is listed without
             // walking the other terms' hits in each. Several patterns (one
             // per alias) are merged back into text order.
+            let single = Some(counted.pattern_at as usize)
+                .filter(|&at| scan.patterns.get(at).is_some_and(|found| patterns.contains(&found.pattern)));
             let mut groups = patterns.iter().filter_map(|&pattern| {
-                let at = scan.patterns.binary_search_by_key(&pattern, |found| found.pattern).ok()?;
+                let at = match single {
+                    Some(at) if scan.patterns[at].pattern == pattern => at,
+                    Some(_) => return None,
+                    None => scan.patterns.binary_search_by_key(&pattern, |found| found.pattern).ok()?,
+                };
                 Some(scan.hits_of(at))
             });
             let positions: std::borrow::Cow<'_, [u32]> = match (groups.next(), groups.next()) {

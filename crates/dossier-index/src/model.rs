@@ -197,11 +197,18 @@ pub struct SourceMentions {
     pub count: usize,
     /// The source's position in [`crate::Index::sources`].
     pub(crate) index: usize,
+    /// Where in its scan's patterns the one pattern of the term found there
+    /// is ([`SourceMentions::SEVERAL`] when there are more): listing the
+    /// mentions then needs no search in each source.
+    pub(crate) pattern_at: u32,
 }
 
 impl SourceMentions {
-    pub(crate) fn new(path: Arc<str>, kind: SourceKind, index: usize) -> SourceMentions {
-        SourceMentions { path, kind, count: 0, index }
+    /// [`SourceMentions::pattern_at`] of a source where several of the term's patterns are found.
+    pub(crate) const SEVERAL: u32 = u32::MAX;
+
+    pub(crate) fn new(path: Arc<str>, kind: SourceKind, index: usize, pattern_at: u32) -> SourceMentions {
+        SourceMentions { path, kind, count: 0, index, pattern_at }
     }
 }
 

@@ -179,6 +179,8 @@ impl Counting<'_> {
 /// What a term's patterns amount to in one source's scan.
 struct InSource {
     count: usize,
+    /// See [`SourceMentions::pattern_at`].
+    pattern_at: u32,
     /// The first mention's text range.
     first_at: [u32; 2],
     /// The best defining mention: its score and range (the best, then the first).
@@ -188,11 +190,12 @@ struct InSource {
 /// What a term's `patterns` amount to in one source's scan, if it mentions them.
 fn in_source(scan: &Scan, patterns: &[u32]) -> Option<InSource> {
     let mut found_any = false;
-    let mut summary = InSource { count: 0, first_at: [u32::MAX; 2], best: None };
+    let mut summary = InSource { count: 0, pattern_at: SourceMentions::SEVERAL, first_at: [u32::MAX; 2], best: None };
     for &pattern in patterns {
         // A scan's patterns are sorted by pattern.
         let Ok(at) = scan.patterns.binary_search_by_key(&pattern, |found| found.pattern) else { continue };
         let found = &scan.patterns[at];
+        summary.pattern_at = if found_any { SourceMentions::SEVERAL } else { at as u32 };
         found_any = true;
         summary.count += found.count as usize;
         summary.first_at = summary.first_at.min(found.first_at);
@@ -219,7 +222,8 @@ fn recount(
         old.sources.iter().filter(|counted| changed.binary_search(&counted.index).is_err()).cloned().collect();
     for &index in changed {
         if let Some(found) = in_source(&scans[index].scan, patterns) {
-            let mut counted = SourceMentions::new(Arc::clone(&scans[index].path), sources[index].kind, index);
+            let mut counted =
+                SourceMentions::new(Arc::clone(&scans[index].path), sources[index].kind, index, found.pattern_at);
             counted.count = found.count;
             list.push(counted);
         }
@@ -263,15 +267,16 @@ fn count_all(terms: &[Vec<u32>], patterns: usize, sources: &[Arc<Source>], scans
     let mut best_here: Vec<(usize, u8, [u32; 2])> = Vec::new();
     for (index, (source, scanned)) in sources.iter().zip(scans).enumerate() {
         best_here.clear();
-        for found in &scanned.scan.patterns {
+        for (at, found) in scanned.scan.patterns.iter().enumerate() {
             let term = term_of_pattern[found.pattern as usize];
             if term == usize::MAX {
                 continue;
             }
             let list = &mut lists[term];
             // Positions, not paths: comparing paths was a fair share of a build.
-            if list.last().is_none_or(|last| last.index != index) {
-                list.push(SourceMentions::new(Arc::clone(&scanned.path), source.kind, index));
+            match list.last_mut() {
+                Some(last) if last.index == index => last.pattern_at = SourceMentions::SEVERAL,
+                _ => list.push(SourceMentions::new(Arc::clone(&scanned.path), source.kind, index, at as u32)),
             }
             list.last_mut().expect("just pushed").count += found.count as usize;
             match &mut first_mention[term] {
