@@ -524,9 +524,9 @@ function M.rename_note(bufnr, name)
   end
   -- Writes the buffer (pending changes included), moves the file, and shows
   -- the new file in the windows that showed the old one.
-  vim.lsp.util.rename(old_fname, new_fname)
-  if exists(old_fname) or not exists(new_fname) then
-    return false, "could not move " .. old_fname .. " to " .. new_fname
+  local moved, why = pcall(vim.lsp.util.rename, old_fname, new_fname)
+  if not moved or exists(old_fname) or not exists(new_fname) then
+    return false, "could not move " .. old_fname .. " to " .. new_fname .. (moved and "" or ": " .. tostring(why))
   end
   if client and not call(client, "is_stopped") and matches_file_filters(operations.didRename, old_fname) then
     call(client, "notify", "workspace/didRenameFiles", { files = files })
