@@ -1,6 +1,9 @@
 //! Neovim, end to end: the plugin in `editors/nvim` starts the real `dossier lsp`
 //! on a copy of `seeds/` plus a note, and headless Neovim asks it for hover,
-//! definition and references, as a user pressing `K`, `gd` and `gr` would.
+//! definition and references, as a user pressing `K`, `gd` and `gr` would; on
+//! a small vault of notes, it links an unlinked mention with
+//! `vim.lsp.buf.code_action()`, renames a note's title with
+//! `vim.lsp.buf.rename()` and a note's file with `:DossierRenameNote`.
 //!
 //! The Neovim side is `tests/e2e/nvim/drive.lua`: it always writes a JSON report
 //! and quits; this side checks the report and, when something went wrong, fails
@@ -134,6 +137,102 @@ fn nvim_plugin_hover_definition_references_on_a_note() {
     }
 }
 
+/// The vault of [`nvim_plugin_links_mentions_and_renames_notes`].
+const VAULT: &[(&str, &str)] = &[
+    ("notes/wu.md", "---\ntitle: 吴泳铭\n---\n# 吴泳铭\n\nChief executive of Alibaba.\n"),
+    ("notes/meeting.md", "# Meeting\n\n吴泳铭在会上发言，文件已发出。\n"),
+    ("notes/city.md", "---\ntitle: Lisboa\n---\n# Lisboa\n\nA city by the sea.\n"),
+    ("notes/trips.md", "# Trips\n\nTwo weeks in [[Lisboa]].\n"),
+    ("notes/places.md", "# Places\n\nWhere we went.\n"),
+    ("notes/index.md", "# Index\n\nSee [[places]] and [the list](places.md).\n"),
+];
+
+/// The current text of a note that drive.lua reported: its buffer if loaded, else the disk.
+fn current_text(reported: &Value) -> &str {
+    reported["buffer"].as_str().or_else(|| reported["disk"].as_str()).unwrap_or_default()
+}
+
+#[test]
+fn nvim_plugin_links_mentions_and_renames_notes() {
+    let nvim_version = nvim_version();
+    let workspace = Workspace::with_notes(VAULT);
+    let path = |relative: &str| workspace.path(relative).display().to_string();
+    let plan = serde_json::json!({
+        "mention": { "note": path("notes/meeting.md"), "needle": "吴泳铭", "action": "Link this mention" },
+        "title": {
+            "note": path("notes/city.md"), "needle": "# Lisboa", "inside": 3,
+            "new_name": "Lisbon", "linking": path("notes/trips.md"),
+        },
+        "file": {
+            "note": path("notes/places.md"), "new_name": "atlas", "new_path": path("notes/atlas.md"),
+            "linking": path("notes/index.md"), "link_needle": "[[atlas]]",
+        },
+    });
+    let run = workspace.run_nvim_with(
+        &workspace.path("notes/meeting.md"),
+        &[("DOSSIER_E2E_SCENARIO", "vault".to_owned()), ("DOSSIER_E2E_VAULT", plan.to_string())],
+    );
+    let report = run.report();
+    let logs = || run.logs();
+    if !report["error"].is_null() || report["attached"] != Value::Bool(true) {
+        panic!(
+            "Neovim ({nvim_version}) could not use the dossier server: {}\n\nreport: {report:#}\n\n{}",
+            report["error"].as_str().unwrap_or("the client did not attach"),
+            logs()
+        );
+    }
+
+    // vim.lsp.buf.code_action() offered the link, and applying it linked the mention.
+    let titles: Vec<&str> =
+        report["code_action_titles"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+    assert!(titles.contains(&"Link this mention to `吴泳铭`"), "code actions: {titles:?}\n\nreport: {report:#}");
+    assert_eq!(
+        current_text(&report["mention_note"]),
+        "# Meeting\n\n[[吴泳铭]]在会上发言，文件已发出。\n",
+        "the code action was not applied\n\nreport: {report:#}\n\n{}",
+        logs()
+    );
+
+    // vim.lsp.buf.rename() on the title renamed it and the link written with it.
+    assert_eq!(
+        current_text(&report["title_linking"]),
+        "# Trips\n\nTwo weeks in [[Lisbon]].\n",
+        "the title rename did not update the link\n\nreport: {report:#}\n\n{}",
+        logs()
+    );
+    let title_note = current_text(&report["title_note"]);
+    assert!(
+        title_note.contains("title: Lisbon") && title_note.contains("# Lisbon"),
+        "the title rename did not rename the title: {title_note:?}\n\nreport: {report:#}"
+    );
+
+    // :DossierRenameNote moved the file and its buffer and updated the links to it.
+    assert!(
+        report["file_rename_error"].is_null(),
+        "{}\n\nreport: {report:#}\n\n{}",
+        report["file_rename_error"],
+        logs()
+    );
+    assert_eq!(report["file_old_exists"], Value::Bool(false), "places.md is still there\n\nreport: {report:#}");
+    assert_eq!(report["file_new_exists"], Value::Bool(true), "atlas.md was not written\n\nreport: {report:#}");
+    assert_eq!(report["file_buffer"].as_str(), Some(path("notes/atlas.md").as_str()), "report: {report:#}");
+    assert_eq!(
+        current_text(&report["file_linking"]),
+        "# Index\n\nSee [[atlas]] and [the list](atlas.md).\n",
+        "the links to the renamed note were not updated\n\nreport: {report:#}\n\n{}",
+        logs()
+    );
+    // And the server followed: the updated link goes to the moved note.
+    let definitions = locations(&report["moved_definition"]);
+    assert!(
+        definitions.first().and_then(|(uri, _)| uri_to_path(uri)) == Some(workspace.path("notes/atlas.md")),
+        "[[atlas]] does not go to atlas.md after the rename: {} ({})\n\nreport: {report:#}\n\n{}",
+        report["moved_definition"],
+        report["moved_definition_error"],
+        logs()
+    );
+}
+
 /// A location of a definition or references result, with the text it spans.
 struct Found {
     path: PathBuf,
@@ -191,6 +290,21 @@ impl Workspace {
         Workspace { dir }
     }
 
+    /// A workspace of notes only, `(relative path, text)`.
+    fn with_notes(notes: &[(&str, &str)]) -> Workspace {
+        let dir = tempfile::TempDir::new().expect("cannot create a temporary directory");
+        for (path, text) in notes {
+            let path = dir.path().join(path);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        }
+        Workspace { dir }
+    }
+
+    fn path(&self, relative: &str) -> PathBuf {
+        self.dir.path().join(relative)
+    }
+
     /// Neovim's state, logs and output go under `.nvim/`, out of the workspace's
     /// `**/*.md` and `**/*.txt`.
     fn nvim_dir(&self) -> PathBuf {
@@ -199,6 +313,12 @@ impl Workspace {
 
     /// Runs headless Neovim on the note, bounded by [`NVIM_TIME_LIMIT`].
     fn run_nvim(&self) -> NvimRun<'_> {
+        let note = self.path("notes/test.md");
+        self.run_nvim_with(&note, &[("DOSSIER_E2E_NEEDLE", NEEDLE.to_owned())])
+    }
+
+    /// Runs headless Neovim on `note` with drive.lua's other inputs in `env`.
+    fn run_nvim_with(&self, note: &Path, env: &[(&str, String)]) -> NvimRun<'_> {
         let nvim_dir = self.nvim_dir();
         for sub in ["config", "data", "state", "cache"] {
             fs::create_dir_all(nvim_dir.join(sub)).unwrap();
@@ -221,8 +341,8 @@ impl Workspace {
             .env("XDG_CACHE_HOME", nvim_dir.join("cache"))
             .env("NVIM_LOG_FILE", nvim_dir.join("nvim.log"))
             .env("DOSSIER_E2E_BIN", env!("CARGO_BIN_EXE_dossier"))
-            .env("DOSSIER_E2E_NOTE", self.dir.path().join("notes/test.md"))
-            .env("DOSSIER_E2E_NEEDLE", NEEDLE)
+            .env("DOSSIER_E2E_NOTE", note)
+            .envs(env.iter().map(|(key, value)| (key, value)))
             .env("DOSSIER_E2E_OUT", nvim_dir.join("report.json"))
             .env("DOSSIER_E2E_BUDGET_MS", SCRIPT_BUDGET.as_millis().to_string())
             .stdin(Stdio::null())

@@ -22,7 +22,7 @@ const NOTES: &[(&str, &str)] = &[
     ("notes/lisbon.md", "# Lisbon\n\nNo front matter: a title from the heading.\n"),
     ("notes/a.md", "# Links\n\n見 [[吳泳銘]] and [[Wu Yongming]] and [[spain#Spain]].\n"),
     ("notes/b.md", "# Meeting\n\n吴泳铭在会上发言，文件已发出。\nSee [[Spain]] and [[Nowhere]].\n"),
-    ("notes/trips.md", "# Trips\n\n[[Lisbon#Trams]] and [[Lisbon#lisbon]].\n"),
+    ("notes/trips.md", "# Trips\n\n[[Lisbon#Trams]] and [[Lisbon#lisbon]].\n\n## Days\n\n[[#Days]] and [[#Nights]].\n"),
 ];
 
 struct Vault {
@@ -242,6 +242,13 @@ fn a_link_to_a_missing_heading_is_a_diagnostic_until_the_heading_is_written() {
     let mut vault = Vault::start();
     let trips = file_uri(&vault.path("notes/trips.md"));
     let published = vault.client.wait_for_notification("textDocument/publishDiagnostics", |p| p["uri"] == trips);
+    // A link to a heading of the note itself (`[[#Nights]]`) is checked too.
+    let nights = json!({
+        "range": { "start": { "line": 6, "character": 14 }, "end": { "line": 6, "character": 25 } },
+        "severity": 2,
+        "source": "dossier",
+        "message": "broken link: this note has no heading `Nights`",
+    });
     assert_eq!(
         published["params"]["diagnostics"],
         json!([{
@@ -249,7 +256,7 @@ fn a_link_to_a_missing_heading_is_a_diagnostic_until_the_heading_is_written() {
             "severity": 2,
             "source": "dossier",
             "message": "broken link: `Lisbon` has no heading `Trams`",
-        }]),
+        }, nights]),
         "{published}"
     );
     // Writing the heading into the linked note (its buffer) clears the linking note's diagnostic.
@@ -261,7 +268,7 @@ fn a_link_to_a_missing_heading_is_a_diagnostic_until_the_heading_is_written() {
         json!({ "textDocument": { "uri": lisbon, "version": 2 }, "contentChanges": [{ "text": format!("{text}\n## Trams\n") }] }),
     );
     vault.client.wait_for_notification("textDocument/publishDiagnostics", |p| {
-        p["uri"] == trips && p["diagnostics"] == json!([])
+        p["uri"] == trips && p["diagnostics"] == json!([nights])
     });
     assert!(vault.client.shutdown().success());
 }
@@ -287,6 +294,25 @@ fn renaming_a_note_file_or_title_updates_every_link() {
     let edited = applied(&edit);
     let b = edited.iter().find(|(name, _)| name == "b.md").unwrap_or_else(|| panic!("{edit}"));
     assert_eq!(b.1, NOTES[4].1.replace("[[Spain]]", "[[España]]"));
+
+    // A note without front matter is titled by its first heading: renaming
+    // it renames the heading and the links written with the title, and a
+    // link to the title's heading follows it.
+    let mut params = vault.at("notes/lisbon.md", "# Lisbon", 3);
+    params["newName"] = json!("Lisboa");
+    let prepared = vault.request("textDocument/prepareRename", params.clone());
+    assert_eq!(prepared["placeholder"], "Lisbon", "{prepared}");
+    let edit = vault.request("textDocument/rename", params);
+    assert_eq!(
+        applied(&edit),
+        [
+            ("lisbon.md".to_owned(), NOTES[2].1.replace("# Lisbon", "# Lisboa")),
+            (
+                "trips.md".to_owned(),
+                NOTES[5].1.replace("[[Lisbon#Trams]] and [[Lisbon#lisbon]]", "[[Lisboa#Trams]] and [[Lisboa#Lisboa]]")
+            ),
+        ]
+    );
     assert!(vault.client.shutdown().success());
 }
 

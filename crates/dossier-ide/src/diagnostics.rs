@@ -107,11 +107,12 @@ fn link_diagnostics<'a>(
 ) {
     for link in links {
         if let Some(heading) = index.missing_heading(&link) {
-            out.push(NoteDiagnostic {
-                range: link.text_range,
-                message: format!("broken link: `{}` has no heading `{heading}`", link.target),
-                severity: Severity::Warning,
-            });
+            let message = if link.target.is_empty() {
+                format!("broken link: this note has no heading `{heading}`")
+            } else {
+                format!("broken link: `{}` has no heading `{heading}`", link.target)
+            };
+            out.push(NoteDiagnostic { range: link.text_range, message, severity: Severity::Warning });
             continue;
         }
         if is_external(link.target) || index.link_target(&link).is_some() {
@@ -174,6 +175,28 @@ mod tests {
                 Warning 107..124 "[x](b.md#q-and-a)": broken link: `b.md` has no heading `q-and-a`
                 Warning 144..155 "[[c#Plans]]": broken link: `c` has no heading `Plans`
                 Warning 160..177 "[[nowhere#Plans]]": broken link: no note or document named `nowhere`
+            "#]],
+        );
+    }
+
+    #[test]
+    fn links_to_a_heading_of_the_note_itself_are_checked() {
+        check(
+            "//- /w/notes/a.md\n$0# A\n\n## Plans\n\n[[#Plans]], [[#plans]], [[#Nowhere]], [[#^block1]] and [[a#Elsewhere]].\n//- /w/notes/b.md\n# B\n\n## Nowhere\n",
+            expect![[r#"
+                Warning 39..51 "[[#Nowhere]]": broken link: this note has no heading `Nowhere`
+                Warning 70..85 "[[a#Elsewhere]]": broken link: `a` has no heading `Elsewhere`
+            "#]],
+        );
+    }
+
+    #[test]
+    fn a_link_by_a_plain_notes_title_resolves() {
+        check(
+            "//- /w/notes/a.md\n$0[[Summer Trip]], [[summer trip#Day One]], [[Summer Trip#Day Two]] and [[Winter Trip]].\n//- /w/notes/trip-2024.md\n# Summer Trip\n\n## Day One\n",
+            expect![[r#"
+                Warning 42..65 "[[Summer Trip#Day Two]]": broken link: `Summer Trip` has no heading `Day Two`
+                Warning 70..85 "[[Winter Trip]]": broken link: no note or document named `Winter Trip`
             "#]],
         );
     }

@@ -40,7 +40,7 @@ use std::{fmt, ops::Range, sync::Arc};
 use dossier_index::{Index, SourceKind, TermKind};
 
 /// A byte range of one source's decoded text.
-#[derive(Debug, Clone, Eq, Hash)]
+#[derive(Debug, Clone, Eq)]
 pub struct FileRange {
     /// The source's path, as in `Document::path`.
     pub path: Arc<str>,
@@ -54,6 +54,14 @@ pub struct FileRange {
 impl PartialEq for FileRange {
     fn eq(&self, other: &FileRange) -> bool {
         self.range == other.range && (Arc::ptr_eq(&self.path, &other.path) || self.path == other.path)
+    }
+}
+
+/// What equality compares, hashed: the path's text and the range.
+impl std::hash::Hash for FileRange {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.path.hash(state);
+        self.range.hash(state);
     }
 }
 

@@ -1,9 +1,11 @@
 //! Renaming a term that a note defines, across the notes only: corpus
-//! documents are read-only.
+//! documents are read-only. The title of a note that defines no term (its
+//! first `# heading`, no front matter) is renamed with the links written
+//! with it.
 
 use std::{collections::BTreeMap, fmt, ops::Range, sync::Arc};
 
-use dossier_index::{DefinitionOrigin, Index, SourceKind};
+use dossier_index::{DefinitionOrigin, Index, SourceKind, heading_key};
 
 use crate::{is_han, slice, source_text};
 
@@ -42,6 +44,9 @@ pub fn prepare_rename(index: &Index, path: &str, offset: usize) -> Result<(Range
     if source.kind == SourceKind::Document {
         return Err(RenameError::ReadOnlyDocument);
     }
+    if let Some(title) = plain_title_at(index, path, offset) {
+        return Ok(title);
+    }
     let (id, range) = index.term_at(path, offset).ok_or(RenameError::NoTerm)?;
     let term = index.term(id);
     if term.definition.as_ref().is_none_or(|d| d.origin != DefinitionOrigin::Note) {
@@ -61,7 +66,10 @@ pub fn rename(index: &Index, path: &str, offset: usize, new_name: &str) -> Resul
     if new_name.is_empty() {
         return Err(RenameError::EmptyName);
     }
-    let (_, old) = prepare_rename(index, path, offset)?;
+    let (range, old) = prepare_rename(index, path, offset)?;
+    if plain_title_at(index, path, offset).is_some() {
+        return Ok(plain_title_edits(index, path, range, &old, new_name));
+    }
     let (id, _) = index.term_at(path, offset).ok_or(RenameError::NoTerm)?;
     let term = index.term(id);
     let mut ranges: BTreeMap<Arc<str>, Vec<Range<usize>>> = BTreeMap::new();
@@ -82,6 +90,66 @@ pub fn rename(index: &Index, path: &str, offset: usize, new_name: &str) -> Resul
             (path, ranges.into_iter().map(|range| (range, new_name.to_owned())).collect())
         })
         .collect())
+}
+
+/// The title under the cursor of a note that defines no term (it is titled
+/// by its first `# heading`), with its range in the heading.
+fn plain_title_at(index: &Index, path: &str, offset: usize) -> Option<(Range<usize>, String)> {
+    if index.term_of_note(path).is_some() {
+        return None;
+    }
+    let text = source_text(index, path)?;
+    let (title, line) = index.note_title(path)?;
+    let start = line.start + text.get(line.clone())?.find(title)?;
+    let range = start..start + title.len();
+    (range.start <= offset && offset <= range.end).then(|| (range, title.to_owned()))
+}
+
+/// The edits that rename a plain note's title from `old` (at `range` in the
+/// note) to `new_name`: the heading, and every wikilink to the note written
+/// with the title (`[[Lisbon]]`, `[[Lisbon#Trams]]`, `[[Lisbon|the
+/// capital]]`), which then resolves by the new title; a link's `#heading`
+/// naming the title's own heading follows it. Links by file name or path
+/// need no edit.
+fn plain_title_edits(index: &Index, path: &str, range: Range<usize>, old: &str, new_name: &str) -> RenameEdits {
+    let mut edits = RenameEdits::new();
+    edits.entry(Arc::from(path)).or_default().push((range, new_name.to_owned()));
+    let old_heading = heading_key(old);
+    // The links to the note, and its own `[[#heading]]` links (no backlinks).
+    let own: Arc<str> = Arc::from(path);
+    let links = index
+        .backlinks(path)
+        .filter_map(|backlink| {
+            Some((Arc::clone(&backlink.path), index.link_at(&backlink.path, backlink.text_range.start)?))
+        })
+        .chain(index.links_in(path).filter(|link| link.target.is_empty()).map(|link| (Arc::clone(&own), link)));
+    for (linking, link) in links {
+        let Some(text) = source_text(index, &linking) else { continue };
+        let written = slice(text, link.text_range.clone());
+        if !written.starts_with("[[") {
+            continue;
+        }
+        let found = edits.entry(linking).or_default();
+        let inner = &written[2..];
+        let name_start = inner.len() - inner.trim_start().len();
+        if link.target.trim() == old && inner[name_start..].starts_with(old) {
+            let start = link.text_range.start + 2 + name_start;
+            found.push((start..start + old.len(), new_name.to_owned()));
+        }
+        if let Some(heading) = link.heading
+            && heading_key(heading) == old_heading
+            && let Some(hash) = written.find('#')
+            && let Some(at) = written[hash + 1..].find(heading)
+        {
+            let start = link.text_range.start + hash + 1 + at;
+            found.push((start..start + heading.len(), new_name.to_owned()));
+        }
+    }
+    edits.retain(|_, found| !found.is_empty());
+    for found in edits.values_mut() {
+        found.sort_by_key(|(range, _)| range.start);
+    }
+    edits
 }
 
 /// Whole-word occurrences of `name` in `text` (Han names have no word
@@ -132,6 +200,22 @@ mod tests {
                 /notes/wu.md 11..22 "Wu Yongming" -> "Eddie Wu"
                 /notes/wu.md 50..61 "Wu Yongming" -> "Eddie Wu"
                 /notes/wu.md 63..74 "Wu Yongming" -> "Eddie Wu"
+            "#]],
+        );
+    }
+
+    #[test]
+    fn rename_of_a_plain_notes_title_edits_its_heading_and_links() {
+        check(
+            "//- /notes/lisbon.md\n# Lis$0bon\n\nLisbon is a city. [[#Lisbon]]\n//- /notes/trips.md\n[[Lisbon]], [[Lisbon#Trams]], [[Lisbon|the capital]], [[lisbon]] and [[lisbon#Lisbon]].\n",
+            "Lisboa",
+            expect![[r#"
+                /notes/lisbon.md 2..8 "Lisbon" -> "Lisboa"
+                /notes/lisbon.md 31..37 "Lisbon" -> "Lisboa"
+                /notes/trips.md 2..8 "Lisbon" -> "Lisboa"
+                /notes/trips.md 14..20 "Lisbon" -> "Lisboa"
+                /notes/trips.md 32..38 "Lisbon" -> "Lisboa"
+                /notes/trips.md 78..84 "Lisbon" -> "Lisboa"
             "#]],
         );
     }

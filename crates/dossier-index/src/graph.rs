@@ -1,5 +1,6 @@
 //! Notes as a graph: every link written in a note (`[[name]]`,
-//! `[[name|label]]`, `[[name#heading]]`, relative Markdown links), resolved
+//! `[[name|label]]`, `[[name#heading]]`, `[[#heading]]` to the note's own
+//! headings, relative Markdown links), resolved
 //! to the source it points to, and for every source the links to it (its
 //! backlinks).
 //!
@@ -9,15 +10,17 @@
 //! note's title or alias finds the note, as the index folds them); by file
 //! name or stem, normalized as people write them (NFKC, case, Traditional
 //! folded to Simplified, spaces and underscores as dashes, apostrophes
-//! dropped), notes before documents. Each step is a hash or binary-search
+//! dropped), notes before documents; by a note's title normalized alike
+//! (a note without front matter is titled by its first `# heading`). An
+//! empty target (`[[#heading]]`) is the linking note itself. Each step is a hash or binary-search
 //! lookup: resolving never scans the sources.
 //!
 //! The graph is rebuilt with every index version, and its cost follows what
 //! changed: the links, title and normalized names of a source whose text is
 //! unchanged are kept from the last version (the [`LinkCache`] of the
 //! [`crate::IndexBuilder`]), and so are where its links went, as long as
-//! nothing resolution reads changed (a hash of the paths and of every
-//! term's aliases, kind and defining note). An edited note costs the
+//! nothing resolution reads changed (a hash of the paths, of the notes'
+//! titles and of every term's aliases, kind and defining note). An edited note costs the
 //! resolution of its own links; a new note, a renamed one or a changed title
 //! or alias (which can change where any link goes) costs resolving every
 //! link again, each distinct (folder, target) once: about 0.3 s at 190,000
@@ -82,6 +85,9 @@ pub(crate) struct NoteGraph {
     link_headings: Vec<Arc<[Option<Box<str>>]>>,
     /// Normalized file name or stem → the sources so named, best first.
     by_name: HashMap<String, u32>,
+    /// Normalized note title ([`slug`]) → the note so titled, best first:
+    /// how a note without front matter is found by its `# heading`.
+    by_title: HashMap<String, u32>,
 }
 
 /// The links scanned in each source, kept from one version to the next.
@@ -104,6 +110,8 @@ struct Scanned {
     title: (String, Range<usize>),
     /// The normalized file name and stem ([`slug`]).
     names: [String; 2],
+    /// A note's title normalized alike; empty for documents.
+    title_key: String,
     /// A note's headings by [`heading_key`], sorted; empty for documents.
     headings: Arc<[String]>,
     /// What each of `links` checks ([`checked_heading`]).
@@ -120,6 +128,7 @@ pub(crate) fn build(index: &Index, cache: &mut LinkCache) -> NoteGraph {
     let mut headings = Vec::with_capacity(sources.len());
     let mut link_headings = Vec::with_capacity(sources.len());
     let mut by_name: HashMap<String, u32> = HashMap::with_capacity(sources.len() * 2);
+    let mut by_title: HashMap<String, u32> = HashMap::with_capacity(sources.len());
     // Per source: whether its text is the last version's.
     let mut unchanged = Vec::with_capacity(sources.len());
     // The kept scans first, then the new and changed sources' in parallel
@@ -142,17 +151,24 @@ pub(crate) fn build(index: &Index, cache: &mut LinkCache) -> NoteGraph {
             None => (path, Arc::new(scan(source)), false),
         })
         .collect();
+    // What resolution reads of the titles, for `resolution_inputs`.
+    let mut title_hash: u64 = 0;
     for (i, (source, (path, scanned, same))) in sources.iter().zip(found).enumerate() {
+        let better = |old: u32| {
+            let old = &sources[old as usize];
+            let rank = |s: &Source| (s.kind != SourceKind::Note, s.document.path.len());
+            rank(source) < rank(old)
+        };
         for name in &scanned.names {
-            let better = |old: u32| {
-                let old = &sources[old as usize];
-                let rank = |s: &Source| (s.kind != SourceKind::Note, s.document.path.len());
-                rank(source) < rank(old)
-            };
             by_name
                 .entry(name.clone())
                 .and_modify(|old| *old = if better(*old) { i as u32 } else { *old })
                 .or_insert(i as u32);
+        }
+        if !scanned.title_key.is_empty() {
+            let key = scanned.title_key.clone();
+            title_hash = title_hash.wrapping_add(fx_hash(&(&key, i)));
+            by_title.entry(key).and_modify(|old| *old = if better(*old) { i as u32 } else { *old }).or_insert(i as u32);
         }
         links.push(Arc::clone(&scanned.links));
         titles.push(scanned.title.clone());
@@ -163,7 +179,7 @@ pub(crate) fn build(index: &Index, cache: &mut LinkCache) -> NoteGraph {
     }
     // The last version's resolutions hold for the unchanged notes when
     // nothing that resolution reads changed.
-    let inputs = resolution_inputs(index);
+    let inputs = resolution_inputs(index) ^ title_hash.rotate_left(29);
     let mut previous = std::mem::take(&mut cache.resolved);
     if inputs != cache.inputs {
         previous.clear();
@@ -189,6 +205,7 @@ pub(crate) fn build(index: &Index, cache: &mut LinkCache) -> NoteGraph {
         headings,
         link_headings,
         by_name,
+        by_title,
     };
     // Links written alike in one folder go to the same place.
     let mut memo: HashMap<(&Path, &str), Option<u32>> = HashMap::new();
@@ -200,6 +217,10 @@ pub(crate) fn build(index: &Index, cache: &mut LinkCache) -> NoteGraph {
             _ => found
                 .iter()
                 .map(|link| {
+                    // `[[#heading]]` goes to the linking note, whatever its folder holds.
+                    if link.target.is_empty() {
+                        return graph.resolve(index, path, &link.target);
+                    }
                     *memo
                         .entry((folder, link.target.as_str()))
                         .or_insert_with(|| graph.resolve(index, path, &link.target))
@@ -210,7 +231,11 @@ pub(crate) fn build(index: &Index, cache: &mut LinkCache) -> NoteGraph {
             cache.resolved.insert(Arc::from(path), Arc::clone(&resolved));
         }
         for (position, target) in resolved.iter().enumerate() {
-            if let Some(target) = target {
+            // A note's links to its own headings (`[[#heading]]`) are not
+            // backlinks: no one links to the note by them.
+            if let Some(target) = target
+                && !found[position].target.is_empty()
+            {
                 graph.backlinks[*target as usize].push((from as u32, position as u32));
             }
         }
@@ -237,6 +262,7 @@ fn scan(source: &Arc<Source>) -> Scanned {
     let path = Path::new(&source.document.path);
     let name = |part: Option<&std::ffi::OsStr>| part.and_then(|p| p.to_str()).map(slug).unwrap_or_default();
     let names = [name(path.file_name()), name(path.file_stem())];
+    let title_key = if title.0.is_empty() { String::new() } else { slug(&title.0) };
     let link_headings: Vec<Option<Box<str>>> =
         links.iter().map(|link| checked_heading(link.heading.as_deref()?).map(String::into_boxed_str)).collect();
     Scanned {
@@ -244,12 +270,22 @@ fn scan(source: &Arc<Source>) -> Scanned {
         links: Arc::from(links),
         title,
         names,
+        title_key,
         headings: Arc::from(headings),
         link_headings: Arc::from(link_headings),
     }
 }
 
-/// A hash of what resolving a link reads besides the link: the sources'
+/// One value's hash, for [`resolution_inputs`] and the titles.
+fn fx_hash(value: &impl std::hash::Hash) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = rustc_hash::FxHasher::default();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// A hash of what resolving a link reads besides the link and the notes'
+/// titles (hashed as the graph is built): the sources'
 /// paths and kinds (by path, by name), and each term's aliases, kind and
 /// defining note (the alias lookup, pinyin included). Terms are combined in
 /// any order, since term ids follow mention counts, which any edit changes.
@@ -281,6 +317,10 @@ impl NoteGraph {
     /// Where `target`, written in the note at `from`, goes: see the module
     /// documentation for the order.
     fn resolve(&self, index: &Index, from: &str, target: &str) -> Option<u32> {
+        // `[[#heading]]`: a heading of the linking note itself.
+        if target.trim().is_empty() {
+            return index.source_position(from).map(|i| i as u32);
+        }
         if is_external(target) {
             return None;
         }
@@ -299,8 +339,11 @@ impl NoteGraph {
         {
             return Some(i as u32);
         }
-        let name = Path::new(target).file_name()?.to_str()?;
-        self.by_name.get(&slug(name)).copied()
+        // `[[Lisbon]]` to `lisbon.md`, then `[[Summer Trip]]` to a note whose
+        // first heading is `# Summer Trip`.
+        let name = Path::new(target).file_name().and_then(|name| name.to_str());
+        name.and_then(|name| self.by_name.get(&slug(name)).copied())
+            .or_else(|| self.by_title.get(&slug(target)).copied())
     }
 }
 
@@ -409,7 +452,8 @@ pub fn scan_links(text: &str) -> Vec<NoteLink> {
     crate::markdown::links(text)
         .into_iter()
         .filter(|link| match link.kind {
-            LinkKind::Wiki => !link.target.is_empty(),
+            // `[[#heading]]` (no name) links to a heading of the note itself.
+            LinkKind::Wiki => !link.target.is_empty() || link.heading.as_deref().is_some_and(|h| !h.is_empty()),
             // An image (`![alt](x.png)`) is a link to a file too: it is
             // checked against the disk like any other.
             LinkKind::Markdown | LinkKind::Image => {

@@ -469,6 +469,21 @@ impl Client {
 
     /// Repeats a request until `done(response)`, with a bounded deadline.
     pub fn poll(&mut self, method: &str, params: Value, done: impl Fn(&Value) -> bool) -> Value {
+        self.poll_every(method, params, Duration::from_millis(100), done)
+    }
+
+    /// [`Client::poll`], waiting at most `interval` between requests (less
+    /// when a message arrives meanwhile). A notification that arrives while
+    /// a request waits for its answer does not wake the wait, so the
+    /// interval bounds how late the wanted answer can be seen: a
+    /// measurement polls often.
+    pub fn poll_every(
+        &mut self,
+        method: &str,
+        params: Value,
+        interval: Duration,
+        done: impl Fn(&Value) -> bool,
+    ) -> Value {
         let deadline = Instant::now() + self.timeout;
         loop {
             let response = self.request(method, params.clone());
@@ -477,7 +492,7 @@ impl Client {
             }
             assert!(Instant::now() < deadline, "{method} never gave the wanted answer; last: {response}");
             // Let messages arrive meanwhile (statuses, diagnostics).
-            let _ = self.next_message(Instant::now() + Duration::from_millis(100));
+            let _ = self.next_message(Instant::now() + interval);
         }
     }
 

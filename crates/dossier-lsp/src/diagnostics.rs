@@ -16,13 +16,38 @@ use std::{
 };
 
 use dossier_ide::diagnostics::{NoteDiagnostic, edited_note_diagnostics, note_diagnostics};
-use dossier_index::{Index, NoteProblem, Source, SourceKind};
+use dossier_index::{Index, NoteProblem, SourceKind};
 use dossier_ingest::{LineIndex, PositionEncoding};
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
 use crate::to_proto;
 
+/// Whether `path` (resolved, as link targets are) names something inside
+/// one of `roots`. Nothing outside them is ever looked at: a note's link to
+/// `/net/host/x` must not make the server touch that path (a stalled network
+/// mount, or an oracle of which files exist).
+pub(crate) fn exists_under<'a>(mut roots: impl Iterator<Item = &'a Path>, path: &Path) -> bool {
+    let inside = !path.components().any(|c| matches!(c, std::path::Component::ParentDir));
+    inside && roots.any(|root| path.starts_with(root)) && path.exists()
+}
+
+/// A note's text in a buffer, newer than the index.
+pub(crate) struct EditedNote<'a> {
+    pub(crate) path: &'a Path,
+    pub(crate) text: &'a str,
+    /// Its content hash, as `Document::hash` has it.
+    pub(crate) hash: String,
+}
+
+impl EditedNote<'_> {
+    /// The content hash of a text, as ingestion writes `Document::hash`.
+    pub(crate) fn hash_of(text: &str) -> String {
+        format!("{:016x}", xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
+    }
+}
+
 /// What the client was last sent for one note.
+#[derive(Debug)]
 struct Published {
     /// The content hash of the note's text the ranges were converted in.
     hash: String,
@@ -30,7 +55,7 @@ struct Published {
 }
 
 /// The diagnostics last published, by note.
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub(crate) struct PublishedDiagnostics {
     by_path: HashMap<PathBuf, Published>,
 }
@@ -71,7 +96,7 @@ impl PublishedDiagnostics {
                 }
                 continue;
             }
-            changed.extend(self.converted(path, document, found, versions, encoding));
+            changed.extend(self.converted(path, &document.text, &document.hash, found, versions, encoding));
         }
         // Notes that are gone, or no longer notes: their diagnostics are cleared.
         for path in previous.into_keys() {
@@ -82,7 +107,7 @@ impl PublishedDiagnostics {
         changed
     }
 
-    /// The diagnostics of the `edited` notes (their new sources, not yet
+    /// The diagnostics of the `edited` notes (their new texts, not yet
     /// indexed) that differ from the ones last published, found in `index`,
     /// the last version, for the notes whose diagnostics it can tell (see
     /// `edited_note_diagnostics`): they are sent while the next version is
@@ -90,53 +115,60 @@ impl PublishedDiagnostics {
     pub(crate) fn edited(
         &mut self,
         index: &Index,
-        edited: &[(PathBuf, Arc<Source>)],
+        edited: &[EditedNote<'_>],
         versions: &HashMap<PathBuf, i32>,
         encoding: PositionEncoding,
         exists: &dyn Fn(&Path) -> bool,
     ) -> Vec<(Uri, Vec<lsp::Diagnostic>, Option<i32>)> {
         let mut changed = Vec::new();
-        for (path, source) in edited {
-            let document = &source.document;
+        for note in edited {
+            let Some(display) = note.path.to_str() else { continue };
             let problems: Vec<NoteProblem> =
-                index.problems().into_iter().filter(|problem| *problem.location.path == document.path).collect();
-            let Some(found) = edited_note_diagnostics(index, &problems, &document.path, &document.text, exists) else {
+                index.problems().into_iter().filter(|problem| &*problem.location.path == display).collect();
+            let Some(found) = edited_note_diagnostics(index, &problems, display, note.text, exists) else {
                 continue;
             };
-            let had = match self.by_path.remove(path) {
-                Some(old) if old.found == found && old.hash == document.hash => {
-                    self.by_path.insert(path.clone(), old);
+            let had = match self.by_path.remove(note.path) {
+                Some(old) if old.found == found && old.hash == note.hash => {
+                    self.by_path.insert(note.path.to_owned(), old);
                     continue;
                 }
                 old => old.is_some(),
             };
             if found.is_empty() {
-                if had && let Some(uri) = to_proto::uri(path) {
-                    changed.push((uri, Vec::new(), versions.get(path).copied()));
+                if had && let Some(uri) = to_proto::uri(note.path) {
+                    changed.push((uri, Vec::new(), versions.get(note.path).copied()));
                 }
                 continue;
             }
-            changed.extend(self.converted(path.clone(), document, found, versions, encoding));
+            let path = note.path.to_owned();
+            changed.extend(self.converted(path, note.text, &note.hash, found, versions, encoding));
         }
         changed
+    }
+
+    /// Forgets what the client was sent for the note at `path`: the next
+    /// version sends its diagnostics whatever they are (an empty list too).
+    pub(crate) fn unknown(&mut self, path: PathBuf) {
+        self.by_path.insert(path, Published { hash: String::new(), found: Vec::new() });
     }
 
     /// `found` (not empty) in LSP terms, kept as published for the note at `path`.
     fn converted(
         &mut self,
         path: PathBuf,
-        document: &dossier_ingest::Document,
+        text: &str,
+        hash: &str,
         found: Vec<NoteDiagnostic>,
         versions: &HashMap<PathBuf, i32>,
         encoding: PositionEncoding,
     ) -> Option<(Uri, Vec<lsp::Diagnostic>, Option<i32>)> {
-        let lines = LineIndex::new(&document.text);
-        let text = &document.text;
+        let lines = LineIndex::new(text);
         let diagnostics: Vec<lsp::Diagnostic> =
             found.iter().map(|d| to_proto::diagnostic(&lines, text, d.clone(), encoding)).collect();
         let version = versions.get(&path).copied();
         let uri = to_proto::uri(&path);
-        self.by_path.insert(path, Published { hash: document.hash.clone(), found });
+        self.by_path.insert(path, Published { hash: hash.to_owned(), found });
         Some((uri?, diagnostics, version))
     }
 }

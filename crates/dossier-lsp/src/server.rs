@@ -26,6 +26,7 @@ use dossier_ide::{code_actions, completion, hover, inlay, lens, links, navigatio
 use dossier_ingest::{LineIndex, PositionEncoding};
 
 use crate::{
+    diagnostics::{self, EditedNote},
     from_proto, note_edits,
     state::{Buffer, ClientSupport, Shared, View},
     to_proto,
@@ -48,6 +49,9 @@ pub(crate) struct Server {
     splices: Arc<Splices>,
     /// Set by `shutdown`: the process's exit code depends on it.
     shut_down: Arc<AtomicBool>,
+    /// Held while an edited note's diagnostics are found and sent, so that
+    /// those of two edits go out in order.
+    early: tokio::sync::Mutex<()>,
 }
 
 /// The params of [`crate::transport::SPLICED_REFERENCES`]: a references request and its id.
@@ -59,7 +63,7 @@ pub(crate) struct SplicedReferences {
 
 impl Server {
     pub(crate) fn new(client: Client, splices: Arc<Splices>, shut_down: Arc<AtomicBool>) -> Server {
-        Server { client, shared: Arc::default(), splices, shut_down }
+        Server { client, shared: Arc::default(), splices, shut_down, early: tokio::sync::Mutex::new(()) }
     }
 
     /// `textDocument/references` as the transport passes it on: the answer
@@ -90,6 +94,44 @@ impl Server {
             .await?;
         self.splices.put(&params.id, text.unwrap_or_else(|| b"null".to_vec()));
         Ok(serde_json::Value::Null)
+    }
+
+    /// Publishes an edited note's diagnostics at once, when the current
+    /// index can tell them (see `edited_note_diagnostics`), rather than
+    /// after the rebuild: while a large workspace rebuilds, the next edits
+    /// wait for it. In order of the edits, and only while `version` is the
+    /// buffer's latest: the worker, which sends each version's diagnostics
+    /// after its build, leaves out those of buffers edited since.
+    async fn publish_edited_diagnostics(&self, path: PathBuf, version: i32, text: Arc<str>) {
+        let snapshot = self.shared.snapshot();
+        let is_note = path
+            .to_str()
+            .and_then(|p| snapshot.index.source(p))
+            .is_some_and(|s| s.kind == dossier_index::SourceKind::Note);
+        if !snapshot.ready || snapshot.indexing.is_some() || !is_note {
+            return;
+        }
+        let _in_order = self.early.lock().await;
+        let shared = Arc::clone(&self.shared);
+        let encoding = self.shared.encoding();
+        let found = tokio::task::spawn_blocking(move || {
+            let (roots, current) = {
+                let inputs = shared.inputs();
+                (inputs.roots.clone(), inputs.buffers.get(&path).map(|buffer| buffer.version))
+            };
+            if current != Some(version) {
+                return Vec::new();
+            }
+            let note = EditedNote { path: &path, text: &text, hash: EditedNote::hash_of(&text) };
+            let versions = HashMap::from([(path.clone(), version)]);
+            let exists = |target: &Path| diagnostics::exists_under(roots.iter().map(PathBuf::as_path), target);
+            shared.published().edited(&snapshot.index, &[note], &versions, encoding, &exists)
+        })
+        .await
+        .unwrap_or_default();
+        for (uri, diagnostics, version) in found {
+            self.client.publish_diagnostics(uri, diagnostics, version).await;
+        }
     }
 
     /// The current view: never waits for a rebuild.
@@ -336,13 +378,22 @@ impl LanguageServer for Server {
         // Full sync: the last change holds the whole text.
         let Some(change) = params.content_changes.into_iter().last() else { return };
         let version = params.text_document.version;
+        let text: Arc<str> = change.text.into();
+        let mut newer = false;
         self.shared.change(|inputs| match inputs.buffers.get_mut(&path) {
             Some(buffer) if buffer.version >= version => {}
-            Some(buffer) => *buffer = Buffer { version, text: change.text.into() },
+            Some(buffer) => {
+                *buffer = Buffer { version, text: Arc::clone(&text) };
+                newer = true;
+            }
             None => {
-                inputs.buffers.insert(path, Buffer { version, text: change.text.into() });
+                inputs.buffers.insert(path.clone(), Buffer { version, text: Arc::clone(&text) });
+                newer = true;
             }
         });
+        if newer {
+            self.publish_edited_diagnostics(path, version, text).await;
+        }
     }
 
     async fn did_save(&self, params: lsp::DidSaveTextDocumentParams) {

@@ -1,13 +1,16 @@
 -- Drives Neovim for tests/e2e/nvim.rs: sets the Dossier plugin up on the real
 -- binary, opens a note, waits (bounded) for the server to attach and to be
--- ready, asks for hover, definition and references at a needle in the note,
--- writes everything as JSON and quits. Whatever happens, the JSON is written
+-- ready, then either asks for hover, definition and references at a needle
+-- in the note (the lookup scenario) or edits a vault with code actions and
+-- renames (the vault scenario), writes everything as JSON and quits. Whatever happens, the JSON is written
 -- and Neovim quits, so that the Rust side can say what went wrong.
 --
 -- Inputs, from the environment:
 --   DOSSIER_E2E_BIN      the dossier binary
 --   DOSSIER_E2E_NOTE     the note to open (absolute path)
---   DOSSIER_E2E_NEEDLE   the text in the note to ask about (first occurrence)
+--   DOSSIER_E2E_SCENARIO "vault" for the vault scenario (see `vault`), else the lookup one
+--   DOSSIER_E2E_NEEDLE   the text in the note to ask about (first occurrence), lookup only
+--   DOSSIER_E2E_VAULT    what the vault scenario does, as JSON (see `vault`)
 --   DOSSIER_E2E_OUT      where to write the JSON
 --   DOSSIER_E2E_BUDGET_MS  the total time this script may wait, in milliseconds
 --
@@ -110,10 +113,188 @@ local function request(bufnr, client_id, method, params)
   return response.result, nil
 end
 
+-- The lookup scenario: hover, definition and references at the needle, and
+-- the code lens command.
+local function lookup(bufnr, client)
+  local needle = assert(os.getenv("DOSSIER_E2E_NEEDLE"), "DOSSIER_E2E_NEEDLE is not set")
+  -- The position of the needle: 0-based line, character in the offset encoding, inside the needle.
+  local lines = vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
+  local position
+  for index, line in ipairs(lines) do
+    local byte = line:find(needle, 1, true)
+    if byte then
+      position = { line = index - 1, character = byte_to_character(line, byte - 1, report.offset_encoding) + 1 }
+      break
+    end
+  end
+  if not position then
+    report.error = "the needle " .. needle .. " is not in the note"
+    return
+  end
+  report.position = position
+  local text_document = { uri = report.uri }
+  local at = { textDocument = text_document, position = position }
+
+  report.hover, report.hover_error = request(bufnr, client.id, "textDocument/hover", at)
+  step("hover")
+  report.definition, report.definition_error = request(bufnr, client.id, "textDocument/definition", at)
+  step("definition")
+  report.references, report.references_error = request(bufnr, client.id, "textDocument/references", {
+    textDocument = text_document,
+    position = position,
+    context = { includeDeclaration = true },
+  })
+  step("references")
+
+  -- The command of the "N mentions" code lenses, run as `vim.lsp.codelens.run` runs it.
+  local lens_command = vim.lsp.commands["dossier.showReferences"]
+  if lens_command then
+    vim.fn.setqflist({}, "r", { items = {} })
+    lens_command(
+      { title = "mentions", command = "dossier.showReferences", arguments = { report.uri, position } },
+      { client_id = client.id, bufnr = bufnr }
+    )
+    vim.wait(math.max(1000, math.min(15000, remaining_ms())), function()
+      return #vim.fn.getqflist() > 0
+    end, 20)
+    report.lens_quickfix = vim.tbl_map(function(item)
+      return vim.api.nvim_buf_get_name(item.bufnr)
+    end, vim.fn.getqflist())
+  end
+  step("code lens command")
+end
+
+-- The text of a file: its buffer's lines when it is loaded (edits not yet
+-- written), and what is on disk.
+local function file_text(path)
+  local text = { disk = vim.NIL, buffer = vim.NIL }
+  local file = io.open(path, "r")
+  if file then
+    text.disk = file:read("*a")
+    file:close()
+  end
+  local bufnr = vim.fn.bufnr(path)
+  if bufnr ~= -1 and vim.api.nvim_buf_is_loaded(bufnr) then
+    text.buffer = table.concat(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), "\n") .. "\n"
+  end
+  return text
+end
+
+-- Whether a file's buffer (or, not loaded, the disk) contains `wanted`.
+local function file_contains(path, wanted)
+  local text = file_text(path)
+  local current = text.buffer ~= vim.NIL and text.buffer or text.disk
+  return current ~= vim.NIL and current:find(wanted, 1, true) ~= nil
+end
+
+-- Opens a note in the current window, waits (bounded) until the client has
+-- it, and puts the cursor `inside` bytes into the first occurrence of `needle`.
+local function open_at(path, needle, inside)
+  vim.cmd("edit " .. vim.fn.fnameescape(path))
+  local bufnr = vim.api.nvim_get_current_buf()
+  vim.wait(math.min(10000, remaining_ms()), function()
+    return dossier_client(bufnr) ~= nil
+  end, 20)
+  for index, line in ipairs(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)) do
+    local byte = line:find(needle, 1, true)
+    if byte then
+      vim.api.nvim_win_set_cursor(0, { index, byte - 1 + (inside or 0) })
+      return bufnr
+    end
+  end
+  error("the needle " .. needle .. " is not in " .. path)
+end
+
+-- Waits (bounded) for `condition`.
+local function wait_for(condition)
+  return vim.wait(math.max(1000, math.min(15000, remaining_ms())), condition, 20)
+end
+
+-- The vault scenario, as a user does it with Neovim's standard commands:
+-- a code action links an unlinked mention, vim.lsp.buf.rename() renames a
+-- note's title, and :DossierRenameNote renames a note's file; each time the
+-- report says what the notes hold (in their buffers and on disk).
+-- DOSSIER_E2E_VAULT is JSON: { mention = { note, needle, action },
+-- title = { note, needle, inside, new_name, linking }, file = { note,
+-- new_name, new_path, linking, link_needle } }, paths absolute.
+local function vault(bufnr, client)
+  local plan = vim.fn.json_decode((assert(os.getenv("DOSSIER_E2E_VAULT"), "DOSSIER_E2E_VAULT is not set")))
+  -- Edited notes stay in their (hidden) buffers while others are opened.
+  vim.o.hidden = true
+
+  -- Code action: vim.ui.select is where the user picks; pick the wanted one.
+  local mention = plan.mention
+  bufnr = open_at(mention.note, mention.needle, 0)
+  local before = table.concat(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), "\n")
+  report.code_action_titles = {}
+  local select = vim.ui.select
+  vim.ui.select = function(items, opts, on_choice)
+    local chosen
+    for _, item in ipairs(items) do
+      local title = opts.format_item and opts.format_item(item) or tostring(item)
+      table.insert(report.code_action_titles, title)
+      if chosen == nil and title:find(mention.action, 1, true) == 1 then
+        chosen = item
+      end
+    end
+    on_choice(chosen)
+  end
+  vim.lsp.buf.code_action()
+  wait_for(function()
+    return table.concat(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), "\n") ~= before
+  end)
+  vim.ui.select = select
+  report.mention_note = file_text(mention.note)
+  step("code action")
+
+  -- Title rename, through prepareRename and rename as `vim.lsp.buf.rename` sends them.
+  local title = plan.title
+  open_at(title.note, title.needle, title.inside)
+  vim.lsp.buf.rename(title.new_name)
+  wait_for(function()
+    return file_contains(title.linking, "[[" .. title.new_name .. "]]")
+  end)
+  report.title_note = file_text(title.note)
+  report.title_linking = file_text(title.linking)
+  step("title rename")
+
+  -- File rename, through the plugin's command.
+  local file = plan.file
+  open_at(file.note, "", 0)
+  local ok, message = pcall(vim.cmd, "DossierRenameNote " .. vim.fn.fnameescape(file.new_name))
+  report.file_rename_error = ok and vim.NIL or tostring(message)
+  report.file_buffer = vim.api.nvim_buf_get_name(0)
+  report.file_old_exists = vim.loop.fs_stat(file.note) ~= nil
+  report.file_new_exists = vim.loop.fs_stat(file.new_path) ~= nil
+  report.file_linking = file_text(file.linking)
+  step("file rename")
+
+  -- The server follows the rename: a link to the new name goes to the moved note.
+  local linking = vim.fn.bufnr(file.linking)
+  if linking ~= -1 and vim.api.nvim_buf_is_loaded(linking) then
+    local lines = vim.api.nvim_buf_get_lines(linking, 0, -1, false)
+    for index, line in ipairs(lines) do
+      local byte = line:find(file.link_needle, 1, true)
+      if byte then
+        local position = { line = index - 1, character = byte_to_character(line, byte + 1, report.offset_encoding) }
+        local params = { textDocument = { uri = vim.uri_from_bufnr(linking) }, position = position }
+        wait_for(function()
+          report.moved_definition, report.moved_definition_error =
+            request(linking, client.id, "textDocument/definition", params)
+          local found = report.moved_definition
+          local first = type(found) == "table" and (found[1] or found) or nil
+          return type(first) == "table" and (first.uri or first.targetUri) == vim.uri_from_fname(file.new_path)
+        end)
+        break
+      end
+    end
+  end
+  step("definition after the rename")
+end
+
 local function run()
   local bin = assert(os.getenv("DOSSIER_E2E_BIN"), "DOSSIER_E2E_BIN is not set")
   local note = assert(os.getenv("DOSSIER_E2E_NOTE"), "DOSSIER_E2E_NOTE is not set")
-  local needle = assert(os.getenv("DOSSIER_E2E_NEEDLE"), "DOSSIER_E2E_NEEDLE is not set")
 
   vim.lsp.set_log_level("debug")
   -- `-u NONE` skips filetype detection; the plugin attaches on FileType.
@@ -195,51 +376,11 @@ local function run()
   end
   step("ready (" .. report.ready_signal .. ")")
 
-  -- The position of the needle: 0-based line, character in the offset encoding, inside the needle.
-  local lines = vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
-  local position
-  for index, line in ipairs(lines) do
-    local byte = line:find(needle, 1, true)
-    if byte then
-      position = { line = index - 1, character = byte_to_character(line, byte - 1, report.offset_encoding) + 1 }
-      break
-    end
+  if os.getenv("DOSSIER_E2E_SCENARIO") == "vault" then
+    vault(bufnr, client)
+  else
+    lookup(bufnr, client)
   end
-  if not position then
-    report.error = "the needle " .. needle .. " is not in the note"
-    return
-  end
-  report.position = position
-  local text_document = { uri = report.uri }
-  local at = { textDocument = text_document, position = position }
-
-  report.hover, report.hover_error = request(bufnr, client.id, "textDocument/hover", at)
-  step("hover")
-  report.definition, report.definition_error = request(bufnr, client.id, "textDocument/definition", at)
-  step("definition")
-  report.references, report.references_error = request(bufnr, client.id, "textDocument/references", {
-    textDocument = text_document,
-    position = position,
-    context = { includeDeclaration = true },
-  })
-  step("references")
-
-  -- The command of the "N mentions" code lenses, run as `vim.lsp.codelens.run` runs it.
-  local lens_command = vim.lsp.commands["dossier.showReferences"]
-  if lens_command then
-    vim.fn.setqflist({}, "r", { items = {} })
-    lens_command(
-      { title = "mentions", command = "dossier.showReferences", arguments = { report.uri, position } },
-      { client_id = client.id, bufnr = bufnr }
-    )
-    vim.wait(math.max(1000, math.min(15000, remaining_ms())), function()
-      return #vim.fn.getqflist() > 0
-    end, 20)
-    report.lens_quickfix = vim.tbl_map(function(item)
-      return vim.api.nvim_buf_get_name(item.bufnr)
-    end, vim.fn.getqflist())
-  end
-  step("code lens command")
 end
 
 local ok, err = xpcall(run, debug.traceback)

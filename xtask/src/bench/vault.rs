@@ -215,7 +215,8 @@ fn start_until_first_definition(binary: &Path, root: &Path, probe: &Probe, timeo
     let mut client = Client::start(binary, root, Encoding::Utf16);
     client.set_timeout(timeout);
     open(&mut client, probe);
-    client.poll("textDocument/definition", probe.at(probe.link), |response| {
+    // Every 10 ms, so that the wait between polls adds little to the time.
+    client.poll_every("textDocument/definition", probe.at(probe.link), Duration::from_millis(10), |response| {
         response["result"].as_array().is_some_and(|a| !a.is_empty()) || response["result"].is_object()
     });
     (client, start.elapsed())

@@ -36,6 +36,8 @@ use std::{
 };
 
 use dossier_ingest::PositionEncoding;
+
+use crate::diagnostics::PublishedDiagnostics;
 use tokio::sync::Notify;
 
 pub(crate) use settings::{ClientSupport, Settings};
@@ -85,6 +87,9 @@ pub(crate) struct Shared {
     pub(crate) stopped: Mutex<Option<tokio::sync::oneshot::Receiver<()>>>,
     /// Set when the worker starts: a second `initialized` starts no second one.
     pub(crate) worker_started: AtomicBool,
+    /// The diagnostics last published, by note: written by the worker for
+    /// each version, and by the handler of an edit for the edited note.
+    published: Mutex<PublishedDiagnostics>,
 }
 
 impl Default for Shared {
@@ -98,6 +103,7 @@ impl Default for Shared {
             closing: AtomicBool::new(false),
             stopped: Mutex::new(None),
             worker_started: AtomicBool::new(false),
+            published: Mutex::default(),
         }
     }
 }
@@ -154,6 +160,17 @@ impl Shared {
     pub(crate) fn change(&self, change: impl FnOnce(&mut Inputs)) {
         change(&mut self.inputs());
         self.wake.notify_one();
+    }
+
+    /// The diagnostics last published (held while they are compared and sent).
+    pub(crate) fn published(&self) -> MutexGuard<'_, PublishedDiagnostics> {
+        self.published.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Whether the buffer at `path` is newer than `version` (`None`: no buffer).
+    pub(crate) fn edited_since(&self, path: &Path, version: Option<i32>) -> bool {
+        let current = self.inputs().buffers.get(path).map(|buffer| buffer.version);
+        matches!((current, version), (Some(current), Some(built)) if current > built)
     }
 
     /// Marks files as changed on disk.

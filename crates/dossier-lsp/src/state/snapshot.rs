@@ -39,6 +39,9 @@ pub(crate) struct Snapshot {
     pub(crate) lazy: Lazy,
 }
 
+/// Per source, its URI as a JSON string, written on first use.
+type UriJson = Box<[OnceLock<Option<Arc<str>>>]>;
+
 /// What a [`Snapshot`] makes of its sources on first use: an answer of
 /// thousands of locations in thousands of files finds each file's source
 /// and writes its URI once per snapshot rather than once per answer.
@@ -47,7 +50,7 @@ pub(crate) struct Lazy {
     /// Each source's position in the index's sources, by path.
     positions: OnceLock<HashMap<Box<str>, u32, BuildHasherDefault<FxHasher>>>,
     /// Each source's URI as a JSON string (`None` for a path that makes no URI).
-    uri_json: OnceLock<Box<[OnceLock<Option<Arc<str>>>]>>,
+    uri_json: OnceLock<UriJson>,
 }
 
 impl Snapshot {

@@ -49,7 +49,7 @@ use tower_lsp_server::{
 };
 
 use crate::{
-    diagnostics::PublishedDiagnostics,
+    diagnostics::EditedNote,
     state::{Inputs, Shared, Snapshot, Status, StatusNotification, StatusState},
 };
 use progress::report_progress;
@@ -127,6 +127,15 @@ async fn run(shared: Arc<Shared>, client: Client, stopped: tokio::sync::oneshot:
             Ok(built) => {
                 shared.publish(built.snapshot);
                 for (uri, diagnostics, version) in built.diagnostics {
+                    // A buffer edited since this build has had its own
+                    // diagnostics sent by the edit's handler, or will get
+                    // them from the next build: these would be older.
+                    if let Some(path) = crate::from_proto::path(&uri)
+                        && shared.edited_since(&path, version)
+                    {
+                        shared.published().unknown(path.to_path_buf());
+                        continue;
+                    }
                     client.publish_diagnostics(uri, diagnostics, version).await;
                 }
                 client.send_notification::<StatusNotification>(shared.snapshot().status()).await;
@@ -227,8 +236,6 @@ struct Worker {
     /// How many of them could not be watched (the system's limit on
     /// watches, `fs.inotify.max_user_watches` on Linux).
     unwatched: usize,
-    /// The diagnostics last published, by note.
-    published: PublishedDiagnostics,
     ready: bool,
 }
 
@@ -247,7 +254,6 @@ impl Worker {
             watcher: None,
             folders: BTreeSet::new(),
             unwatched: 0,
-            published: PublishedDiagnostics::default(),
             ready: false,
         }
     }
@@ -335,7 +341,15 @@ impl Worker {
         {
             let roots = &self.roots;
             let exists = |path: &Path| exists_in_roots(roots, path);
-            let found = self.published.edited(last, &edited, &versions, encoding, &exists);
+            let notes: Vec<EditedNote<'_>> = edited
+                .iter()
+                .map(|(path, source)| EditedNote {
+                    path,
+                    text: &source.document.text,
+                    hash: source.document.hash.clone(),
+                })
+                .collect();
+            let found = self.shared.published().edited(last, &notes, &versions, encoding, &exists);
             if !found.is_empty() {
                 early(found);
             }
@@ -380,7 +394,7 @@ impl Worker {
         encoding: PositionEncoding,
     ) -> Diagnostics {
         let roots = &self.roots;
-        self.published.update(index, versions, encoding, &|path: &Path| exists_in_roots(roots, path))
+        self.shared.published().update(index, versions, encoding, &|path: &Path| exists_in_roots(roots, path))
     }
 }
 

@@ -85,8 +85,7 @@ impl Worker {
 /// to `/net/host/x` must not make the server touch that path (a stalled
 /// network mount, or an oracle of which files exist).
 pub(super) fn exists_in_roots(roots: &[Root], path: &Path) -> bool {
-    let inside = !path.components().any(|c| matches!(c, std::path::Component::ParentDir));
-    inside && root_of(roots, path).is_some() && path.exists()
+    crate::diagnostics::exists_under(roots.iter().map(|root| root.path.as_path()), path)
 }
 
 /// The root holding `path` (the innermost when roots nest).

@@ -1,5 +1,6 @@
 --- Dossier for Neovim: starts `dossier lsp` for Markdown notes under a
---- workspace root, and adds `:DossierTerms` and `:DossierRestart`.
+--- workspace root, and adds `:DossierTerms`, `:DossierRestart` and
+--- `:DossierRenameNote` (Neovim sends no `workspace/willRenameFiles` itself).
 ---
 ---   require("dossier").setup({
 ---     cmd = { "dossier", "lsp" },
@@ -419,6 +420,120 @@ local function show_references(command, ctx)
 end
 M._show_references = show_references
 
+--- Whether a path matches one of a server's file operation filters
+--- (`workspace.fileOperations.willRename` or `didRename` registration options).
+local function matches_file_filters(registration, path)
+  if type(registration) ~= "table" or type(registration.filters) ~= "table" then
+    return false
+  end
+  for _, filter in ipairs(registration.filters) do
+    local pattern = filter.pattern or {}
+    local folder = pattern.matches == "folder"
+    if (filter.scheme == nil or filter.scheme == "file") and not folder and type(pattern.glob) == "string" then
+      local regex = vim.fn.glob2regpat(pattern.glob)
+      if pattern.options and pattern.options.ignoreCase then
+        regex = "\\c" .. regex
+      end
+      if vim.fn.match(path, regex) ~= -1 then
+        return true
+      end
+    end
+  end
+  return false
+end
+
+--- The Dossier client of a buffer (attached to it), or the one whose root holds the file.
+local function client_of(bufnr, fname)
+  local clients = get_clients()
+  for _, client in ipairs(clients) do
+    if client.attached_buffers and client.attached_buffers[bufnr] then
+      return client
+    end
+  end
+  for _, client in ipairs(clients) do
+    local root = client.config and client.config.root_dir
+    if root and fname:sub(1, #root + 1) == root .. "/" then
+      return client
+    end
+  end
+  return nil
+end
+
+--- The path a note is renamed to: `name` in the note's folder when it has
+--- no folder part, else relative to the current directory; `.md` added
+--- when it has no extension.
+function M.rename_target(old_fname, name)
+  local target = name
+  if not target:find("/", 1, true) then
+    target = vim.fn.fnamemodify(old_fname, ":h") .. "/" .. target
+  end
+  if vim.fn.fnamemodify(target, ":e") == "" then
+    target = target .. ".md"
+  end
+  return vim.fn.fnamemodify(target, ":p")
+end
+
+--- How long :DossierRenameNote waits for the server's link edits.
+local will_rename_timeout_ms = 10000
+
+--- Renames the note of buffer `bufnr` to `name` (see M.rename_target) and
+--- keeps the links to it working, as an editor that sends file operations
+--- does (Neovim itself sends none): asks the server for the link edits with
+--- `workspace/willRenameFiles`, applies them to the linking notes (their
+--- buffers, to be written with :wa), renames the file and its buffer, and
+--- sends `workspace/didRenameFiles`. Returns true when the note was
+--- renamed, else false and why.
+function M.rename_note(bufnr, name)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local old_fname = vim.api.nvim_buf_get_name(bufnr)
+  if old_fname == "" or not exists(old_fname) then
+    return false, "the buffer is not a file on disk"
+  end
+  if type(name) ~= "string" or vim.trim(name) == "" then
+    return false, "give the new name, e.g. :DossierRenameNote new-name"
+  end
+  local new_fname = M.rename_target(old_fname, vim.trim(name))
+  if new_fname == old_fname then
+    return false, "the note already has that name"
+  end
+  if exists(new_fname) then
+    return false, new_fname .. " already exists"
+  end
+  local files = { { oldUri = vim.uri_from_fname(old_fname), newUri = vim.uri_from_fname(new_fname) } }
+  local client = client_of(bufnr, old_fname)
+  local operations = client and client.server_capabilities and client.server_capabilities.workspace
+  operations = operations and operations.fileOperations or {}
+  local updated = 0
+  if client and matches_file_filters(operations.willRename, old_fname) then
+    local response, err = call(client, "request_sync", "workspace/willRenameFiles", { files = files }, will_rename_timeout_ms, bufnr)
+    if not response then
+      return false, "the server did not answer workspace/willRenameFiles: " .. tostring(err)
+    end
+    if response.err then
+      return false, "workspace/willRenameFiles failed: " .. (response.err.message or vim.inspect(response.err))
+    end
+    local edit = response.result
+    if type(edit) == "table" then
+      updated = vim.tbl_count(edit.changes or {}) + #(edit.documentChanges or {})
+      vim.lsp.util.apply_workspace_edit(edit, client.offset_encoding or "utf-16")
+    end
+  end
+  local folder = vim.fn.fnamemodify(new_fname, ":h")
+  if not is_directory(folder) then
+    vim.fn.mkdir(folder, "p")
+  end
+  -- Writes the buffer (pending changes included), moves the file, and shows
+  -- the new file in the windows that showed the old one.
+  local moved, why = pcall(vim.lsp.util.rename, old_fname, new_fname)
+  if not moved or exists(old_fname) or not exists(new_fname) then
+    return false, "could not move " .. old_fname .. " to " .. new_fname .. (moved and "" or ": " .. tostring(why))
+  end
+  if client and not call(client, "is_stopped") and matches_file_filters(operations.didRename, old_fname) then
+    call(client, "notify", "workspace/didRenameFiles", { files = files })
+  end
+  return true, string.format("renamed to %s; links updated in %d notes (:wa writes them)", vim.fn.fnamemodify(new_fname, ":~:."), updated)
+end
+
 local function define_commands()
   vim.api.nvim_create_user_command("DossierTerms", function(opts)
     M.terms(opts.args, opts.bang and "quickfix" or nil)
@@ -426,6 +541,10 @@ local function define_commands()
   vim.api.nvim_create_user_command("DossierRestart", function()
     M.restart()
   end, { desc = "Dossier: restart the language server" })
+  vim.api.nvim_create_user_command("DossierRenameNote", function(opts)
+    local ok, message = M.rename_note(0, opts.args)
+    notify(message, ok and vim.log.levels.INFO or vim.log.levels.ERROR)
+  end, { nargs = 1, complete = "file", desc = "Dossier: rename this note and update the links to it" })
 end
 M._define_commands = define_commands
 
