@@ -20,6 +20,12 @@ pub(crate) const PARALLEL: usize = 20_000;
 /// megabyte of JSON).
 pub(crate) const BATCH: usize = 10_000;
 
+/// Room for the JSON of `count` locations: about 70 bytes of range and 80
+/// of URI each, so that a long answer is not copied as its buffer grows.
+fn capacity(count: usize) -> usize {
+    64 + 160 * count
+}
+
 impl View {
     /// The LSP location of a range of a source.
     pub(crate) fn location(&self, range: &FileRange) -> Option<lsp::Location> {
@@ -39,7 +45,7 @@ impl View {
     /// by a fork of this view), joined into the same text.
     pub(crate) fn locations_json(&self, ranges: &[FileRange]) -> Vec<u8> {
         if ranges.len() < PARALLEL {
-            let mut out = Vec::with_capacity(64 + 100 * ranges.len());
+            let mut out = Vec::with_capacity(capacity(ranges.len()));
             self.write_locations(ranges, &mut out);
             return out;
         }
@@ -47,11 +53,11 @@ impl View {
         let fork = self.fork();
         let (mut out, rest) = std::thread::scope(|scope| {
             let rest = scope.spawn(move || {
-                let mut rest = Vec::with_capacity(64 + 100 * second.len());
+                let mut rest = Vec::with_capacity(capacity(second.len()));
                 fork.write_locations(second, &mut rest);
                 rest
             });
-            let mut out = Vec::with_capacity(64 + 100 * ranges.len());
+            let mut out = Vec::with_capacity(capacity(ranges.len()));
             self.write_locations(first, &mut out);
             (out, rest.join())
         });
@@ -89,7 +95,7 @@ impl View {
             if batch.is_empty() {
                 return;
             }
-            let mut out = Vec::with_capacity(64 + 100 * batch.len());
+            let mut out = Vec::with_capacity(capacity(batch.len()));
             self.write_locations(&batch, &mut out);
             if !send(out) || batch.len() < size {
                 return;
