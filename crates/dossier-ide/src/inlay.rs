@@ -54,10 +54,11 @@ pub fn inlay_hints(index: &Index, path: &str, range: Range<usize>) -> Vec<NameHi
     out
 }
 
-/// Whether the text right before or right after a mention (across spaces and
-/// an opening or closing bracket) is one of the term's Latin names.
+/// Whether the text right before or right after a mention (across spaces,
+/// an opening or closing bracket, and a wikilink's brackets or `|`, as in
+/// `[[Wu Yongming|吴泳铭]]`) is one of the term's Latin names.
 fn says_a_latin_name(term: &Term, before: &str, after: &str) -> bool {
-    const GAP: [char; 6] = [' ', '(', '（', ')', '）', '\u{3000}'];
+    const GAP: [char; 9] = [' ', '(', '（', ')', '）', '\u{3000}', '[', ']', '|'];
     let before = before.trim_end_matches(GAP);
     let after = after.trim_start_matches(GAP);
     let is_latin = |text: &str| text.chars().any(|c| c.is_ascii_alphabetic()) && !text.chars().any(is_han);
@@ -137,6 +138,11 @@ $0Wu Yongming（吴泳铭）接任。
             ),
             expect![[""]],
         );
+    }
+
+    #[test]
+    fn no_hint_in_a_wikilink_that_names_the_term_in_latin() {
+        check(&format!("{CORPUS}//- /note.md\n$0Met [[Wu Yongming|吴泳铭]] today.\n"), expect![[""]]);
     }
 
     #[test]
