@@ -5,8 +5,10 @@
 // It copies a corpus (a folder of documents and notes) into a fresh
 // workspace, adds a note naming a term, opens the note, waits for the server
 // to report "ready", then does what a user would: hovers a Chinese name and
-// reads the card, goes to its definition, lists its references, and hovers
-// the same name in a corpus document. The expected answers come from the same
+// reads the card, goes to its definition, lists its references, hovers the
+// same name in a corpus document, links the name with a code action
+// ("Refactor..."), and renames the note's title with F2, which must update a
+// second note's link to it. The expected answers come from the same
 // binary's `dossier lookup --format json` on the same workspace, so the test
 // knows nothing of the corpus. Screenshots of every step go to the artefacts
 // folder, whether the step passed or not.
@@ -36,6 +38,11 @@ const NOTE_PATH = "notes/e2e-visit.md";
 const NOTE_TEXT = `# A visit\n\nNotes on ${NAME} and his letters to the staff.\n`;
 const NOTE_LINE = 3;
 const NOTE_COLUMN = "Notes on ".length + 1;
+/** A second note, linking to the first by its title: a rename of that title must follow. */
+const TRIP_PATH = "notes/e2e-trip.md";
+const TRIP_TEXT = "# Trip\n\nBack from [[A visit]].\n";
+/** What the first note's title becomes. */
+const NEW_TITLE = "A journey";
 
 /** How long the server may take to ingest the workspace and report ready. */
 const READY_TIMEOUT_MS = 120_000;
@@ -76,6 +83,7 @@ function prepare() {
   fs.cpSync(corpus, workspace, { recursive: true });
   fs.mkdirSync(path.dirname(path.join(workspace, NOTE_PATH)), { recursive: true });
   fs.writeFileSync(path.join(workspace, NOTE_PATH), NOTE_TEXT);
+  fs.writeFileSync(path.join(workspace, TRIP_PATH), TRIP_TEXT);
   fs.mkdirSync(path.join(userData, "User"), { recursive: true });
   const settings = {
     "dossier.server.path": server,
@@ -269,6 +277,55 @@ async function hoverName(page, line, name) {
   return (await hover.first().innerText()).trim();
 }
 
+/** The text of the active editor's rendered lines, top to bottom. */
+async function editorText(page) {
+  return page.evaluate(() => {
+    const lines = [
+      ...document.querySelectorAll(".editor-group-container.active .monaco-editor .view-lines .view-line"),
+    ];
+    return lines
+      .map((line) => ({ top: line.getBoundingClientRect().top, text: line.textContent.replace(/\u00a0/g, " ") }))
+      .sort((a, b) => a.top - b.top)
+      .map((line) => line.text)
+      .join("\n");
+  });
+}
+
+/** Waits until the active editor's text matches `pattern`; returns the text last read. */
+async function waitForText(page, pattern) {
+  const deadline = Date.now() + ACTION_TIMEOUT_MS;
+  let text = await editorText(page);
+  while (!pattern.test(text) && Date.now() < deadline) {
+    await sleep(200);
+    text = await editorText(page);
+  }
+  return text;
+}
+
+/** Waits until the workspace file's text matches `pattern`; returns the text last read. */
+async function waitForFile(relative, pattern) {
+  const deadline = Date.now() + ACTION_TIMEOUT_MS;
+  const read = () => fs.readFileSync(path.join(workspace, relative), "utf8");
+  let text = read();
+  while (!pattern.test(text) && Date.now() < deadline) {
+    await sleep(200);
+    text = read();
+  }
+  return text;
+}
+
+/** Runs a command by its title from the Command Palette, as a user would. */
+async function runCommand(page, title) {
+  await page.keyboard.press("F1");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible", timeout: ACTION_TIMEOUT_MS });
+  await input.fill(`>${title}`);
+  await page
+    .locator(".quick-input-list .monaco-list-row", { hasText: title })
+    .first()
+    .click({ timeout: ACTION_TIMEOUT_MS });
+}
+
 function check(condition, what, detail) {
   if (!condition) {
     throw new Error(`${what}${detail ? `: ${detail}` : ""}`);
@@ -389,6 +446,52 @@ async function main() {
     const documentCard = await hoverName(page, mention.line + 1, NAME);
     await screenshot(page, "hover-in-document");
     checkCard(documentCard, expected, `in ${mention.path}`);
+
+    // A code action on the unlinked mention, from "Refactor...": the name becomes a wikilink.
+    await openFile(page, NOTE_PATH);
+    await goTo(page, NOTE_LINE, NOTE_COLUMN);
+    await runCommand(page, "Refactor...");
+    const link = page.getByText(/^Link this mention to/);
+    try {
+      await link.first().waitFor({ state: "visible", timeout: ACTION_TIMEOUT_MS });
+      // Chosen with the keyboard, as the menu takes it (it blocks the
+      // pointer until the mouse moves over it).
+      const chosen = page.locator(".monaco-list-row.focused", { hasText: "Link this mention to" });
+      for (let step = 0; step < 10 && (await chosen.count()) === 0; step += 1) {
+        await page.keyboard.press("ArrowDown");
+      }
+      await page.keyboard.press("Enter");
+    } catch (error) {
+      await screenshot(page, "no-link-action");
+      throw new Error(`"Refactor..." offered no "Link this mention to" action: ${error.message}`);
+    }
+    // Saved as a user would, then read from the disk: the editor's rendered
+    // lines also hold the inlay hints.
+    const linkPattern = new RegExp(`\\[\\[[^\\]]*\\|${NAME}\\]\\]`);
+    await runCommand(page, "File: Save All");
+    const linked = await waitForFile(NOTE_PATH, linkPattern);
+    await screenshot(page, "code-action");
+    check(linkPattern.test(linked), `the code action "Link this mention to …" made ${NAME} a wikilink`, linked);
+
+    // Rename (F2) on the note's title: its heading and the link in the other note follow.
+    await goTo(page, 1, 4);
+    await page.keyboard.press("F2");
+    const renameInput = page.locator(".rename-box input");
+    try {
+      await renameInput.waitFor({ state: "visible", timeout: ACTION_TIMEOUT_MS });
+    } catch (error) {
+      await screenshot(page, "no-rename-box");
+      throw new Error(`F2 on the title opened no rename box: ${error.message}`);
+    }
+    await renameInput.fill(NEW_TITLE);
+    await page.keyboard.press("Enter");
+    await waitForText(page, new RegExp(`^# ${NEW_TITLE}`, "m"));
+    await screenshot(page, "rename");
+    await runCommand(page, "File: Save All");
+    const renamed = await waitForFile(NOTE_PATH, new RegExp(`^# ${NEW_TITLE}$`, "m"));
+    check(new RegExp(`^# ${NEW_TITLE}$`, "m").test(renamed), `F2 renamed the note's title to "${NEW_TITLE}"`, renamed);
+    const trip = await waitForFile(TRIP_PATH, new RegExp(`\\[\\[${NEW_TITLE}\\]\\]`));
+    check(trip.includes(`[[${NEW_TITLE}]]`), `the rename updated the link in ${TRIP_PATH}`, trip);
   } catch (error) {
     if (page) {
       await screenshot(page, "failure").catch(() => undefined);
