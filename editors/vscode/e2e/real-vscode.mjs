@@ -7,8 +7,8 @@
 // to report "ready", then does what a user would: hovers a Chinese name and
 // reads the card, goes to its definition, lists its references, hovers the
 // same name in a corpus document, links the name with a code action
-// ("Refactor..."), and renames the note's title with F2, which must update a
-// second note's link to it. The expected answers come from the same
+// ("Refactor..."), renames the note's title with F2 and its file in the
+// Explorer, each of which must update a second note's link to it. The expected answers come from the same
 // binary's `dossier lookup --format json` on the same workspace, so the test
 // knows nothing of the corpus. Screenshots of every step go to the artefacts
 // folder, whether the step passed or not.
@@ -40,7 +40,9 @@ const NOTE_LINE = 3;
 const NOTE_COLUMN = "Notes on ".length + 1;
 /** A second note, linking to the first by its title: a rename of that title must follow. */
 const TRIP_PATH = "notes/e2e-trip.md";
-const TRIP_TEXT = "# Trip\n\nBack from [[A visit]].\n";
+const TRIP_TEXT = "# Trip\n\nBack from [[A visit]] (see [the visit](e2e-visit.md)).\n";
+/** What the first note's file is renamed to in the Explorer. */
+const NEW_FILE = "e2e-journey.md";
 /** What the first note's title becomes. */
 const NEW_TITLE = "A journey";
 
@@ -314,16 +316,30 @@ async function waitForFile(relative, pattern) {
   return text;
 }
 
-/** Runs a command by its title from the Command Palette, as a user would. */
+/**
+ * Runs a command by its title from the Command Palette, as a user would. The
+ * palette can be closed under the test by a focus change (the Explorer
+ * revealing a renamed file): it is opened again, up to three times.
+ */
 async function runCommand(page, title) {
-  await page.keyboard.press("F1");
-  const input = page.locator(".quick-input-widget input");
-  await input.waitFor({ state: "visible", timeout: ACTION_TIMEOUT_MS });
-  await input.fill(`>${title}`);
-  await page
-    .locator(".quick-input-list .monaco-list-row", { hasText: title })
-    .first()
-    .click({ timeout: ACTION_TIMEOUT_MS });
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await page.keyboard.press("F1");
+      const input = page.locator(".quick-input-widget input");
+      await input.waitFor({ state: "visible", timeout: ACTION_TIMEOUT_MS });
+      await input.fill(`>${title}`, { timeout: 5_000 });
+      await page
+        .locator(".quick-input-list .monaco-list-row", { hasText: title })
+        .first()
+        .click({ timeout: 5_000 });
+      return;
+    } catch (error) {
+      if (attempt === 3) {
+        throw new Error(`the Command Palette did not run "${title}": ${error.message}`);
+      }
+      await page.keyboard.press("Escape");
+    }
+  }
 }
 
 function check(condition, what, detail) {
@@ -492,6 +508,36 @@ async function main() {
     check(new RegExp(`^# ${NEW_TITLE}$`, "m").test(renamed), `F2 renamed the note's title to "${NEW_TITLE}"`, renamed);
     const trip = await waitForFile(TRIP_PATH, new RegExp(`\\[\\[${NEW_TITLE}\\]\\]`));
     check(trip.includes(`[[${NEW_TITLE}]]`), `the rename updated the link in ${TRIP_PATH}`, trip);
+
+    // Renaming the note's file in the Explorer (F2): the client asks the
+    // server (workspace/willRenameFiles), and the link by file name follows.
+    await page.locator(".explorer-folders-view .monaco-list-row", { hasText: path.basename(NOTE_PATH) }).first().click();
+    await page.keyboard.press("F2");
+    const fileInput = page.locator(".explorer-folders-view .monaco-inputbox input");
+    await fileInput.waitFor({ state: "visible", timeout: ACTION_TIMEOUT_MS });
+    await fileInput.fill(NEW_FILE);
+    await page.keyboard.press("Enter");
+    // VS Code asks before it applies an extension's edits for a file move: OK.
+    const confirm = page.locator(".monaco-dialog-box", { hasText: "wants to make refactoring changes" });
+    try {
+      await confirm.waitFor({ state: "visible", timeout: ACTION_TIMEOUT_MS });
+    } catch (error) {
+      await screenshot(page, "no-file-rename-edits");
+      throw new Error(`the file move brought no edits from the server: ${error.message}`);
+    }
+    await screenshot(page, "file-rename-confirm");
+    await confirm.locator(".monaco-button", { hasText: /^OK$/ }).first().click({ timeout: ACTION_TIMEOUT_MS });
+    await confirm.waitFor({ state: "hidden", timeout: ACTION_TIMEOUT_MS });
+    const moved = path.join(path.dirname(NOTE_PATH), NEW_FILE);
+    const deadline = Date.now() + ACTION_TIMEOUT_MS;
+    while (!fs.existsSync(path.join(workspace, moved)) && Date.now() < deadline) {
+      await sleep(200);
+    }
+    check(fs.existsSync(path.join(workspace, moved)), `the Explorer renamed the note to ${moved}`);
+    await runCommand(page, "File: Save All");
+    const relinked = await waitForFile(TRIP_PATH, new RegExp(`\\(${NEW_FILE.replace(".", "\\.")}\\)`));
+    await screenshot(page, "file-rename");
+    check(relinked.includes(`(${NEW_FILE})`), `the file rename updated the link by file name in ${TRIP_PATH}`, relinked);
   } catch (error) {
     if (page) {
       await screenshot(page, "failure").catch(() => undefined);
