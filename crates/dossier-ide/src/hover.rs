@@ -11,7 +11,7 @@ use dossier_index::{
 };
 use dossier_ingest::{LineIndex, PositionEncoding};
 
-use crate::{FileRange, kind_name, plural, slice, source_text};
+use crate::{FileRange, file_name, kind_name, plural, slice, source_text};
 
 /// Characters of context on each side of a snippet's mention.
 const CONTEXT_CHARS: usize = 24;
@@ -290,11 +290,6 @@ fn escape(text: &str) -> String {
         out.push(c);
     }
     out
-}
-
-/// The file name of a path, for display.
-fn file_name(path: &str) -> &str {
-    path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
 
 /// How a card is written: the layout is one, the markup differs.

@@ -7,7 +7,7 @@ use std::{ops::Range, sync::Arc};
 
 use dossier_index::{DefinitionOrigin, Index, SourceKind, TermId};
 
-use crate::{FileRange, plural, slice, source_text, symbols};
+use crate::{FileRange, file_name, plural, slice, source_text, symbols};
 
 /// How many characters of a document a link preview shows.
 const PASSAGE_CHARS: usize = 400;
@@ -68,10 +68,6 @@ fn opening(text: &str) -> String {
         }
     }
     out
-}
-
-fn file_name(path: &str) -> &str {
-    path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
 
 impl LinkPreview {
