@@ -169,21 +169,9 @@ pub fn link_completions(index: &Index, path: &str, text: &str, offset: usize) ->
             push(&completion.alias, note);
         }
     }
-    // File stems, as typed (case-insensitive; without allocating per note
-    // when the typed text is ASCII, since this runs over every note per key).
-    let wanted = typed.trim().to_lowercase();
-    let ascii = wanted.is_ascii();
-    for source in index.sources().iter().filter(|s| s.kind == SourceKind::Note) {
-        let stem = file_name(&source.document.path);
-        let stem = stem.rsplit_once('.').map_or(stem, |(stem, _)| stem);
-        let matches = if ascii {
-            stem.as_bytes().get(..wanted.len()).is_some_and(|start| start.eq_ignore_ascii_case(wanted.as_bytes()))
-        } else {
-            stem.to_lowercase().starts_with(&wanted)
-        };
-        if matches {
-            push(stem, &source.document.path);
-        }
+    // File stems, as typed (case-insensitive), from the graph's sorted table.
+    for (stem, source) in index.notes_by_stem(typed.trim()) {
+        push(stem, &source.document.path);
     }
     Some(found)
 }
@@ -416,6 +404,20 @@ Second line.
             张勇 (zhang.md)
             張勇 (zhang.md)"#]],
         );
+    }
+
+    #[test]
+    fn completion_offers_stems_case_insensitively_in_path_order() {
+        let fixture = fixture(
+            "//- /v/notes/Zebra Notes.md\nz\n//- /v/notes/b/zed.md\nz\n//- /v/notes/a/ZED.md\nz\n//- /v/notes/zoo.txt\nz\n//- /v/notes/today.md\n[[ze$0\n",
+        );
+        let found = link_completions(&fixture.index, &fixture.path, fixture.text(), fixture.offset).unwrap();
+        let found: Vec<String> = found.iter().map(|c| format!("{} ({})", c.insert, c.path)).collect();
+        expect![[r#"
+            Zebra Notes (/v/notes/Zebra Notes.md)
+            ZED (/v/notes/a/ZED.md)
+            zed (/v/notes/b/zed.md)"#]]
+        .assert_eq(&found.join("\n"));
     }
 
     #[test]

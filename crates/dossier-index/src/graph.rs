@@ -88,6 +88,10 @@ pub(crate) struct NoteGraph {
     /// Normalized note title ([`slug`]) → the note so titled, best first:
     /// how a note without front matter is found by its `# heading`.
     by_title: HashMap<String, u32>,
+    /// Every note's file stem in lower case, with the note's position,
+    /// sorted: `[[` completion finds the stems that start with what is typed
+    /// by a binary search instead of a pass over every note per key.
+    stems: Vec<(Box<str>, u32)>,
 }
 
 /// The links scanned in each source, kept from one version to the next.
@@ -196,7 +200,15 @@ pub(crate) fn build(index: &Index, cache: &mut LinkCache) -> NoteGraph {
         }
     }
 
+    let mut stems: Vec<(Box<str>, u32)> = sources
+        .iter()
+        .enumerate()
+        .filter(|(_, source)| source.kind == SourceKind::Note)
+        .map(|(i, source)| (note_stem(&source.document.path).to_lowercase().into_boxed_str(), i as u32))
+        .collect();
+    stems.sort_unstable();
     let mut graph = NoteGraph {
+        stems,
         links: Vec::new(),
         resolved: Vec::with_capacity(sources.len()),
         backlinks: vec![Vec::new(); sources.len()],
@@ -409,6 +421,24 @@ impl Index {
         })
     }
 
+    /// The notes whose file stem starts with `prefix` (compared in lower
+    /// case), in path order, with their stems as written.
+    pub fn notes_by_stem(&self, prefix: &str) -> Vec<(&str, &Arc<Source>)> {
+        let prefix = prefix.to_lowercase();
+        let stems = &self.graph.stems;
+        let start = stems.partition_point(|(stem, _)| **stem < *prefix);
+        let mut found: Vec<u32> =
+            stems[start..].iter().take_while(|(stem, _)| stem.starts_with(&prefix)).map(|&(_, at)| at).collect();
+        found.sort_unstable();
+        found
+            .into_iter()
+            .map(|at| {
+                let source = &self.sources()[at as usize];
+                (note_stem(&source.document.path), source)
+            })
+            .collect()
+    }
+
     /// How many links go to the source at `path`.
     pub fn backlink_count(&self, path: &str) -> usize {
         self.source_position(path).and_then(|i| self.graph.backlinks.get(i)).map_or(0, Vec::len)
@@ -442,6 +472,12 @@ impl Index {
     pub fn term_of_note(&self, path: &str) -> Option<TermId> {
         self.source_position(path).and_then(|i| *self.graph.term_of_note.get(i)?)
     }
+}
+
+/// A path's file name without its extension.
+fn note_stem(path: &str) -> &str {
+    let name = path.rsplit_once(['/', '\\']).map_or(path, |(_, name)| name);
+    name.rsplit_once('.').map_or(name, |(stem, _)| stem)
 }
 
 /// Every link of a note to a note or a file, from the Markdown scanner
