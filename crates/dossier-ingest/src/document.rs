@@ -83,7 +83,7 @@ pub struct Document {
     /// The normalized matching text with its alignment map, made on first
     /// use (see [`Document::normalized`]).
     normalized: OnceLock<Normalized>,
-    /// A stable hash of the original bytes (xxh3, hex), for incremental re-ingestion.
+    /// A stable hash of the original bytes ([`content_hash`]), for incremental re-ingestion.
     pub hash: String,
     /// Things worth telling the user that did not stop ingestion.
     pub warnings: Vec<Warning>,
@@ -284,7 +284,13 @@ fn ingest_inner(
         normalized: OnceLock::new(),
         text,
         text_map,
-        hash: format!("{:016x}", xxhash_rust::xxh3::xxh3_64(bytes)),
+        hash: content_hash(bytes),
         warnings,
     })
+}
+
+/// The content hash of `bytes` as [`Document::hash`] holds it (xxh3, hex):
+/// a buffer is compared with its indexed file by it.
+pub fn content_hash(bytes: &[u8]) -> String {
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(bytes))
 }

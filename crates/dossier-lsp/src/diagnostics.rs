@@ -35,15 +35,8 @@ pub(crate) fn exists_under<'a>(mut roots: impl Iterator<Item = &'a Path>, path: 
 pub(crate) struct EditedNote<'a> {
     pub(crate) path: &'a Path,
     pub(crate) text: &'a str,
-    /// Its content hash, as `Document::hash` has it.
+    /// Its content hash ([`dossier_ingest::content_hash`]).
     pub(crate) hash: String,
-}
-
-impl EditedNote<'_> {
-    /// The content hash of a text, as ingestion writes `Document::hash`.
-    pub(crate) fn hash_of(text: &str) -> String {
-        format!("{:016x}", xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
-    }
 }
 
 /// What the client was last sent for one note.

@@ -122,7 +122,7 @@ impl Server {
             if current != Some(version) {
                 return Vec::new();
             }
-            let note = EditedNote { path: &path, text: &text, hash: EditedNote::hash_of(&text) };
+            let note = EditedNote { path: &path, text: &text, hash: dossier_ingest::content_hash(text.as_bytes()) };
             let versions = HashMap::from([(path.clone(), version)]);
             let exists = |target: &Path| diagnostics::exists_under(roots.iter().map(PathBuf::as_path), target);
             shared.published().edited(&snapshot.index, &[note], &versions, encoding, &exists)

@@ -315,7 +315,7 @@ impl Worker {
             // source is the disk's, and the index need not change.
             if let Some(source) = self.disk.get(path)
                 && source.kind == kind
-                && source.document.hash == format!("{:016x}", xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
+                && source.document.hash == dossier_ingest::content_hash(text.as_bytes())
             {
                 self.buffer_cache.remove(path);
                 versions.insert(path.clone(), *version);
