@@ -7,13 +7,20 @@
 //!
 //! `cargo xtask bench --vault [--notes 10000] [--seed N]` measures a generated
 //! notes vault instead (see [`vault`]), into `target/bench/vault-report.json`.
+//!
+//! `--binary PATH` measures that `dossier` binary instead of building the
+//! release one: a build of another commit kept aside, run in turns with this
+//! one, compares two versions on a machine whose load changes.
 
 mod corpus;
 mod measure;
 mod session;
 mod vault;
 
-use std::{path::Path, process::Command};
+use std::{
+    path::{Path, PathBuf},
+    process::Command,
+};
 
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
@@ -26,10 +33,12 @@ struct Options {
     seed: u64,
     /// Measure a generated notes vault of this many notes instead.
     vault: Option<usize>,
+    /// The binary to measure instead of the release build.
+    binary: Option<PathBuf>,
 }
 
 fn parse(args: &[String]) -> Result<Options> {
-    let mut options = Options { bytes: 100 << 20, documents: None, seed: 42, vault: None };
+    let mut options = Options { bytes: 100 << 20, documents: None, seed: 42, vault: None, binary: None };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let mut value = || args.next().with_context(|| format!("{arg} needs a value"));
@@ -40,8 +49,11 @@ fn parse(args: &[String]) -> Result<Options> {
             "--vault" => options.vault = Some(options.vault.unwrap_or(10_000)),
             "--notes" => options.vault = Some(value()?.parse().context("--notes takes a number")?),
             "--seed" => options.seed = value()?.parse().context("--seed takes a number")?,
+            "--binary" => options.binary = Some(PathBuf::from(value()?)),
             other => {
-                bail!("unknown option `{other}` (try --size 100MB, --docs N, --seed N, --quick, --vault, --notes N)")
+                bail!(
+                    "unknown option `{other}` (try --size 100MB, --docs N, --seed N, --quick, --vault, --notes N, --binary PATH)"
+                )
             }
         }
     }
@@ -66,8 +78,13 @@ fn parse_size(text: &str) -> Result<usize> {
 pub(crate) fn run(args: &[String]) -> Result<()> {
     let options = parse(args)?;
     let root = project_root();
-    run_command(Command::new("cargo").args(["build", "--release", "--quiet", "--package", "dossier-cli"]))?;
-    let binary = root.join("target/release/dossier");
+    let binary = match options.binary {
+        Some(binary) => std::path::absolute(&binary).with_context(|| format!("cannot find {}", binary.display()))?,
+        None => {
+            run_command(Command::new("cargo").args(["build", "--release", "--quiet", "--package", "dossier-cli"]))?;
+            root.join("target/release/dossier")
+        }
+    };
     let out = root.join("target/bench");
     std::fs::create_dir_all(&out)?;
     if let Some(notes) = options.vault {
