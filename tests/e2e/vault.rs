@@ -171,6 +171,43 @@ fn links_in_every_script_give_backlinks_previews_and_definitions() {
     assert!(vault.client.shutdown().success());
 }
 
+/// Backlinks from more notes than an answer writes on one thread, with the
+/// note's name also mentioned outside the links in some of them (the links
+/// of the most linked notes are walked with the term's mentions, compared by
+/// note): every link first, note by note, then each unlinked mention, each
+/// location once, with its own file and range.
+#[test]
+fn backlinks_from_thousands_of_notes_come_whole_and_in_order() {
+    const LINKING: usize = 2_500;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    fs::create_dir_all(root.join("notes")).unwrap();
+    fs::write(root.join("notes/spain.md"), "---\ntitle: Spain\n---\n# Spain\n\nA country in Europe.\n").unwrap();
+    let unlinked = |i: usize| i % 7 == 3;
+    for i in 0..LINKING {
+        let mut text = format!("# Trip {i}\n\nA week in [[Spain]] with 🚆 trains.\n");
+        if unlinked(i) {
+            text.push_str("Spain again, 西班牙 aside, unlinked.\n");
+        }
+        fs::write(root.join(format!("notes/trip-{i:04}.md")), text).unwrap();
+    }
+    let mut client = Client::start(dossier_binary(), &root, Encoding::Utf16);
+    client.wait_until_ready();
+    let text = fs::read_to_string(root.join("notes/trip-0000.md")).unwrap();
+    let (line, character) = positions::position(&text, text.find("[[Spain]]").unwrap() + 3, Encoding::Utf16);
+    let params = json!({
+        "textDocument": { "uri": file_uri(&root.join("notes/trip-0000.md")) },
+        "position": { "line": line, "character": character },
+        "context": { "includeDeclaration": false },
+    });
+    let response = client.request("textDocument/references", params);
+    let links = (0..LINKING).map(|i| format!("trip-{i:04}.md: [[Spain]]"));
+    let mentions = (0..LINKING).filter(|&i| unlinked(i)).map(|i| format!("trip-{i:04}.md: Spain"));
+    let expected: Vec<String> = links.chain(mentions).collect();
+    assert_eq!(located(&response["result"]), expected);
+    assert!(client.shutdown().success());
+}
+
 #[test]
 fn completion_inside_brackets_offers_notes_by_pinyin_and_their_headings() {
     let mut vault = Vault::start();

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use dossier_index::{Index, TermId};
+use dossier_index::{Backlink, Index, TermId};
 
 use crate::{FileRange, source_text};
 
@@ -135,10 +135,10 @@ fn note_references_in_order<'a>(
     note: &str,
     include_declaration: bool,
 ) -> Box<dyn Iterator<Item = FileRange> + 'a> {
-    let links: Arc<[FileRange]> =
-        index.backlinks(note).map(|link| FileRange { path: link.path, range: link.text_range }).collect();
+    let links: Arc<[Backlink]> = index.backlinks(note).collect();
     let shared = Arc::clone(&links);
-    let backlinks = (0..links.len()).map(move |at| shared[at].clone());
+    let backlinks = (0..links.len())
+        .map(move |at| FileRange { path: Arc::clone(&shared[at].path), range: shared[at].text_range.clone() });
     let Some(id) = index.term_of_note(note) else { return Box::new(backlinks) };
     let declaration = declaration(index, index.term(id));
     let first = declaration.clone().filter(|_| include_declaration);
@@ -146,35 +146,36 @@ fn note_references_in_order<'a>(
     Box::new(first.into_iter().chain(backlinks).chain(mentions))
 }
 
-/// The mentions of a term that lie in none of `links` (ordered by path then
-/// offset, as backlinks are) and are not `declaration` (nor inside it, when
-/// the declaration is part of the answer).
+/// The mentions of a term that lie in none of `links` (ordered by linking
+/// note then offset, as mentions are) and are not `declaration` (nor inside
+/// it, when the declaration is part of the answer).
 fn mentions_outside(
     index: &Index,
     id: TermId,
-    links: Arc<[FileRange]>,
+    links: Arc<[Backlink]>,
     declaration: Option<FileRange>,
     include_declaration: bool,
 ) -> impl Iterator<Item = FileRange> + '_ {
-    let inside = |range: &std::ops::Range<usize>, mention: &FileRange| {
-        range.start <= mention.range.start && mention.range.end <= range.end
+    let inside = |range: &std::ops::Range<usize>, mention: &std::ops::Range<usize>| {
+        range.start <= mention.start && mention.end <= range.end
     };
+    let declared_in = declaration.as_ref().and_then(|d| index.source_position(&d.path));
     // Mentions come in the links' order: one walk finds the link, if any,
     // that a mention lies in (the first of its note ending at or after it;
-    // links of one note never overlap).
+    // links of one note never overlap). Notes are compared by their
+    // position among the sources, so a walk over thousands of notes reads
+    // none of their paths.
     let mut next = 0;
-    index.mention_ranges(id).map(|(path, range)| FileRange { path: Arc::clone(path), range }).filter(move |mention| {
-        while next < links.len() && (&*links[next].path, links[next].range.end) < (&*mention.path, mention.range.start)
-        {
+    index.mention_places(id).filter_map(move |(source, path, range)| {
+        while next < links.len() && (links[next].source, links[next].text_range.end) < (source, range.start) {
             next += 1;
         }
-        let same_path = |path: &Arc<str>| Arc::ptr_eq(path, &mention.path) || *path == mention.path;
-        let linked = links.get(next).is_some_and(|link| inside(&link.range, mention) && same_path(&link.path));
+        let linked = links.get(next).is_some_and(|link| link.source == source && inside(&link.text_range, &range));
         let declared = declaration.as_ref().is_some_and(|d| {
-            (if include_declaration { inside(&d.range, mention) } else { d.range == mention.range })
-                && same_path(&d.path)
+            (if include_declaration { inside(&d.range, &range) } else { d.range == range })
+                && declared_in == Some(source)
         });
-        !linked && !declared
+        (!linked && !declared).then(|| FileRange { path: Arc::clone(path), range })
     })
 }
 

@@ -60,6 +60,8 @@ pub struct GraphLink<'a> {
 pub struct Backlink {
     /// The linking note's path.
     pub path: Arc<str>,
+    /// The linking note's position in [`Index::sources`].
+    pub source: usize,
     /// Byte range of the whole link in the linking note.
     pub text_range: Range<usize>,
 }
@@ -415,7 +417,8 @@ impl Index {
         let at = self.source_position(path).filter(|&i| i < graph.backlinks.len());
         at.into_iter().flat_map(move |i| {
             graph.backlinks[i].iter().map(move |&(from, position)| Backlink {
-                path: Arc::from(self.sources()[from as usize].document.path.as_str()),
+                path: self.source_path(from as usize),
+                source: from as usize,
                 text_range: graph.links[from as usize][position as usize].text_range.clone(),
             })
         })

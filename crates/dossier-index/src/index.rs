@@ -18,6 +18,10 @@ use crate::{
 #[derive(Debug, Default)]
 pub struct Index {
     sources: Vec<Arc<Source>>,
+    /// Each source's path (same order as `sources`), shared with its
+    /// mentions and backlinks: a list of thousands of locations allocates
+    /// no path, and its neighbours' paths compare by pointer.
+    paths: Vec<Arc<str>>,
     /// Per source (same order as `sources`): its mentions of the patterns.
     scans: Vec<Arc<Scan>>,
     /// The term of each pattern of the scans, `None` for aliases not accepted.
@@ -50,6 +54,7 @@ impl Index {
     /// Assembles an index and fills its lookup tables.
     pub(crate) fn from_parts(
         sources: Vec<Arc<Source>>,
+        paths: Vec<Arc<str>>,
         scans: Vec<Arc<Scan>>,
         term_of_pattern: Vec<Option<TermId>>,
         terms: Vec<Term>,
@@ -104,6 +109,7 @@ impl Index {
         let graph = crate::graph::NoteGraph::default();
         Index {
             sources,
+            paths,
             scans,
             term_of_pattern,
             term_patterns,
@@ -128,8 +134,16 @@ impl Index {
     }
 
     /// The position of the source with this path in [`Index::sources`].
-    pub(crate) fn source_position(&self, path: &str) -> Option<usize> {
+    pub fn source_position(&self, path: &str) -> Option<usize> {
         self.source_index(path)
+    }
+
+    /// The path of the source at `at` of [`Index::sources`], shared.
+    pub(crate) fn source_path(&self, at: usize) -> Arc<str> {
+        match self.paths.get(at) {
+            Some(path) => Arc::clone(path),
+            None => Arc::from(self.sources[at].document.path.as_str()),
+        }
     }
 
     fn source_index(&self, path: &str) -> Option<usize> {
@@ -281,6 +295,13 @@ impl Index {
     /// references needs, without the rest of each mention.
     pub fn mention_ranges(&self, id: TermId) -> impl Iterator<Item = (&Arc<str>, Range<usize>)> + '_ {
         self.term_hits(id).map(|(counted, _, hit)| (&counted.path, hit.text_range()))
+    }
+
+    /// [`Index::mention_ranges`] with each source's position in
+    /// [`Index::sources`] first: places compare by position, without
+    /// reading their paths (as with [`Backlink::source`](crate::Backlink)).
+    pub fn mention_places(&self, id: TermId) -> impl Iterator<Item = (usize, &Arc<str>, Range<usize>)> + '_ {
+        self.term_hits(id).map(|(counted, _, hit)| (counted.index, &counted.path, hit.text_range()))
     }
 
     /// The hits of a term's mentions, source by source.

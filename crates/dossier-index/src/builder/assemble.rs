@@ -98,9 +98,9 @@ pub(super) fn assemble(
         .iter()
         .map(|&node| (group_of_node[node] != usize::MAX).then(|| term_of_group[group_of_node[node]]))
         .collect();
-    let scans = scans.into_iter().map(|scanned| scanned.scan).collect();
+    let (paths, scans) = scans.into_iter().map(|scanned| (scanned.path, scanned.scan)).unzip();
     let problems = std::mem::take(&mut linker.problems);
-    Index::from_parts(sources, scans, term_of_pattern, terms, problems)
+    Index::from_parts(sources, paths, scans, term_of_pattern, terms, problems)
 }
 
 /// A term's label: its note's, else the primary surface of its strongest
