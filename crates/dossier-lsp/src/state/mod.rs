@@ -41,7 +41,7 @@ use crate::diagnostics::PublishedDiagnostics;
 use tokio::sync::Notify;
 
 pub(crate) use settings::{ClientSupport, Settings};
-pub(crate) use snapshot::Snapshot;
+pub(crate) use snapshot::{Snapshot, SourceTables, uri_json};
 pub(crate) use status::{Status, StatusNotification, StatusState};
 pub(crate) use view::View;
 

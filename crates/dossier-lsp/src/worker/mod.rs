@@ -36,7 +36,7 @@ mod watch;
 use std::{
     collections::{BTreeMap, BTreeSet, HashMap, HashSet},
     path::{Path, PathBuf},
-    sync::{Arc, Mutex, atomic::Ordering},
+    sync::{Arc, Mutex, Weak, atomic::Ordering},
 };
 
 use dossier_index::{Index, IndexBuilder, Source, SourceKind};
@@ -50,7 +50,7 @@ use tower_lsp_server::{
 
 use crate::{
     diagnostics::EditedNote,
-    state::{Inputs, Shared, Snapshot, Status, StatusNotification, StatusState},
+    state::{self, Inputs, Shared, Snapshot, SourceTables, Status, StatusNotification, StatusState},
 };
 use progress::report_progress;
 
@@ -224,8 +224,8 @@ struct Worker {
     builder: IndexBuilder,
     /// The sources of the last build, in path order, and its index.
     built: Option<(Vec<Arc<Source>>, Arc<Index>)>,
-    /// The lines of each source of the last build: (source hash, lines) by path.
-    lines: HashMap<String, (String, Arc<LineIndex>)>,
+    /// The lines and URIs of each source of the last build.
+    sources: SourceCache,
     /// The buffers open at the last build.
     open: HashSet<PathBuf>,
     watcher: Option<Debouncer<RecommendedWatcher, RecommendedCache>>,
@@ -249,7 +249,7 @@ impl Worker {
             buffer_cache: IngestCache::default(),
             builder: IndexBuilder::new(),
             built: None,
-            lines: HashMap::new(),
+            sources: SourceCache::default(),
             open: HashSet::new(),
             watcher: None,
             folders: BTreeSet::new(),
@@ -369,19 +369,11 @@ impl Worker {
             }
         };
         self.built = Some((sources, Arc::clone(&index)));
-        let lines = lines_of(&mut self.lines, &index);
+        let (lines, tables) = self.sources.tables(&index);
         let diagnostics = self.diagnostics(&index, &versions, encoding);
         let unwatched = self.unwatched;
         Built {
-            snapshot: Snapshot {
-                index,
-                lines,
-                buffer_texts,
-                ready: self.ready,
-                indexing: None,
-                unwatched,
-                lazy: Default::default(),
-            },
+            snapshot: Snapshot { index, lines, buffer_texts, ready: self.ready, indexing: None, unwatched, tables },
             diagnostics,
         }
     }
@@ -398,18 +390,110 @@ impl Worker {
     }
 }
 
-/// The lines of every source of `index`, in its order: kept in `cache` (by
-/// path: source hash and lines) from the last build for the sources that did
-/// not change. Sources that are gone leave the cache.
-fn lines_of(cache: &mut HashMap<String, (String, Arc<LineIndex>)>, index: &Index) -> Vec<Arc<LineIndex>> {
-    let mut previous = std::mem::take(cache);
-    let mut lines = Vec::with_capacity(index.sources().len());
-    for source in index.sources() {
-        let document = &source.document;
-        let kept = previous.remove(&document.path).filter(|(hash, _)| *hash == document.hash);
-        let (hash, found) = kept.unwrap_or_else(|| (document.hash.clone(), Arc::new(LineIndex::new(&document.text))));
-        lines.push(Arc::clone(&found));
-        cache.insert(document.path.clone(), (hash, found));
+/// What a snapshot holds per source, kept by path from one build to the
+/// next for the sources that did not change: their lines (while the text's
+/// hash is the same) and their URI as JSON (while the path is there).
+#[derive(Debug, Default)]
+pub(crate) struct SourceCache {
+    sources: HashMap<String, CachedSource>,
+    /// The last index's lines and tables: a version that keeps the index
+    /// (a buffer opened as it is on disk) shares them as they are.
+    last: Option<(Weak<Index>, Vec<Arc<LineIndex>>, Arc<SourceTables>)>,
+}
+
+#[derive(Debug)]
+struct CachedSource {
+    hash: String,
+    lines: Arc<LineIndex>,
+    uri_json: Option<Arc<str>>,
+}
+
+impl SourceCache {
+    /// The lines of every source of `index`, in its order, and its
+    /// [`SourceTables`]: made here, off the requests' path, and only for
+    /// the sources that changed. Sources that are gone leave the cache.
+    pub(crate) fn tables(&mut self, index: &Arc<Index>) -> (Vec<Arc<LineIndex>>, Arc<SourceTables>) {
+        if let Some((last, lines, tables)) = &self.last
+            && std::ptr::eq(last.as_ptr(), Arc::as_ptr(index))
+        {
+            return (lines.clone(), Arc::clone(tables));
+        }
+        let mut previous = std::mem::take(&mut self.sources);
+        let mut lines = Vec::with_capacity(index.sources().len());
+        let mut uris = Vec::with_capacity(index.sources().len());
+        for source in index.sources() {
+            let document = &source.document;
+            let kept = previous.remove(&document.path);
+            let uri_json = match &kept {
+                Some(kept) => kept.uri_json.clone(),
+                None => state::uri_json(&document.path),
+            };
+            let kept = kept.filter(|kept| kept.hash == document.hash).map(|kept| kept.lines);
+            let found = kept.unwrap_or_else(|| Arc::new(LineIndex::new(&document.text)));
+            lines.push(Arc::clone(&found));
+            uris.push(uri_json.clone());
+            self.sources
+                .insert(document.path.clone(), CachedSource { hash: document.hash.clone(), lines: found, uri_json });
+        }
+        let tables = Arc::new(SourceTables::new(index, uris));
+        self.last = Some((Arc::downgrade(index), lines.clone(), Arc::clone(&tables)));
+        (lines, tables)
     }
-    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use dossier_index::{Index, IndexBuilder, Source, SourceKind};
+
+    use super::SourceCache;
+    use crate::state::{Snapshot, uri_json};
+
+    fn source(path: &str, text: &str) -> Arc<Source> {
+        let document = dossier_ingest::ingest(path, text.as_bytes(), &Default::default()).unwrap();
+        Arc::new(Source { kind: SourceKind::Note, document })
+    }
+
+    /// Every source of the snapshot is found by its path, with its own lines and URI.
+    fn check(snapshot: &Snapshot) {
+        for (at, source) in snapshot.index.sources().iter().enumerate() {
+            let path = &source.document.path;
+            assert_eq!(snapshot.source_index(path), Some(at), "{path}");
+            assert_eq!(snapshot.uri_json(at), uri_json(path).as_ref(), "{path}");
+            let (text, lines) = snapshot.text_and_lines(path).unwrap();
+            assert_eq!(text, source.document.text);
+            assert_eq!(*lines, dossier_ingest::LineIndex::new(text), "{path}");
+        }
+        assert_eq!(snapshot.source_index("/w/notes/nowhere.md"), None);
+    }
+
+    #[test]
+    fn snapshot_tables_follow_the_sources_and_are_shared_while_the_index_is() {
+        let mut builder = IndexBuilder::new();
+        let mut cache = SourceCache::default();
+        let snapshot = |index: &Arc<Index>, cache: &mut SourceCache| {
+            let (lines, tables) = cache.tables(index);
+            Snapshot { index: Arc::clone(index), lines, tables, ..Snapshot::default() }
+        };
+        let a = source("/w/notes/a b.md", "# A\n\nSee [[b]].\n");
+        let b = source("/w/notes/b#1.md", "# B\n\n張勇 🎉\n");
+        let first = Arc::new(builder.build(vec![Arc::clone(&a), Arc::clone(&b)]));
+        let one = snapshot(&first, &mut cache);
+        check(&one);
+        // The same index again (a buffer opened as it is on disk): the same tables.
+        let again = snapshot(&first, &mut cache);
+        assert!(Arc::ptr_eq(&one.tables, &again.tables));
+        // A note added before the others and one changed: positions move,
+        // the unchanged note keeps its lines and every path its URI.
+        let changed = source("/w/notes/b#1.md", "# B\n\nnew line\n張勇 🎉\n");
+        let added = source("/w/notes/0.md", "# Zero\n");
+        let second = Arc::new(builder.build(vec![added, Arc::clone(&a), changed]));
+        let two = snapshot(&second, &mut cache);
+        check(&two);
+        assert!(!Arc::ptr_eq(&one.tables, &two.tables));
+        assert!(Arc::ptr_eq(&one.lines[0], &two.lines[1]), "the unchanged note's lines are kept");
+        assert!(!Arc::ptr_eq(&one.lines[1], &two.lines[2]), "the changed note's lines are made again");
+        assert!(Arc::ptr_eq(one.uri_json(1).unwrap(), two.uri_json(2).unwrap()), "a path's URI is kept");
+    }
 }

@@ -14,7 +14,7 @@ use dossier_workspace::{
 };
 
 use super::{
-    Worker, lines_of,
+    Worker,
     roots::{Root, RootStores, root_of},
 };
 use crate::state::Snapshot;
@@ -141,11 +141,11 @@ impl Worker {
         let mut early = EarlyIndex::new(first);
         for root in &self.roots {
             let start = std::time::Instant::now();
-            let (builder, lines, unwatched) = (&mut self.builder, &mut self.lines, self.unwatched);
+            let (builder, cache, unwatched) = (&mut self.builder, &mut self.sources, self.unwatched);
             let mut on_batch = |batch: &[Arc<Source>], read: usize, total: usize| {
                 early.add(batch, read, total, &mut |sources: Vec<Arc<Source>>, indexing| {
                     let index = Arc::new(builder.build(sources));
-                    let lines = lines_of(lines, &index);
+                    let (lines, tables) = cache.tables(&index);
                     publish(Snapshot {
                         index,
                         lines,
@@ -153,7 +153,7 @@ impl Worker {
                         ready: false,
                         indexing: Some(indexing),
                         unwatched,
-                        lazy: Default::default(),
+                        tables,
                     });
                 });
             };
