@@ -51,7 +51,7 @@ pub fn references_in_order<'a>(
     path: &str,
     offset: usize,
     include_declaration: bool,
-) -> Box<dyn Iterator<Item = FileRange> + 'a> {
+) -> Box<dyn Iterator<Item = FileRange> + Send + 'a> {
     if let Some(note) = note_at(index, path, offset) {
         return note_references_in_order(index, &note, include_declaration);
     }
@@ -81,7 +81,7 @@ pub fn references_in_order<'a>(
     let by_place = |a: &FileRange, b: &FileRange| (&a.path, a.range.start).cmp(&(&b.path, b.range.start));
     romanizations.sort_by(by_place);
     let mentions = index.mention_ranges(id).map(|(path, range)| FileRange { path: Arc::clone(path), range });
-    let found: Box<dyn Iterator<Item = FileRange> + 'a> = if romanizations.is_empty() {
+    let found: Box<dyn Iterator<Item = FileRange> + Send + 'a> = if romanizations.is_empty() {
         Box::new(mentions)
     } else {
         let mut mentions = mentions.peekable();
@@ -134,7 +134,7 @@ fn note_references_in_order<'a>(
     index: &'a Index,
     note: &str,
     include_declaration: bool,
-) -> Box<dyn Iterator<Item = FileRange> + 'a> {
+) -> Box<dyn Iterator<Item = FileRange> + Send + 'a> {
     let links: Arc<[Backlink]> = index.backlinks(note).collect();
     let shared = Arc::clone(&links);
     let backlinks = (0..links.len())

@@ -82,8 +82,8 @@ impl Server {
             .at_position(&params.params.text_document_position, move |view, path, _, offset| {
                 let index = &view.snapshot.index;
                 let Some(token) = token else {
-                    let found = navigation::references(index, path, offset, include_declaration);
-                    return Some(view.locations_json(&found));
+                    let found = navigation::references_in_order(index, path, offset, include_declaration);
+                    return Some(view.locations_json(found));
                 };
                 // As they are found: the first batch goes out before the
                 // last locations are known.

@@ -13,11 +13,12 @@ use crate::to_proto;
 /// that it reaches the client within milliseconds whatever the total.
 pub(crate) const FIRST_BATCH: usize = 1_000;
 
-/// From how many locations an answer is written on two threads. Each
-/// location in another file waits on memory (that file's line table and
-/// text, its place in the tables): 6,000 backlinks in as many notes took
-/// about 5 ms on one thread, and a thread costs tens of microseconds.
-pub(crate) const PARALLEL: usize = 2_000;
+/// From how many locations an answer is found on one thread and written on
+/// another (see [`View::locations_json`]), and how many the finder hands
+/// over at a time. Each location in another file waits on memory: 6,378
+/// backlinks in as many notes took about 5 ms to find and 5 ms to write,
+/// one after the other, and a thread costs tens of microseconds.
+pub(crate) const STREAMED: usize = 1_024;
 
 /// How many locations each later batch of a partial result holds (about a
 /// megabyte of JSON).
@@ -44,39 +45,40 @@ impl View {
     /// few files, whose URIs are escaped once a file rather than copied and
     /// serialized once a location. Ranges without a location are left out.
     ///
-    /// A large answer is written in two halves on two threads (the second
-    /// by a fork of this view), joined into the same text.
-    pub(crate) fn locations_json(&self, ranges: &[FileRange]) -> Vec<u8> {
-        if ranges.len() < PARALLEL {
-            let mut out = Vec::with_capacity(capacity(ranges.len()));
-            self.write_locations(ranges, &mut out);
-            return out;
-        }
-        let (first, second) = ranges.split_at(ranges.len() / 2);
-        let fork = self.fork();
-        let (mut out, rest) = std::thread::scope(|scope| {
-            let rest = scope.spawn(move || {
-                let mut rest = Vec::with_capacity(capacity(second.len()));
-                fork.write_locations(second, &mut rest);
-                rest
+    /// Past the first [`STREAMED`], the ranges are found on another thread
+    /// while this one writes those found so far, so that a long answer
+    /// costs about the longer of the two rather than their sum: both wait
+    /// on memory, per location (the finder on the term's hit in its
+    /// source, the writer on the source's lines and text).
+    pub(crate) fn locations_json(&self, ranges: impl Iterator<Item = FileRange> + Send) -> Vec<u8> {
+        let mut ranges = ranges.fuse();
+        let first: Vec<FileRange> = ranges.by_ref().take(STREAMED).collect();
+        let mut out = Vec::with_capacity(capacity(first.len()));
+        out.push(b'[');
+        let empty = out.len();
+        self.append_locations(&first, &mut out, empty);
+        if first.len() == STREAMED {
+            std::thread::scope(|scope| {
+                let (send, found) = std::sync::mpsc::sync_channel::<Vec<FileRange>>(16);
+                let finder = scope.spawn(move || {
+                    loop {
+                        let chunk: Vec<FileRange> = ranges.by_ref().take(STREAMED).collect();
+                        if chunk.is_empty() || send.send(chunk).is_err() {
+                            break;
+                        }
+                    }
+                });
+                for chunk in found {
+                    out.reserve(capacity(chunk.len()));
+                    self.append_locations(&chunk, &mut out, empty);
+                }
+                if let Err(panic) = finder.join() {
+                    // The same panic as on one thread, for the request's handler to report.
+                    std::panic::resume_unwind(panic);
+                }
             });
-            let mut out = Vec::with_capacity(capacity(ranges.len()));
-            self.write_locations(first, &mut out);
-            (out, rest.join())
-        });
-        let rest = match rest {
-            Ok(rest) => rest,
-            // The same panic as on one thread, for the request's handler to report.
-            Err(panic) => std::panic::resume_unwind(panic),
-        };
-        // "[a,b]" and "[c]" make "[a,b,c]"; either may be "[]".
-        if rest.len() > 2 {
-            out.pop();
-            if out.len() > 1 {
-                out.push(b',');
-            }
-            out.extend_from_slice(&rest[1..]);
         }
+        out.push(b']');
         out
     }
 
@@ -112,6 +114,13 @@ impl View {
     fn write_locations(&self, ranges: &[FileRange], out: &mut Vec<u8>) {
         out.push(b'[');
         let empty = out.len();
+        self.append_locations(ranges, out, empty);
+        out.push(b']');
+    }
+
+    /// Appends the locations of `ranges` to the JSON array being written in
+    /// `out`, which holds none while its length is `empty`.
+    fn append_locations(&self, ranges: &[FileRange], out: &mut Vec<u8>, empty: usize) {
         for range in ranges {
             self.with_location(range, |file, range| {
                 if out.len() > empty {
@@ -131,7 +140,6 @@ impl View {
                 out.extend_from_slice(b"}}}");
             });
         }
-        out.push(b']');
     }
 
     /// Runs `make` with the file of `range` and its LSP range. Locations
@@ -233,20 +241,20 @@ mod tests {
                 assert!(!buffers.is_empty() || locations.len() + 1 == ranges.len());
                 let expected = String::from_utf8(serde_json::to_vec(&locations).unwrap()).unwrap();
                 let view = View::new(Arc::clone(&snapshot), buffers.clone(), encoding);
-                assert_eq!(String::from_utf8(view.locations_json(&ranges)).unwrap(), expected);
+                assert_eq!(String::from_utf8(view.locations_json(ranges.iter().cloned())).unwrap(), expected);
                 // In batches, over enough ranges for several: the batches
                 // together are the whole answer.
                 let many: Vec<FileRange> =
                     ranges.iter().cycle().take(super::FIRST_BATCH + super::BATCH + 7).cloned().collect();
                 let view = View::new(Arc::clone(&snapshot), buffers.clone(), encoding);
                 let whole: Vec<lsp::Location> = many.iter().filter_map(|range| view.location(range)).collect();
-                // Written on two threads, and the same.
+                // Found on one thread and written on another, and the same.
                 let view = View::new(Arc::clone(&snapshot), buffers.clone(), encoding);
-                let parallel: Vec<FileRange> = many.iter().cycle().take(super::PARALLEL + 3).cloned().collect();
+                let parallel: Vec<FileRange> = many.iter().cycle().take(3 * super::STREAMED + 3).cloned().collect();
                 let expected: Vec<lsp::Location> = parallel.iter().filter_map(|range| view.location(range)).collect();
                 let view = View::new(Arc::clone(&snapshot), buffers.clone(), encoding);
                 assert_eq!(
-                    String::from_utf8(view.locations_json(&parallel)).unwrap(),
+                    String::from_utf8(view.locations_json(parallel.into_iter())).unwrap(),
                     serde_json::to_string(&expected).unwrap()
                 );
                 let view = View::new(Arc::clone(&snapshot), buffers, encoding);
@@ -260,7 +268,12 @@ mod tests {
             }
         }
         let view = View::new(snapshot, vec![], PositionEncoding::Utf16);
-        assert_eq!(view.locations_json(&[]), b"[]");
+        assert_eq!(view.locations_json(std::iter::empty()), b"[]");
+        let exactly: Vec<FileRange> = ranges.iter().cycle().take(super::STREAMED).cloned().collect();
+        let expected: Vec<lsp::Location> = exactly.iter().filter_map(|range| view.location(range)).collect();
+        let view = View::new(Arc::clone(&view.snapshot), vec![], PositionEncoding::Utf16);
+        let written = view.locations_json(exactly.into_iter());
+        assert_eq!(String::from_utf8(written).unwrap(), serde_json::to_string(&expected).unwrap());
         let mut sent = 0;
         view.locations_json_in_batches(std::iter::empty(), |_| {
             sent += 1;
