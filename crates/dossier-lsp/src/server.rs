@@ -82,8 +82,16 @@ impl Server {
             .at_position(&params.params.text_document_position, move |view, path, _, offset| {
                 let index = &view.snapshot.index;
                 let Some(token) = token else {
-                    let found = navigation::references_in_order(index, path, offset, include_declaration);
-                    return Some(view.locations_json(found));
+                    // A note's references (its backlinks, each in another
+                    // note, then its term's mentions outside them) are
+                    // written while they are found; a term's, mostly in a
+                    // few files, once found.
+                    if navigation::note_at(index, path, offset).is_some() {
+                        let found = navigation::references_in_order(index, path, offset, include_declaration);
+                        return Some(view.locations_json_streamed(found));
+                    }
+                    let found = navigation::references(index, path, offset, include_declaration);
+                    return Some(view.locations_json(&found));
                 };
                 // As they are found: the first batch goes out before the
                 // last locations are known.

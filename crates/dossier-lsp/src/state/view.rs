@@ -60,6 +60,19 @@ impl View {
         }
     }
 
+    /// A view of the same snapshot and buffers, for another thread (a view
+    /// is not `Sync`: it keeps what it converted last).
+    fn fork(&self) -> View {
+        View {
+            snapshot: Arc::clone(&self.snapshot),
+            encoding: self.encoding,
+            buffers: self.buffers.clone(),
+            edited: RefCell::default(),
+            last_uri: RefCell::new(None),
+            last_start: RefCell::new(None),
+        }
+    }
+
     /// The open buffer at `path` with its edit from the indexed text, if it
     /// was edited since the snapshot was built.
     fn edited(&self, path: &str) -> Option<Arc<Edited>> {

@@ -13,9 +13,12 @@ use crate::to_proto;
 /// that it reaches the client within milliseconds whatever the total.
 pub(crate) const FIRST_BATCH: usize = 1_000;
 
-/// From how many locations an answer is found on one thread and written on
-/// another (see [`View::locations_json`]), and how many the finder hands
-/// over at a time. Each location in another file waits on memory: 6,378
+/// From how many locations an answer is written on two threads.
+pub(crate) const PARALLEL: usize = 20_000;
+
+/// From how many locations a streamed answer is found on one thread and
+/// written on another (see [`View::locations_json_streamed`]), and how many
+/// the finder hands over at a time. Each location in another file waits on memory: 6,378
 /// backlinks in as many notes took about 5 ms to find and 5 ms to write,
 /// one after the other, and a thread costs tens of microseconds.
 pub(crate) const STREAMED: usize = 1_024;
@@ -45,12 +48,51 @@ impl View {
     /// few files, whose URIs are escaped once a file rather than copied and
     /// serialized once a location. Ranges without a location are left out.
     ///
-    /// Past the first [`STREAMED`], the ranges are found on another thread
+    /// A large answer is written in two halves on two threads (the second
+    /// by a fork of this view), joined into the same text.
+    pub(crate) fn locations_json(&self, ranges: &[FileRange]) -> Vec<u8> {
+        if ranges.len() < PARALLEL {
+            let mut out = Vec::with_capacity(capacity(ranges.len()));
+            self.write_locations(ranges, &mut out);
+            return out;
+        }
+        let (first, second) = ranges.split_at(ranges.len() / 2);
+        let fork = self.fork();
+        let (mut out, rest) = std::thread::scope(|scope| {
+            let rest = scope.spawn(move || {
+                let mut rest = Vec::with_capacity(capacity(second.len()));
+                fork.write_locations(second, &mut rest);
+                rest
+            });
+            let mut out = Vec::with_capacity(capacity(ranges.len()));
+            self.write_locations(first, &mut out);
+            (out, rest.join())
+        });
+        let rest = match rest {
+            Ok(rest) => rest,
+            // The same panic as on one thread, for the request's handler to report.
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        // "[a,b]" and "[c]" make "[a,b,c]"; either may be "[]".
+        if rest.len() > 2 {
+            out.pop();
+            if out.len() > 1 {
+                out.push(b',');
+            }
+            out.extend_from_slice(&rest[1..]);
+        }
+        out
+    }
+
+    /// [`View::locations_json`] of ranges as they are found: past the first
+    /// [`STREAMED`], the ranges are found on another thread
     /// while this one writes those found so far, so that a long answer
     /// costs about the longer of the two rather than their sum: both wait
     /// on memory, per location (the finder on the term's hit in its
-    /// source, the writer on the source's lines and text).
-    pub(crate) fn locations_json(&self, ranges: impl Iterator<Item = FileRange> + Send) -> Vec<u8> {
+    /// source, the writer on the source's lines and text). For answers in
+    /// thousands of files, such as a note's backlinks; an answer in a few
+    /// files costs little per location either way.
+    pub(crate) fn locations_json_streamed(&self, ranges: impl Iterator<Item = FileRange> + Send) -> Vec<u8> {
         let mut ranges = ranges.fuse();
         let first: Vec<FileRange> = ranges.by_ref().take(STREAMED).collect();
         let mut out = Vec::with_capacity(capacity(first.len()));
@@ -241,20 +283,32 @@ mod tests {
                 assert!(!buffers.is_empty() || locations.len() + 1 == ranges.len());
                 let expected = String::from_utf8(serde_json::to_vec(&locations).unwrap()).unwrap();
                 let view = View::new(Arc::clone(&snapshot), buffers.clone(), encoding);
-                assert_eq!(String::from_utf8(view.locations_json(ranges.iter().cloned())).unwrap(), expected);
+                assert_eq!(String::from_utf8(view.locations_json(&ranges)).unwrap(), expected);
+                let view = View::new(Arc::clone(&snapshot), buffers.clone(), encoding);
+                let streamed = view.locations_json_streamed(ranges.iter().cloned());
+                assert_eq!(String::from_utf8(streamed).unwrap(), expected);
                 // In batches, over enough ranges for several: the batches
                 // together are the whole answer.
                 let many: Vec<FileRange> =
                     ranges.iter().cycle().take(super::FIRST_BATCH + super::BATCH + 7).cloned().collect();
                 let view = View::new(Arc::clone(&snapshot), buffers.clone(), encoding);
                 let whole: Vec<lsp::Location> = many.iter().filter_map(|range| view.location(range)).collect();
-                // Found on one thread and written on another, and the same.
+                // Written on two threads, and the same.
                 let view = View::new(Arc::clone(&snapshot), buffers.clone(), encoding);
-                let parallel: Vec<FileRange> = many.iter().cycle().take(3 * super::STREAMED + 3).cloned().collect();
+                let parallel: Vec<FileRange> = many.iter().cycle().take(super::PARALLEL + 3).cloned().collect();
                 let expected: Vec<lsp::Location> = parallel.iter().filter_map(|range| view.location(range)).collect();
                 let view = View::new(Arc::clone(&snapshot), buffers.clone(), encoding);
                 assert_eq!(
-                    String::from_utf8(view.locations_json(parallel.into_iter())).unwrap(),
+                    String::from_utf8(view.locations_json(&parallel)).unwrap(),
+                    serde_json::to_string(&expected).unwrap()
+                );
+                // Found on one thread and written on another, and the same.
+                let streamed: Vec<FileRange> = many.iter().cycle().take(3 * super::STREAMED + 3).cloned().collect();
+                let view = View::new(Arc::clone(&snapshot), buffers.clone(), encoding);
+                let expected: Vec<lsp::Location> = streamed.iter().filter_map(|range| view.location(range)).collect();
+                let view = View::new(Arc::clone(&snapshot), buffers.clone(), encoding);
+                assert_eq!(
+                    String::from_utf8(view.locations_json_streamed(streamed.into_iter())).unwrap(),
                     serde_json::to_string(&expected).unwrap()
                 );
                 let view = View::new(Arc::clone(&snapshot), buffers, encoding);
@@ -268,11 +322,12 @@ mod tests {
             }
         }
         let view = View::new(snapshot, vec![], PositionEncoding::Utf16);
-        assert_eq!(view.locations_json(std::iter::empty()), b"[]");
+        assert_eq!(view.locations_json(&[]), b"[]");
+        assert_eq!(view.locations_json_streamed(std::iter::empty()), b"[]");
         let exactly: Vec<FileRange> = ranges.iter().cycle().take(super::STREAMED).cloned().collect();
         let expected: Vec<lsp::Location> = exactly.iter().filter_map(|range| view.location(range)).collect();
         let view = View::new(Arc::clone(&view.snapshot), vec![], PositionEncoding::Utf16);
-        let written = view.locations_json(exactly.into_iter());
+        let written = view.locations_json_streamed(exactly.into_iter());
         assert_eq!(String::from_utf8(written).unwrap(), serde_json::to_string(&expected).unwrap());
         let mut sent = 0;
         view.locations_json_in_batches(std::iter::empty(), |_| {
