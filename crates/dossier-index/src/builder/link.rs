@@ -404,7 +404,10 @@ impl Linker {
             || node.has(Evidence::Lexicon) >= 2
             || node.has(Evidence::Discovered) >= 3
             // A lower-case word in quotes ("wants") is a word being quoted, not a name.
-            || quoted >= 2 && (han || words >= 2 || node.surfaces.iter().any(|(s, _)| !s.chars().all(char::is_lowercase)))
+            // Two ordinary chars in quotes (「醜人」) are a word being stressed.
+            || quoted >= 2
+                && (han && !dictionary.is_ordinary_pair(&node.key)
+                    || !han && (words >= 2 || node.surfaces.iter().any(|(s, _)| !s.chars().all(char::is_lowercase))))
             // A phrase in title marks once (a chapter cited) is weaker than a word.
             || quoted == 1 && han && node.key.chars().count() >= 3 && !crate::quoted::holds_function_char(&node.key)
             || quoted == 1
