@@ -312,3 +312,16 @@ fn short_acronyms_match_only_in_capitals() {
         "#]],
     );
 }
+
+#[test]
+fn a_han_name_of_a_name_and_a_word_links_to_the_english_name_made_the_same_way() {
+    check_lookup(
+        "//- a.txt\nYesterday Alibaba said that Alibaba Cloud grew, and Alibaba Cloud will grow.\n//- b.txt\n阿里巴巴说，“阿里云”增长了。“阿里云”很好，阿里云也很大。\n",
+        &["阿里云", "阿里雲", "Alibaba Cloud", "Alibaba"],
+        expect![[r#"
+            阿里云 -> 阿里云
+            阿里雲 -> 阿里云
+            Alibaba Cloud -> 阿里云
+            Alibaba -> 阿里巴巴"#]],
+    );
+}

@@ -266,6 +266,7 @@ impl Linker {
         self.link_dictionary(has_word);
         self.link_short_forms();
         self.link_group_names();
+        self.link_compound_names();
     }
 
     /// Links a Han short form to the one established name it begins
@@ -344,6 +345,61 @@ impl Linker {
         for (group, head) in links {
             if self.union(head, group) {
                 self.nodes[group].kind_votes[1] += 1;
+            }
+        }
+    }
+
+    /// Links a Han name made of a name and one ordinary word to the English
+    /// name made the same way: 阿里云 (阿里 + 云 "cloud") to "Alibaba Cloud"
+    /// when 阿里 is one term with "Alibaba", 北京大学 to "Beijing
+    /// University". Neither side may have a name in the other script yet,
+    /// and the English name must fit one Han name and the Han name one
+    /// English name: no link rather than a wrong one.
+    pub(super) fn link_compound_names(&mut self) {
+        let dictionary = dictionary();
+        let roots: Vec<usize> = (0..self.nodes.len()).map(|id| self.find(id)).collect();
+        let is_latin = |node: &Node| !node.key.chars().any(is_han);
+        let mut latin_members: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut scripts: HashMap<usize, (bool, bool)> = HashMap::new();
+        for (id, node) in self.nodes.iter().enumerate().filter(|(_, node)| node.accepted) {
+            let (latin, han) = scripts.entry(roots[id]).or_default();
+            if is_latin(node) {
+                *latin = true;
+                latin_members.entry(roots[id]).or_default().push(id);
+            } else {
+                *han = true;
+            }
+        }
+        let mut claims: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (id, node) in self.nodes.iter().enumerate() {
+            if !node.accepted || node.key.chars().count() < 3 || !node.key.chars().all(is_han) || scripts[&roots[id]].0
+            {
+                continue;
+            }
+            let mut fits = HashSet::new();
+            for (at, _) in node.key.char_indices().skip(2) {
+                let (head, word) = node.key.split_at(at);
+                let Some(&head_node) = self.by_key.get(head) else { continue };
+                let Some(latin_names) = latin_members.get(&roots[head_node]) else { continue };
+                for english in ordinary_english_words(dictionary, word) {
+                    for &latin in latin_names {
+                        let compound = format!("{} {english}", self.nodes[latin].key);
+                        if let Some(&candidate) = self.by_key.get(&compound)
+                            && self.nodes[candidate].accepted
+                            && !scripts[&roots[candidate]].1
+                        {
+                            fits.insert(roots[candidate]);
+                        }
+                    }
+                }
+            }
+            if let [english] = fits.into_iter().collect::<Vec<_>>()[..] {
+                claims.entry(english).or_default().push(id);
+            }
+        }
+        for (english, han) in claims {
+            if let [han] = han[..] {
+                self.union(english, han);
             }
         }
     }
@@ -567,4 +623,18 @@ pub(super) fn title_is_name(title: &str) -> bool {
         [word] => word.chars().skip(1).any(|c| c.is_uppercase() || c.is_ascii_digit()),
         _ => words.iter().filter(|w| capitalized(w)).count() >= 2,
     }
+}
+
+/// The English words of one word that the dictionary's ordinary senses of
+/// `simplified` are (云: "cloud"; 大学: "university").
+fn ordinary_english_words(dictionary: &crate::dictionary::Dictionary, simplified: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for entry in dictionary.lookup(simplified).filter(|entry| !entry.is_proper_noun()) {
+        for sense in entry.senses().flat_map(|sense| sense.split(';')).map(str::trim) {
+            if sense.len() >= 3 && sense.bytes().all(|b| b.is_ascii_lowercase()) && !words.iter().any(|w| w == sense) {
+                words.push(sense.to_owned());
+            }
+        }
+    }
+    words
 }
