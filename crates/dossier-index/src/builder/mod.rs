@@ -6,7 +6,9 @@
 //! pattern; Simplified/Traditional variants (they share a key); a Han name and
 //! its pinyin seen in Latin text, when the romanization points to one Han name
 //! only; a Han name and the English name CC-CEDICT gives it (`glosses`), when
-//! the sense fits the corpus. A link that would merge the terms of two notes
+//! the sense fits the corpus; short forms and group names to their name; a
+//! Han name of a name and an ordinary word to the English name built the same
+//! way (阿里云, "Alibaba Cloud"). A link that would merge the terms of two notes
 //! is refused: declared aliases always win, and a dictionary name that a note
 //! declares for a term with other Han names is not linked either.
 //!
