@@ -659,13 +659,19 @@ fn is_capitalized(word: &str) -> bool {
     camel || article
 }
 
-/// Whether a word is an acronym: 2 to 6 capitals, digits allowed, a plural s tolerated ("KPIs").
+/// Whether a word is an acronym: 2 to 6 capitals, digits allowed, a plural s
+/// tolerated ("KPIs"); 7 or 8 capitals when they spell no everyday English
+/// word ("GNOFHAC", not "AMAZING", which is shouted).
 fn is_acronym(word: &str) -> bool {
     let core = word.strip_suffix('s').filter(|c| c.chars().count() >= 2).unwrap_or(word);
     let upper = core.chars().filter(char::is_ascii_uppercase).count();
-    (2..=6).contains(&core.chars().count())
+    let length = core.chars().count();
+    let long_spells_no_word =
+        || length <= 6 || !crate::dictionary::dictionary().is_english_word(&core.to_ascii_lowercase());
+    (2..=8).contains(&length)
         && upper >= 2
         && core.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && long_spells_no_word()
         || (2..=4).contains(&core.chars().count())
             && upper >= 1
             && core.chars().any(|c| c.is_ascii_digit())
@@ -1089,6 +1095,18 @@ mod tests {
                     "1+6+N Concept Coinage",
                 ]
             "#]],
+        );
+    }
+
+    #[test]
+    fn long_acronyms_that_spell_no_word() {
+        check(
+            "The center (GNOFHAC) said it was AMAZING.",
+            expect![[r#"
+            [
+                "GNOFHAC Concept Acronym",
+            ]
+        "#]],
         );
     }
 
