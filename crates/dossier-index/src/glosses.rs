@@ -3,7 +3,8 @@
 //! Only proper-noun entries (capitalized pinyin) name things, and only a
 //! gloss's capitalized head names what the entry is: "Alibaba, PRC e-commerce
 //! company" names Alibaba, "Ma Yun (1964-), aka Jack Ma, ..." names Ma Yun and
-//! Jack Ma, "Weixin or WeChat (...)" both; the other capitalized words of a
+//! Jack Ma, "Weixin or WeChat (...)" both, "John (name)" (约翰, a name it
+//! transliterates) John; the other capitalized words of a
 //! gloss ("co-founder of Alibaba") name something else, and a common noun's
 //! gloss ("rookie", "quark") names nothing. A gloss that only points elsewhere
 //! ("see 腾讯控股有限公司", "abbr. for ...", "variant of ...") is followed.
@@ -208,10 +209,15 @@ pub(crate) fn names_in(gloss: &str) -> Vec<String> {
         let Some(end) = gloss.find(')') else { break };
         gloss = gloss[end + 1..].trim_start();
     }
-    // A given name or a surname identifies no one ("Goncourt (name)", "surname Ma").
-    if gloss.starts_with("surname ") || gloss.ends_with("(name)") || gloss.starts_with("CL:") {
+    // A surname identifies no one ("surname Ma"). A name the Han word
+    // transliterates ("John (name)" of 约翰, "Shakespeare (name)") is that
+    // name in English: it links when the corpus writes it (see `score`), as
+    // two Johns of an English text are one term already; of "Mary or Marie
+    // (name)" only the first, as Mary and Marie are two names.
+    if gloss.starts_with("surname ") || gloss.starts_with("CL:") {
         return Vec::new();
     }
+    let transliterated_name = gloss.ends_with("(name)");
     let mut names = Vec::new();
     let (head, after) = name_run(gloss);
     let after = after.trim_start();
@@ -223,7 +229,9 @@ pub(crate) fn names_in(gloss: &str) -> Vec<String> {
     if !head.is_empty() && head_is_name {
         names.push(head.to_owned());
         // "Weixin or WeChat".
-        if let Some(rest) = after.strip_prefix("or ") {
+        if let Some(rest) = after.strip_prefix("or ")
+            && !transliterated_name
+        {
             let (second, _) = name_run(rest);
             if !second.is_empty() {
                 names.push(second.to_owned());
@@ -400,10 +408,29 @@ mod tests {
     }
 
     #[test]
-    fn modifiers_given_names_and_common_nouns_are_no_names() {
+    fn transliterated_names_are_their_first_english_name() {
+        check_names(
+            "John (name)",
+            expect![[r#"
+            [
+                "John",
+            ]
+        "#]],
+        );
+        check_names(
+            "Mary or Marie (name)",
+            expect![[r#"
+            [
+                "Mary",
+            ]
+        "#]],
+        );
+    }
+
+    #[test]
+    fn modifiers_surnames_and_common_nouns_are_no_names() {
         for gloss in [
             "Christian denomination",
-            "Goncourt (name)",
             "surname Ma",
             "rookie",
             "quark (particle physics) (loanword)",
