@@ -66,6 +66,10 @@ const TITLES: &[&str] = &[
     "rev",
 ];
 
+/// Greetings that open a letter before a name: "Hey Vladi," and "Dear
+/// Ms. Lynch" name Vladi and Ms. Lynch, not "Hey Vladi".
+const GREETINGS: &[&str] = &["hey", "hi", "hello", "dear"];
+
 /// Lower-case particles of names in several languages, joining two
 /// capitalized words into one name ("Conservatoire de Paris").
 const NAME_PARTICLES: &[&str] = &[
@@ -867,7 +871,7 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
             continue;
         }
         if is_capitalized(word) || acronym {
-            if phrase.is_empty() && !acronym && lower_in(word, FUNCTION_WORDS) {
+            if phrase.is_empty() && !acronym && (lower_in(word, FUNCTION_WORDS) || lower_in(word, GREETINGS)) {
                 continue;
             }
             phrase.push(token);
@@ -1095,6 +1099,19 @@ mod tests {
                     "1+6+N Concept Coinage",
                 ]
             "#]],
+        );
+    }
+
+    #[test]
+    fn a_greeting_is_no_part_of_the_name_it_greets() {
+        check(
+            "Hey Vladi, see you. Dear Mary Smith, thanks.",
+            expect![[r#"
+            [
+                "Vladi Unknown Capitalized",
+                "Mary Smith Unknown Capitalized",
+            ]
+        "#]],
         );
     }
 

@@ -325,3 +325,12 @@ fn a_han_name_of_a_name_and_a_word_links_to_the_english_name_made_the_same_way()
             Alibaba -> 阿里巴巴"#]],
     );
 }
+
+#[test]
+fn a_brand_with_a_lower_case_first_letter_is_no_word_written_in_lower_case() {
+    check_lookup(
+        "//- a.txt\nWas the iPhone the first phone? I think the iPhone was. But iPhone sales fell.\n",
+        &["iPhone"],
+        expect!["iPhone -> iPhone"],
+    );
+}
