@@ -67,7 +67,8 @@ const TITLES: &[&str] = &[
 ];
 
 /// Greetings that open a letter before a name: "Hey Vladi," and "Dear
-/// Ms. Lynch" name Vladi and Ms. Lynch, not "Hey Vladi".
+/// Ms. Lynch" name Vladi and Ms. Lynch, not "Hey Vladi". Inside a sentence
+/// the word is a name's ("invested in Hello Bike").
 const GREETINGS: &[&str] = &["hey", "hi", "hello", "dear"];
 
 /// Lower-case particles of names in several languages, joining two
@@ -871,7 +872,10 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
             continue;
         }
         if is_capitalized(word) || acronym {
-            if phrase.is_empty() && !acronym && (lower_in(word, FUNCTION_WORDS) || lower_in(word, GREETINGS)) {
+            if phrase.is_empty()
+                && !acronym
+                && (lower_in(word, FUNCTION_WORDS) || token.initial && lower_in(word, GREETINGS))
+            {
                 continue;
             }
             phrase.push(token);
@@ -1105,13 +1109,14 @@ mod tests {
     #[test]
     fn a_greeting_is_no_part_of_the_name_it_greets() {
         check(
-            "Hey Vladi, see you. Dear Mary Smith, thanks.",
+            "Hey Vladi, see you. Dear Mary Smith, we invested in Hello Bike.",
             expect![[r#"
-            [
-                "Vladi Unknown Capitalized",
-                "Mary Smith Unknown Capitalized",
-            ]
-        "#]],
+                [
+                    "Vladi Unknown Capitalized",
+                    "Mary Smith Unknown Capitalized",
+                    "Hello Bike Unknown Capitalized",
+                ]
+            "#]],
         );
     }
 
