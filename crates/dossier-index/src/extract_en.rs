@@ -871,6 +871,17 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
             phrase.push(token);
             continue;
         }
+        // One capital after a name ends it: "Group G", "Plan B", "Vitamin D"
+        // ("I" is the pronoun, "A" mostly the article of a title).
+        let letter_ending_name = word.len() == 1
+            && word.starts_with(|c: char| c.is_ascii_uppercase())
+            && !matches!(word, "I" | "A")
+            && joins_previous
+            && !phrase.is_empty();
+        if letter_ending_name {
+            phrase.push(token);
+            continue;
+        }
         if is_capitalized(word) || acronym {
             if phrase.is_empty()
                 && !acronym
@@ -1117,6 +1128,20 @@ mod tests {
                     "Hello Bike Unknown Capitalized",
                 ]
             "#]],
+        );
+    }
+
+    #[test]
+    fn one_capital_ends_a_name() {
+        check(
+            "In the first game of Group G, Belgium won. Then I saw Plan B fail.",
+            expect![[r#"
+            [
+                "Group G Unknown Capitalized",
+                "Belgium Unknown Capitalized",
+                "Plan B Unknown Capitalized",
+            ]
+        "#]],
         );
     }
 
