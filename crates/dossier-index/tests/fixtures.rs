@@ -334,3 +334,18 @@ fn a_brand_with_a_lower_case_first_letter_is_no_word_written_in_lower_case() {
         expect!["iPhone -> iPhone"],
     );
 }
+
+#[test]
+fn a_transliterated_name_yields_to_a_name_of_the_dictionary() {
+    // 乔丹 is "Jordan (name)", 约旦 the country Jordan: the country keeps it.
+    check_lookup(
+        "//- a.txt\nLater, Tom flew to Jordan. In Jordan, Tom met friends.\n//- b.txt\n汤姆去了约旦。约旦很热。乔丹打篮球。乔丹很高。\n",
+        &["Tom", "汤姆", "Jordan", "约旦", "乔丹"],
+        expect![[r#"
+            Tom -> Tom
+            汤姆 -> Tom
+            Jordan -> Jordan
+            约旦 -> Jordan
+            乔丹 -> 乔丹"#]],
+    );
+}

@@ -551,35 +551,69 @@ impl Linker {
                         pinyin: sense.entry.pinyin.to_owned(),
                         text: sense.glosses.join("; "),
                     };
-                    links.push((id, sense.names, sense.kind, gloss));
+                    let transliterated = sense.glosses.first().is_some_and(|g| g.trim_end().ends_with("(name)"));
+                    links.push((id, sense.names, sense.kind, gloss, transliterated));
                 }
             }
         }
-        for (han, names, kind, gloss) in links {
-            let mut linked = false;
-            for name in names {
-                let Some(node) = self.intern(&name) else { continue };
-                if self.declared_for_other_han_names(node, han) || !self.union(han, node) {
-                    continue;
-                }
-                linked = true;
-                if !self.nodes[node].surfaces.iter().any(|(s, _)| *s == name) {
-                    self.nodes[node].surfaces.push((name, 0));
-                }
-                let n = &mut self.nodes[node];
-                n.dictionary = true;
-                n.accepted = true;
-                n.kind_votes[TERM_KINDS.iter().position(|k| *k == kind).unwrap_or(5)] += 1;
+        // A name the Han word transliterates ("Jordan (name)" of 乔丹) is the
+        // weakest link: it goes last, and only to an English name that no
+        // other Han name of the corpus has (约旦, the country, is Jordan) and
+        // that no other Han name claims so.
+        let (strong, transliterated): (Vec<_>, Vec<_>) = links.into_iter().partition(|link| !link.4);
+        for (han, names, kind, gloss, _) in strong {
+            self.link_gloss_names(han, names, kind, gloss);
+        }
+        let mut claims: HashMap<String, usize> = HashMap::new();
+        for link in &transliterated {
+            for name in &link.1 {
+                *claims.entry(fold::key(name)).or_default() += 1;
             }
-            if linked {
-                let han_node = &mut self.nodes[han];
-                han_node.accepted = true;
-                han_node.gloss = Some(gloss);
-                // What the dictionary says a name is outweighs a tagger's guess
-                // (京东 a company, not a place).
-                if kind != TermKind::Unknown {
-                    han_node.kind_votes[TERM_KINDS.iter().position(|k| *k == kind).unwrap_or(5)] += GLOSS_KIND_WEIGHT;
-                }
+        }
+        let mut han_roots = HashSet::new();
+        for id in 0..self.nodes.len() {
+            if self.nodes[id].accepted && self.nodes[id].key.chars().any(is_han) {
+                han_roots.insert(self.find(id));
+            }
+        }
+        for (han, names, kind, gloss, _) in transliterated {
+            let names: Vec<String> = names
+                .into_iter()
+                .filter(|name| {
+                    let key = fold::key(name);
+                    let node = self.by_key.get(&key).copied();
+                    claims[&key] == 1 && node.is_none_or(|node| !han_roots.contains(&self.find(node)))
+                })
+                .collect();
+            self.link_gloss_names(han, names, kind, gloss);
+        }
+    }
+
+    /// Links a Han name to the English names a dictionary sense gives it.
+    fn link_gloss_names(&mut self, han: usize, names: Vec<String>, kind: TermKind, gloss: Gloss) {
+        let mut linked = false;
+        for name in names {
+            let Some(node) = self.intern(&name) else { continue };
+            if self.declared_for_other_han_names(node, han) || !self.union(han, node) {
+                continue;
+            }
+            linked = true;
+            if !self.nodes[node].surfaces.iter().any(|(s, _)| *s == name) {
+                self.nodes[node].surfaces.push((name, 0));
+            }
+            let n = &mut self.nodes[node];
+            n.dictionary = true;
+            n.accepted = true;
+            n.kind_votes[TERM_KINDS.iter().position(|k| *k == kind).unwrap_or(5)] += 1;
+        }
+        if linked {
+            let han_node = &mut self.nodes[han];
+            han_node.accepted = true;
+            han_node.gloss = Some(gloss);
+            // What the dictionary says a name is outweighs a tagger's guess
+            // (京东 a company, not a place).
+            if kind != TermKind::Unknown {
+                han_node.kind_votes[TERM_KINDS.iter().position(|k| *k == kind).unwrap_or(5)] += GLOSS_KIND_WEIGHT;
             }
         }
     }
