@@ -133,7 +133,7 @@ impl Matcher {
 /// One source's mentions of one automaton's patterns, kept by the builder
 /// while both are unchanged and shared by the index versions built from it:
 /// the only part of a build proportional to the bytes.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(crate) struct Scan {
     /// The automaton's generation (see `builder::Patterns`).
     pub(crate) generation: u64,

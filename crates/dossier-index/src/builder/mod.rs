@@ -156,4 +156,20 @@ impl IndexBuilder {
         index.graph = crate::graph::build(&index, &mut self.links);
         index
     }
+
+    /// An index of `sources` that holds the notes' links and nothing of
+    /// the terms: what a first load publishes before its whole index, since
+    /// reading every note's links costs a fraction of finding every mention
+    /// of every name. Links resolve by path, file name and title (not yet
+    /// by a term's alias). What it reads of each note is kept for the next
+    /// [`IndexBuilder::build`], which does not read it again.
+    pub fn build_links(&mut self, mut sources: Vec<Arc<Source>>) -> Index {
+        sources.sort_by(|a, b| a.document.path.cmp(&b.document.path));
+        sources.dedup_by(|a, b| a.document.path == b.document.path);
+        let empty = Arc::new(crate::mentions::Scan::default());
+        let scans = vec![empty; sources.len()];
+        let mut index = Index::from_parts(sources, scans, Vec::new(), Vec::new(), Vec::new());
+        index.graph = crate::graph::build(&index, &mut self.links);
+        index
+    }
 }

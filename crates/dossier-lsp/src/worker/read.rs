@@ -19,6 +19,25 @@ use super::{
 };
 use crate::state::Snapshot;
 
+/// A partial index of a first load, `indexing` being (files indexed, files found).
+fn partial_snapshot(
+    index: Arc<dossier_index::Index>,
+    lines: &mut HashMap<String, (String, Arc<dossier_ingest::LineIndex>)>,
+    indexing: (usize, usize),
+    unwatched: usize,
+) -> Snapshot {
+    let lines = lines_of(lines, &index);
+    Snapshot {
+        index,
+        lines,
+        buffer_texts: HashMap::new(),
+        ready: false,
+        indexing: Some(indexing),
+        unwatched,
+        lazy: Default::default(),
+    }
+}
+
 /// The files a load went through: its sources and the files that failed.
 fn total_of(loaded: &LoadedWorkspace) -> usize {
     loaded.sources.len() + loaded.errors.len()
@@ -145,16 +164,7 @@ impl Worker {
             let mut on_batch = |batch: &[Arc<Source>], read: usize, total: usize| {
                 early.add(batch, read, total, &mut |sources: Vec<Arc<Source>>, indexing| {
                     let index = Arc::new(builder.build(sources));
-                    let lines = lines_of(lines, &index);
-                    publish(Snapshot {
-                        index,
-                        lines,
-                        buffer_texts: HashMap::new(),
-                        ready: false,
-                        indexing: Some(indexing),
-                        unwatched,
-                        lazy: Default::default(),
-                    });
+                    publish(partial_snapshot(index, lines, indexing, unwatched));
                 });
             };
             let loaded =
@@ -175,6 +185,15 @@ impl Worker {
                 self.disk_cache.insert(&path, Arc::clone(&source));
                 self.disk.insert(path, source);
             }
+        }
+        // Notes alone (or a corpus read in one batch) got no partial index:
+        // their links come first, since the terms take several times longer.
+        if first && !early.published && self.disk.values().any(|source| source.kind == SourceKind::Note) {
+            let start = std::time::Instant::now();
+            let index = Arc::new(self.builder.build_links(self.disk.values().cloned().collect()));
+            let total = index.sources().len();
+            publish(partial_snapshot(index, &mut self.lines, (total, total), self.unwatched));
+            tracing::info!("the links of {total} sources indexed and published in {:.0?}", start.elapsed());
         }
         self.ready = true;
         self.watch();
