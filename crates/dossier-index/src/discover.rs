@@ -6,7 +6,8 @@
 //! neighbours on both sides (boundary entropy): a fragment of a longer word
 //! (里云 of 阿里云) always has the same neighbour. It must also start and end
 //! on words of the segmentation, carry no function char at an edge, and not
-//! be an ordinary word of the dictionary.
+//! be an ordinary word of the dictionary, nor an ordinary noun after a
+//! modifier (大模型 large model, 新能源 new energy).
 //!
 //! Per document, so that the work is linear in the corpus and kept with the
 //! document's other candidates between builds.
@@ -17,6 +18,7 @@ use crate::{
     TermKind,
     candidates::{Evidence, Found},
     dictionary::dictionary,
+    extract_zh::is_modified_common_noun,
     fold::is_han,
 };
 
@@ -203,7 +205,7 @@ pub(crate) fn new_words(
     for (chars_of_word, s) in words {
         word.clear();
         word.extend(chars_of_word);
-        if dictionary.has_common_sense(&word) {
+        if dictionary.has_common_sense(&word) || is_modified_common_noun(&word) {
             continue;
         }
         let kind = kind_of(&word);

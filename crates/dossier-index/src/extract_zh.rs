@@ -111,6 +111,30 @@ fn jieba() -> &'static Jieba {
     JIEBA.get_or_init(Jieba::new)
 }
 
+/// Whether `simplified` is a descriptive noun phrase: one char the
+/// segmenter's dictionary calls an adjective or a distinguishing word (大
+/// large, 新 new, 全 whole) before an ordinary noun of two chars or more
+/// that the dictionary knows only as a common word (大 + 模型, 新 + 能源, 全
+/// + 渠道). Such a phrase describes things; it names none, however often a
+/// text repeats it. A name of the dictionary (新东方 New Oriental) is none,
+/// and a name whose rest is one char (天猫, 小米) or no word (大润发) or
+/// that ends on a suffix (逍遥 + 子) does not split so.
+pub(crate) fn is_modified_common_noun(simplified: &str) -> bool {
+    let mut chars = simplified.char_indices();
+    let (Some((_, first)), Some((rest_at, _))) = (chars.next(), chars.next()) else { return false };
+    let rest = &simplified[rest_at..];
+    if rest.chars().count() < 2 || !simplified.chars().all(is_han) {
+        return false;
+    }
+    let dictionary = dictionary();
+    if dictionary.lookup(simplified).any(|entry| entry.is_proper_noun()) || !dictionary.is_common_word(rest) {
+        return false;
+    }
+    let mut buffer = [0u8; 4];
+    let tags = jieba().tag(first.encode_utf8(&mut buffer), false);
+    matches!(tags.as_slice(), [tag] if matches!(tag.tag, "a" | "b"))
+}
+
 /// Whether a word may be a person's name: two to four Han chars after a common surname.
 pub(crate) fn looks_like_person(folded: &str) -> bool {
     let count = folded.chars().count();
@@ -487,6 +511,18 @@ mod tests {
                 ]
             "#]],
         );
+    }
+
+    #[test]
+    fn an_ordinary_noun_after_a_modifier_is_no_name() {
+        for phrase in ["大模型", "新能源", "全渠道"] {
+            assert!(is_modified_common_noun(phrase), "{phrase}");
+        }
+        // Names: the rest is one char, no word, or the whole a dictionary name;
+        // 逍遥子 ends on a suffix.
+        for name in ["天猫", "小米", "大润发", "新东方", "逍遥子", "阿里云", "饿了么"] {
+            assert!(!is_modified_common_noun(name), "{name}");
+        }
     }
 
     #[test]

@@ -144,6 +144,38 @@ pub(crate) fn named_senses<'a>(dictionary: &'a Dictionary, word: &str) -> Vec<Se
     senses
 }
 
+/// The kind the dictionary's proper nouns give the English name `name`, as
+/// written ("Alipay": 支付宝 "Alipay, online payment platform", a product):
+/// `Unknown` when no gloss names it, or glosses of different kinds do.
+/// Indexed once, on first use.
+pub(crate) fn kind_of_english_name(dictionary: &Dictionary, name: &str) -> TermKind {
+    // `None`: glosses of two kinds name it. A gloss of no kind says nothing.
+    static KINDS: std::sync::OnceLock<std::collections::HashMap<String, Option<TermKind>>> = std::sync::OnceLock::new();
+    let kinds = KINDS.get_or_init(|| {
+        let mut kinds = std::collections::HashMap::new();
+        for entry in dictionary.entries().filter(Entry::is_proper_noun) {
+            for sense in entry.senses() {
+                let kind = kind_of(&[sense]);
+                if kind == TermKind::Unknown {
+                    continue;
+                }
+                for name in names_in(sense) {
+                    kinds
+                        .entry(name)
+                        .and_modify(|known: &mut Option<TermKind>| {
+                            if *known != Some(kind) {
+                                *known = None;
+                            }
+                        })
+                        .or_insert(Some(kind));
+                }
+            }
+        }
+        kinds
+    });
+    kinds.get(name).copied().flatten().unwrap_or(TermKind::Unknown)
+}
+
 /// The sense of `word` that fits the corpus best, if one fits well enough.
 pub(crate) fn best_sense<'a>(dictionary: &'a Dictionary, word: &str, context: &Context<'_>) -> Option<Sense<'a>> {
     let mut best: Option<(usize, Sense<'a>)> = None;
@@ -452,6 +484,14 @@ mod tests {
         assert_eq!(names("夸克"), Vec::<String>::new());
         assert_eq!(named_senses(dictionary(), "拼多多")[0].kind, TermKind::Organization);
         assert_eq!(named_senses(dictionary(), "马云")[0].kind, TermKind::Person);
+    }
+
+    #[test]
+    fn english_names_take_the_kind_of_the_gloss_naming_them() {
+        assert_eq!(kind_of_english_name(dictionary(), "Alipay"), TermKind::Product);
+        assert_eq!(kind_of_english_name(dictionary(), "WeChat"), TermKind::Product);
+        assert_eq!(kind_of_english_name(dictionary(), "Zhejiang"), TermKind::Place);
+        assert_eq!(kind_of_english_name(dictionary(), "Dossier"), TermKind::Unknown);
     }
 
     #[test]

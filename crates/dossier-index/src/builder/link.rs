@@ -267,6 +267,26 @@ impl Linker {
         self.link_short_forms();
         self.link_group_names();
         self.link_compound_names();
+        self.vote_dictionary_kinds();
+    }
+
+    /// Gives a Latin name the kind of the dictionary entry whose gloss names
+    /// it ("Alipay" of 支付宝 "Alipay, online payment platform"), for the
+    /// names the corpus writes only in Latin letters: one vote, as weak as
+    /// one mention's guess, and never a person's (a person is what the
+    /// extractors must see; the dictionary names few outside the corpus).
+    /// A name already linked to its Han entry has that entry's kind already.
+    fn vote_dictionary_kinds(&mut self) {
+        let dictionary = dictionary();
+        for node in &mut self.nodes {
+            if !node.accepted || node.dictionary || node.key.chars().any(is_han) {
+                continue;
+            }
+            let kind = glosses::kind_of_english_name(dictionary, node.primary_surface());
+            if matches!(kind, TermKind::Organization | TermKind::Product | TermKind::Place) {
+                node.kind_votes[TERM_KINDS.iter().position(|k| *k == kind).unwrap_or(5)] += 1;
+            }
+        }
     }
 
     /// Links a Han short form to the one established name it begins
