@@ -11,7 +11,10 @@
 //! a kind are voted on, and never a name also found as a person's there (张勇
 //! 总裁 is President Zhang Yong).
 
-use std::ops::Range;
+use std::{
+    collections::{HashMap, HashSet},
+    ops::Range,
+};
 
 use crate::{
     TermKind,
@@ -47,9 +50,17 @@ const TITLES: &[&str] = &[
 const TITLES_OF: &[&str] =
     &["ceo of", "coo of", "cfo of", "cto of", "founder of", "co-founder of", "chairman of", "president of"];
 
+/// Verbs whose object is a company: one invests in, buys or holds a stake
+/// in a company (投资了月之暗面, "invested in Moonshot").
+const INVESTED_IN: &[&str] = &["投资", "投資", "收购", "收購", "入股", "注资", "注資"];
+const INVESTED_IN_EN: &[&str] = &["invested in", "investment in", "stake in", "acquired", "acquisition of"];
+
 /// Han words for a company, which, set right before a name, say it is one
 /// (创业公司 MiniMax, 科技公司字节跳动).
 const COMPANY_WORDS: &[&str] = &["公司", "企业", "企業"];
+
+/// What joins the names of one list, longest first.
+const COORDINATORS: &[&str] = &[" and ", "和", "与", "與", "及", "、"];
 
 /// Words for an app or a platform after a product's name.
 const PRODUCT_WORDS: &[&str] = &["平台", "应用", "應用", "小程序", "客户端", "客戶端", "App", "APP", "app"];
@@ -60,21 +71,50 @@ const PRODUCT_WORDS_EN: &[&str] = &["app", "platform", "website", "mini-program"
 /// Sets the kind of the mentions in `found` (of `text`) that have none when
 /// their context says what they name (see the module documentation).
 pub(crate) fn from_context(text: &str, found: &mut [Found]) {
-    let person_at: std::collections::HashSet<Range<usize>> =
+    let person_at: HashSet<Range<usize>> =
         found.iter().filter(|f| f.kind == TermKind::Person).map(|f| f.range.clone()).collect();
-    let mut voted: std::collections::HashSet<Range<usize>> = std::collections::HashSet::new();
+    let mut voted: HashSet<Range<usize>> = HashSet::new();
     for f in found.iter_mut() {
-        if f.kind != TermKind::Unknown
-            || f.evidence == Evidence::Word
-            || person_at.contains(&f.range)
-            || voted.contains(&f.range)
-        {
+        if f.kind != TermKind::Unknown || person_at.contains(&f.range) || voted.contains(&f.range) {
             continue;
         }
         let name = &text[f.range.clone()];
         if let Some(kind) = kind_in_context(name, &text[..f.range.start], &text[f.range.end..]) {
             f.kind = kind;
             voted.insert(f.range.clone());
+        }
+    }
+    lend_to_coordinated(text, found, &voted);
+}
+
+/// Lends a name the kind of a name it is listed with (淘宝和天猫, 淘宝、天猫,
+/// "Taobao and Tmall"): the things of one list are mostly of one kind. Only
+/// organizations, products and places are lent (a person's name is what the
+/// extractors must see), to names of no kind, once a mention.
+fn lend_to_coordinated(text: &str, found: &mut [Found], voted: &HashSet<Range<usize>>) {
+    let lendable = |kind: TermKind| matches!(kind, TermKind::Organization | TermKind::Product | TermKind::Place);
+    let mut kind_ending_at: HashMap<usize, TermKind> = HashMap::new();
+    let mut kind_starting_at: HashMap<usize, TermKind> = HashMap::new();
+    for f in found.iter().filter(|f| lendable(f.kind)) {
+        kind_ending_at.entry(f.range.end).or_insert(f.kind);
+        kind_starting_at.entry(f.range.start).or_insert(f.kind);
+    }
+    let mut lent: HashSet<Range<usize>> = HashSet::new();
+    for f in found.iter_mut() {
+        if f.kind != TermKind::Unknown || voted.contains(&f.range) || lent.contains(&f.range) {
+            continue;
+        }
+        let before = &text[..f.range.start];
+        let after = &text[f.range.end..];
+        let left =
+            COORDINATORS.iter().find_map(|c| before.strip_suffix(c)).and_then(|rest| kind_ending_at.get(&rest.len()));
+        let right = COORDINATORS
+            .iter()
+            .find_map(|c| after.strip_prefix(c).map(|rest| text.len() - rest.len()))
+            .and_then(|at| kind_starting_at.get(&at));
+        if let Some(&kind) = left.or(right) {
+            f.kind = kind;
+            lent.insert(f.range.clone());
         }
     }
 }
@@ -99,6 +139,16 @@ fn kind_in_context(name: &str, before: &str, after: &str) -> Option<TermKind> {
         if TITLES_OF.iter().any(|title| lower.ends_with(title)) {
             return Some(TermKind::Organization);
         }
+    }
+    if !han {
+        let lower = previous.to_ascii_lowercase();
+        if INVESTED_IN_EN.iter().any(|verb| lower.ends_with(verb)) {
+            return Some(TermKind::Organization);
+        }
+    }
+    let previous_han = previous.strip_suffix("了").unwrap_or(previous);
+    if !person_shaped && han && INVESTED_IN.iter().any(|verb| previous_han.ends_with(verb)) {
+        return Some(TermKind::Organization);
     }
     if !person_shaped && COMPANY_WORDS.iter().any(|word| previous.ends_with(word)) {
         return Some(TermKind::Organization);
@@ -144,6 +194,30 @@ mod tests {
     fn a_person_before_a_title_is_the_holder() {
         assert_eq!(kind("张勇总裁说", "张勇"), None);
         assert_eq!(kind("He met CEOs of Alipay", "Alipay"), None);
+    }
+
+    #[test]
+    fn an_investment_makes_an_organization() {
+        assert_eq!(kind("最后大手笔投资了月之暗面近 8 亿美元", "月之暗面"), Some(TermKind::Organization));
+        assert_eq!(kind("In 2006, we acquired Koubei, when", "Koubei"), Some(TermKind::Organization));
+        assert_eq!(kind("他投资张勇", "张勇"), None);
+    }
+
+    #[test]
+    fn names_listed_together_share_a_kind() {
+        let text = "淘宝和天猫，Taobao and Tmall";
+        let at = |name: &str| text.find(name).unwrap();
+        let range = |name: &str| at(name)..at(name) + name.len();
+        let mut found = vec![
+            Found { range: range("淘宝"), kind: TermKind::Product, evidence: Evidence::Tagged },
+            Found { range: range("天猫"), kind: TermKind::Unknown, evidence: Evidence::Discovered },
+            Found { range: range("Taobao"), kind: TermKind::Unknown, evidence: Evidence::Capitalized },
+            Found { range: range("Tmall"), kind: TermKind::Unknown, evidence: Evidence::Capitalized },
+        ];
+        from_context(text, &mut found);
+        let kinds: Vec<TermKind> = found.iter().map(|f| f.kind).collect();
+        // Taobao follows 天猫 after a comma: 天猫 had no kind of its own when the lists were read.
+        assert_eq!(kinds, [TermKind::Product, TermKind::Product, TermKind::Unknown, TermKind::Unknown]);
     }
 
     #[test]
