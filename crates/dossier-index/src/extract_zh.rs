@@ -114,8 +114,8 @@ fn jieba() -> &'static Jieba {
 /// Whether `simplified` is a descriptive noun phrase: one char the
 /// segmenter's dictionary calls an adjective or a distinguishing word (大
 /// large, 新 new, 全 whole) before an ordinary noun of two chars or more
-/// that the dictionary knows only as a common word (大 + 模型, 新 + 能源, 全
-/// + 渠道). Such a phrase describes things; it names none, however often a
+/// that the dictionary knows only as a common word (大 + 模型, 新 + 能源,
+/// 全 + 渠道). Such a phrase describes things; it names none, however often a
 /// text repeats it. A name of the dictionary (新东方 New Oriental) is none,
 /// and a name whose rest is one char (天猫, 小米) or no word (大润发) or
 /// that ends on a suffix (逍遥 + 子) does not split so.

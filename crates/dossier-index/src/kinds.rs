@@ -18,7 +18,7 @@ use std::{
 
 use crate::{
     TermKind,
-    candidates::{Evidence, Found},
+    candidates::Found,
     extract_zh::looks_like_person,
     fold::{self, is_han},
 };
@@ -174,6 +174,7 @@ fn starts_with_word(text: &str, word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::candidates::Evidence;
 
     fn kind(text: &str, name: &str) -> Option<TermKind> {
         let at = text.find(name).unwrap();
