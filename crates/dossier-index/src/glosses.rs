@@ -146,7 +146,9 @@ pub(crate) fn named_senses<'a>(dictionary: &'a Dictionary, word: &str) -> Vec<Se
 
 /// The kind the dictionary's proper nouns give the English name `name`, as
 /// written ("Alipay": 支付宝 "Alipay, online payment platform", a product):
-/// `Unknown` when no gloss names it, or glosses of different kinds do.
+/// `Unknown` when no gloss names it, or glosses of different kinds do. The
+/// kind is read from the gloss's words other than the name's own, up to a
+/// preposition.
 /// Indexed once, on first use.
 pub(crate) fn kind_of_english_name(dictionary: &Dictionary, name: &str) -> TermKind {
     // `None`: glosses of two kinds name it. A gloss of no kind says nothing.
@@ -155,11 +157,23 @@ pub(crate) fn kind_of_english_name(dictionary: &Dictionary, name: &str) -> TermK
         let mut kinds = std::collections::HashMap::new();
         for entry in dictionary.entries().filter(Entry::is_proper_noun) {
             for sense in entry.senses() {
-                let kind = kind_of(&[sense]);
-                if kind == TermKind::Unknown {
-                    continue;
-                }
                 for name in names_in(sense) {
+                    // What the gloss says besides the name: "State
+                    // Department (USA)" is no place for its word "state".
+                    // A name of one syllable or two (Wu, Dan: a county, a
+                    // state, a surname) is too ambiguous to tell.
+                    // What follows a preposition is something else ("author
+                    // of Treasure Island", "developed by Tencent").
+                    let description = sense.replacen(name.as_str(), "", 1);
+                    let description = [" of ", " by ", " in ", " for ", " from ", " to ", " with "]
+                        .iter()
+                        .filter_map(|preposition| description.find(preposition))
+                        .min()
+                        .map_or(description.as_str(), |end| &description[..end]);
+                    let kind = kind_of(&[description]);
+                    if kind == TermKind::Unknown || name.chars().filter(|c| c.is_alphabetic()).count() < 4 {
+                        continue;
+                    }
                     kinds
                         .entry(name)
                         .and_modify(|known: &mut Option<TermKind>| {
@@ -492,6 +506,12 @@ mod tests {
         assert_eq!(kind_of_english_name(dictionary(), "WeChat"), TermKind::Product);
         assert_eq!(kind_of_english_name(dictionary(), "Zhejiang"), TermKind::Place);
         assert_eq!(kind_of_english_name(dictionary(), "Dossier"), TermKind::Unknown);
+        // The name's own words say nothing: 国务院 "State Department (USA)".
+        assert_eq!(kind_of_english_name(dictionary(), "State Department"), TermKind::Unknown);
+        // Short romanizations name counties, states and people alike.
+        assert_eq!(kind_of_english_name(dictionary(), "Wu"), TermKind::Unknown);
+        // "Robert Louis Stevenson (novelist), author of Treasure Island".
+        assert_eq!(kind_of_english_name(dictionary(), "Robert Louis Stevenson"), TermKind::Unknown);
     }
 
     #[test]

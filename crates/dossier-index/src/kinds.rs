@@ -46,9 +46,9 @@ const TITLES: &[&str] = &[
     "總經理",
 ];
 
-/// English titles that name an organization after "of" ("CEO of Alibaba").
-const TITLES_OF: &[&str] =
-    &["ceo of", "coo of", "cfo of", "cto of", "founder of", "co-founder of", "chairman of", "president of"];
+/// English titles that name an organization after "of" ("CEO of Alibaba");
+/// not "president of", said of countries and regions as well.
+const TITLES_OF: &[&str] = &["ceo of", "coo of", "cfo of", "cto of", "founder of", "co-founder of", "chairman of"];
 
 /// Verbs whose object is a company: one invests in, buys or holds a stake
 /// in a company (投资了月之暗面, "invested in Moonshot").
@@ -66,7 +66,8 @@ const COORDINATORS: &[&str] = &[" and ", "和", "与", "與", "及", "、"];
 const PRODUCT_WORDS: &[&str] = &["平台", "应用", "應用", "小程序", "客户端", "客戶端", "App", "APP", "app"];
 
 /// English words for an app or a platform after a product's name.
-const PRODUCT_WORDS_EN: &[&str] = &["app", "platform", "website", "mini-program"];
+/// ("X website" is as often the website of an organization X).
+const PRODUCT_WORDS_EN: &[&str] = &["app", "platform", "mini-program"];
 
 /// Sets the kind of the mentions in `found` (of `text`) that have none when
 /// their context says what they name (see the module documentation).
@@ -90,7 +91,10 @@ pub(crate) fn from_context(text: &str, found: &mut [Found]) {
 /// Lends a name the kind of a name it is listed with (淘宝和天猫, 淘宝、天猫,
 /// "Taobao and Tmall"): the things of one list are mostly of one kind. Only
 /// organizations, products and places are lent (a person's name is what the
-/// extractors must see), to names of no kind, once a mention.
+/// extractors must see), to names of no kind, once a mention. A Latin name
+/// takes only a product's: news lists companies and countries together
+/// ("Hamas and Israel"), and a Latin place has often no kind of its own to
+/// outweigh the loan, where a Han place has its dictionary gloss.
 fn lend_to_coordinated(text: &str, found: &mut [Found], voted: &HashSet<Range<usize>>) {
     let lendable = |kind: TermKind| matches!(kind, TermKind::Organization | TermKind::Product | TermKind::Place);
     let mut kind_ending_at: HashMap<usize, TermKind> = HashMap::new();
@@ -112,7 +116,8 @@ fn lend_to_coordinated(text: &str, found: &mut [Found], voted: &HashSet<Range<us
             .iter()
             .find_map(|c| after.strip_prefix(c).map(|rest| text.len() - rest.len()))
             .and_then(|at| kind_starting_at.get(&at));
-        if let Some(&kind) = left.or(right) {
+        let han = text[f.range.clone()].chars().any(is_han);
+        if let Some(&kind) = left.or(right).filter(|&&kind| han || kind == TermKind::Product) {
             f.kind = kind;
             lent.insert(f.range.clone());
         }
@@ -195,6 +200,7 @@ mod tests {
     fn a_person_before_a_title_is_the_holder() {
         assert_eq!(kind("张勇总裁说", "张勇"), None);
         assert_eq!(kind("He met CEOs of Alipay", "Alipay"), None);
+        assert_eq!(kind("the president of the Lombardy region", "Lombardy"), None);
     }
 
     #[test]
@@ -219,6 +225,23 @@ mod tests {
         let kinds: Vec<TermKind> = found.iter().map(|f| f.kind).collect();
         // Taobao follows 天猫 after a comma: 天猫 had no kind of its own when the lists were read.
         assert_eq!(kinds, [TermKind::Product, TermKind::Product, TermKind::Unknown, TermKind::Unknown]);
+
+        let text = "Hamas and Israel, Taobao and Tmall";
+        let at = |name: &str| text.find(name).unwrap();
+        let range = |name: &str| at(name)..at(name) + name.len();
+        let mut found = vec![
+            Found { range: range("Hamas"), kind: TermKind::Organization, evidence: Evidence::Capitalized },
+            Found { range: range("Israel"), kind: TermKind::Unknown, evidence: Evidence::Capitalized },
+            Found { range: range("Taobao"), kind: TermKind::Product, evidence: Evidence::Capitalized },
+            Found { range: range("Tmall"), kind: TermKind::Unknown, evidence: Evidence::Capitalized },
+        ];
+        from_context(text, &mut found);
+        let kinds: Vec<TermKind> = found.iter().map(|f| f.kind).collect();
+        assert_eq!(
+            kinds,
+            [TermKind::Organization, TermKind::Unknown, TermKind::Product, TermKind::Product],
+            "a Latin name takes only a product's kind from a list"
+        );
     }
 
     #[test]

@@ -150,7 +150,7 @@ fn longest_alias_wins_and_words_have_boundaries() {
     check_terms(
         "//- a.txt\nAnt Financial grew. Later Ant Financial and Ant Group differ. Make it so, said Ma Huateng and Ma Huateng.\n",
         expect![[r#"
-            Ant Financial [Organization] 2 mentions: Ant Financial (Corpus, Latin)
+            Ant Financial [Unknown] 2 mentions: Ant Financial (Corpus, Latin)
                 FirstMention: Ant Financial grew.
             Ma Huateng [Person] 2 mentions: Ma Huateng (Corpus, Latin)
                 FirstMention: Make it so, said Ma Huateng and Ma Huateng.
