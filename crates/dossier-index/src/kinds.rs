@@ -69,6 +69,10 @@ const PRODUCT_WORDS: &[&str] = &["平台", "应用", "應用", "小程序", "客
 /// ("X website" is as often the website of an organization X).
 const PRODUCT_WORDS_EN: &[&str] = &["app", "platform", "mini-program"];
 
+/// How many bytes before a name its context rules read (the longest is
+/// "co-founder of the ").
+const CONTEXT_BYTES: usize = 32;
+
 /// Sets the kind of the mentions in `found` (of `text`) that have none when
 /// their context says what they name (see the module documentation).
 pub(crate) fn from_context(text: &str, found: &mut [Found]) {
@@ -137,7 +141,13 @@ fn kind_in_context(name: &str, before: &str, after: &str) -> Option<TermKind> {
     if !person_shaped && (title_after(next) || possessive.is_some_and(title_after)) {
         return Some(TermKind::Organization);
     }
-    let previous = before.trim_end_matches([' ', '\u{3000}']);
+    // Only the last few words before a name are read: lower-casing the whole
+    // text before each mention would make the work quadratic.
+    let mut tail_start = before.len().saturating_sub(CONTEXT_BYTES);
+    while !before.is_char_boundary(tail_start) {
+        tail_start += 1;
+    }
+    let previous = before[tail_start..].trim_end_matches([' ', '\u{3000}']);
     if !han {
         let lower = previous.to_ascii_lowercase();
         let lower = lower.strip_suffix(" the").unwrap_or(&lower);
@@ -194,6 +204,15 @@ mod tests {
         assert_eq!(kind("Alipay's CEO said", "Alipay"), Some(TermKind::Organization));
         assert_eq!(kind("he was CEO of Ele.me then", "Ele.me"), Some(TermKind::Organization));
         assert_eq!(kind("the founder of the Koubei site", "Koubei"), Some(TermKind::Organization));
+    }
+
+    #[test]
+    fn only_the_words_right_before_a_name_are_read() {
+        // The context is cut inside a Han char: the cut moves to the next char.
+        let text = format!("{}，他是 CEO of the Ele.me", "阿里巴巴集团".repeat(20));
+        assert_eq!(kind(&text, "Ele.me"), Some(TermKind::Organization));
+        let text = format!("{}阿里巴巴投资了月之暗面", "我们".repeat(20));
+        assert_eq!(kind(&text, "月之暗面"), Some(TermKind::Organization));
     }
 
     #[test]
