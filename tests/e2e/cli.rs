@@ -291,6 +291,8 @@ fn names_found_without_glossary_notes() {
         assert!(aliases.iter().any(|a| a == also), "{name}: {aliases:?}");
     }
     assert!(term_without_notes("WeChat").is_some(), "bare WeChat is a term");
+    // A name of a name and an ordinary word: 阿里 + 云 "cloud" is "Alibaba Cloud".
+    assert_eq!(term_without_notes("Alibaba Cloud").map(|t| t.0), term_without_notes("阿里云").map(|t| t.0));
 
     // Short forms and group names reach Alibaba.
     let (label, kind, _) = term_without_notes("Alibaba").unwrap();

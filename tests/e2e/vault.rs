@@ -33,6 +33,13 @@ struct Vault {
 
 impl Vault {
     fn start() -> Vault {
+        let mut vault = Vault::launch();
+        vault.client.wait_until_ready();
+        vault
+    }
+
+    /// Starts the server without waiting for its index.
+    fn launch() -> Vault {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().canonicalize().unwrap();
         for (path, text) in NOTES {
@@ -40,8 +47,7 @@ impl Vault {
             fs::create_dir_all(path.parent().unwrap()).unwrap();
             fs::write(path, text).unwrap();
         }
-        let mut client = Client::start(dossier_binary(), &root, Encoding::Utf16);
-        client.wait_until_ready();
+        let client = Client::start(dossier_binary(), &root, Encoding::Utf16);
         Vault { _dir: dir, root, client }
     }
 
@@ -206,6 +212,21 @@ fn backlinks_from_thousands_of_notes_come_whole_and_in_order() {
     let expected: Vec<String> = links.chain(mentions).collect();
     assert_eq!(located(&response["result"]), expected);
     assert!(client.shutdown().success());
+}
+
+#[test]
+fn the_links_are_published_before_the_terms() {
+    let mut vault = Vault::launch();
+    // What a first load of notes alone publishes first: their links, no terms yet.
+    let links = vault.client.wait_for_notification("dossier/status", |params| params["notes"] != 0);
+    assert_eq!(links["params"]["state"], "ingesting", "{links}");
+    assert_eq!(links["params"]["notes"], NOTES.len(), "{links}");
+    assert_eq!(links["params"]["terms"], 0, "{links}");
+    let ready = vault.client.wait_for_notification("dossier/status", |params| params["state"] == "ready");
+    assert!(ready["params"]["terms"].as_u64().unwrap() > 0, "{ready}");
+    let definition = vault.request("textDocument/definition", vault.at("notes/b.md", "[[Spain]]", 3));
+    assert_eq!(name(definition[0]["uri"].as_str().unwrap()), "spain.md", "{definition}");
+    assert!(vault.client.shutdown().success());
 }
 
 #[test]

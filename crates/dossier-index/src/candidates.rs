@@ -135,6 +135,7 @@ impl Candidates<Written> {
         let mut found = crate::extract_en::extract(text);
         found.extend(crate::extract_zh::extract(text));
         found.extend(crate::quoted::extract(text));
+        crate::kinds::from_context(text, &mut found);
         let pairs = crate::patterns::extract(text, &found);
         let mut candidates = Candidates { names: Written::default(), found: Vec::new(), pairs: Vec::new() };
         let mut names: HashMap<&str, u32> = HashMap::new();

@@ -80,6 +80,9 @@ pub(crate) struct Dictionary {
     /// Capitalized words that the glosses use as common nouns (see
     /// [`Dictionary::is_capitalized_common_noun`]), in lower case, built on first use.
     capitalized_common_nouns: OnceLock<rustc_hash::FxHashSet<Box<str>>>,
+    /// The names of one word that proper nouns' glosses start with (see
+    /// [`Dictionary::is_one_word_name`]), in lower case, built on first use.
+    one_word_names: OnceLock<rustc_hash::FxHashSet<Box<str>>>,
 }
 
 impl std::fmt::Debug for Dictionary {
@@ -128,6 +131,7 @@ impl Dictionary {
             longest_word,
             english_words: OnceLock::new(),
             capitalized_common_nouns: OnceLock::new(),
+            one_word_names: OnceLock::new(),
         };
         dictionary.fold_words = dictionary.fold_words();
         dictionary
@@ -180,6 +184,29 @@ impl Dictionary {
             let head_chars = head.chars().count();
             (head_chars >= 2 || chars - head_chars >= 2) && self.is_common_word(head) && self.is_common_word(tail)
         })
+    }
+
+    /// Whether `simplified` is two chars that are each an ordinary word (or
+    /// a surname) and together no name of the dictionary (丑人 ugly + person): set in
+    /// quotes, such a pair is a word being stressed ("the bad guy"), as a
+    /// lower-case English word in quotes is, not a name being introduced.
+    pub(crate) fn is_ordinary_pair(&self, simplified: &str) -> bool {
+        let mut chars = simplified.char_indices();
+        let (Some(_), Some((second, _)), None) = (chars.next(), chars.next(), chars.next()) else {
+            return false;
+        };
+        // Most chars are also a surname (丑 Chou): that sense names no one
+        // thing, while 美 (America) beside "beautiful" does.
+        let ordinary_char = |char: &str| {
+            self.has_common_sense(char)
+                && self
+                    .lookup(char)
+                    .filter(|entry| entry.is_proper_noun())
+                    .all(|entry| entry.senses().all(|sense| sense.starts_with("surname ")))
+        };
+        !self.lookup(simplified).any(|entry| entry.is_proper_noun())
+            && ordinary_char(&simplified[..second])
+            && ordinary_char(&simplified[second..])
     }
 
     /// Whether some entry of `simplified` is an ordinary word (孙子 grandson
@@ -259,6 +286,37 @@ impl Dictionary {
                 .collect()
         });
         nouns.contains(word)
+    }
+
+    /// Whether `word` (in lower case) is a name of one word that a proper
+    /// noun of the dictionary is glossed with: a sense that starts with it
+    /// and ends there or goes on with a comma, a bracket or lower-case words
+    /// ("Kerala (state in India)", "Punjab state of India"). Such a word is
+    /// a name however a hasty writer spells it ("in kerala").
+    pub(crate) fn is_one_word_name(&self, word: &str) -> bool {
+        let names = self.one_word_names.get_or_init(|| {
+            let mut names = rustc_hash::FxHashSet::default();
+            for entry in self.entries().filter(|entry| entry.is_proper_noun()) {
+                for sense in entry.senses() {
+                    let length = sense.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(sense.len());
+                    let (name, rest) = sense.split_at(length);
+                    let mut letters = name.chars();
+                    let capitalized = letters.next().is_some_and(|c| c.is_ascii_uppercase())
+                        && name.len() >= 3
+                        && letters.all(|c| c.is_ascii_lowercase());
+                    let ends_there = rest.is_empty()
+                        || rest.starts_with([',', '('])
+                        || rest
+                            .strip_prefix(' ')
+                            .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_lowercase() || c == '('));
+                    if capitalized && ends_there {
+                        names.insert(name.to_ascii_lowercase().into_boxed_str());
+                    }
+                }
+            }
+            names
+        });
+        names.contains(word)
     }
 
     /// The longest headword, in chars.
@@ -348,6 +406,27 @@ mod tests {
         assert_eq!(dictionary.lookup("阿里巴巴").count(), 2);
         assert!(!dictionary.lookup("菜鸟").next().unwrap().is_proper_noun());
         assert_eq!(dictionary.lookup("吴泳铭").count(), 0);
+    }
+
+    #[test]
+    fn ordinary_pairs_are_two_ordinary_chars_that_name_nothing() {
+        let dictionary = dictionary();
+        assert!(dictionary.is_ordinary_pair("丑人"));
+        assert!(!dictionary.is_ordinary_pair("美团"), "美 is also America");
+        assert!(!dictionary.is_ordinary_pair("天池"), "a lake of the dictionary");
+        assert!(!dictionary.is_ordinary_pair("丑"), "one char");
+        assert!(!dictionary.is_ordinary_pair("逍遥子"), "three chars");
+    }
+
+    #[test]
+    fn one_word_names_of_the_glosses() {
+        let dictionary = dictionary();
+        for word in ["kerala", "punjab", "mexico"] {
+            assert!(dictionary.is_one_word_name(word), "{word}");
+        }
+        for word in ["later", "jespersen", "new"] {
+            assert!(!dictionary.is_one_word_name(word), "{word}");
+        }
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! neighbours on both sides (boundary entropy): a fragment of a longer word
 //! (里云 of 阿里云) always has the same neighbour. It must also start and end
 //! on words of the segmentation, carry no function char at an edge, and not
-//! be an ordinary word of the dictionary.
+//! be an ordinary word of the dictionary, nor an ordinary noun after a
+//! modifier (大模型 large model, 新能源 new energy).
 //!
 //! Per document, so that the work is linear in the corpus and kept with the
 //! document's other candidates between builds.
@@ -17,6 +18,7 @@ use crate::{
     TermKind,
     candidates::{Evidence, Found},
     dictionary::dictionary,
+    extract_zh::is_modified_common_noun,
     fold::is_han,
 };
 
@@ -203,7 +205,7 @@ pub(crate) fn new_words(
     for (chars_of_word, s) in words {
         word.clear();
         word.extend(chars_of_word);
-        if dictionary.has_common_sense(&word) {
+        if dictionary.has_common_sense(&word) || is_modified_common_noun(&word) {
             continue;
         }
         let kind = kind_of(&word);
@@ -219,9 +221,14 @@ pub(crate) fn new_words(
     found
 }
 
-/// The kind a name's last chars say: 集团, 公司 an organization, 省, 市 a place.
+/// The kind a name's last chars say: 集团, 公司 an organization, 省, 市 a
+/// place, a surname and a form of address (马老师, 王先生) a person.
 pub(crate) fn kind_of(word: &str) -> TermKind {
-    if ["集团", "公司", "银行", "大学", "研究院", "实验室", "协会", "基金会"].iter().any(|s| word.ends_with(s))
+    let surname_and_address = word.chars().next().is_some_and(|c| crate::extract_zh::SURNAMES.contains(c))
+        && ["老师", "先生", "女士"].iter().any(|s| word.strip_suffix(s).is_some_and(|rest| rest.chars().count() == 1));
+    if surname_and_address {
+        TermKind::Person
+    } else if ["集团", "公司", "银行", "大学", "研究院", "实验室", "协会", "基金会"].iter().any(|s| word.ends_with(s))
     {
         TermKind::Organization
     } else if ["省", "市", "县", "区", "州", "镇", "村"].iter().any(|s| word.ends_with(s)) && word.chars().count() >= 2
@@ -229,5 +236,21 @@ pub(crate) fn kind_of(word: &str) -> TermKind {
         TermKind::Place
     } else {
         TermKind::Unknown
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_last_chars_say_the_kind() {
+        assert_eq!(kind_of("阿里集团"), TermKind::Organization);
+        assert_eq!(kind_of("杭州市"), TermKind::Place);
+        assert_eq!(kind_of("马老师"), TermKind::Person);
+        assert_eq!(kind_of("王先生"), TermKind::Person);
+        // Not a surname and a form of address: 好老师 is a good teacher.
+        assert_eq!(kind_of("好老师"), TermKind::Unknown);
+        assert_eq!(kind_of("天猫"), TermKind::Unknown);
     }
 }

@@ -66,6 +66,11 @@ const TITLES: &[&str] = &[
     "rev",
 ];
 
+/// Greetings that open a letter before a name: "Hey Vladi," and "Dear
+/// Ms. Lynch" name Vladi and Ms. Lynch, not "Hey Vladi". Inside a sentence
+/// the word is a name's ("invested in Hello Bike").
+const GREETINGS: &[&str] = &["hey", "hi", "hello", "dear"];
+
 /// Lower-case particles of names in several languages, joining two
 /// capitalized words into one name ("Conservatoire de Paris").
 const NAME_PARTICLES: &[&str] = &[
@@ -659,13 +664,19 @@ fn is_capitalized(word: &str) -> bool {
     camel || article
 }
 
-/// Whether a word is an acronym: 2 to 6 capitals, digits allowed, a plural s tolerated ("KPIs").
+/// Whether a word is an acronym: 2 to 6 capitals, digits allowed, a plural s
+/// tolerated ("KPIs"); 7 or 8 capitals when they spell no everyday English
+/// word ("GNOFHAC", not "AMAZING", which is shouted).
 fn is_acronym(word: &str) -> bool {
     let core = word.strip_suffix('s').filter(|c| c.chars().count() >= 2).unwrap_or(word);
     let upper = core.chars().filter(char::is_ascii_uppercase).count();
-    (2..=6).contains(&core.chars().count())
+    let length = core.chars().count();
+    let long_spells_no_word =
+        || length <= 6 || !crate::dictionary::dictionary().is_english_word(&core.to_ascii_lowercase());
+    (2..=8).contains(&length)
         && upper >= 2
         && core.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && long_spells_no_word()
         || (2..=4).contains(&core.chars().count())
             && upper >= 1
             && core.chars().any(|c| c.is_ascii_digit())
@@ -860,8 +871,22 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
             phrase.push(token);
             continue;
         }
+        // One capital after a name ends it: "Group G", "Plan B", "Vitamin D"
+        // ("I" is the pronoun, "A" mostly the article of a title).
+        let letter_ending_name = word.len() == 1
+            && word.starts_with(|c: char| c.is_ascii_uppercase())
+            && !matches!(word, "I" | "A")
+            && joins_previous
+            && !phrase.is_empty();
+        if letter_ending_name {
+            phrase.push(token);
+            continue;
+        }
         if is_capitalized(word) || acronym {
-            if phrase.is_empty() && !acronym && lower_in(word, FUNCTION_WORDS) {
+            if phrase.is_empty()
+                && !acronym
+                && (lower_in(word, FUNCTION_WORDS) || token.initial && lower_in(word, GREETINGS))
+            {
                 continue;
             }
             phrase.push(token);
@@ -1089,6 +1114,46 @@ mod tests {
                     "1+6+N Concept Coinage",
                 ]
             "#]],
+        );
+    }
+
+    #[test]
+    fn a_greeting_is_no_part_of_the_name_it_greets() {
+        check(
+            "Hey Vladi, see you. Dear Mary Smith, we invested in Hello Bike.",
+            expect![[r#"
+                [
+                    "Vladi Unknown Capitalized",
+                    "Mary Smith Unknown Capitalized",
+                    "Hello Bike Unknown Capitalized",
+                ]
+            "#]],
+        );
+    }
+
+    #[test]
+    fn one_capital_ends_a_name() {
+        check(
+            "In the first game of Group G, Belgium won. Then I saw Plan B fail.",
+            expect![[r#"
+            [
+                "Group G Unknown Capitalized",
+                "Belgium Unknown Capitalized",
+                "Plan B Unknown Capitalized",
+            ]
+        "#]],
+        );
+    }
+
+    #[test]
+    fn long_acronyms_that_spell_no_word() {
+        check(
+            "The center (GNOFHAC) said it was AMAZING.",
+            expect![[r#"
+            [
+                "GNOFHAC Concept Acronym",
+            ]
+        "#]],
         );
     }
 

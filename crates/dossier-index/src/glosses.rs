@@ -3,7 +3,8 @@
 //! Only proper-noun entries (capitalized pinyin) name things, and only a
 //! gloss's capitalized head names what the entry is: "Alibaba, PRC e-commerce
 //! company" names Alibaba, "Ma Yun (1964-), aka Jack Ma, ..." names Ma Yun and
-//! Jack Ma, "Weixin or WeChat (...)" both; the other capitalized words of a
+//! Jack Ma, "Weixin or WeChat (...)" both, "John (name)" (约翰, a name it
+//! transliterates) John; the other capitalized words of a
 //! gloss ("co-founder of Alibaba") name something else, and a common noun's
 //! gloss ("rookie", "quark") names nothing. A gloss that only points elsewhere
 //! ("see 腾讯控股有限公司", "abbr. for ...", "variant of ...") is followed.
@@ -143,6 +144,52 @@ pub(crate) fn named_senses<'a>(dictionary: &'a Dictionary, word: &str) -> Vec<Se
     senses
 }
 
+/// The kind the dictionary's proper nouns give the English name `name`, as
+/// written ("Alipay": 支付宝 "Alipay, online payment platform", a product):
+/// `Unknown` when no gloss names it, or glosses of different kinds do. The
+/// kind is read from the gloss's words other than the name's own, up to a
+/// preposition.
+/// Indexed once, on first use.
+pub(crate) fn kind_of_english_name(dictionary: &Dictionary, name: &str) -> TermKind {
+    // `None`: glosses of two kinds name it. A gloss of no kind says nothing.
+    static KINDS: std::sync::OnceLock<std::collections::HashMap<String, Option<TermKind>>> = std::sync::OnceLock::new();
+    let kinds = KINDS.get_or_init(|| {
+        let mut kinds = std::collections::HashMap::new();
+        for entry in dictionary.entries().filter(Entry::is_proper_noun) {
+            for sense in entry.senses() {
+                for name in names_in(sense) {
+                    // What the gloss says besides the name: "State
+                    // Department (USA)" is no place for its word "state".
+                    // A name of one syllable or two (Wu, Dan: a county, a
+                    // state, a surname) is too ambiguous to tell.
+                    // What follows a preposition is something else ("author
+                    // of Treasure Island", "developed by Tencent").
+                    let description = sense.replacen(name.as_str(), "", 1);
+                    let description = [" of ", " by ", " in ", " for ", " from ", " to ", " with "]
+                        .iter()
+                        .filter_map(|preposition| description.find(preposition))
+                        .min()
+                        .map_or(description.as_str(), |end| &description[..end]);
+                    let kind = kind_of(&[description]);
+                    if kind == TermKind::Unknown || name.chars().filter(|c| c.is_alphabetic()).count() < 4 {
+                        continue;
+                    }
+                    kinds
+                        .entry(name)
+                        .and_modify(|known: &mut Option<TermKind>| {
+                            if *known != Some(kind) {
+                                *known = None;
+                            }
+                        })
+                        .or_insert(Some(kind));
+                }
+            }
+        }
+        kinds
+    });
+    kinds.get(name).copied().flatten().unwrap_or(TermKind::Unknown)
+}
+
 /// The sense of `word` that fits the corpus best, if one fits well enough.
 pub(crate) fn best_sense<'a>(dictionary: &'a Dictionary, word: &str, context: &Context<'_>) -> Option<Sense<'a>> {
     let mut best: Option<(usize, Sense<'a>)> = None;
@@ -208,10 +255,15 @@ pub(crate) fn names_in(gloss: &str) -> Vec<String> {
         let Some(end) = gloss.find(')') else { break };
         gloss = gloss[end + 1..].trim_start();
     }
-    // A given name or a surname identifies no one ("Goncourt (name)", "surname Ma").
-    if gloss.starts_with("surname ") || gloss.ends_with("(name)") || gloss.starts_with("CL:") {
+    // A surname identifies no one ("surname Ma"). A name the Han word
+    // transliterates ("John (name)" of 约翰, "Shakespeare (name)") is that
+    // name in English: it links when the corpus writes it (see `score`), as
+    // two Johns of an English text are one term already; of "Mary or Marie
+    // (name)" only the first, as Mary and Marie are two names.
+    if gloss.starts_with("surname ") || gloss.starts_with("CL:") {
         return Vec::new();
     }
+    let transliterated_name = gloss.ends_with("(name)");
     let mut names = Vec::new();
     let (head, after) = name_run(gloss);
     let after = after.trim_start();
@@ -223,7 +275,9 @@ pub(crate) fn names_in(gloss: &str) -> Vec<String> {
     if !head.is_empty() && head_is_name {
         names.push(head.to_owned());
         // "Weixin or WeChat".
-        if let Some(rest) = after.strip_prefix("or ") {
+        if let Some(rest) = after.strip_prefix("or ")
+            && !transliterated_name
+        {
             let (second, _) = name_run(rest);
             if !second.is_empty() {
                 names.push(second.to_owned());
@@ -400,10 +454,29 @@ mod tests {
     }
 
     #[test]
-    fn modifiers_given_names_and_common_nouns_are_no_names() {
+    fn transliterated_names_are_their_first_english_name() {
+        check_names(
+            "John (name)",
+            expect![[r#"
+            [
+                "John",
+            ]
+        "#]],
+        );
+        check_names(
+            "Mary or Marie (name)",
+            expect![[r#"
+            [
+                "Mary",
+            ]
+        "#]],
+        );
+    }
+
+    #[test]
+    fn modifiers_surnames_and_common_nouns_are_no_names() {
         for gloss in [
             "Christian denomination",
-            "Goncourt (name)",
             "surname Ma",
             "rookie",
             "quark (particle physics) (loanword)",
@@ -425,6 +498,20 @@ mod tests {
         assert_eq!(names("夸克"), Vec::<String>::new());
         assert_eq!(named_senses(dictionary(), "拼多多")[0].kind, TermKind::Organization);
         assert_eq!(named_senses(dictionary(), "马云")[0].kind, TermKind::Person);
+    }
+
+    #[test]
+    fn english_names_take_the_kind_of_the_gloss_naming_them() {
+        assert_eq!(kind_of_english_name(dictionary(), "Alipay"), TermKind::Product);
+        assert_eq!(kind_of_english_name(dictionary(), "WeChat"), TermKind::Product);
+        assert_eq!(kind_of_english_name(dictionary(), "Zhejiang"), TermKind::Place);
+        assert_eq!(kind_of_english_name(dictionary(), "Dossier"), TermKind::Unknown);
+        // The name's own words say nothing: 国务院 "State Department (USA)".
+        assert_eq!(kind_of_english_name(dictionary(), "State Department"), TermKind::Unknown);
+        // Short romanizations name counties, states and people alike.
+        assert_eq!(kind_of_english_name(dictionary(), "Wu"), TermKind::Unknown);
+        // "Robert Louis Stevenson (novelist), author of Treasure Island".
+        assert_eq!(kind_of_english_name(dictionary(), "Robert Louis Stevenson"), TermKind::Unknown);
     }
 
     #[test]

@@ -264,12 +264,13 @@ pub(crate) fn build(index: &Index, cache: &mut LinkCache) -> NoteGraph {
 fn scan(source: &Arc<Source>) -> Scanned {
     let text = &source.document.text;
     let (links, title, headings) = if source.kind == SourceKind::Note {
-        let header = crate::notes::parse_note(&source.document.path, text);
-        let mut headings: Vec<String> =
-            crate::markdown::headings(text).iter().map(|heading| heading_key(&heading.text)).collect();
+        // One pass of the Markdown parser for the title, headings and links.
+        let outline = crate::markdown::outline(text);
+        let header = crate::notes::parse_note_with(&source.document.path, text, &outline.headings);
+        let mut headings: Vec<String> = outline.headings.iter().map(|heading| heading_key(&heading.text)).collect();
         headings.sort_unstable();
         headings.dedup();
-        (scan_links(text), (header.label, header.title_range), headings)
+        (note_links(outline.links), (header.label, header.title_range), headings)
     } else {
         (Vec::new(), (String::new(), 0..0), Vec::new())
     };
@@ -487,8 +488,13 @@ fn note_stem(path: &str) -> &str {
 /// ([`crate::markdown::links`], code-fence aware): wikilinks, and relative
 /// Markdown links and images to notes, corpus documents or other files.
 pub fn scan_links(text: &str) -> Vec<NoteLink> {
+    note_links(crate::markdown::links(text))
+}
+
+/// The links of [`scan_links`] among a note's Markdown links.
+fn note_links(links: Vec<crate::markdown::Link>) -> Vec<NoteLink> {
     use crate::markdown::LinkKind;
-    crate::markdown::links(text)
+    links
         .into_iter()
         .filter(|link| match link.kind {
             // `[[#heading]]` (no name) links to a heading of the note itself.

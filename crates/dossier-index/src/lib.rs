@@ -52,6 +52,7 @@ mod fold;
 mod glosses;
 mod graph;
 mod index;
+mod kinds;
 pub mod markdown;
 mod mentions;
 mod model;

@@ -72,67 +72,6 @@ pub struct Link {
     pub range: Range<usize>,
 }
 
-/// Every inline link and wikilink of a note's body (after the front
-/// matter), in text order. Reference links (`[text][id]`) and autolinks
-/// (`<https://…>`) are left out: they are not how notes link to files.
-pub fn links(text: &str) -> Vec<Link> {
-    let body_start = front_matter(text).body_start;
-    let body = &text[body_start..];
-    let mut links: Vec<Link> = Vec::new();
-    // Links being read (an image can sit inside a link's text): the index in
-    // `links` of each open one, or `None` for one that is left out.
-    let mut open: Vec<Option<usize>> = Vec::new();
-    for (event, range) in Parser::new_ext(body, Options::ENABLE_WIKILINKS).into_offset_iter() {
-        match event {
-            Event::Start(Tag::Link { link_type, dest_url, .. } | Tag::Image { link_type, dest_url, .. }) => {
-                let image = matches!(body.get(range.clone()), Some(s) if s.starts_with('!'));
-                let kind = match link_type {
-                    LinkType::WikiLink { .. } => LinkKind::Wiki,
-                    LinkType::Inline if image => LinkKind::Image,
-                    LinkType::Inline => LinkKind::Markdown,
-                    _ => {
-                        open.push(None);
-                        continue;
-                    }
-                };
-                // A wikilink stays on one line.
-                if kind == LinkKind::Wiki && body[range.clone()].contains(['\n', '\r']) {
-                    open.push(None);
-                    continue;
-                }
-                let (target, heading) = match dest_url.split_once('#') {
-                    Some((target, heading)) => (target, Some(heading.trim().to_owned())),
-                    None => (&*dest_url, None),
-                };
-                let label = match link_type {
-                    LinkType::WikiLink { has_pothole: false } => None,
-                    _ => Some(String::new()),
-                };
-                open.push(Some(links.len()));
-                links.push(Link {
-                    kind,
-                    target: target.trim().to_owned(),
-                    heading,
-                    label,
-                    range: body_start + range.start..body_start + range.end,
-                });
-            }
-            Event::End(TagEnd::Link | TagEnd::Image) => {
-                open.pop();
-            }
-            Event::Text(text) | Event::Code(text) => {
-                if let Some(Some(i)) = open.last()
-                    && let Some(label) = &mut links[*i].label
-                {
-                    label.push_str(&text);
-                }
-            }
-            _ => {}
-        }
-    }
-    links
-}
-
 /// A heading of a note's body: ATX (`## Text`) or setext (`Text` over a
 /// line of `=` or `-`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,26 +91,129 @@ pub struct Heading {
     pub end: usize,
 }
 
+/// A note's headings and links, read in one pass of the parser.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outline {
+    /// See [`headings`].
+    pub headings: Vec<Heading>,
+    /// See [`links`].
+    pub links: Vec<Link>,
+}
+
+/// The headings and the links of a note's body, as [`headings`] and
+/// [`links`] find them, in one pass of the parser.
+pub fn outline(text: &str) -> Outline {
+    let body_start = front_matter(text).body_start;
+    let body = &text[body_start..];
+    let mut headings = HeadingReader { body, body_start, found: Vec::new(), containers: 0, open: None };
+    let mut links = LinkReader { body, body_start, found: Vec::new(), open: Vec::new() };
+    for (event, range) in Parser::new_ext(body, Options::ENABLE_WIKILINKS).into_offset_iter() {
+        headings.read(&event, &range);
+        links.read(event, range);
+    }
+    Outline { headings: headings.found, links: links.found }
+}
+
+/// Every inline link and wikilink of a note's body (after the front
+/// matter), in text order. Reference links (`[text][id]`) and autolinks
+/// (`<https://…>`) are left out: they are not how notes link to files.
+pub fn links(text: &str) -> Vec<Link> {
+    outline(text).links
+}
+
 /// The headings of a note's body (after the front matter), in text order,
 /// as CommonMark reads them (`pulldown-cmark`): lines in fenced or indented
 /// code, in HTML blocks, and `#tag` words are not headings. Only headings
 /// at the top level count: one inside a block quote or a list item is part
 /// of that block, not a section of the note.
 pub fn headings(text: &str) -> Vec<Heading> {
-    let body_start = front_matter(text).body_start;
-    let body = &text[body_start..];
-    let mut found = Vec::new();
-    // Block quotes and list items open around the current event.
-    let mut containers = 0usize;
-    // The heading being read: its level, block range and the range of its inline content.
-    let mut open: Option<(usize, Range<usize>, Option<Range<usize>>)> = None;
-    for (event, range) in Parser::new_ext(body, Options::ENABLE_WIKILINKS).into_offset_iter() {
+    outline(text).headings
+}
+
+/// Reads the links of a body from the parser's events.
+struct LinkReader<'a> {
+    body: &'a str,
+    body_start: usize,
+    found: Vec<Link>,
+    /// Links being read (an image can sit inside a link's text): the index
+    /// in `found` of each open one, or `None` for one that is left out.
+    open: Vec<Option<usize>>,
+}
+
+impl LinkReader<'_> {
+    fn read(&mut self, event: Event<'_>, range: Range<usize>) {
+        let body = self.body;
         match event {
-            Event::Start(Tag::BlockQuote(_) | Tag::Item) => containers += 1,
-            Event::End(TagEnd::BlockQuote(_) | TagEnd::Item) => containers = containers.saturating_sub(1),
-            Event::Start(Tag::Heading { level, .. }) if containers == 0 => open = Some((level as usize, range, None)),
+            Event::Start(Tag::Link { link_type, dest_url, .. } | Tag::Image { link_type, dest_url, .. }) => {
+                let image = matches!(body.get(range.clone()), Some(s) if s.starts_with('!'));
+                let kind = match link_type {
+                    LinkType::WikiLink { .. } => LinkKind::Wiki,
+                    LinkType::Inline if image => LinkKind::Image,
+                    LinkType::Inline => LinkKind::Markdown,
+                    _ => {
+                        self.open.push(None);
+                        return;
+                    }
+                };
+                // A wikilink stays on one line.
+                if kind == LinkKind::Wiki && body[range.clone()].contains(['\n', '\r']) {
+                    self.open.push(None);
+                    return;
+                }
+                let (target, heading) = match dest_url.split_once('#') {
+                    Some((target, heading)) => (target, Some(heading.trim().to_owned())),
+                    None => (&*dest_url, None),
+                };
+                let label = match link_type {
+                    LinkType::WikiLink { has_pothole: false } => None,
+                    _ => Some(String::new()),
+                };
+                self.open.push(Some(self.found.len()));
+                self.found.push(Link {
+                    kind,
+                    target: target.trim().to_owned(),
+                    heading,
+                    label,
+                    range: self.body_start + range.start..self.body_start + range.end,
+                });
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                self.open.pop();
+            }
+            Event::Text(text) | Event::Code(text) => {
+                if let Some(Some(i)) = self.open.last()
+                    && let Some(label) = &mut self.found[*i].label
+                {
+                    label.push_str(&text);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Reads the headings of a body from the parser's events.
+struct HeadingReader<'a> {
+    body: &'a str,
+    body_start: usize,
+    found: Vec<Heading>,
+    /// Block quotes and list items open around the current event.
+    containers: usize,
+    /// The heading being read: its level, block range and the range of its inline content.
+    open: Option<(usize, Range<usize>, Option<Range<usize>>)>,
+}
+
+impl HeadingReader<'_> {
+    fn read(&mut self, event: &Event<'_>, range: &Range<usize>) {
+        let (body, body_start) = (self.body, self.body_start);
+        match event {
+            Event::Start(Tag::BlockQuote(_) | Tag::Item) => self.containers += 1,
+            Event::End(TagEnd::BlockQuote(_) | TagEnd::Item) => self.containers = self.containers.saturating_sub(1),
+            Event::Start(Tag::Heading { level, .. }) if self.containers == 0 => {
+                self.open = Some((*level as usize, range.clone(), None))
+            }
             Event::End(TagEnd::Heading(_)) => {
-                let Some((level, block, inline)) = open.take() else { continue };
+                let Some((level, block, inline)) = self.open.take() else { return };
                 let line_start = body[..block.start].rfind('\n').map_or(0, |i| i + 1);
                 let end = block.start + body[block.clone()].trim_end_matches(['\n', '\r']).len();
                 let inline = inline.unwrap_or(end..end);
@@ -180,7 +222,7 @@ pub fn headings(text: &str) -> Vec<Heading> {
                     true => written.lines().map(str::trim).collect::<Vec<_>>().join(" "),
                     false => written.to_owned(),
                 };
-                found.push(Heading {
+                self.found.push(Heading {
                     level,
                     text,
                     line_start: body_start + line_start,
@@ -189,7 +231,7 @@ pub fn headings(text: &str) -> Vec<Heading> {
                 });
             }
             _ => {
-                if let Some((_, _, inline)) = &mut open {
+                if let Some((_, _, inline)) = &mut self.open {
                     let covered = inline.get_or_insert(range.clone());
                     covered.start = covered.start.min(range.start);
                     covered.end = covered.end.max(range.end);
@@ -197,7 +239,6 @@ pub fn headings(text: &str) -> Vec<Heading> {
             }
         }
     }
-    found
 }
 
 #[cfg(test)]

@@ -133,7 +133,7 @@ impl Matcher {
 /// One source's mentions of one automaton's patterns, kept by the builder
 /// while both are unchanged and shared by the index versions built from it:
 /// the only part of a build proportional to the bytes.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(crate) struct Scan {
     /// The automaton's generation (see `builder::Patterns`).
     pub(crate) generation: u64,
@@ -226,7 +226,8 @@ impl Scan {
                 defined_at: [0, 0],
             });
             summary.count += 1;
-            summary.lower_case += u32::from(written.starts_with(char::is_lowercase));
+            // Written without a capital: "iPhone" and "al-Sadr" have theirs.
+            summary.lower_case += u32::from(!written.chars().any(char::is_uppercase));
             if source.kind == SourceKind::Document {
                 let score = definitions::score(text, hit.text_range.clone());
                 if score > summary.definition_score {

@@ -41,6 +41,12 @@ pub(crate) struct NoteHeader {
 
 /// Reads a note's front matter, label and summary.
 pub(crate) fn parse_note(path: &str, text: &str) -> NoteHeader {
+    parse_note_with(path, text, &markdown::headings(text))
+}
+
+/// [`parse_note`] given the note's headings (`markdown::headings`), for a
+/// caller that has read them already.
+pub(crate) fn parse_note_with(path: &str, text: &str, headings: &[markdown::Heading]) -> NoteHeader {
     let markdown::FrontMatter { range: front_matter, yaml: yaml_text, body_start } = markdown::front_matter(text);
     let mut header = NoteHeader {
         label: String::new(),
@@ -89,7 +95,6 @@ pub(crate) fn parse_note(path: &str, text: &str) -> NoteHeader {
     // The title is the first level-1 heading with text before the first
     // paragraph ends; the summary is that paragraph, as written. Lines of
     // other headings, and lines starting with `#` (tags), are neither.
-    let headings = markdown::headings(text);
     let mut headings = headings.iter().peekable();
     let body = &text[body_start..];
     let mut heading = None;

@@ -312,3 +312,40 @@ fn short_acronyms_match_only_in_capitals() {
         "#]],
     );
 }
+
+#[test]
+fn a_han_name_of_a_name_and_a_word_links_to_the_english_name_made_the_same_way() {
+    check_lookup(
+        "//- a.txt\nYesterday Alibaba said that Alibaba Cloud grew, and Alibaba Cloud will grow.\n//- b.txt\n阿里巴巴说，“阿里云”增长了。“阿里云”很好，阿里云也很大。\n",
+        &["阿里云", "阿里雲", "Alibaba Cloud", "Alibaba"],
+        expect![[r#"
+            阿里云 -> 阿里云
+            阿里雲 -> 阿里云
+            Alibaba Cloud -> 阿里云
+            Alibaba -> 阿里巴巴"#]],
+    );
+}
+
+#[test]
+fn a_brand_with_a_lower_case_first_letter_is_no_word_written_in_lower_case() {
+    check_lookup(
+        "//- a.txt\nWas the iPhone the first phone? I think the iPhone was. But iPhone sales fell.\n",
+        &["iPhone"],
+        expect!["iPhone -> iPhone"],
+    );
+}
+
+#[test]
+fn a_transliterated_name_yields_to_a_name_of_the_dictionary() {
+    // 乔丹 is "Jordan (name)", 约旦 the country Jordan: the country keeps it.
+    check_lookup(
+        "//- a.txt\nLater, Tom flew to Jordan. In Jordan, Tom met friends.\n//- b.txt\n汤姆去了约旦。约旦很热。乔丹打篮球。乔丹很高。\n",
+        &["Tom", "汤姆", "Jordan", "约旦", "乔丹"],
+        expect![[r#"
+            Tom -> Tom
+            汤姆 -> Tom
+            Jordan -> Jordan
+            约旦 -> Jordan
+            乔丹 -> 乔丹"#]],
+    );
+}

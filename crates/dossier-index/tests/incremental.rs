@@ -242,3 +242,27 @@ fn a_restart_reads_what_the_last_run_saved() {
     let damaged = IndexBuilder::with_cache(cache.clone()).build(sources.clone());
     assert_same(&damaged, &Index::build(sources));
 }
+
+#[test]
+fn the_links_come_first_and_the_whole_build_after_them_is_the_same() {
+    let notes = [
+        ("notes/spain.md", "# Spain\n\nA country. See [[madrid]] and [[Capital City]].\n"),
+        ("notes/madrid.md", "# Capital City\n\nOf [[Spain]]; [[Nowhere]] is not a note.\n"),
+        ("notes/trip.md", "---\ntitle: Trip\naliases: [旅行]\n---\n# Trip\n\n[[spain]] twice: [[Spain#History]].\n"),
+    ];
+    let mut sources: Vec<Arc<Source>> = notes.iter().map(|(path, text)| source(SourceKind::Note, path, text)).collect();
+    sources.extend(seeds().iter().filter(|s| s.kind == SourceKind::Document).cloned());
+    let mut builder = IndexBuilder::new();
+    let links = builder.build_links(sources.clone());
+    assert!(links.terms().is_empty(), "no terms yet");
+    let targets = |index: &Index, path: &str| -> Vec<Option<String>> {
+        index.links_in(path).map(|link| index.link_target(&link).map(|s| s.document.path.clone())).collect()
+    };
+    for (path, _) in notes {
+        assert_eq!(targets(&links, path), targets(&Index::build(sources.clone()), path), "{path}");
+    }
+    assert_eq!(links.backlink_count("notes/spain.md"), 3);
+    assert_eq!(links.note_title("notes/madrid.md").map(|(title, _)| title), Some("Capital City"));
+    // The build that follows reuses what the first one read, and is a build from scratch's.
+    assert_same(&builder.build(sources.clone()), &Index::build(sources));
+}

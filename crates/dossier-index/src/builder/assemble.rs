@@ -148,11 +148,19 @@ fn drop_ordinary_words(linker: &mut Linker, accepted: &[usize], counting: &Count
             || node.romanized
             || node.has(Evidence::Pattern) > 0
             || node.has(Evidence::Quoted) > 0 && !everyday;
-        // A word that is no everyday English word ("delaware", "kerala" in
-        // a hasty web post) goes only when lower case is most of its uses.
+        // A word that is no everyday English word ("delaware" in a hasty web
+        // post) goes only when lower case is most of its uses.
         let lower = lower_case_mentions[id];
         let mostly_lower_case = if everyday { lower * 3 >= node.mentions } else { lower * 2 >= node.mentions };
-        if single_word && !strong && lower > 0 && mostly_lower_case {
+        // A place or a person the dictionary names in one word is a name in
+        // lower case too ("in kerala"); "thai food" is an adjective. Asked
+        // last: the dictionary's table of such names is built on first use.
+        let named_by_dictionary = || {
+            !everyday
+                && dictionary().is_one_word_name(&node.key)
+                && !crate::extract_en::is_nationality_adjective_word(&node.key)
+        };
+        if single_word && !strong && lower > 0 && mostly_lower_case && !named_by_dictionary() {
             node.accepted = false;
         }
     }

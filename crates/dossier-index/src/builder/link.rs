@@ -266,6 +266,27 @@ impl Linker {
         self.link_dictionary(has_word);
         self.link_short_forms();
         self.link_group_names();
+        self.link_compound_names();
+        self.vote_dictionary_kinds();
+    }
+
+    /// Gives a Latin name the kind of the dictionary entry whose gloss names
+    /// it ("Alipay" of 支付宝 "Alipay, online payment platform"), for the
+    /// names the corpus writes only in Latin letters: one vote, as weak as
+    /// one mention's guess, and never a person's (a person is what the
+    /// extractors must see; the dictionary names few outside the corpus).
+    /// A name already linked to its Han entry has that entry's kind already.
+    fn vote_dictionary_kinds(&mut self) {
+        let dictionary = dictionary();
+        for node in &mut self.nodes {
+            if !node.accepted || node.dictionary || node.key.chars().any(is_han) {
+                continue;
+            }
+            let kind = glosses::kind_of_english_name(dictionary, node.primary_surface());
+            if matches!(kind, TermKind::Organization | TermKind::Product | TermKind::Place) {
+                node.kind_votes[TERM_KINDS.iter().position(|k| *k == kind).unwrap_or(5)] += 1;
+            }
+        }
     }
 
     /// Links a Han short form to the one established name it begins
@@ -348,6 +369,61 @@ impl Linker {
         }
     }
 
+    /// Links a Han name made of a name and one ordinary word to the English
+    /// name made the same way: 阿里云 (阿里 + 云 "cloud") to "Alibaba Cloud"
+    /// when 阿里 is one term with "Alibaba", 北京大学 to "Beijing
+    /// University". Neither side may have a name in the other script yet,
+    /// and the English name must fit one Han name and the Han name one
+    /// English name: no link rather than a wrong one.
+    pub(super) fn link_compound_names(&mut self) {
+        let dictionary = dictionary();
+        let roots: Vec<usize> = (0..self.nodes.len()).map(|id| self.find(id)).collect();
+        let is_latin = |node: &Node| !node.key.chars().any(is_han);
+        let mut latin_members: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut scripts: HashMap<usize, (bool, bool)> = HashMap::new();
+        for (id, node) in self.nodes.iter().enumerate().filter(|(_, node)| node.accepted) {
+            let (latin, han) = scripts.entry(roots[id]).or_default();
+            if is_latin(node) {
+                *latin = true;
+                latin_members.entry(roots[id]).or_default().push(id);
+            } else {
+                *han = true;
+            }
+        }
+        let mut claims: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (id, node) in self.nodes.iter().enumerate() {
+            if !node.accepted || node.key.chars().count() < 3 || !node.key.chars().all(is_han) || scripts[&roots[id]].0
+            {
+                continue;
+            }
+            let mut fits = HashSet::new();
+            for (at, _) in node.key.char_indices().skip(2) {
+                let (head, word) = node.key.split_at(at);
+                let Some(&head_node) = self.by_key.get(head) else { continue };
+                let Some(latin_names) = latin_members.get(&roots[head_node]) else { continue };
+                for english in ordinary_english_words(dictionary, word) {
+                    for &latin in latin_names {
+                        let compound = format!("{} {english}", self.nodes[latin].key);
+                        if let Some(&candidate) = self.by_key.get(&compound)
+                            && self.nodes[candidate].accepted
+                            && !scripts[&roots[candidate]].1
+                        {
+                            fits.insert(roots[candidate]);
+                        }
+                    }
+                }
+            }
+            if let [english] = fits.into_iter().collect::<Vec<_>>()[..] {
+                claims.entry(english).or_default().push(id);
+            }
+        }
+        for (english, han) in claims {
+            if let [han] = han[..] {
+                self.union(english, han);
+            }
+        }
+    }
+
     /// Whether a node's evidence is enough for a term of its own.
     pub(super) fn accept(node: &Node) -> bool {
         let han = node.key.chars().any(is_han);
@@ -404,7 +480,10 @@ impl Linker {
             || node.has(Evidence::Lexicon) >= 2
             || node.has(Evidence::Discovered) >= 3
             // A lower-case word in quotes ("wants") is a word being quoted, not a name.
-            || quoted >= 2 && (han || words >= 2 || node.surfaces.iter().any(|(s, _)| !s.chars().all(char::is_lowercase)))
+            // Two ordinary chars in quotes (「醜人」) are a word being stressed.
+            || quoted >= 2
+                && (han && !dictionary.is_ordinary_pair(&node.key)
+                    || !han && (words >= 2 || node.surfaces.iter().any(|(s, _)| !s.chars().all(char::is_lowercase))))
             // A phrase in title marks once (a chapter cited) is weaker than a word.
             || quoted == 1 && han && node.key.chars().count() >= 3 && !crate::quoted::holds_function_char(&node.key)
             || quoted == 1
@@ -492,35 +571,69 @@ impl Linker {
                         pinyin: sense.entry.pinyin.to_owned(),
                         text: sense.glosses.join("; "),
                     };
-                    links.push((id, sense.names, sense.kind, gloss));
+                    let transliterated = sense.glosses.first().is_some_and(|g| g.trim_end().ends_with("(name)"));
+                    links.push((id, sense.names, sense.kind, gloss, transliterated));
                 }
             }
         }
-        for (han, names, kind, gloss) in links {
-            let mut linked = false;
-            for name in names {
-                let Some(node) = self.intern(&name) else { continue };
-                if self.declared_for_other_han_names(node, han) || !self.union(han, node) {
-                    continue;
-                }
-                linked = true;
-                if !self.nodes[node].surfaces.iter().any(|(s, _)| *s == name) {
-                    self.nodes[node].surfaces.push((name, 0));
-                }
-                let n = &mut self.nodes[node];
-                n.dictionary = true;
-                n.accepted = true;
-                n.kind_votes[TERM_KINDS.iter().position(|k| *k == kind).unwrap_or(5)] += 1;
+        // A name the Han word transliterates ("Jordan (name)" of 乔丹) is the
+        // weakest link: it goes last, and only to an English name that no
+        // other Han name of the corpus has (约旦, the country, is Jordan) and
+        // that no other Han name claims so.
+        let (strong, transliterated): (Vec<_>, Vec<_>) = links.into_iter().partition(|link| !link.4);
+        for (han, names, kind, gloss, _) in strong {
+            self.link_gloss_names(han, names, kind, gloss);
+        }
+        let mut claims: HashMap<String, usize> = HashMap::new();
+        for link in &transliterated {
+            for name in &link.1 {
+                *claims.entry(fold::key(name)).or_default() += 1;
             }
-            if linked {
-                let han_node = &mut self.nodes[han];
-                han_node.accepted = true;
-                han_node.gloss = Some(gloss);
-                // What the dictionary says a name is outweighs a tagger's guess
-                // (京东 a company, not a place).
-                if kind != TermKind::Unknown {
-                    han_node.kind_votes[TERM_KINDS.iter().position(|k| *k == kind).unwrap_or(5)] += GLOSS_KIND_WEIGHT;
-                }
+        }
+        let mut han_roots = HashSet::new();
+        for id in 0..self.nodes.len() {
+            if self.nodes[id].accepted && self.nodes[id].key.chars().any(is_han) {
+                han_roots.insert(self.find(id));
+            }
+        }
+        for (han, names, kind, gloss, _) in transliterated {
+            let names: Vec<String> = names
+                .into_iter()
+                .filter(|name| {
+                    let key = fold::key(name);
+                    let node = self.by_key.get(&key).copied();
+                    claims[&key] == 1 && node.is_none_or(|node| !han_roots.contains(&self.find(node)))
+                })
+                .collect();
+            self.link_gloss_names(han, names, kind, gloss);
+        }
+    }
+
+    /// Links a Han name to the English names a dictionary sense gives it.
+    fn link_gloss_names(&mut self, han: usize, names: Vec<String>, kind: TermKind, gloss: Gloss) {
+        let mut linked = false;
+        for name in names {
+            let Some(node) = self.intern(&name) else { continue };
+            if self.declared_for_other_han_names(node, han) || !self.union(han, node) {
+                continue;
+            }
+            linked = true;
+            if !self.nodes[node].surfaces.iter().any(|(s, _)| *s == name) {
+                self.nodes[node].surfaces.push((name, 0));
+            }
+            let n = &mut self.nodes[node];
+            n.dictionary = true;
+            n.accepted = true;
+            n.kind_votes[TERM_KINDS.iter().position(|k| *k == kind).unwrap_or(5)] += 1;
+        }
+        if linked {
+            let han_node = &mut self.nodes[han];
+            han_node.accepted = true;
+            han_node.gloss = Some(gloss);
+            // What the dictionary says a name is outweighs a tagger's guess
+            // (京东 a company, not a place).
+            if kind != TermKind::Unknown {
+                han_node.kind_votes[TERM_KINDS.iter().position(|k| *k == kind).unwrap_or(5)] += GLOSS_KIND_WEIGHT;
             }
         }
     }
@@ -564,4 +677,18 @@ pub(super) fn title_is_name(title: &str) -> bool {
         [word] => word.chars().skip(1).any(|c| c.is_uppercase() || c.is_ascii_digit()),
         _ => words.iter().filter(|w| capitalized(w)).count() >= 2,
     }
+}
+
+/// The English words of one word that the dictionary's ordinary senses of
+/// `simplified` are (云: "cloud"; 大学: "university").
+fn ordinary_english_words(dictionary: &crate::dictionary::Dictionary, simplified: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for entry in dictionary.lookup(simplified).filter(|entry| !entry.is_proper_noun()) {
+        for sense in entry.senses().flat_map(|sense| sense.split(';')).map(str::trim) {
+            if sense.len() >= 3 && sense.bytes().all(|b| b.is_ascii_lowercase()) && !words.iter().any(|w| w == sense) {
+                words.push(sense.to_owned());
+            }
+        }
+    }
+    words
 }

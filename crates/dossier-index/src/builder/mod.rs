@@ -6,7 +6,9 @@
 //! pattern; Simplified/Traditional variants (they share a key); a Han name and
 //! its pinyin seen in Latin text, when the romanization points to one Han name
 //! only; a Han name and the English name CC-CEDICT gives it (`glosses`), when
-//! the sense fits the corpus. A link that would merge the terms of two notes
+//! the sense fits the corpus; short forms and group names to their name; a
+//! Han name of a name and an ordinary word to the English name built the same
+//! way (阿里云, "Alibaba Cloud"). A link that would merge the terms of two notes
 //! is refused: declared aliases always win, and a dictionary name that a note
 //! declares for a term with other Han names is not linked either.
 //!
@@ -151,6 +153,23 @@ impl IndexBuilder {
             .collect();
         let counting = self.counts.start(patterns.generation, accepted.len(), &sources, &scans);
         let mut index = assemble(sources, scans, &mut linker, &accepted, counting);
+        index.graph = crate::graph::build(&index, &mut self.links);
+        index
+    }
+
+    /// An index of `sources` that holds the notes' links and nothing of
+    /// the terms: what a first load publishes before its whole index, since
+    /// reading every note's links costs a fraction of finding every mention
+    /// of every name. Links resolve by path, file name and title (not yet
+    /// by a term's alias). What it reads of each note is kept for the next
+    /// [`IndexBuilder::build`], which does not read it again.
+    pub fn build_links(&mut self, mut sources: Vec<Arc<Source>>) -> Index {
+        sources.sort_by(|a, b| a.document.path.cmp(&b.document.path));
+        sources.dedup_by(|a, b| a.document.path == b.document.path);
+        let empty = Arc::new(crate::mentions::Scan::default());
+        let scans = vec![empty; sources.len()];
+        let paths = sources.iter().map(|source| Arc::from(source.document.path.as_str())).collect();
+        let mut index = Index::from_parts(sources, paths, scans, Vec::new(), Vec::new(), Vec::new());
         index.graph = crate::graph::build(&index, &mut self.links);
         index
     }

@@ -14,10 +14,21 @@ use dossier_workspace::{
 };
 
 use super::{
-    Worker,
+    SourceCache, Worker,
     roots::{Root, RootStores, root_of},
 };
 use crate::state::Snapshot;
+
+/// A partial index of a first load, `indexing` being (files indexed, files found).
+fn partial_snapshot(
+    index: Arc<dossier_index::Index>,
+    cache: &mut SourceCache,
+    indexing: (usize, usize),
+    unwatched: usize,
+) -> Snapshot {
+    let (lines, tables) = cache.tables(&index);
+    Snapshot { index, lines, buffer_texts: HashMap::new(), ready: false, indexing: Some(indexing), unwatched, tables }
+}
 
 /// The files a load went through: its sources and the files that failed.
 fn total_of(loaded: &LoadedWorkspace) -> usize {
@@ -145,16 +156,7 @@ impl Worker {
             let mut on_batch = |batch: &[Arc<Source>], read: usize, total: usize| {
                 early.add(batch, read, total, &mut |sources: Vec<Arc<Source>>, indexing| {
                     let index = Arc::new(builder.build(sources));
-                    let (lines, tables) = cache.tables(&index);
-                    publish(Snapshot {
-                        index,
-                        lines,
-                        buffer_texts: HashMap::new(),
-                        ready: false,
-                        indexing: Some(indexing),
-                        unwatched,
-                        tables,
-                    });
+                    publish(partial_snapshot(index, cache, indexing, unwatched));
                 });
             };
             let loaded =
@@ -175,6 +177,15 @@ impl Worker {
                 self.disk_cache.insert(&path, Arc::clone(&source));
                 self.disk.insert(path, source);
             }
+        }
+        // Notes alone (or a corpus read in one batch) got no partial index:
+        // their links come first, since the terms take several times longer.
+        if first && !early.published && self.disk.values().any(|source| source.kind == SourceKind::Note) {
+            let start = std::time::Instant::now();
+            let index = Arc::new(self.builder.build_links(self.disk.values().cloned().collect()));
+            let total = index.sources().len();
+            publish(partial_snapshot(index, &mut self.sources, (total, total), self.unwatched));
+            tracing::info!("the links of {total} sources indexed and published in {:.0?}", start.elapsed());
         }
         self.ready = true;
         self.watch();
