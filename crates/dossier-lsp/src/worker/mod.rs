@@ -398,7 +398,15 @@ pub(crate) struct SourceCache {
     sources: HashMap<String, CachedSource>,
     /// The last index's lines and tables: a version that keeps the index
     /// (a buffer opened as it is on disk) shares them as they are.
-    last: Option<(Weak<Index>, Vec<Arc<LineIndex>>, Arc<SourceTables>)>,
+    last: Option<LastTables>,
+}
+
+/// What [`SourceCache::tables`] made for the last index it was given.
+#[derive(Debug)]
+struct LastTables {
+    index: Weak<Index>,
+    lines: Vec<Arc<LineIndex>>,
+    tables: Arc<SourceTables>,
 }
 
 #[derive(Debug)]
@@ -413,10 +421,10 @@ impl SourceCache {
     /// [`SourceTables`]: made here, off the requests' path, and only for
     /// the sources that changed. Sources that are gone leave the cache.
     pub(crate) fn tables(&mut self, index: &Arc<Index>) -> (Vec<Arc<LineIndex>>, Arc<SourceTables>) {
-        if let Some((last, lines, tables)) = &self.last
-            && std::ptr::eq(last.as_ptr(), Arc::as_ptr(index))
+        if let Some(last) = &self.last
+            && std::ptr::eq(last.index.as_ptr(), Arc::as_ptr(index))
         {
-            return (lines.clone(), Arc::clone(tables));
+            return (last.lines.clone(), Arc::clone(&last.tables));
         }
         let mut previous = std::mem::take(&mut self.sources);
         let mut lines = Vec::with_capacity(index.sources().len());
@@ -436,7 +444,8 @@ impl SourceCache {
                 .insert(document.path.clone(), CachedSource { hash: document.hash.clone(), lines: found, uri_json });
         }
         let tables = Arc::new(SourceTables::new(index, uris));
-        self.last = Some((Arc::downgrade(index), lines.clone(), Arc::clone(&tables)));
+        self.last =
+            Some(LastTables { index: Arc::downgrade(index), lines: lines.clone(), tables: Arc::clone(&tables) });
         (lines, tables)
     }
 }
