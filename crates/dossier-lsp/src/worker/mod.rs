@@ -268,6 +268,8 @@ impl Worker {
         early: &dyn Fn(Diagnostics),
         publish: &dyn Fn(Snapshot),
     ) -> Built {
+        // Only buffers changed: nothing on disk that a link may point to.
+        let buffers_only = job.roots.is_none() && job.dirty.is_empty();
         if let Some(roots) = job.roots {
             self.load(roots, progress, publish);
         }
@@ -355,6 +357,7 @@ impl Worker {
             }
         }
         let sources: Vec<Arc<Source>> = sources.into_values().collect();
+        let last = self.built.as_ref().map(|(_, index)| Arc::clone(index));
         let index = match &self.built {
             Some((built, index))
                 if built.len() == sources.len() && built.iter().zip(&sources).all(|(a, b)| Arc::ptr_eq(a, b)) =>
@@ -370,7 +373,11 @@ impl Worker {
         };
         self.built = Some((sources, Arc::clone(&index)));
         let (lines, tables) = self.sources.tables(&index);
-        let diagnostics = self.diagnostics(&index, &versions, encoding);
+        // The same index over the same files has the same diagnostics (a
+        // buffer opened or closed as it is on disk): every note's need not be
+        // found again, which would hold up the requests that come with it.
+        let same = buffers_only && last.is_some_and(|last| Arc::ptr_eq(&last, &index));
+        let diagnostics = if same { Vec::new() } else { self.diagnostics(&index, &versions, encoding) };
         let unwatched = self.unwatched;
         Built {
             snapshot: Snapshot { index, lines, buffer_texts, ready: self.ready, indexing: None, unwatched, tables },
