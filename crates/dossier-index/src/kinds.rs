@@ -229,36 +229,47 @@ mod tests {
         assert_eq!(kind("他投资张勇", "张勇"), None);
     }
 
+    /// The kinds of `names` in `text` after [`from_context`], each name
+    /// given with its kind and evidence before.
+    fn kinds_in_lists(text: &str, names: &[(&str, TermKind, Evidence)]) -> Vec<TermKind> {
+        let mut found: Vec<Found> = names
+            .iter()
+            .map(|&(name, kind, evidence)| {
+                let at = text.find(name).unwrap();
+                Found { range: at..at + name.len(), kind, evidence }
+            })
+            .collect();
+        from_context(text, &mut found);
+        found.iter().map(|f| f.kind).collect()
+    }
+
     #[test]
     fn names_listed_together_share_a_kind() {
-        let text = "淘宝和天猫，Taobao and Tmall";
-        let at = |name: &str| text.find(name).unwrap();
-        let range = |name: &str| at(name)..at(name) + name.len();
-        let mut found = vec![
-            Found { range: range("淘宝"), kind: TermKind::Product, evidence: Evidence::Tagged },
-            Found { range: range("天猫"), kind: TermKind::Unknown, evidence: Evidence::Discovered },
-            Found { range: range("Taobao"), kind: TermKind::Unknown, evidence: Evidence::Capitalized },
-            Found { range: range("Tmall"), kind: TermKind::Unknown, evidence: Evidence::Capitalized },
-        ];
-        from_context(text, &mut found);
-        let kinds: Vec<TermKind> = found.iter().map(|f| f.kind).collect();
+        use TermKind::{Organization, Product, Unknown};
+        let kinds = kinds_in_lists(
+            "淘宝和天猫，Taobao and Tmall",
+            &[
+                ("淘宝", Product, Evidence::Tagged),
+                ("天猫", Unknown, Evidence::Discovered),
+                ("Taobao", Unknown, Evidence::Capitalized),
+                ("Tmall", Unknown, Evidence::Capitalized),
+            ],
+        );
         // Taobao follows 天猫 after a comma: 天猫 had no kind of its own when the lists were read.
-        assert_eq!(kinds, [TermKind::Product, TermKind::Product, TermKind::Unknown, TermKind::Unknown]);
+        assert_eq!(kinds, [Product, Product, Unknown, Unknown]);
 
-        let text = "Hamas and Israel, Taobao and Tmall";
-        let at = |name: &str| text.find(name).unwrap();
-        let range = |name: &str| at(name)..at(name) + name.len();
-        let mut found = vec![
-            Found { range: range("Hamas"), kind: TermKind::Organization, evidence: Evidence::Capitalized },
-            Found { range: range("Israel"), kind: TermKind::Unknown, evidence: Evidence::Capitalized },
-            Found { range: range("Taobao"), kind: TermKind::Product, evidence: Evidence::Capitalized },
-            Found { range: range("Tmall"), kind: TermKind::Unknown, evidence: Evidence::Capitalized },
-        ];
-        from_context(text, &mut found);
-        let kinds: Vec<TermKind> = found.iter().map(|f| f.kind).collect();
+        let kinds = kinds_in_lists(
+            "Hamas and Israel, Taobao and Tmall",
+            &[
+                ("Hamas", Organization, Evidence::Capitalized),
+                ("Israel", Unknown, Evidence::Capitalized),
+                ("Taobao", Product, Evidence::Capitalized),
+                ("Tmall", Unknown, Evidence::Capitalized),
+            ],
+        );
         assert_eq!(
             kinds,
-            [TermKind::Organization, TermKind::Unknown, TermKind::Product, TermKind::Product],
+            [Organization, Unknown, Product, Product],
             "a Latin name takes only a product's kind from a list"
         );
     }
