@@ -349,3 +349,24 @@ fn a_transliterated_name_yields_to_a_name_of_the_dictionary() {
             乔丹 -> 乔丹"#]],
     );
 }
+
+#[test]
+fn a_phrase_of_everyday_words_mostly_in_lower_case_is_no_term() {
+    // "Internal Network" is capitalized only on title-case lines (and
+    // quoted once), and written in lower case in every sentence; "Taco
+    // Bell" is capitalized inside a sentence; the "class committee
+    // system", quoted twice, is a term of the text.
+    check_lookup(
+        "//- a.txt\n01 The Internal Network: Where It Began\n\n\
+         News spread on the internal network. The internal network was split. \
+         Some called it \"internal network\" culture. Everyone reads the internal network.\n\n\
+         02 The Split and Adjustment of the Internal Network\n\n\
+         We ate at taco bell, then at taco bell again. I like Taco Bell.\n\
+         They set up a \"class committee system\". This \"class committee system\" worked.\n",
+        &["internal network", "taco bell", "class committee system"],
+        expect![[r#"
+            internal network -> none
+            taco bell -> Taco Bell
+            class committee system -> class committee system"#]],
+    );
+}

@@ -126,7 +126,8 @@ fn group_label(linker: &Linker, members: &[usize], note: Option<usize>) -> Strin
 
 /// Adds the mentions `counting` found to the accepted nodes, and drops
 /// those that are ordinary words: a capitalized word that is mostly written
-/// in lower case ("Day", "Internet", "Review") is not a name.
+/// in lower case ("Day", "Internet", "Review") is not a name, nor a phrase
+/// of everyday words mostly written in lower case ("internal network").
 fn drop_ordinary_words(linker: &mut Linker, accepted: &[usize], counting: &Counting<'_>) {
     let mut lower_case_mentions = vec![0u32; linker.nodes.len()];
     for (&node, total) in accepted.iter().zip(counting.totals()) {
@@ -136,6 +137,10 @@ fn drop_ordinary_words(linker: &mut Linker, accepted: &[usize], counting: &Count
     for &id in accepted {
         let node = &mut linker.nodes[id];
         let everyday = dictionary().is_english_word(&node.key);
+        // Every word of a phrase an everyday word ("internal network").
+        let everyday_words = node.key.contains(' ')
+            && node.has(Evidence::Capitalized) == 0
+            && node.key.split(' ').all(|word| dictionary().is_english_word(word));
         // A word of everyday words joined by hyphens ("e-commerce") is one
         // word too; "al-Qaida" is not, and its first letter is no lower case.
         let single_word = !node.key.contains(' ')
@@ -147,7 +152,10 @@ fn drop_ordinary_words(linker: &mut Linker, accepted: &[usize], counting: &Count
         let strong = node.note.is_some() && !node.title_only
             || node.romanized
             || node.has(Evidence::Pattern) > 0
-            || node.has(Evidence::Quoted) > 0 && !everyday;
+            || node.has(Evidence::Quoted) > 0 && !everyday && !everyday_words
+            // A phrase of everyday words quoted twice is a term of the text
+            // ("class committee system"), quoted once it may be the words.
+            || node.has(Evidence::Quoted) >= 2 && everyday_words;
         // A word that is no everyday English word ("delaware" in a hasty web
         // post) goes only when lower case is most of its uses.
         let lower = lower_case_mentions[id];
@@ -160,7 +168,16 @@ fn drop_ordinary_words(linker: &mut Linker, accepted: &[usize], counting: &Count
                 && dictionary().is_one_word_name(&node.key)
                 && !crate::extract_en::is_nationality_adjective_word(&node.key)
         };
-        if single_word && !strong && lower > 0 && mostly_lower_case && !named_by_dictionary() {
+        // A phrase of everyday words that the corpus mostly writes in lower
+        // case and never capitalizes inside a sentence ("internal network",
+        // capitalized only in title-case headings) is a common noun; "Taco
+        // Bell" is capitalized in a sentence now and then.
+        let dropped = if single_word {
+            mostly_lower_case && !named_by_dictionary()
+        } else {
+            everyday_words && lower * 2 >= node.mentions
+        };
+        if !strong && lower > 0 && dropped {
             node.accepted = false;
         }
     }
