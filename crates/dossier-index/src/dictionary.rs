@@ -54,6 +54,18 @@ impl<'a> Entry<'a> {
     }
 }
 
+/// The one-word names of the glosses, in lower case; see
+/// [`Dictionary::is_one_word_name`].
+#[derive(Default)]
+struct OneWordNames {
+    /// Every one-word name of a proper noun's sense.
+    all: rustc_hash::FxHashSet<Box<str>>,
+    /// Those whose sense goes on to say what they name.
+    described: rustc_hash::FxHashSet<Box<str>>,
+    /// Words a common noun's sense starts with, capitalized ("Chihuahua (dog)").
+    common: rustc_hash::FxHashSet<Box<str>>,
+}
+
 /// Where an entry line is in the text, and its Simplified headword (sorting
 /// on it needs no parsing).
 #[derive(Debug, Clone, Copy)]
@@ -82,7 +94,7 @@ pub(crate) struct Dictionary {
     capitalized_common_nouns: OnceLock<rustc_hash::FxHashSet<Box<str>>>,
     /// The names of one word that proper nouns' glosses start with (see
     /// [`Dictionary::is_one_word_name`]), in lower case, built on first use.
-    one_word_names: OnceLock<rustc_hash::FxHashSet<Box<str>>>,
+    one_word_names: OnceLock<OneWordNames>,
 }
 
 impl std::fmt::Debug for Dictionary {
@@ -294,9 +306,23 @@ impl Dictionary {
     /// ("Kerala (state in India)", "Punjab state of India"). Such a word is
     /// a name however a hasty writer spells it ("in kerala").
     pub(crate) fn is_one_word_name(&self, word: &str) -> bool {
-        let names = self.one_word_names.get_or_init(|| {
-            let mut names = rustc_hash::FxHashSet::default();
-            for entry in self.entries().filter(|entry| entry.is_proper_noun()) {
+        self.one_word_names().all.contains(word)
+    }
+
+    /// Whether `word` (in lower case) is a one-word name whose gloss says
+    /// what it names ("Kerala (state in India)", "Chihuahua, Mexico", not
+    /// "Cubism" alone) and that no common noun's gloss starts with
+    /// ("Chihuahua (dog)"): a name even where the text never capitalizes it.
+    pub(crate) fn is_described_one_word_name(&self, word: &str) -> bool {
+        let names = self.one_word_names();
+        names.described.contains(word) && !names.common.contains(word)
+    }
+
+    fn one_word_names(&self) -> &OneWordNames {
+        self.one_word_names.get_or_init(|| {
+            let mut names = OneWordNames::default();
+            for entry in self.entries() {
+                let proper = entry.is_proper_noun();
                 for sense in entry.senses() {
                     let length = sense.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(sense.len());
                     let (name, rest) = sense.split_at(length);
@@ -304,19 +330,26 @@ impl Dictionary {
                     let capitalized = letters.next().is_some_and(|c| c.is_ascii_uppercase())
                         && name.len() >= 3
                         && letters.all(|c| c.is_ascii_lowercase());
-                    let ends_there = rest.is_empty()
-                        || rest.starts_with([',', '('])
+                    let goes_on = rest.starts_with([',', '('])
                         || rest
                             .strip_prefix(' ')
                             .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_lowercase() || c == '('));
-                    if capitalized && ends_there {
-                        names.insert(name.to_ascii_lowercase().into_boxed_str());
+                    if !capitalized || !(rest.is_empty() || goes_on) {
+                        continue;
+                    }
+                    let name = name.to_ascii_lowercase().into_boxed_str();
+                    if !proper {
+                        names.common.insert(name);
+                    } else if goes_on {
+                        names.described.insert(name.clone());
+                        names.all.insert(name);
+                    } else {
+                        names.all.insert(name);
                     }
                 }
             }
             names
-        });
-        names.contains(word)
+        })
     }
 
     /// The longest headword, in chars.
@@ -427,6 +460,9 @@ mod tests {
         for word in ["later", "jespersen", "new"] {
             assert!(!dictionary.is_one_word_name(word), "{word}");
         }
+        assert!(dictionary.is_described_one_word_name("punjab"));
+        assert!(!dictionary.is_described_one_word_name("cubism"), "the gloss says nothing more");
+        assert!(!dictionary.is_described_one_word_name("chihuahua"), "a breed of dog too");
     }
 
     #[test]

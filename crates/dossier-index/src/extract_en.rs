@@ -912,10 +912,25 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
         flush(&mut phrase, &mut found, Some(token));
         if let Some(f) = number_to_found(text, &tokens, i) {
             found.push(f);
+        } else if is_lower_case_name(word) {
+            found.push(Found { range: token.range.clone(), kind: TermKind::Unknown, evidence: Evidence::Lexicon });
         }
     }
     flush(&mut phrase, &mut found, None);
     found
+}
+
+/// Whether a lower-case word is a name of one word whose gloss says what it
+/// names ("in punjab", "in kerala" of a hasty web post) and no
+/// everyday English word ("china", "turkey") nor an adjective of
+/// nationality ("thai food"). Such a word is a name when the corpus uses it
+/// twice ([`Evidence::Lexicon`]).
+fn is_lower_case_name(word: &str) -> bool {
+    (4..=16).contains(&word.len())
+        && word.bytes().all(|b| b.is_ascii_lowercase())
+        && crate::dictionary::dictionary().is_described_one_word_name(word)
+        && !crate::dictionary::dictionary().is_english_word(word)
+        && !is_nationality_adjective_word(word)
 }
 
 /// Whether `phrase` is one adjective of nationality ([`NATIONALITY_ADJECTIVES`])
@@ -1096,6 +1111,19 @@ mod tests {
                     "Hangzhou Unknown Capitalized",
                     "Alibaba Group Organization Capitalized",
                     "Gaode Organization Capitalized",
+                ]
+            "#]],
+        );
+    }
+
+    #[test]
+    fn lower_case_names_the_dictionary_describes() {
+        check(
+            "birds in punjab and kerala, thai food in china, cubism in chihuahua",
+            expect![[r#"
+                [
+                    "punjab Unknown Lexicon",
+                    "kerala Unknown Lexicon",
                 ]
             "#]],
         );
