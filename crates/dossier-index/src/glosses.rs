@@ -144,6 +144,27 @@ pub(crate) fn named_senses<'a>(dictionary: &'a Dictionary, word: &str) -> Vec<Se
     senses
 }
 
+/// The kind the dictionary's proper-noun senses of the Han word `word` give
+/// it, when they all give one (康德 "Immanuel Kant (1724-1804), German
+/// philosopher" is a person's); `None` when a sense says nothing or two
+/// disagree.
+pub(crate) fn kind_of_han_name(dictionary: &Dictionary, word: &str) -> Option<TermKind> {
+    let mut kind = None;
+    for entry in dictionary.lookup(word).filter(Entry::is_proper_noun) {
+        for sense in entry.senses() {
+            // "Colin (name)": a name given to people. What follows "by" or
+            // "to" is someone else ("founded by the philosopher 墨子").
+            let own = [" by ", " to "].iter().filter_map(|p| sense.find(p)).min().map_or(sense, |end| &sense[..end]);
+            let this = if sense.ends_with("(name)") { TermKind::Person } else { kind_of(&[own]) };
+            if this == TermKind::Unknown || kind.is_some_and(|k| k != this) {
+                return None;
+            }
+            kind = Some(this);
+        }
+    }
+    kind
+}
+
 /// The kind the dictionary's proper nouns give the English name `name`, as
 /// written ("Alipay": 支付宝 "Alipay, online payment platform", a product):
 /// `Unknown` when no gloss names it, or glosses of different kinds do. The
@@ -349,12 +370,69 @@ fn without_legal_form(name: &str) -> &str {
     name
 }
 
+/// Words of a gloss naming a stretch of history, whose years are no life span.
+const AGES: &[&str] = &[
+    "dynasty",
+    "dynasties",
+    "period",
+    "era",
+    "reign",
+    "war",
+    "kingdom",
+    "kingdoms",
+    "empire",
+    "republic",
+    "state",
+    "states",
+];
+
+/// Whether a gloss gives years in brackets as a life span does, right after
+/// the name it glosses, and goes on to say who lived them: "(1964-), aka
+/// Jack Ma", "(384-322 BC), Greek philosopher", "(c. 427-c. 347 BC), ...".
+/// Years that end the gloss are as often a state's ("East Germany
+/// (1945-1990)"); years after a comma are another name's ("Mohism, school
+/// founded by Mozi (c. 470-391 BC)").
+fn has_life_span(gloss: &str) -> bool {
+    let text = gloss.to_ascii_lowercase();
+    let head = text.find([',', ';']).unwrap_or(text.len());
+    text[..head].match_indices('(').any(|(at, _)| {
+        let rest = &text[at + 1..];
+        let rest = rest.strip_prefix("c. ").unwrap_or(rest);
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let years = (1..=4).contains(&digits) && (rest[digits..].starts_with('-') || rest[digits..].starts_with(" bc"));
+        years && rest.split_once(')').is_some_and(|(_, after)| after.trim_start().starts_with(','))
+    })
+}
+
 /// What the glosses say the name is, from the words describing it.
 fn kind_of(glosses: &[&str]) -> TermKind {
     const KINDS: &[(TermKind, &[&str])] = &[
         (
             TermKind::Person,
-            &["businessman", "businesswoman", "entrepreneur", "politician", "actor", "actress", "singer", "writer"],
+            &[
+                "businessman",
+                "businesswoman",
+                "entrepreneur",
+                "politician",
+                "actor",
+                "actress",
+                "singer",
+                "writer",
+                "philosopher",
+                "mathematician",
+                "physicist",
+                "chemist",
+                "scientist",
+                "economist",
+                "linguist",
+                "poet",
+                "novelist",
+                "playwright",
+                "painter",
+                "composer",
+                "musician",
+                "emperor",
+            ],
         ),
         (
             TermKind::Organization,
@@ -365,10 +443,10 @@ fn kind_of(glosses: &[&str]) -> TermKind {
     ];
     let text = glosses.join(" ").to_ascii_lowercase();
     let gloss_words: Vec<&str> = text.split(|c: char| !c.is_ascii_alphabetic()).collect();
-    // A life span, "(1964-)", is a person's.
-    let life_span =
-        text.as_bytes().windows(6).any(|w| w[0] == b'(' && w[1..5].iter().all(u8::is_ascii_digit) && w[5] == b'-');
-    if life_span {
+    // A life span, "(1964-)", "(384-322 BC)", "(c. 427-c. 347 BC)", is a
+    // person's; a dynasty's or a war's years are not.
+    let of_an_age = gloss_words.iter().any(|w| AGES.contains(w));
+    if glosses.iter().any(|g| has_life_span(g)) && !of_an_age {
         return TermKind::Person;
     }
     KINDS
@@ -501,6 +579,22 @@ mod tests {
     }
 
     #[test]
+    fn han_names_take_the_kind_all_their_senses_give() {
+        let kind = |word| kind_of_han_name(dictionary(), word);
+        // Life spans of every form, and a name given to people.
+        assert_eq!(kind("康德"), Some(TermKind::Person), "(1724-1804)");
+        assert_eq!(kind("亚里士多德"), Some(TermKind::Person), "(384-322 BC)");
+        assert_eq!(kind("柏拉图"), Some(TermKind::Person), "(c. 427-c. 347 BC)");
+        assert_eq!(kind("维特根斯坦"), Some(TermKind::Person), "Wittgenstein (name)");
+        assert_eq!(kind("浙江"), Some(TermKind::Place));
+        // A dynasty's years are no life span.
+        assert_ne!(kind("唐朝"), Some(TermKind::Person));
+        assert_eq!(kind("公司"), None, "no proper noun");
+        // The philosopher is the founder's, the years the age's.
+        assert_ne!(kind("墨家"), Some(TermKind::Person), "founded by the philosopher 墨子");
+    }
+
+    #[test]
     fn english_names_take_the_kind_of_the_gloss_naming_them() {
         assert_eq!(kind_of_english_name(dictionary(), "Alipay"), TermKind::Product);
         assert_eq!(kind_of_english_name(dictionary(), "WeChat"), TermKind::Product);
@@ -510,8 +604,9 @@ mod tests {
         assert_eq!(kind_of_english_name(dictionary(), "State Department"), TermKind::Unknown);
         // Short romanizations name counties, states and people alike.
         assert_eq!(kind_of_english_name(dictionary(), "Wu"), TermKind::Unknown);
-        // "Robert Louis Stevenson (novelist), author of Treasure Island".
-        assert_eq!(kind_of_english_name(dictionary(), "Robert Louis Stevenson"), TermKind::Unknown);
+        // "Robert Louis Stevenson (novelist), author of Treasure Island": what
+        // follows "of" is another name's.
+        assert_eq!(kind_of_english_name(dictionary(), "Robert Louis Stevenson"), TermKind::Person);
     }
 
     #[test]

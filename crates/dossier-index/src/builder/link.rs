@@ -556,6 +556,7 @@ impl Linker {
     pub(super) fn link_dictionary(&mut self, has_word: &dyn Fn(&str) -> bool) {
         let dictionary = dictionary();
         let mut links = Vec::new();
+        let mut kinds = Vec::new();
         {
             let by_key = &self.by_key;
             let has_term = |name: &str| by_key.contains_key(&fold::key(name));
@@ -564,7 +565,18 @@ impl Linker {
                 if node.key.chars().count() < 2 || !node.key.chars().all(is_han) {
                     continue;
                 }
-                if let Some(sense) = glosses::best_sense(dictionary, &node.key, &context) {
+                let Some(sense) = glosses::best_sense(dictionary, &node.key, &context) else {
+                    // No English name of the corpus, but the dictionary still
+                    // says what the name is (康德 "Immanuel Kant (1724-1804),
+                    // German philosopher"), when all its senses agree.
+                    if node.accepted
+                        && let Some(kind) = glosses::kind_of_han_name(dictionary, &node.key)
+                    {
+                        kinds.push((id, kind));
+                    }
+                    continue;
+                };
+                {
                     let gloss = Gloss {
                         simplified: sense.entry.simplified.to_owned(),
                         traditional: sense.entry.traditional.to_owned(),
@@ -575,6 +587,9 @@ impl Linker {
                     links.push((id, sense.names, sense.kind, gloss, transliterated));
                 }
             }
+        }
+        for (id, kind) in kinds {
+            self.nodes[id].kind_votes[TERM_KINDS.iter().position(|k| *k == kind).unwrap_or(5)] += GLOSS_KIND_WEIGHT;
         }
         // A name the Han word transliterates ("Jordan (name)" of 乔丹) is the
         // weakest link: it goes last, and only to an English name that no
