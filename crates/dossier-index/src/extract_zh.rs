@@ -164,6 +164,22 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
     let mut found = Vec::new();
     let mut i = 0;
     while i < tags.len() {
+        // jieba cuts a foreign name it does not know into pieces it tags as
+        // names (阿那 + 克西曼 + 德, 叶甫 + 根尼, 沧 + 龙科): the pieces make one
+        // name, and none is a name by itself.
+        if let Some(run) = transliteration(&tags, i) {
+            let (start, mut end) = (tags[i].start, tags[run - 1].end);
+            // At times jieba glues the next word's char to the last piece (郭尔是).
+            while end > start && folded[offsets[end - 1]..offsets[end]].starts_with(|c| NO_NAME_END.contains(c)) {
+                end -= 1;
+            }
+            boundaries[start + 1..end].fill(false);
+            let people = tags[i..run].iter().all(|t| matches!(t.tag, "nr" | "nrt" | "nrfg"));
+            let kind = if people { TermKind::Person } else { TermKind::Unknown };
+            found.push(Found { range: offsets[start]..offsets[end], kind, evidence: Evidence::Tagged });
+            i = run;
+            continue;
+        }
         let tag = &tags[i];
         let (mut start, mut end, mut word_tag) = (tag.start, tag.end, tag.tag);
         // jieba splits rare names after the surname: 蔡 + 崇信, 俞 + 永福.
@@ -276,6 +292,35 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
     let chars: Vec<char> = folded.chars().collect();
     found.extend(crate::discover::new_words(&chars, &offsets, &boundaries, &word_at));
     found
+}
+
+/// Chars that end no name: a verb or a particle jieba glued to one.
+const NO_NAME_END: &str = "是的了在和与及说等";
+
+/// The end (exclusive, in tags) of a foreign name that jieba cut into
+/// pieces, if one starts at the `i`th tag: two pieces or more that touch,
+/// each tagged as a name (or one char tagged as an abbreviation), none a
+/// word of the dictionary but for single chars, one of two chars at least,
+/// three chars in all.
+fn transliteration(tags: &[jieba_rs::Tag<'_>], i: usize) -> Option<usize> {
+    let piece = |t: &jieba_rs::Tag<'_>| {
+        let chars = t.end - t.start;
+        let named = matches!(t.tag, "nr" | "nrt" | "nrfg" | "ns" | "nz") || chars == 1 && t.tag == "j";
+        named
+            && t.word.chars().all(is_han)
+            && if chars == 1 {
+                !NO_NAME_END.contains(t.word) && !SURNAMES.contains(t.word)
+            } else {
+                dictionary().lookup(t.word).next().is_none()
+            }
+    };
+    let mut end = i;
+    while end < tags.len() && piece(&tags[end]) && (end == i || tags[end].start == tags[end - 1].end) {
+        end += 1;
+    }
+    let pieces = &tags[i..end];
+    let long = pieces.iter().any(|t| t.end - t.start >= 2);
+    (pieces.len() >= 2 && long && tags[end - 1].end - tags[i].start >= 3).then_some(end)
 }
 
 /// Words that, after a place's name, make the name of a place (凤凰古镇).
@@ -508,6 +553,27 @@ mod tests {
                     "紅姐 Person",
                     "凤凰古镇 Place",
                     "古镇 Place",
+                ]
+            "#]],
+        );
+    }
+
+    #[test]
+    fn a_foreign_name_cut_into_pieces_is_one_name() {
+        // 阿那 + 克西曼 + 德, 葉甫 + 根尼, 克爾凱 + 郭爾是: the pieces are no names.
+        // A name of one piece (泰勒斯, 奧涅金, 索倫) is not shaped like a
+        // Chinese person's: the dictionary and the corpus decide.
+        check(
+            "米利都學派的代表有泰勒斯、阿那克西曼德。葉甫根尼·奧涅金是普希金的作品。索倫·克爾凱郭爾是丹麥哲學家。",
+            expect![[r#"
+                [
+                    "米利都 Place",
+                    "阿那克西曼德 Unknown",
+                    "葉甫根尼 Person",
+                    "克爾凱郭爾 Person",
+                    "丹麥 Place",
+                    "普希金 Unknown",
+                    "丹麥 Unknown",
                 ]
             "#]],
         );
