@@ -295,32 +295,39 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
 }
 
 /// Chars that end no name: a verb or a particle jieba glued to one.
-const NO_NAME_END: &str = "是的了在和与及说等";
+const NO_NAME_END: &str = "是的了在和与及说等于於";
 
 /// The end (exclusive, in tags) of a foreign name that jieba cut into
 /// pieces, if one starts at the `i`th tag: two pieces or more that touch,
-/// each tagged as a name (or one char tagged as an abbreviation), none a
-/// word of the dictionary but for single chars, one of two chars at least,
-/// three chars in all.
+/// each tagged as a name (or one char tagged as an abbreviation), no word
+/// of the dictionary but a given name it transliterates (威廉 + 四世), one
+/// of two chars at least that the dictionary lacks, three chars in all.
 fn transliteration(tags: &[jieba_rs::Tag<'_>], i: usize) -> Option<usize> {
+    let dictionary = dictionary();
     let piece = |t: &jieba_rs::Tag<'_>| {
         let chars = t.end - t.start;
         let named = matches!(t.tag, "nr" | "nrt" | "nrfg" | "ns" | "nz") || chars == 1 && t.tag == "j";
         named
             && t.word.chars().all(is_han)
             && if chars == 1 {
-                !NO_NAME_END.contains(t.word) && !SURNAMES.contains(t.word)
+                !NO_NAME_END.contains(t.word)
             } else {
-                dictionary().lookup(t.word).next().is_none()
+                // Not a word of the dictionary (美国, 城市), unless it only
+                // transliterates a given name ("William (name)").
+                dictionary.lookup(t.word).all(|entry| entry.senses().all(|sense| sense.ends_with("(name)")))
             }
     };
     let mut end = i;
     while end < tags.len() && piece(&tags[end]) && (end == i || tags[end].start == tags[end - 1].end) {
         end += 1;
     }
+    // "-burg" (史 + 特拉斯 + 堡), which jieba takes for a noun's morpheme.
+    if end > i && tags.get(end).is_some_and(|t| t.word == "堡" && t.start == tags[end - 1].end) {
+        end += 1;
+    }
     let pieces = &tags[i..end];
-    let long = pieces.iter().any(|t| t.end - t.start >= 2);
-    (pieces.len() >= 2 && long && tags[end - 1].end - tags[i].start >= 3).then_some(end)
+    let unknown = pieces.iter().any(|t| t.end - t.start >= 2 && dictionary.lookup(t.word).next().is_none());
+    (pieces.len() >= 2 && unknown && tags[end - 1].end - tags[i].start >= 3).then_some(end)
 }
 
 /// Words that, after a place's name, make the name of a place (凤凰古镇).
