@@ -34,8 +34,7 @@ const MIN_COHESION: f64 = 4.0;
 
 /// Chars that make no edge of a word: particles, conjunctions, prepositions,
 /// pronoun endings and measure words.
-const EDGE_CHARS: &str =
-    "的了着过们个和及与向在从对把被将为是由也都就还又很说这那我你他她它一不有吗呢吧啊把给让以而或等上下中内外";
+const EDGE_CHARS: &str = "的了着过们个和及与向在从对把被将为是由也都就还又很说这那我你他她它一不有吗呢吧啊把给让以而或等上下中内外之其此于於";
 
 /// Chars that no new word holds at all: a phrase, not a word (新的业务, 站在商家).
 const INNER_CHARS: &str = "的在是和";

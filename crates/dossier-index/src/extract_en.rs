@@ -617,6 +617,12 @@ pub(crate) fn is_title(word: &str) -> bool {
 
 /// Whether `word` is an adjective of nationality, region or religion
 /// ("American", "Shiite"), which names nothing before a lower-case word.
+/// Whether a word is a calendar word or a roman numeral ([`GENERIC_CAPITALIZED`]):
+/// capitalized, and no name.
+pub(crate) fn is_generic_capitalized(word: &str) -> bool {
+    lower_in(word, GENERIC_CAPITALIZED)
+}
+
 pub(crate) fn is_nationality_adjective_word(word: &str) -> bool {
     lower_in(word, NATIONALITY_ADJECTIVES)
 }

@@ -461,6 +461,10 @@ fn sense_is_a_name(sense: &str) -> bool {
     // What follows a comma describes the name ("Youku, Chinese video hosting
     // platform"); Han words are cross-references (湘西土家族苗族自治州).
     let name = plain.split([',', ';']).next().unwrap_or_default();
+    // A month or a day of the week (七月 "July") is no name.
+    if crate::extract_en::is_generic_capitalized(name.trim()) {
+        return false;
+    }
     let mut words = name.split_whitespace().filter(|word| word.chars().any(|c| c.is_ascii_alphabetic()));
     let capital = |word: &str| word.starts_with(|c: char| c.is_uppercase());
     words.next().is_some_and(capital) && words.next_back().is_none_or(capital)

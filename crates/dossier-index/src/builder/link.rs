@@ -565,11 +565,20 @@ impl Linker {
                 if node.key.chars().count() < 2 || !node.key.chars().all(is_han) {
                     continue;
                 }
-                let Some(sense) = glosses::best_sense(dictionary, &node.key, &context) else {
+                // An everyday word (成功 success, 资源 resource) is taken for a
+                // proper noun of the dictionary (成功 "Chenggong, town in
+                // Taitung County") only when the corpus writes that name: the
+                // gloss's words around it say that the corpus knows the place,
+                // not that the word means it where it is written.
+                let everyday = dictionary.has_common_sense(&node.key);
+                let sense = glosses::best_sense(dictionary, &node.key, &context)
+                    .filter(|sense| !everyday || sense.names.iter().any(|name| has_term(name)));
+                let Some(sense) = sense else {
                     // No English name of the corpus, but the dictionary still
                     // says what the name is (康德 "Immanuel Kant (1724-1804),
                     // German philosopher"), when all its senses agree.
                     if node.accepted
+                        && !everyday
                         && let Some(kind) = glosses::kind_of_han_name(dictionary, &node.key)
                     {
                         kinds.push((id, kind));
