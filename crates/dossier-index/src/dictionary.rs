@@ -221,6 +221,30 @@ impl Dictionary {
             && ordinary_char(&simplified[second..])
     }
 
+    /// Whether a proper noun's sense of `simplified` names something known
+    /// beyond its county ("Kyoto, Japan", "Red Sea", "Venus (planet)",
+    /// "Geely, Chinese car make"), not only a district, a county or a
+    /// township (新建 "Xinjian county in Nanchang"), a surname, a name given
+    /// to people, or two countries together (美德 "USA and Germany").
+    pub(crate) fn has_notable_proper_sense(&self, simplified: &str) -> bool {
+        const MINOR: &[&str] = &[
+            "county",
+            "district",
+            "township",
+            "prefecture",
+            "town ",
+            "village",
+            "surname",
+            "(name)",
+            " and ",
+            "relations",
+            "place name",
+        ];
+        self.lookup(simplified)
+            .filter(|entry| entry.is_proper_noun())
+            .any(|entry| entry.senses().any(|sense| !MINOR.iter().any(|minor| sense.contains(minor))))
+    }
+
     /// Whether some entry of `simplified` is an ordinary word (孙子 grandson
     /// beside Sunzi, 凤凰 phoenix beside Fenghuang county).
     pub(crate) fn has_common_sense(&self, simplified: &str) -> bool {
@@ -447,6 +471,10 @@ mod tests {
         assert!(dictionary.is_ordinary_pair("丑人"));
         assert!(!dictionary.is_ordinary_pair("美团"), "美 is also America");
         assert!(!dictionary.is_ordinary_pair("天池"), "a lake of the dictionary");
+        assert!(dictionary.has_notable_proper_sense("京都"), "Kyoto, Japan");
+        assert!(dictionary.has_notable_proper_sense("金星"), "Venus (planet)");
+        assert!(!dictionary.has_notable_proper_sense("新建"), "Xinjian county in Nanchang");
+        assert!(!dictionary.has_notable_proper_sense("美德"), "USA and Germany");
         assert!(!dictionary.is_ordinary_pair("丑"), "one char");
         assert!(!dictionary.is_ordinary_pair("逍遥子"), "three chars");
     }

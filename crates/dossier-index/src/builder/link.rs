@@ -477,7 +477,12 @@ impl Linker {
                 && latin_words.last().is_some_and(|w| uncommon(w))
             || node.has(Evidence::Acronym) >= 2
             || node.has(Evidence::Tagged) >= 2
+            // An everyday word the tagger takes for a county (新建 newly
+            // built, beside Xinjian county) is a name only where the corpus
+            // writes its English name (`link_dictionary`); 京都 (Kyoto,
+            // beside "capital") is a name anyway.
             || node.has(Evidence::Lexicon) >= 2
+                && !(han && dictionary.has_common_sense(&node.key) && !dictionary.has_notable_proper_sense(&node.key))
             || node.has(Evidence::Discovered) >= 3
             // A lower-case word in quotes ("wants") is a word being quoted, not a name.
             // Two ordinary chars in quotes (「醜人」) are a word being stressed.
