@@ -173,7 +173,17 @@ pub(crate) fn new_words(
             i += len;
         }
         match pieces.as_slice() {
-            [(_, tag)] => !NON_NOUN_TAGS.contains(tag),
+            // A common noun of the segmenter's dictionary (本站, 全境, 基部)
+            // is no new word, unless CC-CEDICT knows it as a proper noun
+            // (突厥, 客家); a word the segmenter's model made up (天猫) may be.
+            [(_, tag)] => {
+                !NON_NOUN_TAGS.contains(tag)
+                    && (*tag != "n" || {
+                        let word: String = word.iter().collect();
+                        !crate::extract_zh::jieba().has_word(&word)
+                            || dictionary().lookup(&word).any(|entry| entry.is_proper_noun())
+                    })
+            }
             // Single chars may be anything inside (饿 + 了 + 么); a longer
             // piece must be a noun (阿里 + 云), not a verb or an adverb
             // (应该 + 做, 需要 + 去).
