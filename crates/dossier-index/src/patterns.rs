@@ -120,7 +120,7 @@ fn parentheses(text: &str, found: &Spans, pairs: &mut Vec<AliasPair>) {
                 });
             }
         } else if let Some(name) = longest_found_ending_at(found, left_end, left_end.saturating_sub(18))
-            .filter(|name| !is_common_word(&text[name.clone()]))
+            .and_then(|name| whole_name(text, found, name))
         {
             // "淘宝（Taobao）": a Han name glossed by a Latin one.
             let inner_trimmed = inner.trim();
@@ -137,6 +137,20 @@ fn parentheses(text: &str, found: &Spans, pairs: &mut Vec<AliasPair>) {
                 pairs.push(AliasPair { left: pattern(name, kind), right: pattern(inner_range, kind) });
             }
         }
+    }
+}
+
+/// The whole Han name before "(Y)" of which `name` is the last candidate:
+/// an everyday word right after another candidate is the end of a longer
+/// name (圣克拉拉 + 大学 "Santa Clara University"); a word of the dictionary
+/// that is only an ordinary word (协会 association) is never the name.
+fn whole_name(text: &str, found: &Spans, name: Range<usize>) -> Option<Range<usize>> {
+    let simplified: String = text[name.clone()].chars().map(crate::fold::simplified).collect();
+    let before = longest_found_ending_at(found, name.start, name.start.saturating_sub(18))
+        .filter(|before| !is_common_word(&text[before.clone()]));
+    match before {
+        Some(before) if crate::dictionary::dictionary().has_common_sense(&simplified) => Some(before.start..name.end),
+        _ => (!is_common_word(&text[name.clone()])).then_some(name),
     }
 }
 
@@ -298,6 +312,19 @@ mod tests {
                     "AIDC = Alibaba International Digital Commerce Group",
                     "CRO = Chief Risk Officer",
                     "DAU = 日活跃用户",
+                ]
+            "#]],
+        );
+    }
+
+    #[test]
+    fn a_han_name_in_parentheses_is_the_whole_name() {
+        // 大学 (university) is the end of the name; 协会 alone is no name.
+        check(
+            "他曾于圣克拉拉大学(Santa Clara University)任教。该协会(Society)成立。",
+            expect![[r#"
+                [
+                    "圣克拉拉大学 = Santa Clara University",
                 ]
             "#]],
         );
