@@ -177,8 +177,11 @@ fn is_han_term(text: &str) -> bool {
     (2..=8).contains(&text.chars().count()) && text.chars().all(is_han)
 }
 
+/// Two capitals or more, and digits: "AIDC", "GPT4"; "C1" is a label.
 fn is_acronym(word: &str) -> bool {
-    (2..=6).contains(&word.len()) && word.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    (2..=6).contains(&word.len())
+        && word.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && word.chars().filter(char::is_ascii_uppercase).count() >= 2
 }
 
 /// Whether the capitalized words of `phrase` start with the letters of `acronym`, in order.

@@ -377,22 +377,25 @@ fn everyday_han_words_are_names_only_where_the_corpus_says_so() {
     // county and the gloss's words, but no "Chenggong": success is success. 《大学》 is the Great Learning in
     // title marks, and a university in the rest of the corpus. 七月 is July.
     // 之战 ("the battle of") starts on a particle. 新建 (newly built) is
-    // also Xinjian county, which the tagger takes it for.
+    // also Xinjian county, which the tagger takes it for. 时代 (Time) is the
+    // magazine once, and an era everywhere else.
     check_lookup(
         "//- a.txt\n台东县有很多游客。台东县的海很美。他成功了。成功很难。我们终于成功。\n\
          朱熹把《孟子》与《论语》、《大学》、《中庸》合为四书。《大学》很短。\n\
          他在大学教书。这所大学很大。大学生很多。那所大学很老。大学里有湖。\n\
          七月很热。七月下雨。七月我们去海边。\n\
          新建的车站很大。新建车站于明年启用。这条线新建了三个站。\n\
+         时代（Time）杂志报道了。这个时代很好。新时代来了。时代变了。那个时代很苦。\n\
          襄樊之战结束了。丁家洲之战很惨烈。鄱阳湖之战获得胜利。\n\
          //- b.txt\nWe drove to a small town in the county, in southeast Taiwan.\n",
-        &["成功", "大学", "七月", "之战", "新建", "台东县"],
+        &["成功", "大学", "七月", "之战", "新建", "时代", "台东县"],
         expect![[r#"
             成功 -> none
             大学 -> none
             七月 -> none
             之战 -> none
             新建 -> none
+            时代 -> none
             台东县 -> 台东县"#]],
     );
 }

@@ -180,13 +180,14 @@ fn drop_ordinary_words(linker: &mut Linker, accepted: &[usize], counting: &Count
         if !strong && lower > 0 && dropped {
             node.accepted = false;
         }
-        // A Han everyday word in title marks (《大學》 the Great Learning) is a
-        // name there and the word (大学 university) wherever else it is
-        // written: when most of its mentions are out of quotes, it is the word.
-        let quoted = node.has(Evidence::Quoted);
+        // A Han everyday word in title marks or glossed in brackets
+        // (《大學》 the Great Learning, 时代 (Time)) is a name there and the
+        // word (大学 university, 时代 era) wherever else it is written: when
+        // most of its mentions are neither, it is the word.
+        let named_there = node.has(Evidence::Quoted) + node.has(Evidence::Pattern);
         let han_word = node.key.chars().all(is_han) && dictionary().has_common_sense(&node.key);
-        let named_otherwise = node.note.is_some() || node.romanized || node.has(Evidence::Pattern) > 0;
-        if han_word && quoted > 0 && quoted * 2 < node.mentions && !named_otherwise {
+        let named_otherwise = node.note.is_some() || node.romanized;
+        if han_word && named_there > 0 && named_there * 2 < node.mentions && !named_otherwise {
             node.accepted = false;
         }
     }
