@@ -269,6 +269,20 @@ fn redirect(gloss: &str) -> Option<&str> {
 }
 
 /// The English names a proper noun's gloss gives; see the module documentation.
+/// Whether a gloss lists three names or more and nothing else ("China,
+/// Japan and Korea" of 中日韩): it names none of them. Two may be one name
+/// ("Procter and Gamble").
+fn is_list_of_names(gloss: &str) -> bool {
+    let Some((items, last)) = gloss.rsplit_once(" and ") else { return false };
+    if !items.contains(", ") {
+        return false;
+    }
+    let capitalized = |part: &str| {
+        part.trim().split(' ').all(|word| word.starts_with(|c: char| c.is_ascii_uppercase())) && !part.trim().is_empty()
+    };
+    items.split(", ").all(capitalized) && capitalized(last)
+}
+
 pub(crate) fn names_in(gloss: &str) -> Vec<String> {
     let mut gloss = gloss.trim();
     // Leading labels: "(coll.) Bilibili, ...".
@@ -281,7 +295,7 @@ pub(crate) fn names_in(gloss: &str) -> Vec<String> {
     // name in English: it links when the corpus writes it (see `score`), as
     // two Johns of an English text are one term already; of "Mary or Marie
     // (name)" only the first, as Mary and Marie are two names.
-    if gloss.starts_with("surname ") || gloss.starts_with("CL:") {
+    if gloss.starts_with("surname ") || gloss.starts_with("CL:") || is_list_of_names(gloss) {
         return Vec::new();
     }
     let transliterated_name = gloss.ends_with("(name)");
@@ -466,6 +480,25 @@ mod tests {
 
     fn check_names(gloss: &str, expect: Expect) {
         expect.assert_debug_eq(&names_in(gloss));
+    }
+
+    #[test]
+    fn a_list_of_names_names_none() {
+        check_names(
+            "China, Japan and Korea",
+            expect![[r#"
+                []
+            "#]],
+        );
+        // Two may be one name.
+        check_names(
+            "Procter and Gamble",
+            expect![[r#"
+                [
+                    "Procter and Gamble",
+                ]
+            "#]],
+        );
     }
 
     #[test]
