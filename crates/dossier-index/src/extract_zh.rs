@@ -180,6 +180,23 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
             i = run;
             continue;
         }
+        // A place and the direction of one of its stations or roads make
+        // one name (上海 + 西站, 虹梅 + 南路): the second alone is no name.
+        if let Some(next) = tags.get(i + 1)
+            && is_direction_and_facility(next.word)
+            && next.start == tags[i].end
+            && tags[i].end - tags[i].start >= 2
+            && tags[i].word.chars().all(is_han)
+            && (tags[i].tag.starts_with('n') || tags[i].tag == "j")
+        {
+            found.push(Found {
+                range: offsets[tags[i].start]..offsets[next.end],
+                kind: TermKind::Place,
+                evidence: Evidence::Tagged,
+            });
+            i += 2;
+            continue;
+        }
         let tag = &tags[i];
         let (mut start, mut end, mut word_tag) = (tag.start, tag.end, tag.tag);
         // jieba splits rare names after the surname: 蔡 + 崇信, 俞 + 永福.
@@ -292,6 +309,13 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
     let chars: Vec<char> = folded.chars().collect();
     found.extend(crate::discover::new_words(&chars, &offsets, &boundaries, &word_at));
     found
+}
+
+/// Whether `word` is a direction and a station, a road, a street or a gate
+/// (西站, 南路, 东门): the end of a place's name, no name by itself.
+fn is_direction_and_facility(word: &str) -> bool {
+    let mut chars = word.chars();
+    matches!((chars.next(), chars.next(), chars.next()), (Some(a), Some(b), None) if "东南西北".contains(a) && "站路街门".contains(b))
 }
 
 /// Chars that end no name: a verb or a particle jieba glued to one.
@@ -585,6 +609,21 @@ mod tests {
                     "丹麥 Place",
                     "普希金 Unknown",
                     "丹麥 Unknown",
+                ]
+            "#]],
+        );
+    }
+
+    #[test]
+    fn a_place_and_the_direction_of_its_station_are_one_name() {
+        check(
+            "列车经上海西站开往南京。虹梅南路很长。",
+            expect![[r#"
+                [
+                    "上海西站 Place",
+                    "南京 Place",
+                    "虹梅南路 Unknown",
+                    "南京 Unknown",
                 ]
             "#]],
         );

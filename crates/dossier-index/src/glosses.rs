@@ -269,16 +269,19 @@ fn redirect(gloss: &str) -> Option<&str> {
 }
 
 /// The English names a proper noun's gloss gives; see the module documentation.
-/// Whether a gloss lists three names or more and nothing else ("China,
-/// Japan and Korea" of 中日韩): it names none of them. Two may be one name
-/// ("Procter and Gamble").
+/// Whether a gloss lists three names of one word or more and nothing else
+/// ("China, Japan and Korea" of 中日韩): it names none of them. Two may be
+/// one name ("Procter and Gamble").
 fn is_list_of_names(gloss: &str) -> bool {
     let Some((items, last)) = gloss.rsplit_once(" and ") else { return false };
     if !items.contains(", ") {
         return false;
     }
+    // One capitalized word each: "United Nations Educational, Scientific and
+    // Cultural Organization" is one name.
     let capitalized = |part: &str| {
-        part.trim().split(' ').all(|word| word.starts_with(|c: char| c.is_ascii_uppercase())) && !part.trim().is_empty()
+        let part = part.trim();
+        !part.is_empty() && !part.contains(' ') && part.starts_with(|c: char| c.is_ascii_uppercase())
     };
     items.split(", ").all(capitalized) && capitalized(last)
 }
@@ -488,6 +491,15 @@ mod tests {
             "China, Japan and Korea",
             expect![[r#"
                 []
+            "#]],
+        );
+        // One name with commas, not a list: its head is kept as before.
+        check_names(
+            "United Nations Educational, Scientific and Cultural Organization",
+            expect![[r#"
+                [
+                    "United Nations Educational",
+                ]
             "#]],
         );
         // Two may be one name.

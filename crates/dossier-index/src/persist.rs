@@ -20,7 +20,7 @@ use crate::{
 
 /// Bump when the layout below or what the extractors or the automaton find
 /// changes: stored values of another format are ignored.
-pub const FORMAT: u32 = 12;
+pub const FORMAT: u32 = 13;
 
 /// Where an [`IndexBuilder`](crate::IndexBuilder) keeps what it found in
 /// each document between runs, keyed by the document's path. Errors are
