@@ -865,6 +865,9 @@ pub(crate) fn extract(text: &str) -> Vec<Found> {
             });
         if acronym && lower_in(word, GENERIC_ACRONYMS) || lower_in(word, TITLES) || prime_minister {
             flush(&mut phrase, &mut found, Some(token));
+            if let Some(office) = office_named_by_title(text, &tokens, i) {
+                found.push(office);
+            }
             continue;
         }
         // One capital and a period before a capitalized word is an initial
@@ -937,6 +940,32 @@ fn is_lower_case_name(word: &str) -> bool {
         && crate::dictionary::dictionary().is_described_one_word_name(word)
         && !crate::dictionary::dictionary().is_english_word(word)
         && !is_nationality_adjective_word(word)
+}
+
+/// A title standing for the one who holds it: "the President", "The
+/// Governor" inside a sentence, with no name after it ("the President later
+/// took action"; not "the President of France" nor "President Trump"). The
+/// office is named, as the text names it; an abbreviation ("the Gov") or an
+/// acronym ("the CEO") is left alone.
+fn office_named_by_title(text: &str, tokens: &[Token], i: usize) -> Option<Found> {
+    let token = &tokens[i];
+    let word = &text[token.range.start..token.range.end - token.possessive];
+    let spelled_out = word.len() >= 5 && word.starts_with(|c: char| c.is_ascii_uppercase()) && is_capitalized(word);
+    let after_the = text[..token.range.start]
+        .strip_suffix(' ')
+        .is_some_and(|before| word_before(before, before.len()).eq_ignore_ascii_case("the"));
+    let name_follows = token.possessive == 0
+        && tokens.get(i + 1).is_some_and(|next| {
+            let gap = &text[token.range.end..next.range.start];
+            let next_word = &text[next.range.clone()];
+            gap == " " && (is_capitalized(next_word) || is_acronym(next_word) || next_word == "of")
+                || gap == ", " && is_capitalized(next_word)
+        });
+    (spelled_out && after_the && !name_follows && !token.initial && !token.title_case).then(|| Found {
+        range: token.range.start..token.range.end - token.possessive,
+        kind: TermKind::Unknown,
+        evidence: Evidence::Capitalized,
+    })
 }
 
 /// Whether `phrase` is one adjective of nationality ([`NATIONALITY_ADJECTIVES`])
@@ -1012,6 +1041,20 @@ fn phrase_names(text: &str, phrase: &[&Token], found: &mut Vec<Found>, next: Opt
         {
             found.push(rest);
         }
+    }
+    // "Linguistic Society of America": the institution's name before "of",
+    // in two words, is its short name ("the Linguistic Society"); one word
+    // ("University" of "University of Paris") or a country's department
+    // ("U.S. Department") names no one institution.
+    let first_of = phrase.windows(2).position(|pair| &text[pair[0].range.end..pair[1].range.start] == " of ");
+    if let Some(1) = first_of
+        && let [modifier, head, ..] = phrase
+        && modifier.possessive == 0
+        && is_capitalized(&text[modifier.range.clone()])
+        && lower_in(&text[head.range.clone()], HEADS_BEFORE_OF)
+        && let Some(short) = phrase_to_found(text, &phrase[..2])
+    {
+        found.push(short);
     }
     if let Some(of) = of
         && let Some(mut tail) = phrase_to_found(text, &phrase[of + 1..])
@@ -1123,6 +1166,27 @@ mod tests {
     }
 
     #[test]
+    fn a_title_alone_names_the_office_and_an_institution_its_short_name() {
+        check(
+            "The President later took action; President Trump and the President of France met the Director, \
+             then the Gov and the CEO. He joined the Linguistic Society of America and the University of Paris.",
+            expect![[r#"
+                [
+                    "President Unknown Capitalized",
+                    "Trump Unknown Capitalized",
+                    "France Unknown Capitalized",
+                    "Director Unknown Capitalized",
+                    "Linguistic Society of America Unknown Capitalized",
+                    "Linguistic Society Unknown Capitalized",
+                    "America Unknown Capitalized",
+                    "University of Paris Unknown Capitalized",
+                    "Paris Unknown Capitalized",
+                ]
+            "#]],
+        );
+    }
+
+    #[test]
     fn lower_case_names_the_dictionary_describes() {
         check(
             "birds in punjab and kerala, thai food in china, cubism in chihuahua",
@@ -1201,6 +1265,7 @@ mod tests {
                 [
                     "American Airlines Unknown Capitalized",
                     "Chinese Academy of Sciences Unknown Capitalized",
+                    "Chinese Academy Unknown Capitalized",
                     "Sciences Unknown Capitalized",
                     "Chinese Unknown Capitalized",
                     "Jack Ma Unknown SentenceInitial",

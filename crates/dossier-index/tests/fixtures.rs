@@ -399,3 +399,20 @@ fn everyday_han_words_are_names_only_where_the_corpus_says_so() {
             台东县 -> 台东县"#]],
     );
 }
+
+#[test]
+fn an_institution_is_named_by_its_name_before_of() {
+    // "the Linguistic Society" is the Linguistic Society of America; two
+    // institutions before "of" with one head ("Royal Society of London",
+    // "Royal Society of Chemistry") leave the short name alone.
+    check_lookup(
+        "//- a.txt\nShe joined the Linguistic Society of America in 1960. He led the Linguistic Society of America.\n\
+         The Linguistic Society gave him a prize. Both wrote to the Royal Society of London and the Royal Society of Chemistry.\n\
+         The President later took action. The President has been praised.\n",
+        &["Linguistic Society", "Royal Society", "President"],
+        expect![[r#"
+            Linguistic Society -> Linguistic Society of America
+            Royal Society -> Royal Society
+            President -> President"#]],
+    );
+}

@@ -484,7 +484,7 @@ fn names_and_terms_hold_on_real_text() {
     // Floors: the figures achieved, a little lower (docs/quality.md).
     assert!(chinese_names >= 88.0, "Chinese name recall {chinese_names:.1} %");
     assert!(han_precision >= 96.0, "Han alias noun-phrase precision {han_precision:.1} %");
-    assert!(english.recall() >= 90.3, "English name recall {:.1} %", english.recall());
+    assert!(english.recall() >= 91.2, "English name recall {:.1} %", english.recall());
     assert!(english.precision() >= 97.0, "Latin alias noun-phrase precision {:.1} %", english.precision());
     assert!(percent(linked, pairs) >= 83.5, "English–Chinese link recall {:.1} %", percent(linked, pairs));
     assert!(wrong_merges == 0, "wrong merges: {wrong_merges}");

@@ -294,6 +294,7 @@ impl Linker {
     /// English name of its own and no ordinary sense, and exactly one name of
     /// the corpus that the dictionary names in English starts with it. Two
     /// such names (or none) leave it alone: no link rather than a wrong one.
+    /// An English institution's name before "of" links the same way.
     pub(super) fn link_short_forms(&mut self) {
         let dictionary = dictionary();
         let mut longer_of_prefix: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -309,6 +310,24 @@ impl Linker {
         for (id, node) in self.nodes.iter().enumerate() {
             let Some(longer) = longer_of_prefix.get(node.key.as_str()) else { continue };
             if node.accepted && node.gloss.is_none() && !node.romanized && !dictionary.has_common_sense(&node.key) {
+                links.push((id, longer.clone()));
+            }
+        }
+        // "Linguistic Society" to "Linguistic Society of America": the
+        // institution's name before "of" (`extract_en::phrase_names`).
+        let mut longer_of_head: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (id, node) in self.nodes.iter().enumerate() {
+            if let Some((head, _)) = node.key.split_once(" of ")
+                && node.accepted
+                && head.contains(' ')
+            {
+                longer_of_head.entry(head).or_default().push(id);
+            }
+        }
+        for (id, node) in self.nodes.iter().enumerate() {
+            if let Some(longer) = longer_of_head.get(node.key.as_str())
+                && node.accepted
+            {
                 links.push((id, longer.clone()));
             }
         }
